@@ -1,0 +1,13 @@
+"""Domain settings of the credit portal."""
+
+from config.env import env
+
+# The bureau's own identity, used as 数据来源单位 / 处罚机关 in national 双公示 exports.
+BUREAU_NAME = env("BUREAU_NAME", default="南昌市教育局")
+BUREAU_CREDIT_CODE = env("BUREAU_CREDIT_CODE", default="113601000145008695")
+
+# 一年两次: the semiannual reporting periods of items reported twice a year, as (month, day) of each period's due date.
+SEMIANNUAL_DUE_DATES = [(6, 30), (12, 31)]
+
+# Records are valid for five years from their business date (Annex 1 有效期限 五年).
+RECORD_VALIDITY_YEARS = 5

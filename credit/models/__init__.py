@@ -1,0 +1,41 @@
+from credit.models.calendar import CalendarDay, DayKind
+from credit.models.catalog import DeadlineKind, Item, ItemField, Office, Publicity
+from credit.models.records import (
+    AdvancedCollectiveRecord,
+    AdvancedWorkerRecord,
+    FalseRegistrationRecord,
+    InstitutionRecord,
+    ModelSchoolRecord,
+    QualificationFraudRecord,
+    Record,
+    RecordStatus,
+    SchoolPenaltyRecord,
+    TeacherPenaltyRecord,
+    TeacherQualificationRecord,
+    TutoringInspectionRecord,
+)
+from credit.models.subjects import Subject, SubjectKind
+
+__all__ = [
+    "AdvancedCollectiveRecord",
+    "AdvancedWorkerRecord",
+    "CalendarDay",
+    "DayKind",
+    "DeadlineKind",
+    "FalseRegistrationRecord",
+    "InstitutionRecord",
+    "Item",
+    "ItemField",
+    "ModelSchoolRecord",
+    "Office",
+    "Publicity",
+    "QualificationFraudRecord",
+    "Record",
+    "RecordStatus",
+    "SchoolPenaltyRecord",
+    "Subject",
+    "SubjectKind",
+    "TeacherPenaltyRecord",
+    "TeacherQualificationRecord",
+    "TutoringInspectionRecord",
+]

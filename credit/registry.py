@@ -1,0 +1,43 @@
+"""Item number → typed record model, and the ModelForm generated from it (one form per item, not ten copies)."""
+
+from functools import cache
+
+from django import forms
+
+from credit import models as m
+
+ITEM_MODELS: dict[int, type[m.Record]] = {
+    model.ITEM_NO: model
+    for model in (
+        m.TeacherQualificationRecord,
+        m.SchoolPenaltyRecord,
+        m.InstitutionRecord,
+        m.ModelSchoolRecord,
+        m.TutoringInspectionRecord,
+        m.AdvancedCollectiveRecord,
+        m.AdvancedWorkerRecord,
+        m.TeacherPenaltyRecord,
+        m.FalseRegistrationRecord,
+        m.QualificationFraudRecord,
+    )
+}
+
+
+def model_for_item(no: int) -> type[m.Record]:
+    return ITEM_MODELS[no]
+
+
+@cache
+def form_for_item(no: int) -> type[forms.ModelForm]:
+    """The record form of item ``no``: catalog fields in catalog order, then the business date."""
+    model = model_for_item(no)
+    keys = list(model.field_keys())
+    form = forms.modelform_factory(model, fields=[*keys, "business_date"])
+    business_date = form.base_fields["business_date"]
+    business_date.required = model.BUSINESS_DATE_FIELD is None
+    business_date.help_text = (
+        "默认取“%s”" % model._meta.get_field(model.BUSINESS_DATE_FIELD).verbose_name
+        if model.BUSINESS_DATE_FIELD
+        else "报送期限自该日期起算"
+    )
+    return form

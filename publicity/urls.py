@@ -1,0 +1,2 @@
+app_name = "publicity"
+urlpatterns: list = []
