@@ -20,9 +20,6 @@ class PortalUserManager(UserManager):
 class User(AbstractUser):
     """A portal account. Permissions derive from ``role`` (and, for clerks, ``offices``), not from Django groups."""
 
-    # Admin-site access follows the role; there is no separate flag to drift out of step with it.
-    is_staff = None
-
     role = models.CharField(_("角色"), max_length=16, choices=Role.choices, default=Role.CLERK)
     offices = models.ManyToManyField("credit.Office", verbose_name=_("所属处室"), blank=True, related_name="members")
     phone = models.CharField(_("联系电话"), max_length=32, blank=True)
@@ -40,7 +37,8 @@ class User(AbstractUser):
                 {"is_superuser": _("不设超级用户：系统、安全、审计三员分立，每个账号只能担任一个角色。")}
             )
 
-    # Role-derived permissions for the Django admin (deny by default).
+    # Role-derived permissions for the Django admin (deny by default). ``is_staff`` is derived from the role, not a
+    # stored flag that could drift out of step with it (the property shadows AbstractUser's field).
     @property
     def is_staff(self) -> bool:
         return self.is_active and self.role in ADMIN_SITE_ROLES

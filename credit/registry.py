@@ -36,7 +36,7 @@ def form_for_item(no: int) -> type[forms.ModelForm]:
     business_date = form.base_fields["business_date"]
     business_date.required = model.BUSINESS_DATE_FIELD is None
     business_date.help_text = (
-        "默认取“%s”" % model._meta.get_field(model.BUSINESS_DATE_FIELD).verbose_name
+        f"默认取“{model._meta.get_field(model.BUSINESS_DATE_FIELD).verbose_name}”"
         if model.BUSINESS_DATE_FIELD
         else "报送期限自该日期起算"
     )
