@@ -5,6 +5,7 @@ from functools import cache
 from django import forms
 
 from credit import models as m
+from credit.forms import RecordFormBase
 
 ITEM_MODELS: dict[int, type[m.Record]] = {
     model.ITEM_NO: model
@@ -32,7 +33,7 @@ def form_for_item(no: int) -> type[forms.ModelForm]:
     """The record form of item ``no``: catalog fields in catalog order, then the business date."""
     model = model_for_item(no)
     keys = list(model.field_keys())
-    form = forms.modelform_factory(model, fields=[*keys, "business_date"])
+    form = forms.modelform_factory(model, form=RecordFormBase, fields=[*keys, "business_date"])
     business_date = form.base_fields["business_date"]
     business_date.required = model.BUSINESS_DATE_FIELD is None
     business_date.help_text = (

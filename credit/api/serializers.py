@@ -1,0 +1,110 @@
+"""Output serializers of the credit API. Input goes to the services, which validate through the item forms."""
+
+from functools import cache
+
+from rest_framework import serializers
+
+from credit.models import Item, ItemField, Record
+from credit.registry import model_for_item
+
+
+class ItemFieldSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ItemField
+        fields = ["key", "name", "type", "required", "values", "rule"]
+
+
+class ItemSerializer(serializers.ModelSerializer):
+    offices = serializers.SerializerMethodField()
+    deadline = serializers.SerializerMethodField()
+    fields = ItemFieldSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Item
+        fields = [
+            "no",
+            "name",
+            "name_en",
+            "subject_type",
+            "info_category",
+            "sharing_scope",
+            "validity",
+            "validity_years",
+            "offices_text",
+            "any_office",
+            "offices",
+            "deadline_text",
+            "deadline",
+            "publicity",
+            "fields",
+        ]
+
+    def get_offices(self, item: Item) -> list[dict]:
+        return [{"code": o.code, "name": o.name} for o in item.offices.all()]
+
+    def get_deadline(self, item: Item) -> dict:
+        return {"kind": item.deadline_kind, "days": item.deadline_days, "from": item.deadline_from}
+
+
+_META_FIELDS = [
+    "id",
+    "item",
+    "office",
+    "status",
+    "status_display",
+    "business_date",
+    "due_date",
+    "due_date_provisional",
+    "validity_end",
+    "subject",
+    "created_by",
+    "created_at",
+    "updated_by",
+    "updated_at",
+    "submitted_at",
+    "decided_at",
+    "decided_by",
+    "decision_reason",
+    "version",
+]
+
+
+class RecordMetaSerializer(serializers.ModelSerializer):
+    """The part of a record body every item shares."""
+
+    item = serializers.IntegerField(source="item.no", read_only=True)
+    office = serializers.CharField(source="office.code", read_only=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    created_by = serializers.CharField(source="created_by.username", read_only=True)
+    updated_by = serializers.CharField(source="updated_by.username", read_only=True)
+    decided_by = serializers.CharField(source="decided_by.username", read_only=True, default=None)
+
+    class Meta:
+        model = Record
+        fields = _META_FIELDS
+        read_only_fields = _META_FIELDS
+
+
+@cache
+def record_serializer_for_item(no: int) -> type[serializers.ModelSerializer]:
+    """The record body of item ``no``: the shared part plus the item's field values by key."""
+    model = model_for_item(no)
+
+    meta = type(
+        "Meta", (), {"model": model, "fields": [*_META_FIELDS, *model.field_keys()], "read_only_fields": _META_FIELDS}
+    )
+    return type(f"Item{no}RecordSerializer", (RecordMetaSerializer,), {"Meta": meta})
+
+
+class DueDateQuerySerializer(serializers.Serializer):
+    start = serializers.DateField(label="业务发生日期", input_formats=["%Y-%m-%d"])
+    days = serializers.IntegerField(label="工作日数", min_value=0, max_value=366)
+
+
+class DueDateSerializer(serializers.Serializer):
+    due = serializers.DateField()
+    provisional = serializers.BooleanField()
+
+
+class TransitionReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(label="理由", required=False, allow_blank=True, max_length=2000)

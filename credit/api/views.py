@@ -1,0 +1,179 @@
+"""The credit REST API: items, office-scoped records, transitions and due dates. Thin: services do the work."""
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, status
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from credit.api.serializers import (
+    DueDateQuerySerializer,
+    DueDateSerializer,
+    ItemSerializer,
+    RecordMetaSerializer,
+    TransitionReasonSerializer,
+    record_serializer_for_item,
+)
+from credit.models import Item, Record
+from credit.registry import model_for_item
+from credit.selectors import typed_record_for
+from credit.services import records as services
+from credit.services.calendar import due_date_for
+
+_WRITABLE_EXTRA = {"business_date", "office", "version"}
+
+
+def _check_keys(item: Item, data) -> None:
+    unknown = sorted(set(data) - set(model_for_item(item.no).field_keys()) - _WRITABLE_EXTRA)
+    if unknown:
+        raise ValidationError({key: [f"{key}：“{item.name}”没有该字段。"] for key in unknown})
+
+
+def _call(service, **kwargs):
+    """Run a service, turning its domain errors into API errors (400 with a message per field, 403, 409)."""
+    try:
+        return service(**kwargs)
+    except services.RecordStateError as exc:
+        return Response(exc.errors, status=status.HTTP_409_CONFLICT)
+    except services.RecordError as exc:
+        raise ValidationError(exc.errors) from exc
+    except DjangoPermissionDenied as exc:
+        raise PermissionDenied(str(exc) or None) from exc
+
+
+class ItemListView(generics.ListAPIView):
+    """The ten credit-information items of Annex 1 with every attribute and their data items (fields)."""
+
+    serializer_class = ItemSerializer
+    pagination_class = None
+    queryset = Item.objects.prefetch_related("offices", "fields")
+
+
+class ItemDetailView(generics.RetrieveAPIView):
+    serializer_class = ItemSerializer
+    queryset = Item.objects.prefetch_related("offices", "fields")
+    lookup_field = "no"
+
+
+class ItemRecordListView(generics.ListCreateAPIView):
+    """Records of one item in the user's scope; POST creates a draft (clerks of an office owning the item)."""
+
+    def get_item(self) -> Item:
+        if not hasattr(self, "_item"):
+            self._item = get_object_or_404(Item, no=self.kwargs["no"])
+        return self._item
+
+    def get_serializer_class(self):
+        if getattr(self, "swagger_fake_view", False):
+            return RecordMetaSerializer
+        return record_serializer_for_item(self.get_item().no)
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Record.objects.none()
+        model = model_for_item(self.get_item().no)
+        return (
+            model.objects.restrict(self.request.user)
+            .select_related("item", "office", "created_by", "updated_by", "decided_by")
+            .order_by("-created_at", "-id")
+        )
+
+    def create(self, request, *args, **kwargs):
+        item = self.get_item()
+        _check_keys(item, request.data)
+        result = _call(services.record_create, item=item, user=request.user, data=request.data)
+        if isinstance(result, Response):
+            return result
+        return Response(self.get_serializer(result).data, status=status.HTTP_201_CREATED)
+
+
+class RecordDetailView(generics.RetrieveUpdateAPIView):
+    """One record in the user's scope (404 outside it); PATCH changes a draft or returned record."""
+
+    http_method_names = ["get", "patch", "head", "options"]
+
+    def get_object(self):
+        return typed_record_for(self.request.user, self.kwargs["pk"])
+
+    def get_serializer_class(self):
+        if getattr(self, "swagger_fake_view", False):
+            return RecordMetaSerializer
+        return record_serializer_for_item(self.get_object().item.no)
+
+    def get_queryset(self):
+        return Record.objects.none()
+
+    def partial_update(self, request, *args, **kwargs):
+        record = typed_record_for(request.user, kwargs["pk"])
+        _check_keys(record.item, request.data)
+        result = _call(services.record_update, record=record, user=request.user, data=request.data)
+        if isinstance(result, Response):
+            return result
+        return Response(self.get_serializer(result).data)
+
+
+class _TransitionView(APIView):
+    serializer_class = TransitionReasonSerializer
+
+    def run(self, record, user, reason):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    @extend_schema(request=TransitionReasonSerializer, responses={200: RecordMetaSerializer})
+    def post(self, request, pk: int):
+        record = typed_record_for(request.user, pk)
+        body = TransitionReasonSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        result = _call(self.run, record=record, user=request.user, reason=body.validated_data.get("reason", ""))
+        if isinstance(result, Response):
+            return result
+        return Response(record_serializer_for_item(result.item.no)(result).data)
+
+
+class RecordSubmitView(_TransitionView):
+    """草稿/已退回 → 待审核 (clerk of the record's office)."""
+
+    def run(self, record, user, reason):
+        return services.record_submit(record=record, user=user)
+
+
+class RecordApproveView(_TransitionView):
+    """待审核 → 已通过 (reviewer)."""
+
+    def run(self, record, user, reason):
+        return services.record_approve(record=record, user=user)
+
+
+class RecordReturnView(_TransitionView):
+    """待审核 → 已退回 with a reason (reviewer)."""
+
+    def run(self, record, user, reason):
+        return services.record_return(record=record, user=user, reason=reason)
+
+
+class RecordRevokeView(_TransitionView):
+    """已通过 → 已撤销 with a reason (reviewer)."""
+
+    def run(self, record, user, reason):
+        return services.record_revoke(record=record, user=user, reason=reason)
+
+
+class DueDateView(APIView):
+    """The due date ``days`` working days after ``start`` on the official calendar; provisional for unknown years."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("start", str, description="业务发生日期 YYYY-MM-DD", required=True),
+            OpenApiParameter("days", int, description="工作日数", required=True),
+        ],
+        responses={200: DueDateSerializer},
+    )
+    def get(self, request):
+        query = DueDateQuerySerializer(data=request.query_params)
+        if not query.is_valid():
+            raise ValidationError(
+                {key: [f"{query.fields[key].label}：{m}" for m in msgs] for key, msgs in query.errors.items()}
+            )
+        result = due_date_for(query.validated_data["start"], query.validated_data["days"])
+        return Response(DueDateSerializer({"due": result.due, "provisional": result.provisional}).data)
