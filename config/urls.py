@@ -7,10 +7,15 @@ from config.health import healthz
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("api/v1/public/", include("publicity.api_urls")),
+    path("api/v1/oversight/", include("oversight.api_urls")),
     path("api/v1/", include("credit.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("healthz", healthz, name="healthz"),
+    path("workspace/oversight/", include("oversight.urls")),
+    path("workspace/audit/", include("audit.urls")),
+    path("workspace/publicity/", include("publicity.workspace_urls")),
     path("workspace/", include("credit.urls")),
     path("", include("publicity.urls")),
 ]

@@ -25,6 +25,8 @@ INSTALLED_APPS = [
     "credit",
     "reporting",
     "publicity",
+    "oversight",
+    "audit",
 ]
 
 MIDDLEWARE = [
@@ -113,3 +115,6 @@ SECURE_REFERRER_POLICY = "same-origin"
 from config.settings.api import *  # noqa: E402,F403
 from config.settings.celery import *  # noqa: E402,F403
 from config.settings.credit import *  # noqa: E402,F403
+from config.settings.publicity import *  # noqa: E402,F403
+from config.settings.reporting import *  # noqa: E402,F403
+from config.settings.security import *  # noqa: E402,F403

@@ -1,0 +1,1 @@
+"""Reporting to the municipal platform (owned by the reporting app)."""
