@@ -9,6 +9,11 @@ from accounts.roles import ADMIN_MODEL_PERMISSIONS, ADMIN_SITE_ROLES, Role
 
 
 class PortalUserManager(UserManager):
+    def _create_user(self, username, email, password, **extra_fields):
+        # ``is_staff`` follows the role (a property); there is no flag to store.
+        extra_fields.pop("is_staff", None)
+        return super()._create_user(username, email, password, **extra_fields)
+
     def create_superuser(self, username, email=None, password=None, **extra_fields):
         """``createsuperuser`` bootstraps a security admin, not an all-powerful account (三员分立)."""
         extra_fields.pop("is_staff", None)
