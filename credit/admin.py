@@ -21,23 +21,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from credit.models import CalendarDay, Item, ItemField, Office
-from credit.services.calendar import calendar_import_csv, recompute_provisional_due_dates
+from credit.services.calendar import calendar_import_csv, decode_csv_bytes, recompute_provisional_due_dates
 
 CALENDAR_CSV_MAX_BYTES = 1024 * 1024
 CALENDAR_CSV_EXTENSIONS = (".csv", ".txt")
 _WEEKDAYS = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
-
-
-def decode_csv_bytes(data: bytes) -> str:
-    """CSV text from an upload: UTF-8 (with or without BOM), else GB 18030 as saved by Excel on Chinese Windows."""
-    if b"\x00" in data:
-        raise ValidationError(gettext_lazy("文件不是文本格式的CSV文件。"))
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ValidationError(gettext_lazy("无法识别文件编码，请保存为UTF-8编码的CSV文件。"))
 
 
 @admin.register(Office)

@@ -139,6 +139,18 @@ class CalendarImportResult:
     recomputed: int
 
 
+def decode_csv_bytes(data: bytes) -> str:
+    """CSV text from an upload: UTF-8 (with or without BOM), else GB 18030 as saved by Excel on Chinese Windows."""
+    if b"\x00" in data:
+        raise ValidationError(_("文件不是文本格式的CSV文件。"))
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ValidationError(_("无法识别文件编码，请保存为UTF-8编码的CSV文件。"))
+
+
 @transaction.atomic
 def calendar_import_csv(*, data: bytes | str) -> CalendarImportResult:
     """Import ``date,kind,name`` rows (a header row is optional). All or nothing: any bad row rejects the file.
@@ -148,7 +160,7 @@ def calendar_import_csv(*, data: bytes | str) -> CalendarImportResult:
     """
     from credit.validators import parse_date
 
-    text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
+    text = decode_csv_bytes(data) if isinstance(data, bytes) else data
     errors: list[str] = []
     rows: dict[datetime.date, tuple[str, str]] = {}
     for line_no, row in enumerate(csv.reader(io.StringIO(text)), start=1):

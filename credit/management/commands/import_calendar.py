@@ -5,8 +5,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from credit.admin import decode_csv_bytes
-from credit.services.calendar import calendar_import_csv
+from credit.services.calendar import calendar_import_csv, decode_csv_bytes
 
 
 class Command(BaseCommand):
