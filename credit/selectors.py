@@ -1,9 +1,29 @@
-"""Reads that are more than a filter: scoped record look-ups."""
+"""Reads that are more than a filter: scoped record look-ups, dashboards, the review queue and record history."""
 
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
-from credit.models import Record
+from credit.models import (
+    ChangeStatus,
+    Item,
+    Notice,
+    Office,
+    Record,
+    RecordChange,
+    RecordEvent,
+    RecordStatus,
+)
 from credit.registry import model_for_item
+from credit.services.calendar import due_date_for, semiannual_period
+
+# Statuses of a record the office still has to submit.
+UNSUBMITTED = (RecordStatus.DRAFT, RecordStatus.RETURNED)
 
 
 def typed_record_for(user, pk, *, action: str = "view") -> Record:
@@ -13,4 +33,235 @@ def typed_record_for(user, pk, *, action: str = "view") -> Record:
     except (Record.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
     model = model_for_item(base.item.no)
-    return model.objects.select_related("item", "office", "created_by", "updated_by", "decided_by").get(pk=base.pk)
+    return model.objects.select_related("item", "office", "subject", "created_by", "updated_by", "decided_by").get(
+        pk=base.pk
+    )
+
+
+def change_for(user, pk, *, action: str = "view") -> RecordChange:
+    """A change request on a record ``user`` may ``action``; otherwise 404."""
+    records = Record.objects.restrict(user, action)
+    try:
+        return RecordChange.objects.select_related("record", "created_by").get(pk=int(pk), record__in=records)
+    except (RecordChange.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def record_list(user) -> QuerySet[Record]:
+    """The records ``user`` may see, with what a list row shows joined in (one query per page, whatever its size)."""
+    return Record.objects.restrict(user).select_related("item", "office", "subject", "updated_by")
+
+
+def due_soon_end(today: datetime.date | None = None, days: int = 3) -> datetime.date:
+    """The last day counted as "due soon": the ``days``-th working day from ``today``."""
+    return due_date_for(today or timezone.localdate(), days).due
+
+
+def records_due_soon(records: QuerySet[Record], *, today: datetime.date | None = None, days: int = 3):
+    """Unsubmitted records whose due date is today or within the next ``days`` working days."""
+    today = today or timezone.localdate()
+    return records.filter(status__in=UNSUBMITTED, due_date__gte=today, due_date__lte=due_soon_end(today, days))
+
+
+def records_overdue(records: QuerySet[Record], *, today: datetime.date | None = None):
+    """Unsubmitted records past their due date (逾期未报)."""
+    return records.filter(status__in=UNSUBMITTED, due_date__lt=today or timezone.localdate())
+
+
+@dataclass
+class SemiannualPeriod:
+    item: Item
+    start: datetime.date
+    due: datetime.date
+    submitted: int
+
+    @property
+    def owed(self) -> bool:
+        return self.submitted == 0
+
+    @property
+    def label(self) -> str:
+        return f"{self.due.year}年{'上' if self.due.month <= 6 else '下'}半年"
+
+
+def semiannual_periods(office: Office, *, today: datetime.date | None = None) -> list[SemiannualPeriod]:
+    """The semiannual (一年两次) reporting periods of the office's items: last year's second half up to the current one,
+    each with how many records were submitted for it; a period with none is still owed."""
+    today = today or timezone.localdate()
+    items = [item for item in Item.objects.filter(deadline_kind="semiannual", offices=office)]
+    if not items:
+        return []
+    periods: list[tuple[datetime.date, datetime.date]] = []
+    day = semiannual_period(datetime.date(today.year - 1, 12, 31))[0]
+    while day <= today:
+        start, due = semiannual_period(day)
+        periods.append((start, due))
+        day = due + datetime.timedelta(days=1)
+    counts = dict(
+        Record.objects.filter(office=office, item__in=items, submitted_at__isnull=False)
+        .values_list("due_date")
+        .annotate(n=Count("id"))
+    )
+    return [
+        SemiannualPeriod(item=item, start=start, due=due, submitted=counts.get(due, 0))
+        for item in items
+        for start, due in periods
+    ]
+
+
+@dataclass
+class OfficeDashboard:
+    office: Office
+    items: list[Item]
+    by_status: dict[str, int]
+    due_soon: int
+    overdue: int
+    returned: int
+    periods: list[SemiannualPeriod] = field(default_factory=list)
+
+    @property
+    def periods_owed(self) -> list[SemiannualPeriod]:
+        return [p for p in self.periods if p.owed]
+
+
+def _status_counts(records: QuerySet[Record]) -> dict[str, int]:
+    counts = dict(records.order_by().values_list("status").annotate(n=Count("id")))
+    return {status: counts.get(status, 0) for status in RecordStatus.values}
+
+
+def office_dashboard(office: Office, *, today: datetime.date | None = None) -> OfficeDashboard:
+    """What one office has to do: its items, its records by status, due soon, overdue, returned, periods owed."""
+    today = today or timezone.localdate()
+    records = Record.objects.filter(office=office)
+    items = list(Item.objects.filter(Q(offices=office) | Q(any_office=True)).distinct().order_by("no"))
+    by_status = _status_counts(records)
+    return OfficeDashboard(
+        office=office,
+        items=items,
+        by_status=by_status,
+        due_soon=records_due_soon(records, today=today).count(),
+        overdue=records_overdue(records, today=today).count(),
+        returned=by_status[RecordStatus.RETURNED],
+        periods=semiannual_periods(office, today=today),
+    )
+
+
+@dataclass
+class ReviewDashboard:
+    queue: int
+    changes: int
+    overdue: int
+    by_office: list[tuple[Office, dict[str, int], int]]
+
+
+def review_dashboard(*, today: datetime.date | None = None) -> ReviewDashboard:
+    """Across offices: the review queue, pending changes, overdue records, and each office's records by status."""
+    today = today or timezone.localdate()
+    rows = Record.objects.order_by().values_list("office_id", "status").annotate(n=Count("id"))
+    per_office: dict[int, dict[str, int]] = {}
+    for office_id, status, n in rows:
+        per_office.setdefault(office_id, dict.fromkeys(RecordStatus.values, 0))[status] = n
+    overdue = dict(
+        records_overdue(Record.objects.order_by(), today=today).values_list("office_id").annotate(n=Count("id"))
+    )
+    empty = dict.fromkeys(RecordStatus.values, 0)
+    return ReviewDashboard(
+        queue=Record.objects.filter(status=RecordStatus.SUBMITTED).count(),
+        changes=RecordChange.objects.filter(status=ChangeStatus.PENDING).count(),
+        overdue=sum(overdue.values()),
+        by_office=[(o, per_office.get(o.pk, empty), overdue.get(o.pk, 0)) for o in Office.objects.order_by("id")],
+    )
+
+
+def pending_changes(user) -> QuerySet[RecordChange]:
+    """Change requests awaiting review on records ``user`` may see."""
+    return (
+        RecordChange.objects.filter(status=ChangeStatus.PENDING, record__in=Record.objects.restrict(user))
+        .select_related("record__item", "record__office", "record__subject", "created_by")
+        .order_by("created_at", "id")
+    )
+
+
+def notices_for(user) -> QuerySet[Notice]:
+    """Reminders about the records ``user`` may see (a clerk's offices; every office for a reviewer)."""
+    return Notice.objects.filter(record__in=Record.objects.restrict(user)).select_related(
+        "record__item", "record__subject", "office"
+    )
+
+
+# --- History ----------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class FieldChange:
+    label: str
+    old: object
+    new: object
+
+
+@dataclass
+class HistoryEntry:
+    at: datetime.datetime
+    user: object
+    kind: str  # "+" created, "~" changed
+    reason: str
+    changes: list[FieldChange]
+
+
+# Bookkeeping columns the history page does not list as "changes" (the events say what happened).
+_QUIET_FIELDS = [
+    "updated_at",
+    "updated_by",
+    "version",
+    "created_at",
+    "created_by",
+    "subject",
+    "submitted_at",
+    "decided_at",
+    "decided_by",
+]
+
+
+def record_history(record: Record) -> list[HistoryEntry]:
+    """Every saved version of ``record`` with who saved it and what changed (before → after), oldest first."""
+    versions = list(record.history.select_related("history_user").order_by("history_date", "history_id"))
+    model = type(record)
+    entries: list[HistoryEntry] = []
+    previous = None
+    for version in versions:
+        if previous is None:
+            changes = []
+        else:
+            delta = version.diff_against(previous, excluded_fields=_QUIET_FIELDS)
+            changes = [
+                FieldChange(
+                    label=str(model._meta.get_field(c.field).verbose_name),
+                    old=_display(model, c.field, c.old),
+                    new=_display(model, c.field, c.new),
+                )
+                for c in delta.changes
+            ]
+        entries.append(
+            HistoryEntry(
+                at=version.history_date,
+                user=version.history_user,
+                kind=version.history_type,
+                reason=version.history_change_reason or "",
+                changes=changes,
+            )
+        )
+        previous = version
+    return entries
+
+
+def _display(model, name: str, value):
+    if value in (None, ""):
+        return "—"
+    model_field = model._meta.get_field(name)
+    if model_field.choices:
+        return dict(model_field.flatchoices).get(value, value)
+    return value
+
+
+def record_events(record: Record) -> QuerySet[RecordEvent]:
+    return RecordEvent.objects.filter(record_id=record.pk).select_related("user", "change").order_by("at", "id")

@@ -11,3 +11,9 @@ SEMIANNUAL_DUE_DATES = [(6, 30), (12, 31)]
 
 # Records are valid for five years from their business date (Annex 1 有效期限 五年).
 RECORD_VALIDITY_YEARS = 5
+
+# Where reminder e-mails send clerks (the workspace's public address).
+WORKSPACE_URL = env("WORKSPACE_URL", default="http://localhost:8000/workspace/")
+
+# Reminders go out this many working days before a record's due date.
+REMINDER_WORKING_DAYS = env.int("REMINDER_WORKING_DAYS", default=3)

@@ -1,5 +1,6 @@
 from credit.models.calendar import CalendarDay, DayKind
 from credit.models.catalog import DeadlineKind, Item, ItemField, Office, Publicity
+from credit.models.lifecycle import ChangeStatus, EventAction, Notice, NoticeKind, RecordChange, RecordEvent
 from credit.models.records import (
     AdvancedCollectiveRecord,
     AdvancedWorkerRecord,
@@ -20,6 +21,8 @@ __all__ = [
     "AdvancedCollectiveRecord",
     "AdvancedWorkerRecord",
     "CalendarDay",
+    "ChangeStatus",
+    "EventAction",
     "DayKind",
     "DeadlineKind",
     "FalseRegistrationRecord",
@@ -27,10 +30,14 @@ __all__ = [
     "Item",
     "ItemField",
     "ModelSchoolRecord",
+    "Notice",
+    "NoticeKind",
     "Office",
     "Publicity",
     "QualificationFraudRecord",
     "Record",
+    "RecordChange",
+    "RecordEvent",
     "RecordStatus",
     "SchoolPenaltyRecord",
     "Subject",

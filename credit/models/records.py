@@ -126,6 +126,18 @@ class Record(models.Model):
     def is_editable(self) -> bool:
         return self.status in {RecordStatus.DRAFT, RecordStatus.RETURNED}
 
+    @property
+    def submitted_on_time(self) -> bool | None:
+        """Timeliness of the submission (及时): submitted on or before the due date; None while unsubmitted."""
+        if self.submitted_at is None:
+            return None
+        return timezone.localdate(self.submitted_at) <= self.due_date
+
+    @property
+    def is_overdue(self) -> bool:
+        """Not yet submitted and past its due date (逾期未报)."""
+        return self.is_editable and self.due_date < timezone.localdate()
+
     def subject_identity(self) -> tuple[str, str, str] | None:
         """(kind, identifier, identifier kind) of the record's subject, or None when the fields are not valid yet."""
         ident = getattr(self, self.SUBJECT_ID_FIELD, "") if self.SUBJECT_ID_FIELD else ""

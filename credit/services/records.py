@@ -18,7 +18,17 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from credit.models import Item, Office, Record, RecordStatus, Subject
+from credit.models import (
+    ChangeStatus,
+    EventAction,
+    Item,
+    Office,
+    Record,
+    RecordChange,
+    RecordEvent,
+    RecordStatus,
+    Subject,
+)
 from credit.registry import form_for_item, model_for_item
 from credit.services.calendar import item_due_date
 
@@ -79,6 +89,31 @@ def _derive(record: Record, user) -> None:
         record.subject = subject
     record.updated_by = user
     record.updated_at = timezone.now()
+    record._history_user = user
+
+
+def _event(
+    record: Record,
+    *,
+    action: str,
+    user,
+    from_status: str = "",
+    to_status: str = "",
+    reason: str = "",
+    change: RecordChange | None = None,
+    at: datetime.datetime | None = None,
+) -> RecordEvent:
+    """Write one lifecycle event of ``record`` (the record page's timeline and the audit of every transition)."""
+    return RecordEvent.objects.create(
+        record_id=record.pk,
+        action=action,
+        from_status=from_status,
+        to_status=to_status,
+        user=user if getattr(user, "pk", None) else None,
+        reason=reason,
+        change=change,
+        at=at or timezone.now(),
+    )
 
 
 def _validate(record: Record, data: Mapping[str, Any]) -> Record:
@@ -126,6 +161,7 @@ def record_create(
     _derive(record, user)
     record.full_clean()
     record.save()
+    _event(record, action=EventAction.CREATE, user=user, to_status=RecordStatus.DRAFT, at=now)
     if submit:
         return record_submit(record=record, user=user)
     return record
@@ -139,6 +175,8 @@ def record_update(*, record: Record, user, data: Mapping[str, Any]) -> Record:
     if "version" in data and str(data["version"]) != str(record.version):
         raise RecordStateError(_("该记录已被他人修改（当前版本 %(v)s），请刷新后重新编辑。") % {"v": record.version})
     if not record.is_editable:
+        if record.status == RecordStatus.APPROVED:
+            raise RecordStateError(_("记录已审核通过，不能直接修改；请提出变更申请，变更审核通过前原记录继续有效。"))
         raise RecordStateError(_("记录当前状态为“%(status)s”，不能修改。") % {"status": record.get_status_display()})
     keys = [*record.field_keys(), "business_date"]
     merged = {key: getattr(record, key) for key in keys}
@@ -156,17 +194,47 @@ def record_update(*, record: Record, user, data: Mapping[str, Any]) -> Record:
 def _locked(record: Record) -> Record:
     """The typed record re-read under a row lock, so two concurrent actions see each other's result."""
     model = model_for_item(record.item.no)
-    return model.objects.select_for_update().select_related("item", "office").get(pk=record.pk)
+    # ``of=("self",)``: PostgreSQL refuses FOR UPDATE on the nullable side of the joins; lock the record's rows only.
+    return (
+        model.objects.select_for_update(of=("self", "record_ptr"))
+        .select_related("item", "office")
+        .get(pk=record.pk)
+    )
+
+
+_DECIDED = {RecordStatus.APPROVED, RecordStatus.RETURNED, RecordStatus.REVOKED, RecordStatus.EXPIRED}
+_EVENT_OF = {
+    RecordStatus.SUBMITTED: EventAction.SUBMIT,
+    RecordStatus.APPROVED: EventAction.APPROVE,
+    RecordStatus.RETURNED: EventAction.RETURN,
+    RecordStatus.REVOKED: EventAction.REVOKE,
+    RecordStatus.EXPIRED: EventAction.EXPIRE,
+}
+
+
+def _stale(record: Record, to: str) -> RecordStateError:
+    """The message for an action the record's current state no longer allows (another reviewer, a re-posted form)."""
+    status = record.get_status_display()
+    if to in {RecordStatus.APPROVED, RecordStatus.RETURNED} and record.status in _DECIDED:
+        who = record.decided_by.get_full_name() or record.decided_by.username if record.decided_by_id else ""
+        return RecordStateError(
+            _("操作未执行：该记录已被审核（当前状态“%(status)s”%(who)s），无需重复处理。")
+            % {"status": status, "who": f"，审核人 {who}" if who else ""}
+        )
+    if to == RecordStatus.SUBMITTED and record.status == RecordStatus.SUBMITTED:
+        return RecordStateError(_("操作未执行：该记录已提交，正在等待审核，请勿重复提交。"))
+    return RecordStateError(
+        _("操作未执行：记录当前状态为“%(status)s”，可能已被他人处理，请刷新页面。") % {"status": status}
+    )
 
 
 def _transition(record: Record, *, user, allowed_from: set[str], to: str, reason: str = "") -> Record:
+    """Move ``record`` to ``to`` if its current state (read under a row lock) allows it, and log the event."""
     record = _locked(record)
     if record.status not in allowed_from:
-        raise RecordStateError(
-            _("操作未执行：记录当前状态为“%(status)s”，可能已被他人处理，请刷新页面。")
-            % {"status": record.get_status_display()}
-        )
+        raise _stale(record, to)
     now = timezone.now()
+    before = record.status
     record.status = to
     record.updated_by, record.updated_at = user, now
     record.version += 1
@@ -175,7 +243,9 @@ def _transition(record: Record, *, user, allowed_from: set[str], to: str, reason
     elif to in {RecordStatus.APPROVED, RecordStatus.RETURNED, RecordStatus.REVOKED}:
         record.decided_at, record.decided_by, record.decision_reason = now, user, reason
     record._change_reason = f"{to}:{reason}"[:100]
+    record._history_user = user
     record.save()
+    _event(record, action=_EVENT_OF[to], user=user, from_status=before, to_status=to, reason=reason, at=now)
     return record
 
 
@@ -223,13 +293,142 @@ def record_return(*, record: Record, user, reason: str) -> Record:
 
 @transaction.atomic
 def record_revoke(*, record: Record, user, reason: str) -> Record:
-    """已通过 → 已撤销: the decision was annulled (reviewer; reason required)."""
+    """已通过 → 已撤销: the decision was annulled (reviewer; reason required). A pending change is withdrawn."""
     _require_reviewer(user)
     if not (reason or "").strip():
         raise RecordError({"reason": [_("撤销理由：请填写撤销理由。")]})
-    return _transition(
+    record = _transition(
         record, user=user, allowed_from={RecordStatus.APPROVED}, to=RecordStatus.REVOKED, reason=reason.strip()
     )
+    for change in RecordChange.objects.select_for_update().filter(record_id=record.pk, status=ChangeStatus.PENDING):
+        change.status, change.decided_by, change.decided_at = ChangeStatus.WITHDRAWN, user, timezone.now()
+        change.decision_reason = _("记录已撤销，变更申请自动撤回。")
+        change.save()
+        _event(record, action=EventAction.CHANGE_WITHDRAW, user=user, reason=change.decision_reason, change=change)
+    return record
+
+
+# --- Changes to approved records (变更): reviewed again while the approved version stays in force -----------------
+
+
+def _as_json(value: Any) -> Any:
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)
+
+
+@transaction.atomic
+def record_change_propose(*, record: Record, user, data: Mapping[str, Any], note: str = "") -> RecordChange:
+    """Propose new values for an approved record (clerk of its office). The record itself does not change yet."""
+    _require_office_clerk(user, record)
+    record = _locked(record)
+    if record.status != RecordStatus.APPROVED:
+        raise RecordStateError(
+            _("只有已通过的记录可以提出变更；记录当前状态为“%(status)s”。") % {"status": record.get_status_display()}
+        )
+    if RecordChange.objects.filter(record_id=record.pk, status=ChangeStatus.PENDING).exists():
+        raise RecordStateError(_("该记录已有一项变更正在审核，请等待审核结果后再提出新的变更。"))
+    keys = [*record.field_keys(), "business_date"]
+    current = {key: _as_json(getattr(record, key)) for key in keys}
+    merged = dict(current)
+    merged.update({key: value for key, value in data.items() if key in keys})
+    if record.BUSINESS_DATE_FIELD and "business_date" not in data:
+        merged["business_date"] = None
+    # Validate on a detached copy: the approved version stays untouched until the change is approved.
+    copy = model_for_item(record.item.no).objects.select_related("item").get(pk=record.pk)
+    form = form_for_item(record.ITEM_NO)(data=merged, instance=copy)
+    if not form.is_valid():
+        raise RecordError(labelled_errors(form))
+    proposed = {key: _as_json(form.cleaned_data.get(key)) for key in keys}
+    if proposed == current:
+        raise RecordError(_("变更内容与已通过的记录相同，无需提交变更。"))
+    change = RecordChange.objects.create(
+        record_id=record.pk, values=proposed, base_version=record.version, note=(note or "").strip(), created_by=user
+    )
+    _event(record, action=EventAction.CHANGE_PROPOSE, user=user, reason=change.note, change=change)
+    return change
+
+
+def _locked_change(change: RecordChange) -> tuple[Record, RecordChange]:
+    record = _locked(Record.objects.select_related("item").get(pk=change.record_id))
+    return record, RecordChange.objects.select_for_update().get(pk=change.pk)
+
+
+def _stale_change(change: RecordChange) -> RecordStateError:
+    return RecordStateError(
+        _("操作未执行：该变更申请已处理（当前状态“%(status)s”），无需重复处理。") % {"status": change.get_status_display()}
+    )
+
+
+@transaction.atomic
+def record_change_approve(*, change: RecordChange, user) -> Record:
+    """Approve a pending change: its values replace the approved record's (validated again), which stays 已通过."""
+    _require_reviewer(user)
+    record, change = _locked_change(change)
+    if change.status != ChangeStatus.PENDING:
+        raise _stale_change(change)
+    if record.status != RecordStatus.APPROVED:
+        raise RecordStateError(
+            _("操作未执行：记录当前状态为“%(status)s”，变更不能生效。") % {"status": record.get_status_display()}
+        )
+    record = _validate(record, change.values)
+    _derive(record, user)
+    now = timezone.now()
+    record.version += 1
+    record.decided_at, record.decided_by = now, user
+    record._change_reason = f"change:{change.pk}"
+    record.full_clean()
+    record.save()
+    change.status, change.decided_by, change.decided_at = ChangeStatus.APPROVED, user, now
+    change.save()
+    _event(
+        record,
+        action=EventAction.CHANGE_APPROVE,
+        user=user,
+        from_status=RecordStatus.APPROVED,
+        to_status=RecordStatus.APPROVED,
+        change=change,
+        at=now,
+    )
+    return record
+
+
+@transaction.atomic
+def record_change_return(*, change: RecordChange, user, reason: str) -> RecordChange:
+    """Return a pending change with a reason; the approved record is left exactly as it was."""
+    _require_reviewer(user)
+    if not (reason or "").strip():
+        raise RecordError({"reason": [_("退回理由：请填写退回理由。")]})
+    record, change = _locked_change(change)
+    if change.status != ChangeStatus.PENDING:
+        raise _stale_change(change)
+    change.status, change.decided_by, change.decided_at = ChangeStatus.RETURNED, user, timezone.now()
+    change.decision_reason = reason.strip()
+    change.save()
+    _event(record, action=EventAction.CHANGE_RETURN, user=user, reason=change.decision_reason, change=change)
+    return change
+
+
+def records_decide(*, records, user, approve: bool, reason: str = "") -> tuple[list[Record], dict[int, str]]:
+    """Approve or return several submitted records, each in its own transaction (bulk review).
+
+    Returns the records decided and, per record id, the message of those that could not be (already decided, …).
+    """
+    if not approve and not (reason or "").strip():
+        raise RecordError({"reason": [_("退回理由：请填写退回理由。")]})
+    done: list[Record] = []
+    failed: dict[int, str] = {}
+    for record in records:
+        try:
+            if approve:
+                done.append(record_approve(record=record, user=user))
+            else:
+                done.append(record_return(record=record, user=user, reason=reason))
+        except RecordError as exc:
+            failed[record.pk] = str(exc)
+    return done, failed
 
 
 @transaction.atomic
@@ -239,10 +438,20 @@ def records_expire(*, today: datetime.date | None = None) -> int:
     expired = 0
     for record in Record.objects.filter(status=RecordStatus.APPROVED, validity_end__lt=today).select_related("item"):
         typed = _locked(record)
+        if typed.status != RecordStatus.APPROVED:
+            continue
         typed.status = RecordStatus.EXPIRED
         typed.version += 1
         typed.updated_at = timezone.now()
         typed._change_reason = "expired"
         typed.save()
+        _event(
+            typed,
+            action=EventAction.EXPIRE,
+            user=None,
+            from_status=RecordStatus.APPROVED,
+            to_status=RecordStatus.EXPIRED,
+            reason=_("有效期已届满（%(end)s）。") % {"end": typed.validity_end.isoformat()},
+        )
         expired += 1
     return expired

@@ -1,0 +1,100 @@
+"""Reminders (到期提醒): before a record's due date and once it is overdue, in the workspace and by e-mail, each once."""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.roles import Role
+from credit.models import Notice, NoticeKind, Office, Record
+from credit.selectors import records_due_soon, records_overdue
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class ReminderResult:
+    created: int
+    emailed: int
+    mails: int
+
+
+def _message(record: Record, kind: str) -> str:
+    subject = record.subject.name if record.subject_id else ""
+    due = record.due_date.isoformat() + (_("（暂定）") if record.due_date_provisional else "")
+    if kind == NoticeKind.OVERDUE:
+        text = _("“%(item)s”记录 #%(id)s（%(subject)s）已超过报送截止日期 %(due)s，尚未提交，请尽快报送。")
+    else:
+        text = _("“%(item)s”记录 #%(id)s（%(subject)s）将于 %(due)s 到期，请在截止日期前提交。")
+    return text % {"item": record.item.name, "id": record.pk, "subject": subject or "—", "due": due}
+
+
+def _create_notices(records, kind: str) -> int:
+    created = 0
+    for record in records.select_related("item", "subject").exclude(notices__kind=kind):
+        _notice, was_created = Notice.objects.get_or_create(
+            record=record,
+            kind=kind,
+            defaults={"office_id": record.office_id, "due_date": record.due_date, "message": _message(record, kind)},
+        )
+        created += was_created
+    return created
+
+
+def office_recipients(office: Office) -> list[str]:
+    """The office's notification address and its active clerks' e-mail addresses."""
+    addresses = [office.email] if office.email else []
+    addresses += [
+        email
+        for email in office.members.filter(role=Role.CLERK, is_active=True).exclude(email="").values_list(
+            "email", flat=True
+        )
+    ]
+    return sorted(set(addresses))
+
+
+def reminders_send(*, today: datetime.date | None = None, days: int = 3) -> ReminderResult:
+    """Create the notices due today (due within ``days`` working days, overdue) and e-mail every notice not yet sent.
+
+    A notice exists once per (record, kind), so running this twice a day, or after a failure, never repeats one.
+    """
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        created = _create_notices(records_due_soon(Record.objects.all(), today=today, days=days), NoticeKind.DUE_SOON)
+        created += _create_notices(records_overdue(Record.objects.all(), today=today), NoticeKind.OVERDUE)
+
+    unsent = Notice.objects.filter(emailed_at__isnull=True).select_related("office").order_by("office_id", "id")
+    by_office: dict[Office, list[Notice]] = defaultdict(list)
+    for notice in unsent:
+        by_office[notice.office].append(notice)
+    emailed = mails = 0
+    for office, notices in by_office.items():
+        recipients = office_recipients(office)
+        if not recipients:
+            continue  # shown in the workspace; e-mailed once someone has an address
+        body = "\n".join(f"· {n.message}" for n in notices)
+        body += "\n\n" + _("请登录信用信息报送平台工作台处理：%(url)s") % {"url": settings.WORKSPACE_URL}
+        try:
+            send_mail(
+                _("【信用信息报送】%(office)s有 %(n)d 条记录需要处理") % {"office": office.name, "n": len(notices)},
+                body,
+                settings.DEFAULT_FROM_EMAIL,
+                recipients,
+            )
+        except Exception:  # the next run retries; one office's bad address must not stop the others
+            logger.exception("reminder e-mail to %s failed", office.code)
+            continue
+        Notice.objects.filter(pk__in=[n.pk for n in notices]).update(
+            emailed_at=timezone.now(), emailed_to=", ".join(recipients)
+        )
+        emailed += len(notices)
+        mails += 1
+    return ReminderResult(created=created, emailed=emailed, mails=mails)
