@@ -10,7 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from credit import validators
+from credit import crypto, validators
 from credit.catalog import catalog_field
 
 
@@ -122,3 +122,23 @@ def enum(no: int, key: str) -> models.CharField:
     return models.CharField(
         max_length=max(len(v) for v in values) + 4, choices=[(v, v) for v in values], **_common(no, key)
     )
+
+
+class EncryptedCharField(NormalizedCharField):
+    """A personal identifier stored encrypted (see ``credit.crypto``); exact-match look-ups keep working.
+
+    ``max_length`` is the column width of the ciphertext; the plaintext's own length is checked by its validator.
+    """
+
+    def get_prep_value(self, value):
+        value = super().get_prep_value(value)
+        if value in (None, "") or str(value).startswith(crypto.PREFIX):
+            return value
+        return crypto.encrypt(str(value))
+
+    def from_db_value(self, value, expression, connection):
+        return crypto.decrypt(value) if value else value
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        return name, "credit.fields.EncryptedCharField", args, kwargs
