@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.management import call_command, execute_from_command_line
+from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from accounts.models import User
@@ -233,7 +233,7 @@ def test_seed_calendar_recomputes_provisional_due_dates():
 def test_import_calendar_command_imports_and_reports_counts(tmp_path, capsys):
     path = tmp_path / "2027.csv"
     path.write_text("日期,类型,名称\n2027-01-01,休,元旦\n", encoding="utf-8")
-    execute_from_command_line(["manage.py", "import_calendar", str(path)])  # no SystemExit: exit status 0
+    call_command("import_calendar", str(path))  # no CommandError: exit status 0
     assert "新增 1 天" in capsys.readouterr().out
     assert CalendarDay.objects.get(date=date(2027, 1, 1)).kind == DayKind.HOLIDAY
 
@@ -248,9 +248,10 @@ def test_import_calendar_command_accepts_gbk_files(tmp_path):
 def test_import_calendar_command_exits_non_zero_and_prints_every_error(tmp_path, capsys):
     path = tmp_path / "bad.csv"
     path.write_text("2027-01-01,holiday,元旦\n2027-13-01,holiday,x\nx,y\n", encoding="utf-8")
-    with pytest.raises(SystemExit) as exc:
-        execute_from_command_line(["manage.py", "import_calendar", str(path)])
-    assert exc.value.code != 0
+    # call_command rather than execute_from_command_line: the latter closes the test's database connection.
+    with pytest.raises(CommandError) as exc:
+        call_command("import_calendar", str(path))
+    assert exc.value.returncode != 0  # manage.py exits with this status
     err = capsys.readouterr().err
     assert "第2行“日期”列" in err and "第3行“日期”列" in err and "未保存任何数据" in err
     assert not CalendarDay.objects.filter(date__year=2027).exists()

@@ -1,0 +1,38 @@
+# The portal's image for docker-compose.yml: web (gunicorn), worker and beat (Celery) all run it.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    # Import the apps from /app (templates, static and fixtures live beside them), not from site-packages.
+    PYTHONPATH=/app \
+    DJANGO_SETTINGS_MODULE=config.settings.production
+
+RUN groupadd --system --gid 10001 credit \
+    && useradd --system --uid 10001 --gid credit --home-dir /app --shell /usr/sbin/nologin credit
+
+WORKDIR /app
+
+# Only what the portal runs on: no .env, .venv, db.sqlite3 or .git in the image.
+COPY pyproject.toml manage.py ./
+COPY config ./config
+COPY accounts ./accounts
+COPY credit ./credit
+COPY reporting ./reporting
+COPY publicity ./publicity
+COPY oversight ./oversight
+COPY audit ./audit
+COPY templates ./templates
+COPY static ./static
+COPY fixtures ./fixtures
+
+RUN pip install . \
+    && mkdir -p /app/var/static /app/var/media \
+    && chown -R credit:credit /app/var
+
+USER credit
+
+EXPOSE 8000
+
+CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

@@ -1,0 +1,64 @@
+# 南昌市教育局信用信息报送与公示平台 — the two commands: `make demo` and `make test`.
+#
+# Every target first makes sure .venv exists with the machine's python3 and holds this project:
+# the venv is (re)created when it is missing or its interpreter no longer runs, and the project is
+# (re)installed whenever pyproject.toml is newer than the stamp file the last install left.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.nc-edu-credit-installed
+PYTEST_ARGS ?=
+
+.PHONY: help install demo test lint
+
+help:
+	@echo "make demo   创建环境、载入演示数据并启动 http://127.0.0.1:8000/ (SQLite, tasks in-process)"
+	@echo "make test   运行全部测试 (python -m pytest \$$PYTEST_ARGS)"
+	@echo "make lint   ruff check + ruff format --check"
+
+install:
+	@set -e; \
+	if ! $(PY) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' >/dev/null 2>&1; then \
+		echo "==> 创建虚拟环境 creating $(VENV) with $$(command -v $(PYTHON)) ($$($(PYTHON) --version 2>&1))"; \
+		rm -rf $(VENV); \
+		$(PYTHON) -m venv $(VENV); \
+	fi; \
+	if [ ! -f $(STAMP) ] || [ pyproject.toml -nt $(STAMP) ]; then \
+		echo "==> 安装依赖 installing the project into $(VENV) (pip install -e '.[dev]')"; \
+		$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'; \
+		touch $(STAMP); \
+	fi
+
+# The embedded default: config.settings.local, SQLite beside the project, Celery tasks run in-process.
+# DATABASE_URL / REDIS_URL, when set, are honoured by the same settings.
+demo: export DJANGO_SETTINGS_MODULE ?= config.settings.local
+demo: install
+	$(PY) manage.py migrate --noinput
+	@$(PY) manage.py load_demo --password "$${DEMO_PASSWORD:-Demo@2026nc}"
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	@echo
+	@echo "================================================================================"
+	@echo " 演示环境已就绪 The demo portal is ready"
+	@echo
+	@echo "   公示专栏 Public credit column : http://127.0.0.1:8000/"
+	@echo "   工作台   Staff workspace      : http://127.0.0.1:8000/workspace/"
+	@echo "   系统管理 Admin (系统/安全管理员): http://127.0.0.1:8000/admin/"
+	@echo "   接口文档 API docs             : http://127.0.0.1:8000/api/docs/"
+	@echo
+	@echo "   演示账号见上方 load_demo 的输出 (accounts are listed above by load_demo);"
+	@echo "   统一密码 password: $${DEMO_PASSWORD:-Demo@2026nc}"
+	@echo "   按 Ctrl+C 停止 Press Ctrl+C to stop."
+	@echo "================================================================================"
+	@echo
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+test: install
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .

@@ -1,0 +1,140 @@
+"""Shared test infrastructure: service markers, the CI no-skip rule, and the Playwright browser.
+
+Markers (declared in pyproject.toml):
+
+- ``postgres``: needs the default database to be PostgreSQL (``DATABASE_URL``);
+- ``redis``: needs ``REDIS_URL`` and a Redis answering there;
+- ``browser``: needs Debian's Chromium at ``/usr/bin/chromium`` (added by itself to tests using ``browser``/``page``).
+
+Locally a missing service skips the test. With ``CI=true`` it fails it instead, and a CI session in which any test was
+skipped, for whatever reason, ends with a non-zero exit status: CI must never pass by testing less.
+
+Domain data (users, offices, records) comes from ``tests/factories.py`` and the per-app conftests, not from here.
+"""
+
+import os
+from collections.abc import Iterator
+from functools import cache
+from typing import TYPE_CHECKING
+
+import pytest
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
+
+# Playwright's sync API runs an event loop in the test thread; Django would otherwise refuse ORM calls beside it.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking"]
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+# (node id, reason) of every test skipped in a CI run; filled on the controlling process, also under xdist.
+_skipped_in_ci: list[tuple[str, str]] = []
+
+
+@cache
+def _postgres_missing() -> str | None:
+    from django.conf import settings
+
+    engine = settings.DATABASES["default"]["ENGINE"]
+    if not engine.endswith("postgresql"):
+        return f"needs PostgreSQL: the default database is {engine} (set DATABASE_URL=postgres://…)"
+    return None
+
+
+@cache
+def _redis_missing() -> str | None:
+    url = os.environ.get("REDIS_URL", "")
+    if not url:
+        return "needs Redis: REDIS_URL is not set"
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2).ping()
+    except redis.RedisError as exc:
+        return f"needs Redis: {url} does not answer ({exc.__class__.__name__}: {exc})"
+    return None
+
+
+@cache
+def _browser_missing() -> str | None:
+    if not os.access(CHROMIUM, os.X_OK):
+        return f"needs Chromium: {CHROMIUM} is missing (apt-get install chromium)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "needs Playwright: the playwright package is not installed"
+    return None
+
+
+_REQUIREMENTS = {"postgres": _postgres_missing, "redis": _redis_missing, "browser": _browser_missing}
+
+
+def _unavailable(reason: str) -> None:
+    """Skip locally; fail under CI, where every service must be there."""
+    if IN_CI:
+        pytest.fail(f"CI=true: {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # A test that drives Chromium is a browser test whether or not its author remembered the marker.
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()) and not item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    # tryfirst: decide before pytest-django creates a test database for a test that cannot run.
+    for marker, missing in _REQUIREMENTS.items():
+        if item.get_closest_marker(marker):
+            reason = missing()
+            if reason:
+                _unavailable(reason)
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if IN_CI and report.skipped and not hasattr(report, "wasxfail"):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        _skipped_in_ci.append((report.nodeid, reason))
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if IN_CI and _skipped_in_ci and not hasattr(session.config, "workerinput"):
+        if session.exitstatus == pytest.ExitCode.OK:
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
+    if IN_CI and _skipped_in_ci and not hasattr(config, "workerinput"):
+        terminalreporter.section("CI=true: skipped tests fail the run", sep="=", red=True, bold=True)
+        for nodeid, reason in _skipped_in_ci:
+            terminalreporter.line(f"SKIPPED {nodeid}: {reason}", red=True)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator["Browser"]:
+    """Debian's Chromium, headless, driven by Playwright. Never downloads a browser of its own."""
+    reason = _browser_missing()
+    if reason:
+        _unavailable(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(headless=True, executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def page(browser: "Browser") -> Iterator["Page"]:
+    """A fresh page in a fresh context (own cookies and storage), in Simplified Chinese."""
+    context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai")
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
