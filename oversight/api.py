@@ -1,0 +1,143 @@
+"""REST API of the oversight figures: /api/v1/oversight/timeliness/ and /api/v1/oversight/indicators/.
+
+Office-scoped like the pages: a clerk gets their offices only, a reviewer every office; an office outside scope
+named in ``?office=`` answers 404."""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from oversight import selectors
+from oversight.models import IndicatorRole
+from oversight.periods import PeriodError, parse_period
+
+WORKSPACE_ROLES = {"clerk", "reviewer"}
+
+
+def _require_workspace_role(user) -> None:
+    if user.role not in WORKSPACE_ROLES:
+        raise PermissionDenied
+
+
+class FiguresSerializer(serializers.Serializer):
+    due = serializers.IntegerField()
+    on_time = serializers.IntegerField()
+    late = serializers.IntegerField()
+    overdue = serializers.IntegerField()
+    pending = serializers.IntegerField()
+    submitted = serializers.IntegerField()
+    provisional = serializers.IntegerField(help_text="records whose due date is provisional (暂定)")
+    on_time_rate = serializers.FloatField(allow_null=True)
+    submission_rate = serializers.FloatField(allow_null=True)
+
+
+class SemiannualSerializer(serializers.Serializer):
+    expected = serializers.IntegerField()
+    received = serializers.IntegerField()
+    received_on_time = serializers.IntegerField()
+    missing = serializers.IntegerField()
+
+
+class OfficeTimelinessSerializer(serializers.Serializer):
+    office = serializers.CharField(source="office.code")
+    office_name = serializers.CharField(source="office.name")
+    rank = serializers.IntegerField(allow_null=True)
+    figures = serializers.SerializerMethodField()
+    semiannual = SemiannualSerializer()
+
+    def get_figures(self, obj) -> dict:
+        return FiguresSerializer(obj.figures.as_dict()).data
+
+
+class SemiannualReportSerializer(serializers.Serializer):
+    item = serializers.IntegerField(source="item.no")
+    office = serializers.CharField(source="office.code")
+    period_start = serializers.DateField()
+    due_date = serializers.DateField()
+    received = serializers.BooleanField()
+    on_time = serializers.BooleanField()
+    records = serializers.IntegerField()
+
+
+class TimelinessApi(APIView):
+    """Timeliness and completeness per office for a period (``2026-03``, ``2026Q1``, ``2026H1``, ``2026``)."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("period", str, required=True, description="2026-03 | 2026Q1 | 2026H1 | 2026"),
+            OpenApiParameter("office", str, required=False, description="office code (limits to one office)"),
+        ],
+    )
+    def get(self, request):
+        _require_workspace_role(request.user)
+        try:
+            period = parse_period(request.query_params.get("period") or str(timezone.localdate().year))
+        except PeriodError as exc:
+            raise ValidationError({"period": [str(exc)]}) from None
+        offices = selectors.offices_for(request.user)
+        if request.query_params.get("office"):
+            office = get_object_or_404(offices, code=request.query_params["office"])
+            offices = offices.filter(pk=office.pk)
+        today = timezone.localdate()
+        rows, total = selectors.timeliness_by_office(period=period, offices=offices, today=today)
+        semiannual = selectors.semiannual_reports(period=period, offices=offices, today=today)
+        return Response(
+            {
+                "period": period.key,
+                "period_label": period.label,
+                "start": period.start,
+                "end": period.end,
+                "as_of": today,
+                "totals": FiguresSerializer(total.as_dict()).data,
+                "offices": OfficeTimelinessSerializer(rows, many=True).data,
+                "semiannual_reports": SemiannualReportSerializer(semiannual, many=True).data,
+            }
+        )
+
+
+class IndicatorSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    year = serializers.IntegerField()
+    no = serializers.IntegerField()
+    text = serializers.CharField()
+    offices_text = serializers.CharField()
+    note = serializers.CharField()
+    lead_office = serializers.CharField(source="lead_office.code", allow_null=True, default=None)
+    lead = serializers.SerializerMethodField()
+    cooperating = serializers.SerializerMethodField()
+    status = serializers.CharField()
+    status_display = serializers.CharField(source="get_status_display")
+    status_comment = serializers.CharField()
+    decided_at = serializers.DateTimeField(allow_null=True)
+    progress_entries = serializers.IntegerField(source="entries")
+
+    def _codes(self, obj, role) -> list[str]:
+        return [a.office.code for a in obj.assignments.all() if a.role == role]
+
+    def get_lead(self, obj) -> list[str]:
+        return self._codes(obj, IndicatorRole.LEAD)
+
+    def get_cooperating(self, obj) -> list[str]:
+        return self._codes(obj, IndicatorRole.COOPERATING)
+
+
+class IndicatorsApi(APIView):
+    """Annex 2's indicators of a year that the user may see, with their offices, status and progress count."""
+
+    @extend_schema(
+        parameters=[OpenApiParameter("year", int, required=False)], responses={200: IndicatorSerializer(many=True)}
+    )
+    def get(self, request):
+        _require_workspace_role(request.user)
+        try:
+            year = int(request.query_params.get("year") or timezone.localdate().year)
+        except ValueError:
+            raise ValidationError({"year": ["年度应为四位数字。"]}) from None
+        indicators = selectors.indicators_for(user=request.user, year=year)
+        return Response({"year": year, "results": IndicatorSerializer(indicators, many=True).data})

@@ -1,0 +1,209 @@
+"""Oversight (考核与通报): Annex 2's indicators with progress evidence, and the work bulletins (工作通报)."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from credit.models import Office
+from oversight.validators import validate_attachment
+
+
+class IndicatorQuerySet(models.QuerySet):
+    def restrict(self, user, action: str = "view") -> IndicatorQuerySet:
+        """The indicators ``user`` may see: reviewers (the General Office) all; a clerk those of their offices.
+
+        Everything outside answers 404.
+        """
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.role == "reviewer":
+            return self
+        if user.role == "clerk" and action in {"view", "progress"}:
+            return self.filter(pk__in=IndicatorOffice.objects.filter(office__in=user.offices.all()).values("indicator"))
+        return self.none()
+
+
+class IndicatorStatus(models.TextChoices):
+    IN_PROGRESS = "in_progress", _("推进中")
+    DONE = "done", _("已完成")
+    RETURNED = "returned", _("已退回")
+
+
+class Indicator(models.Model):
+    """One of Annex 2's eight assessment indicators (考核指标) for one year, with its responsible offices."""
+
+    year = models.PositiveSmallIntegerField(_("年度"))
+    no = models.PositiveSmallIntegerField(_("序号"))
+    text = models.TextField(_("考核内容"))
+    offices_text = models.CharField(_("责任处室（原文）"), max_length=100, blank=True)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    lead_office = models.ForeignKey(
+        Office, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("牵头处室")
+    )
+    offices = models.ManyToManyField(
+        Office, through="IndicatorOffice", related_name="indicators", verbose_name=_("责任处室")
+    )
+    status = models.CharField(
+        _("状态"), max_length=12, choices=IndicatorStatus.choices, default=IndicatorStatus.IN_PROGRESS
+    )
+    status_comment = models.TextField(_("办公室意见"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("确认人"),
+    )
+    decided_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+
+    objects = IndicatorQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("考核指标")
+        verbose_name_plural = _("考核指标")
+        ordering = ["-year", "no"]
+        constraints = [models.UniqueConstraint(fields=["year", "no"], name="indicator_unique_year_no")]
+
+    def __str__(self) -> str:
+        return f"{self.year}-{self.no}. {self.text[:30]}"
+
+
+class IndicatorRole(models.TextChoices):
+    LEAD = "lead", _("牵头")
+    COOPERATING = "cooperating", _("配合")
+
+
+class IndicatorOffice(models.Model):
+    """An office's part in an indicator: lead (牵头, or jointly responsible where Annex 2 names no lead) or cooperating."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="assignments")
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="indicator_assignments")
+    role = models.CharField(_("职责"), max_length=12, choices=IndicatorRole.choices)
+
+    class Meta:
+        verbose_name = _("指标责任处室")
+        verbose_name_plural = _("指标责任处室")
+        ordering = ["indicator", "-role", "office"]
+        constraints = [models.UniqueConstraint(fields=["indicator", "office"], name="indicatoroffice_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.office} ({self.get_role_display()})"
+
+
+def _attachment_path(instance: ProgressEntry, filename: str) -> str:
+    # A random name: the original is kept in ``attachment_name``; nothing user-supplied reaches the file system.
+    return f"oversight/evidence/{instance.indicator.year}/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
+
+
+class ProgressEntry(models.Model):
+    """Evidence of an office's work on an indicator (工作进展): a description, a link and/or an attached document."""
+
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="progress", verbose_name=_("考核指标")
+    )
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="+", verbose_name=_("处室"))
+    text = models.TextField(_("工作进展"))
+    link = models.URLField(_("链接"), blank=True, max_length=500)
+    attachment = models.FileField(
+        _("佐证材料"), upload_to=_attachment_path, blank=True, max_length=200, validators=[validate_attachment]
+    )
+    attachment_name = models.CharField(_("附件原文件名"), max_length=200, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("填报人")
+    )
+    at = models.DateTimeField(_("填报时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("指标工作进展")
+        verbose_name_plural = _("指标工作进展")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["office", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.office}: {self.text[:30]}"
+
+
+class IndicatorAction(models.TextChoices):
+    PROGRESS = "progress", _("填报进展")
+    COMPLETE = "complete", _("确认完成")
+    RETURN = "return", _("退回")
+    REOPEN = "reopen", _("重新打开")
+
+
+class IndicatorEvent(models.Model):
+    """One step in an indicator's history: progress reported, completion confirmed, sent back (with the comment)."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("操作"), max_length=12, choices=IndicatorAction.choices)
+    from_status = models.CharField(_("原状态"), max_length=12, choices=IndicatorStatus.choices)
+    to_status = models.CharField(_("新状态"), max_length=12, choices=IndicatorStatus.choices)
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("时间"), default=timezone.now)
+    comment = models.TextField(_("意见"), blank=True)
+
+    class Meta:
+        verbose_name = _("指标流转事件")
+        verbose_name_plural = _("指标流转事件")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.indicator}"
+
+
+class BulletinTrigger(models.TextChoices):
+    MANUAL = "manual", _("手动生成")
+    SCHEDULED = "scheduled", _("定时生成")
+
+
+class Bulletin(models.Model):
+    """A work bulletin (工作通报) for a month or quarter: a snapshot of the figures, and its .xlsx file.
+
+    ``data`` holds the figures as computed at generation time, so the printable page and the workbook keep saying
+    what was circulated even when records change later.
+    """
+
+    period = models.CharField(_("统计期间"), max_length=10)
+    title = models.CharField(_("标题"), max_length=100)
+    data = models.JSONField(_("数据"))
+    file = models.FileField(_("Excel 文件"), upload_to="oversight/bulletins/%Y/", max_length=200)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    trigger = models.CharField(_("生成方式"), max_length=12, choices=BulletinTrigger.choices)
+    generated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("生成人"),
+    )
+    generated_at = models.DateTimeField(_("生成时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("工作通报")
+        verbose_name_plural = _("工作通报")
+        ordering = ["-generated_at", "-id"]
+        indexes = [models.Index(fields=["period"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+__all__ = [
+    "Bulletin",
+    "BulletinTrigger",
+    "Indicator",
+    "IndicatorAction",
+    "IndicatorEvent",
+    "IndicatorOffice",
+    "IndicatorRole",
+    "IndicatorStatus",
+    "ProgressEntry",
+]

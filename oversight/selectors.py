@@ -1,0 +1,400 @@
+"""Reads of the oversight app: timeliness and completeness per office and period, computed with aggregate queries in
+the manner of DHIS2's reporting-rate and timeliness reports, and indicator progress.
+
+Definitions (one place):
+
+- **Due (应报)**: every record, whatever its status, whose due date falls in the period.
+- **Submitted**: the record has a submission time and is not back with its office (draft or returned). Its
+  timeliness is that of its latest submission: **on time (按时)** when the submission's local date (Asia/Shanghai)
+  is on or before the due date, **late (迟报)** otherwise.
+- **Overdue (逾期未报)**: not submitted and the due date is before today (as ``Record.is_overdue``).
+- **Pending (未到期)**: not submitted, due today or later.
+- **On-time rate (及时率)** = on time / due; **submission rate (报送率)** = (on time + late) / due. Undefined (None)
+  when nothing is due.
+- **Provisional (暂定)**: how many of the due records have a due date computed on a year whose holidays are not yet
+  entered; such figures may move when the calendar is entered.
+- **Semiannual reports (一年两次)**: for each item reported twice a year (item 1), one report is expected per
+  responsible office and half-year whose due date falls in the period; it is received when that office has at least
+  one submitted record of the item for that half-year (due date = the half-year's due date), on time when one was
+  submitted by the due date.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import asdict, dataclass, field
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import Count, F, Q, QuerySet
+from django.db.models.functions import TruncDate, TruncMonth
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from credit.models import DeadlineKind, Item, Office, Record, RecordStatus
+from credit.services.calendar import semiannual_period
+from oversight.models import Indicator, IndicatorOffice, IndicatorRole, IndicatorStatus, ProgressEntry
+from oversight.periods import Period, parse_period
+
+
+def offices_for(user) -> QuerySet[Office]:
+    """The offices whose figures ``user`` may see: every office for a reviewer, a clerk's own, otherwise none."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Office.objects.none()
+    if user.role == "reviewer":
+        return Office.objects.all()
+    if user.role == "clerk":
+        return Office.objects.filter(members=user)
+    return Office.objects.none()
+
+
+@dataclass
+class Figures:
+    due: int = 0
+    on_time: int = 0
+    late: int = 0
+    overdue: int = 0
+    pending: int = 0
+    provisional: int = 0
+
+    @property
+    def submitted(self) -> int:
+        return self.on_time + self.late
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return round(self.on_time / self.due, 4) if self.due else None
+
+    @property
+    def submission_rate(self) -> float | None:
+        return round(self.submitted / self.due, 4) if self.due else None
+
+    def as_dict(self) -> dict:
+        return {
+            **asdict(self),
+            "submitted": self.submitted,
+            "on_time_rate": self.on_time_rate,
+            "submission_rate": self.submission_rate,
+        }
+
+
+@dataclass
+class SemiannualFigures:
+    expected: int = 0
+    received: int = 0
+    received_on_time: int = 0
+
+    @property
+    def missing(self) -> int:
+        return self.expected - self.received
+
+
+@dataclass
+class OfficeTimeliness:
+    office: Office
+    figures: Figures = field(default_factory=Figures)
+    semiannual: SemiannualFigures = field(default_factory=SemiannualFigures)
+    rank: int | None = None
+
+
+def _submitted_q() -> Q:
+    return Q(submitted_at__isnull=False) & ~Q(status__in=[RecordStatus.DRAFT, RecordStatus.RETURNED])
+
+
+def _figure_aggregates(today: datetime.date) -> dict:
+    submitted = _submitted_q()
+    return {
+        "due": Count("id"),
+        "on_time": Count("id", filter=submitted & Q(submitted_on__lte=F("due_date"))),
+        "late": Count("id", filter=submitted & Q(submitted_on__gt=F("due_date"))),
+        "overdue": Count("id", filter=~submitted & Q(due_date__lt=today)),
+        "provisional": Count("id", filter=Q(due_date_provisional=True)),
+    }
+
+
+def _with_submission_date(records: QuerySet[Record]) -> QuerySet[Record]:
+    return records.annotate(submitted_on=TruncDate("submitted_at", tzinfo=ZoneInfo(settings.TIME_ZONE)))
+
+
+def _figures(row: dict) -> Figures:
+    f = Figures(
+        due=row["due"], on_time=row["on_time"], late=row["late"], overdue=row["overdue"], provisional=row["provisional"]
+    )
+    f.pending = f.due - f.on_time - f.late - f.overdue
+    return f
+
+
+def records_due(*, period: Period, offices: QuerySet[Office]) -> QuerySet[Record]:
+    """The records due in ``period`` of ``offices`` (the denominator of every figure)."""
+    return Record.objects.filter(due_date__gte=period.start, due_date__lte=period.end, office__in=offices)
+
+
+def classified_records(*, period: Period, offices: QuerySet[Office], today: datetime.date | None = None):
+    """The records due in the period, each annotated with ``timeliness`` (on_time / late / overdue / pending)."""
+    from django.db.models import Case, CharField, Value, When
+
+    today = today or timezone.localdate()
+    submitted = _submitted_q()
+    return (
+        _with_submission_date(records_due(period=period, offices=offices))
+        .annotate(
+            timeliness=Case(
+                When(submitted & Q(submitted_on__lte=F("due_date")), then=Value("on_time")),
+                When(submitted, then=Value("late")),
+                When(due_date__lt=today, then=Value("overdue")),
+                default=Value("pending"),
+                output_field=CharField(),
+            )
+        )
+        .select_related("item", "office")
+        .order_by("due_date", "id")
+    )
+
+
+TIMELINESS_LABELS = {
+    "on_time": gettext_lazy("按时报送"),
+    "late": gettext_lazy("迟报"),
+    "overdue": gettext_lazy("逾期未报"),
+    "pending": gettext_lazy("未到期"),
+}
+
+
+def semiannual_due_dates(period: Period) -> list[datetime.date]:
+    """The due dates of the semiannual reporting periods (一年两次) that fall in ``period``."""
+    dates = []
+    for year in range(period.start.year, period.end.year + 1):
+        for month, day in sorted(settings.SEMIANNUAL_DUE_DATES):
+            due = datetime.date(year, month, day)
+            if period.contains(due):
+                dates.append(due)
+    return dates
+
+
+def semiannual_reports(*, period: Period, offices: QuerySet[Office], today: datetime.date | None = None) -> list[dict]:
+    """Expected vs received semiannual reports per item, responsible office and half-year due in ``period``."""
+    dues = semiannual_due_dates(period)
+    if not dues:
+        return []
+    items = list(Item.objects.filter(deadline_kind=DeadlineKind.SEMIANNUAL).prefetch_related("offices"))
+    office_ids = set(offices.values_list("id", flat=True))
+    received = {
+        (row["item_id"], row["office_id"], row["due_date"]): row
+        for row in _with_submission_date(
+            Record.objects.filter(item__in=items, office_id__in=office_ids, due_date__in=dues).filter(_submitted_q())
+        )
+        .values("item_id", "office_id", "due_date")
+        .annotate(n=Count("id"), on_time=Count("id", filter=Q(submitted_on__lte=F("due_date"))))
+    }
+    rows = []
+    for item in items:
+        for office in item.offices.all():
+            if office.id not in office_ids:
+                continue
+            for due in dues:
+                got = received.get((item.id, office.id, due))
+                rows.append(
+                    {
+                        "item": item,
+                        "office": office,
+                        "period_start": semiannual_period(due)[0],
+                        "due_date": due,
+                        "received": bool(got),
+                        "records": got["n"] if got else 0,
+                        "on_time": bool(got and got["on_time"]),
+                    }
+                )
+    return rows
+
+
+def _rank(rows: list[OfficeTimeliness]) -> list[OfficeTimeliness]:
+    """Order by on-time rate (best first; offices with nothing due last), then more records due; competition ranks."""
+
+    def key(r: OfficeTimeliness):
+        rate = r.figures.on_time_rate
+        return (rate is None, -(rate or 0), -r.figures.due, r.office.id)
+
+    rows.sort(key=key)
+    previous, rank = None, 0
+    for position, row in enumerate(rows, start=1):
+        rate = row.figures.on_time_rate
+        if rate is None:
+            row.rank = None
+            continue
+        if rate != previous:
+            rank, previous = position, rate
+        row.rank = rank
+    return rows
+
+
+def timeliness_by_office(
+    *, period: Period, offices: QuerySet[Office], today: datetime.date | None = None
+) -> tuple[list[OfficeTimeliness], Figures]:
+    """Per office of ``offices`` (ranked by on-time rate) and in total: the figures of ``period``. Two queries plus
+    one for the semiannual reports, whatever the number of records."""
+    today = today or timezone.localdate()
+    office_list = list(offices.order_by("id"))
+    by_id = {o.id: OfficeTimeliness(office=o) for o in office_list}
+    rows = (
+        _with_submission_date(records_due(period=period, offices=offices))
+        .order_by()
+        .values("office_id")
+        .annotate(**_figure_aggregates(today))
+    )
+    total = Figures()
+    for row in rows:
+        figures = _figures(row)
+        by_id[row["office_id"]].figures = figures
+        for name in ("due", "on_time", "late", "overdue", "pending", "provisional"):
+            setattr(total, name, getattr(total, name) + getattr(figures, name))
+    for report in semiannual_reports(period=period, offices=offices, today=today):
+        semi = by_id[report["office"].id].semiannual
+        semi.expected += 1
+        semi.received += report["received"]
+        semi.received_on_time += report["on_time"]
+    return _rank(list(by_id.values())), total
+
+
+def monthly_trend(*, year: int, offices: QuerySet[Office], today: datetime.date | None = None) -> list[dict]:
+    """For each month of ``year``: the figures of the records due that month (the overdue trend)."""
+    today = today or timezone.localdate()
+    period = parse_period(str(year))
+    rows = {
+        row["month"].month if hasattr(row["month"], "month") else int(str(row["month"])[5:7]): _figures(row)
+        for row in _with_submission_date(records_due(period=period, offices=offices))
+        .annotate(month=TruncMonth("due_date"))
+        .order_by()
+        .values("month")
+        .annotate(**_figure_aggregates(today))
+    }
+    return [
+        {
+            "month": m.key,
+            "label": _("%(month)d月") % {"month": m.start.month},
+            "figures": rows.get(m.start.month, Figures()),
+        }
+        for m in period.months()
+    ]
+
+
+def records_by_item(*, period: Period, offices: QuerySet[Office]) -> list[dict]:
+    """Records due in ``period`` per item (with its information category), every item listed."""
+    counts = dict(
+        records_due(period=period, offices=offices)
+        .order_by()
+        .values("item_id")
+        .annotate(n=Count("id"))
+        .values_list("item_id", "n")
+    )
+    return [
+        {"no": item.no, "name": item.name, "category": item.info_category, "count": counts.get(item.id, 0)}
+        for item in Item.objects.order_by("no")
+    ]
+
+
+def records_by_category(*, period: Period, offices: QuerySet[Office]) -> list[dict]:
+    """Records due in ``period`` per information category (基础信息, 失信信息, 守信信息, 其他信息)."""
+    rows = {}
+    for item in records_by_item(period=period, offices=offices):
+        rows[item["category"]] = rows.get(item["category"], 0) + item["count"]
+    return [{"category": k, "count": v} for k, v in rows.items()]
+
+
+def indicators_for(*, user, year: int) -> QuerySet[Indicator]:
+    """The indicators of ``year`` that ``user`` may see, with their offices and progress counts."""
+    return (
+        Indicator.objects.restrict(user)
+        .filter(year=year)
+        .select_related("lead_office", "decided_by")
+        .prefetch_related("assignments__office")
+        .annotate(entries=Count("progress", distinct=True))
+        .order_by("no")
+    )
+
+
+def indicator_progress_by_office(*, year: int, period: Period, offices: QuerySet[Office]) -> dict[int, dict]:
+    """Per office: indicators it answers for in ``year`` (assigned / leading / done) and progress entries in period."""
+    start = timezone.make_aware(datetime.datetime.combine(period.start, datetime.time.min))
+    end = timezone.make_aware(datetime.datetime.combine(period.end + datetime.timedelta(days=1), datetime.time.min))
+    result: dict[int, dict] = {}
+    for row in (
+        IndicatorOffice.objects.filter(indicator__year=year, office__in=offices)
+        .order_by()
+        .values("office_id")
+        .annotate(
+            assigned=Count("id"),
+            leading=Count("id", filter=Q(role=IndicatorRole.LEAD)),
+            done=Count("id", filter=Q(indicator__status=IndicatorStatus.DONE)),
+        )
+    ):
+        result[row["office_id"]] = {**row, "entries": 0}
+    for row in (
+        ProgressEntry.objects.filter(indicator__year=year, office__in=offices, at__gte=start, at__lt=end)
+        .order_by()
+        .values("office_id")
+        .annotate(n=Count("id"))
+    ):
+        result.setdefault(row["office_id"], {"assigned": 0, "leading": 0, "done": 0})["entries"] = row["n"]
+    return result
+
+
+def _pct(rate: float | None) -> str:
+    return "—" if rate is None else f"{rate * 100:.1f}%"
+
+
+def bulletin_data(*, period: Period, today: datetime.date | None = None) -> dict:
+    """The figures of a work bulletin over every office: JSON-ready, stored with the bulletin as generated."""
+    today = today or timezone.localdate()
+    offices = Office.objects.all()
+    rows, total = timeliness_by_office(period=period, offices=offices, today=today)
+    progress = indicator_progress_by_office(year=period.year, period=period, offices=offices)
+    office_rows = []
+    for row in rows:
+        p = progress.get(row.office.id, {})
+        office_rows.append(
+            {
+                "rank": row.rank,
+                "office_code": row.office.code,
+                "office_name": row.office.name,
+                **row.figures.as_dict(),
+                "on_time_rate_text": _pct(row.figures.on_time_rate),
+                "submission_rate_text": _pct(row.figures.submission_rate),
+                "semiannual_expected": row.semiannual.expected,
+                "semiannual_received": row.semiannual.received,
+                "indicators_assigned": p.get("assigned", 0),
+                "indicators_done": p.get("done", 0),
+                "progress_entries": p.get("entries", 0),
+            }
+        )
+    indicators = []
+    for ind in (
+        Indicator.objects.filter(year=period.year)
+        .prefetch_related("assignments__office")
+        .annotate(entries=Count("progress"))
+        .order_by("no")
+    ):
+        indicators.append(
+            {
+                "no": ind.no,
+                "text": ind.text,
+                "status": ind.status,
+                "status_display": str(ind.get_status_display()),
+                "lead": "、".join(a.office.name for a in ind.assignments.all() if a.role == IndicatorRole.LEAD),
+                "cooperating": "、".join(
+                    a.office.name for a in ind.assignments.all() if a.role == IndicatorRole.COOPERATING
+                ),
+                "entries": ind.entries,
+                "comment": ind.status_comment,
+            }
+        )
+    return {
+        "period": period.key,
+        "period_label": period.label,
+        "start": period.start.isoformat(),
+        "end": period.end.isoformat(),
+        "as_of": today.isoformat(),
+        "title": _("信用信息报送工作通报（%(period)s）") % {"period": period.label},
+        "offices": office_rows,
+        "totals": {**total.as_dict(), "on_time_rate_text": _pct(total.on_time_rate)},
+        "indicators": indicators,
+    }

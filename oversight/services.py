@@ -1,0 +1,197 @@
+"""Writes of the oversight app: Annex 2 indicators per year, progress evidence, the General Office's confirmation,
+and work bulletins."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from pathlib import Path
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from credit.catalog import load_catalog
+from credit.models import Office
+from oversight.indicators import create_indicators, indicator_specs
+from oversight.models import (
+    Bulletin,
+    BulletinTrigger,
+    Indicator,
+    IndicatorAction,
+    IndicatorEvent,
+    IndicatorOffice,
+    IndicatorStatus,
+    ProgressEntry,
+)
+from oversight.periods import Period
+
+
+class IndicatorError(ValidationError):
+    """A change to an indicator that its current state or the input does not allow; shown to the user as is."""
+
+
+def business_office_codes() -> list[str]:
+    """The "相关业务处室" of Annex 2 row 8: the offices owning at least one Annex 1 item (see oversight.indicators)."""
+    return list(Office.objects.filter(items__isnull=False).distinct().order_by("id").values_list("code", flat=True))
+
+
+@transaction.atomic
+def ensure_indicators(year: int) -> int:
+    """Create Annex 2's eight indicators of ``year`` where missing (idempotent); returns how many were created."""
+    if not 2000 <= year <= 2100:
+        raise IndicatorError(_("年度无效。"))
+    specs = indicator_specs(load_catalog(), business_office_codes())
+    offices = {o.code: o for o in Office.objects.all()}
+    return create_indicators(
+        year=year, specs=specs, Indicator=Indicator, IndicatorOffice=IndicatorOffice, offices_by_code=offices
+    )
+
+
+def _locked(indicator: Indicator) -> Indicator:
+    return Indicator.objects.select_for_update().get(pk=indicator.pk)
+
+
+def _require_reviewer(user) -> None:
+    if not (user.is_authenticated and user.is_active and user.role == "reviewer"):
+        raise PermissionDenied
+
+
+def progress_offices(*, indicator: Indicator, user) -> list[Office]:
+    """The offices in whose name ``user`` may report progress on ``indicator``: their own among its offices."""
+    if not (user.is_authenticated and user.is_active and user.role in {"clerk", "reviewer"}):
+        return []
+    return list(
+        Office.objects.filter(indicator_assignments__indicator=indicator, members=user).distinct().order_by("id")
+    )
+
+
+@transaction.atomic
+def indicator_add_progress(
+    *, indicator: Indicator, office: Office, user, text: str, link: str = "", attachment=None
+) -> ProgressEntry:
+    """An office reports progress on an indicator with its evidence. A returned indicator is back in progress."""
+    if office not in progress_offices(indicator=indicator, user=user):
+        raise PermissionDenied(_("只能以本人所属且承担该指标的处室填报进展。"))
+    indicator = _locked(indicator)
+    if indicator.status == IndicatorStatus.DONE:
+        raise IndicatorError(_("该指标已确认完成，不能再填报进展；如需补充，请联系办公室重新打开。"))
+    entry = ProgressEntry(
+        indicator=indicator,
+        office=office,
+        text=(text or "").strip(),
+        link=(link or "").strip(),
+        author=user,
+        attachment_name=Path(attachment.name).name[:200] if attachment else "",
+    )
+    if attachment:
+        entry.attachment = attachment
+    if not entry.text:
+        raise IndicatorError({"text": [_("请填写工作进展。")]})
+    entry.full_clean()
+    entry.save()
+    before = indicator.status
+    if before == IndicatorStatus.RETURNED:
+        indicator.status = IndicatorStatus.IN_PROGRESS
+        indicator.save(update_fields=["status"])
+    IndicatorEvent.objects.create(
+        indicator=indicator,
+        action=IndicatorAction.PROGRESS,
+        from_status=before,
+        to_status=indicator.status,
+        office=office,
+        user=user,
+        at=entry.at,
+        comment=entry.text[:500],
+    )
+    return entry
+
+
+def _decide(indicator: Indicator, *, user, allowed_from: set[str], to: str, action: str, comment: str) -> Indicator:
+    _require_reviewer(user)
+    indicator = _locked(indicator)
+    if indicator.status not in allowed_from:
+        raise IndicatorError(
+            _("操作未执行：指标当前状态为“%(status)s”，可能已被他人处理，请刷新页面。")
+            % {"status": indicator.get_status_display()}
+        )
+    now = timezone.now()
+    before = indicator.status
+    indicator.status = to
+    indicator.status_comment = comment
+    indicator.decided_by, indicator.decided_at = user, now
+    indicator.save(update_fields=["status", "status_comment", "decided_by", "decided_at"])
+    IndicatorEvent.objects.create(
+        indicator=indicator, action=action, from_status=before, to_status=to, user=user, at=now, comment=comment
+    )
+    return indicator
+
+
+@transaction.atomic
+def indicator_complete(*, indicator: Indicator, user, comment: str = "") -> Indicator:
+    """The General Office confirms an indicator done (推进中 / 已退回 → 已完成)."""
+    return _decide(
+        indicator,
+        user=user,
+        allowed_from={IndicatorStatus.IN_PROGRESS, IndicatorStatus.RETURNED},
+        to=IndicatorStatus.DONE,
+        action=IndicatorAction.COMPLETE,
+        comment=(comment or "").strip(),
+    )
+
+
+@transaction.atomic
+def indicator_return(*, indicator: Indicator, user, comment: str) -> Indicator:
+    """The General Office sends an indicator back with its comment (推进中 → 已退回); the offices report again."""
+    comment = (comment or "").strip()
+    if not comment:
+        _require_reviewer(user)
+        raise IndicatorError({"comment": [_("退回时请填写意见。")]})
+    return _decide(
+        indicator,
+        user=user,
+        allowed_from={IndicatorStatus.IN_PROGRESS},
+        to=IndicatorStatus.RETURNED,
+        action=IndicatorAction.RETURN,
+        comment=comment,
+    )
+
+
+@transaction.atomic
+def indicator_reopen(*, indicator: Indicator, user, comment: str = "") -> Indicator:
+    """The General Office reopens an indicator confirmed done by mistake (已完成 → 推进中)."""
+    return _decide(
+        indicator,
+        user=user,
+        allowed_from={IndicatorStatus.DONE},
+        to=IndicatorStatus.IN_PROGRESS,
+        action=IndicatorAction.REOPEN,
+        comment=(comment or "").strip(),
+    )
+
+
+@transaction.atomic
+def bulletin_generate(
+    *, period: Period, user=None, trigger: str = BulletinTrigger.MANUAL, today: datetime.date | None = None
+) -> Bulletin:
+    """Compute the bulletin of ``period`` over every office, write its workbook and keep both (工作通报)."""
+    from oversight.exporters import BulletinXlsxExporter
+    from oversight.selectors import bulletin_data
+
+    if user is not None:
+        _require_reviewer(user)
+    data = bulletin_data(period=period, today=today)
+    content = BulletinXlsxExporter(data).render()
+    bulletin = Bulletin(
+        period=period.key,
+        title=data["title"],
+        data=data,
+        sha256=hashlib.sha256(content).hexdigest(),
+        trigger=trigger,
+        generated_by=user,
+    )
+    bulletin.file.save(f"bulletin-{period.key}-{timezone.now():%Y%m%d%H%M%S}.xlsx", ContentFile(content), save=False)
+    bulletin.save()
+    return bulletin

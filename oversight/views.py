@@ -1,0 +1,297 @@
+"""Oversight pages under /workspace/oversight/: the dashboard, per-office figures, indicators and bulletins.
+
+Thin views: figures come from ``oversight.selectors``, writes from ``oversight.services``. Scope gives 404, role 403
+(``credit.views.mixins``)."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+
+from credit.views.mixins import ReviewerMixin, WorkspaceMixin
+from oversight import selectors, services
+from oversight.forms import BulletinForm, DecisionForm, PeriodForm, ProgressEntryForm
+from oversight.models import Bulletin, Indicator, IndicatorStatus, ProgressEntry
+from oversight.periods import parse_period
+
+
+def _period_from(request):
+    form = PeriodForm(request.GET or None)
+    if form.is_valid():
+        return form, form.cleaned_data["period"]
+    return form, parse_period(str(timezone.localdate().year))
+
+
+def _pct(rate):
+    return None if rate is None else round(rate * 100, 1)
+
+
+class DashboardView(WorkspaceMixin, View):
+    """Timeliness and completeness per office, the overdue trend, records by item and category, indicator progress.
+
+    A reviewer sees every office; a clerk the same page limited to their offices."""
+
+    def get(self, request):
+        form, period = _period_from(request)
+        offices = selectors.offices_for(request.user)
+        today = timezone.localdate()
+        rows, total = selectors.timeliness_by_office(period=period, offices=offices, today=today)
+        trend = selectors.monthly_trend(year=period.year, offices=offices, today=today)
+        by_item = selectors.records_by_item(period=period, offices=offices)
+        by_category = selectors.records_by_category(period=period, offices=offices)
+        indicators = list(selectors.indicators_for(user=request.user, year=period.year))
+        semiannual = selectors.semiannual_reports(period=period, offices=offices, today=today)
+        status_counts = {s.value: 0 for s in IndicatorStatus}
+        for ind in indicators:
+            status_counts[ind.status] += 1
+        charts = {
+            "onTime": {
+                "labels": [r.office.name for r in rows],
+                "rates": [_pct(r.figures.on_time_rate) for r in rows],
+                "label": _("及时率（%）"),
+            },
+            "trend": {
+                "labels": [str(m["label"]) for m in trend],
+                "series": [
+                    {"label": _("逾期未报"), "data": [m["figures"].overdue for m in trend], "color": "#c0392b"},
+                    {"label": _("迟报"), "data": [m["figures"].late for m in trend], "color": "#e67e22"},
+                    {"label": _("按时报送"), "data": [m["figures"].on_time for m in trend], "color": "#27ae60"},
+                ],
+            },
+            "byItem": {
+                "labels": [f"{i['no']}. {i['name']}" for i in by_item],
+                "data": [i["count"] for i in by_item],
+                "label": _("应报记录"),
+            },
+            "byCategory": {"labels": [c["category"] for c in by_category], "data": [c["count"] for c in by_category]},
+            "indicators": {
+                "labels": [_("指标%(no)d") % {"no": i.no} for i in indicators],
+                "data": [i.entries for i in indicators],
+                "status": [i.get_status_display() for i in indicators],
+                "done": [i.status == IndicatorStatus.DONE for i in indicators],
+                "label": _("进展条数"),
+            },
+        }
+        return render(
+            request,
+            "oversight/dashboard.html",
+            {
+                "form": form,
+                "period": period,
+                "rows": rows,
+                "total": total,
+                "trend": trend,
+                "by_item": by_item,
+                "by_category": by_category,
+                "indicators": indicators,
+                "status_counts": status_counts,
+                "semiannual": semiannual,
+                "charts": charts,
+                "today": today,
+            },
+        )
+
+
+class OfficeFiguresView(WorkspaceMixin, View):
+    """One office's records due in the period, each with its timeliness and any provisional due date flagged."""
+
+    def check_scope(self, request, code):
+        self.office = get_object_or_404(selectors.offices_for(request.user), code=code)
+
+    def get(self, request, code):
+        form, period = _period_from(request)
+        today = timezone.localdate()
+        offices = selectors.offices_for(request.user).filter(pk=self.office.pk)
+        rows, total = selectors.timeliness_by_office(period=period, offices=offices, today=today)
+        records = selectors.classified_records(period=period, offices=offices, today=today)[:500]
+        return render(
+            request,
+            "oversight/office.html",
+            {
+                "form": form,
+                "office": self.office,
+                "period": period,
+                "figures": rows[0].figures,
+                "semi": rows[0].semiannual,
+                "records": records,
+                "labels": selectors.TIMELINESS_LABELS,
+                "today": today,
+            },
+        )
+
+
+class IndicatorListView(WorkspaceMixin, View):
+    def get(self, request):
+        try:
+            year = int(request.GET.get("year") or timezone.localdate().year)
+        except ValueError:
+            year = timezone.localdate().year
+        indicators = selectors.indicators_for(user=request.user, year=year)
+        return render(
+            request,
+            "oversight/indicator_list.html",
+            {
+                "year": year,
+                "indicators": indicators,
+                "years": sorted(set(Indicator.objects.values_list("year", flat=True)) | {year}, reverse=True),
+                "can_ensure": request.user.role == "reviewer" and not Indicator.objects.filter(year=year).exists(),
+            },
+        )
+
+
+class IndicatorEnsureView(ReviewerMixin, View):
+    """The General Office creates a year's eight indicators from Annex 2 (idempotent)."""
+
+    def post(self, request):
+        try:
+            year = int(request.POST.get("year", ""))
+            created = services.ensure_indicators(year)
+        except (ValueError, ValidationError):
+            messages.error(request, _("年度无效。"))
+            return HttpResponseRedirect(reverse("oversight:indicators"))
+        messages.success(request, _("已生成 %(year)d 年度考核指标 %(n)d 项。") % {"year": year, "n": created})
+        return HttpResponseRedirect(reverse("oversight:indicators") + f"?year={year}")
+
+
+class _IndicatorMixin(WorkspaceMixin):
+    def check_scope(self, request, pk):
+        self.indicator = get_object_or_404(Indicator.objects.restrict(request.user), pk=pk)
+
+
+class IndicatorDetailView(_IndicatorMixin, View):
+    def get(self, request, pk, progress_form=None, decision_form=None):
+        return render(request, "oversight/indicator_detail.html", self._context(request, progress_form, decision_form))
+
+    def _context(self, request, progress_form=None, decision_form=None):
+        indicator = self.indicator
+        offices = services.progress_offices(indicator=indicator, user=request.user)
+        return {
+            "indicator": indicator,
+            "assignments": indicator.assignments.select_related("office"),
+            "entries": indicator.progress.select_related("office", "author"),
+            "events": indicator.events.select_related("user", "office"),
+            "progress_form": progress_form
+            or (ProgressEntryForm(offices=offices) if offices and indicator.status != IndicatorStatus.DONE else None),
+            "decision_form": decision_form or (DecisionForm() if request.user.role == "reviewer" else None),
+        }
+
+
+class IndicatorProgressView(_IndicatorMixin, View):
+    def post(self, request, pk):
+        offices = services.progress_offices(indicator=self.indicator, user=request.user)
+        if not offices:
+            raise PermissionDenied
+        form = ProgressEntryForm(request.POST, request.FILES, offices=offices)
+        if form.is_valid():
+            try:
+                services.indicator_add_progress(
+                    indicator=self.indicator,
+                    office=form.cleaned_data["office"],
+                    user=request.user,
+                    text=form.cleaned_data["text"],
+                    link=form.cleaned_data["link"],
+                    attachment=form.cleaned_data.get("attachment") or None,
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("工作进展已保存。"))
+                return HttpResponseRedirect(reverse("oversight:indicator-detail", args=[self.indicator.pk]))
+        detail = IndicatorDetailView()
+        detail.indicator = self.indicator
+        return render(
+            request, "oversight/indicator_detail.html", detail._context(request, progress_form=form), status=400
+        )
+
+
+class IndicatorDecisionView(ReviewerMixin, _IndicatorMixin, View):
+    """确认完成 / 退回 / 重新打开, by the General Office."""
+
+    actions = {
+        "complete": (services.indicator_complete, _("已确认该指标完成。")),
+        "return": (services.indicator_return, _("已退回该指标。")),
+        "reopen": (services.indicator_reopen, _("已重新打开该指标。")),
+    }
+
+    def post(self, request, pk, action):
+        if action not in self.actions:
+            raise Http404
+        service, done = self.actions[action]
+        form = DecisionForm(request.POST)
+        form.is_valid()
+        try:
+            service(indicator=self.indicator, user=request.user, comment=form.cleaned_data.get("comment", ""))
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, str(done))
+        return HttpResponseRedirect(reverse("oversight:indicator-detail", args=[self.indicator.pk]))
+
+
+class ProgressAttachmentView(WorkspaceMixin, View):
+    """The evidence file of a progress entry, for those who may see its indicator (never a public media URL)."""
+
+    def check_scope(self, request, pk):
+        self.entry = get_object_or_404(
+            ProgressEntry.objects.filter(indicator__in=Indicator.objects.restrict(request.user)).exclude(attachment=""),
+            pk=pk,
+        )
+
+    def get(self, request, pk):
+        return FileResponse(
+            self.entry.attachment.open("rb"), as_attachment=True, filename=self.entry.attachment_name or None
+        )
+
+
+class BulletinListView(ReviewerMixin, View):
+    def get(self, request, form=None):
+        return render(
+            request,
+            "oversight/bulletin_list.html",
+            {"bulletins": Bulletin.objects.select_related("generated_by")[:200], "form": form or BulletinForm()},
+        )
+
+    def post(self, request):
+        form = BulletinForm(request.POST)
+        if not form.is_valid():
+            return self.get(request, form=form)
+        bulletin = services.bulletin_generate(period=form.cleaned_data["period"], user=request.user)
+        messages.success(request, _("已生成%(title)s。") % {"title": bulletin.title})
+        return HttpResponseRedirect(reverse("oversight:bulletin-detail", args=[bulletin.pk]))
+
+
+class _BulletinMixin(ReviewerMixin):
+    def check_scope(self, request, pk):
+        if request.user.role != "reviewer":
+            raise Http404
+        self.bulletin = get_object_or_404(Bulletin, pk=pk)
+
+
+class BulletinDetailView(_BulletinMixin, View):
+    """The printable bulletin (print CSS), from the figures stored when it was generated."""
+
+    def get(self, request, pk):
+        return render(
+            request,
+            "oversight/bulletin_detail.html",
+            {"bulletin": self.bulletin, "data": self.bulletin.data, "data_json": json.dumps(self.bulletin.data)},
+        )
+
+
+class BulletinDownloadView(_BulletinMixin, View):
+    def get(self, request, pk):
+        return FileResponse(
+            self.bulletin.file.open("rb"),
+            as_attachment=True,
+            filename=f"{self.bulletin.title}.xlsx",
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
