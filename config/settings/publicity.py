@@ -1,1 +1,26 @@
 """The public credit column."""
+
+# Imported at the end of base.py, so base's settings are already defined here.
+from config.settings.base import DATABASES, INSTALLED_APPS
+
+# pg_trgm search (GIN trigram indexes on the public columns) needs django.contrib.postgres, on PostgreSQL only.
+if DATABASES["default"]["ENGINE"].endswith("postgresql") and "django.contrib.postgres" not in INSTALLED_APPS:
+    INSTALLED_APPS += ["django.contrib.postgres"]
+
+# Evidence uploads of objections and repair applications: type by extension *and* leading bytes, at most 5 MB.
+PUBLICITY_EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
+PUBLICITY_EVIDENCE_TYPES = {
+    "pdf": b"%PDF-",
+    "jpg": b"\xff\xd8\xff",
+    "jpeg": b"\xff\xd8\xff",
+    "png": b"\x89PNG\r\n\x1a\n",
+}
+# Objections and repairs are decided within ten working days.
+PUBLICITY_DECISION_WORKING_DAYS = 10
+# Decisions are published within seven working days; the workspace flags them this many working days ahead.
+PUBLICITY_PUBLISH_WORKING_DAYS = 7
+PUBLICITY_DUE_SOON_DAYS = 3
+# NDRC order No. 58 (2023): penalty publicity lasts 3 months … 3 years after the decision (default 3 years).
+PUBLICITY_PENALTY_MIN_MONTHS = 3
+PUBLICITY_PENALTY_MAX_MONTHS = 36
+PUBLICITY_PAGE_SIZE = 20

@@ -1,0 +1,134 @@
+"""Forms of the column (visitors' objections and repairs) and of the publicity workspace. Validation only; the
+writes are services."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from credit.validators import validate_cn_id
+from publicity.models import LicenceDecision, NewsItem, Outcome, PolicyDocument
+from publicity.models.publications import PENALTY_CATEGORIES
+
+LICENCE_FIELDS = [
+    "xdr_mc", "xdr_lb", "xdr_shxym", "xdr_gszc", "xdr_zzjg", "xdr_swdj", "xdr_sydw", "xdr_shzz", "frdb", "fr_zjlx",
+    "fr_zjhm", "xdr_zjlx", "xdr_zjhm", "xkws", "wsh", "xklb", "xkzs", "xkbh", "nr", "jdrq", "yxqz", "yxqzi", "xkjg",
+    "xkjgdm", "lydw", "lydwdm", "bz",
+]
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+class LicenceForm(forms.ModelForm):
+    """The licensing record (xk_* columns), with the national standard's consistency rules."""
+
+    class Meta:
+        model = LicenceDecision
+        fields = LICENCE_FIELDS
+        widgets = {"jdrq": DateInput(), "yxqz": DateInput(), "yxqzi": DateInput(), "nr": forms.Textarea({"rows": 3})}
+
+    def clean(self):
+        data = super().clean()
+        errors = {}
+        if data.get("xdr_lb") == "自然人":
+            if not data.get("xdr_zjlx") or not data.get("xdr_zjhm"):
+                errors["xdr_zjhm"] = _("自然人须填写证件类型和证件号码。")
+            elif data.get("xdr_zjlx") == "身份证":
+                try:
+                    validate_cn_id(data["xdr_zjhm"])
+                except forms.ValidationError as exc:
+                    errors["xdr_zjhm"] = exc.messages
+            for key in ("xdr_shxym", "xdr_gszc", "xdr_zzjg", "xdr_swdj", "xdr_sydw", "xdr_shzz"):
+                if data.get(key):
+                    errors[key] = _("自然人不填写机构代码。")
+        elif data.get("xdr_lb") and not data.get("xdr_shxym"):
+            errors["xdr_shxym"] = _("法人及非法人组织、个体工商户须填写统一社会信用代码。")
+        if data.get("yxqz") and data.get("yxqzi") and data["yxqzi"] < data["yxqz"]:
+            errors["yxqzi"] = _("有效期至不能早于有效期自。")
+        if data.get("fr_zjhm") and data.get("fr_zjlx") == "身份证":
+            try:
+                validate_cn_id(data["fr_zjhm"])
+            except forms.ValidationError as exc:
+                errors["fr_zjhm"] = exc.messages
+        for key, message in errors.items():
+            self.add_error(key, message)
+        return data
+
+class PublishForm(forms.Form):
+    """A reviewer publishes an approved penalty: the national fields Annex 1 lacks, and the publicity end."""
+
+    decision_number = forms.CharField(label=_("行政处罚决定书文号"), max_length=100)
+    offence_type = forms.CharField(label=_("违法行为类型"), max_length=200)
+    offence_facts = forms.CharField(label=_("违法事实"), max_length=4000, widget=forms.Textarea({"rows": 3}))
+    penalty_basis = forms.CharField(label=_("处罚依据"), max_length=4000, widget=forms.Textarea({"rows": 2}))
+    penalty_category = forms.ChoiceField(label=_("处罚类别"), choices=[("", "—")] + [(c, c) for c in PENALTY_CATEGORIES])
+    publicity_end = forms.DateField(label=_("公示截止日期"), widget=DateInput(),
+                                    help_text=_("处罚决定日期后三个月至三年，默认三年。"))
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("理由"), max_length=2000, widget=forms.Textarea({"rows": 2}))
+
+class BlackListForm(forms.Form):
+    subject_code = forms.CharField(label=_("主体代码（统一社会信用代码或证件号码）"), max_length=30)
+    records = forms.CharField(label=_("所依据的失信记录编号（以逗号分隔）"), max_length=500)
+    reason = forms.CharField(label=_("列入事由"), widget=forms.Textarea({"rows": 2}))
+    legal_basis = forms.CharField(label=_("列入依据"), widget=forms.Textarea({"rows": 2}))
+    document_number = forms.CharField(label=_("认定决定文书号"), max_length=100)
+    decision_date = forms.DateField(label=_("认定日期"), widget=DateInput())
+    notified_on = forms.DateField(label=_("事先告知日期"), widget=DateInput())
+    listed_on = forms.DateField(label=_("列入日期"), widget=DateInput())
+    end_date = forms.DateField(label=_("列入截止日期"), widget=DateInput())
+    removal_conditions = forms.CharField(label=_("移出条件"), widget=forms.Textarea({"rows": 2}))
+
+    def clean_records(self) -> list[int]:
+        try:
+            return [int(x) for x in self.cleaned_data["records"].replace("，", ",").split(",") if x.strip()]
+        except ValueError:
+            raise forms.ValidationError(_("请填写记录编号（数字），以逗号分隔。")) from None
+
+class PolicyDocumentForm(forms.ModelForm):
+    class Meta:
+        model = PolicyDocument
+        fields = ["title", "document_number", "source", "body", "is_published", "published_at"]
+        widgets = {"body": forms.Textarea({"rows": 12})}
+
+class NewsItemForm(forms.ModelForm):
+    class Meta:
+        model = NewsItem
+        fields = ["title", "source", "body", "is_published", "published_at"]
+        widgets = {"body": forms.Textarea({"rows": 12})}
+
+class PublicRequestForm(forms.Form):
+    """What a visitor fills in for an objection or a repair application."""
+
+    applicant_name = forms.CharField(label=_("申请人（单位或个人）"), max_length=100)
+    applicant_contact = forms.CharField(label=_("联系电话或电子邮箱（不公开）"), max_length=100)
+    content = forms.CharField(label=_("申请内容与理由"), max_length=4000, widget=forms.Textarea({"rows": 5}))
+    evidence = forms.FileField(
+        label=_("证明材料（PDF、JPG、PNG，不超过5MB）"), required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
+    )
+
+    def clean_evidence(self):
+        from publicity.services.requests import validate_evidence
+
+        upload = self.cleaned_data.get("evidence")
+        if upload:
+            validate_evidence(upload)
+        return upload
+
+class TrackForm(forms.Form):
+    code = forms.CharField(label=_("查询码"), max_length=20)
+
+class DecisionForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("办理结果"), choices=Outcome.choices, widget=forms.RadioSelect)
+    reply = forms.CharField(label=_("答复意见（向申请人公开）"), max_length=4000, widget=forms.Textarea({"rows": 3}))
+    corrected_content = forms.CharField(
+        label=_("更正后的公示内容（结果为“予以更正”时填写）"), required=False, max_length=4000,
+        widget=forms.Textarea({"rows": 3}),
+    )
+
+MAX_UPLOAD = settings.PUBLICITY_EVIDENCE_MAX_BYTES

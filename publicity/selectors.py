@@ -1,0 +1,157 @@
+"""What the public may see. Every public page, feed, search and open-data endpoint reads through ``public_entries``:
+the publication rules live here and nowhere else, and they are in the queries themselves, so an entry past its end,
+revoked, expired or withdrawn is never returned even before the scheduled job has marked it.
+
+- 行政处罚 (items 2, 8): record approved, published by a reviewer, not withdrawn, today ≤ publicity end.
+- 红名单 (items 6, 7): record approved, on the column, not withdrawn, today ≤ its validity end.
+- 行政许可: decision approved (not revoked), published, not withdrawn.
+- 黑名单: listed by a reviewer (not removed), listed_on ≤ today ≤ end_date.
+- Items 1, 3, 4, 5 are never public: no publication of them can exist (``PUBLIC_ITEMS``) and none is selected.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from credit.models import RecordStatus, SubjectKind
+from publicity.models import (
+    BlackListEntry,
+    BlackListStatus,
+    LicenceDecision,
+    LicenceStatus,
+    NewsItem,
+    Objection,
+    PolicyDocument,
+    Publication,
+    PublicationKind,
+    RepairApplication,
+    RequestStatus,
+)
+from publicity.services.publications import PENALTY_ITEMS, RED_LIST_ITEMS
+
+LICENCES, PENALTIES, RED_LIST, BLACK_LIST = "licences", "penalties", "red-list", "black-list"
+SECTIONS = (LICENCES, PENALTIES, RED_LIST, BLACK_LIST)
+MIN_TERM = 2
+
+
+def _today(today: datetime.date | None) -> datetime.date:
+    return today or timezone.localdate()
+
+
+def public_entries(section: str, *, today: datetime.date | None = None) -> QuerySet:
+    """The entries of ``section`` the public may see today, newest first (keyset on ``id``)."""
+    today = _today(today)
+    if section == PENALTIES:
+        return Publication.objects.filter(
+            kind=PublicationKind.PENALTY, item_no__in=PENALTY_ITEMS, published_at__isnull=False,
+            withdrawn_at__isnull=True, valid_until__gte=today, record__status=RecordStatus.APPROVED,
+        ).order_by("-id")
+    if section == RED_LIST:
+        return Publication.objects.filter(
+            kind=PublicationKind.RED_LIST, item_no__in=RED_LIST_ITEMS, published_at__isnull=False,
+            withdrawn_at__isnull=True, valid_until__gte=today, record__status=RecordStatus.APPROVED,
+            record__validity_end__gte=today,
+        ).order_by("-id")
+    if section == LICENCES:
+        return LicenceDecision.objects.filter(
+            status=LicenceStatus.APPROVED, published_at__isnull=False, withdrawn_at__isnull=True
+        ).order_by("-id")
+    if section == BLACK_LIST:
+        return BlackListEntry.objects.filter(
+            status=BlackListStatus.LISTED, listed_on__lte=today, end_date__gte=today
+        ).order_by("-id")
+    raise ValueError(section)
+
+
+def public_entry(section: str, pk: int, *, today: datetime.date | None = None):
+    """One public entry, or None (then the page answers 404)."""
+    return public_entries(section, today=today).filter(pk=pk).first()
+
+
+def normalize_term(q: str | None) -> str:
+    """The search term as stored in ``search_text`` (upper case, trimmed); '' when shorter than two characters."""
+    term = " ".join((q or "").split()).upper()
+    return term if len(term) >= MIN_TERM else ""
+
+
+def search_entries(section: str, q: str, *, today: datetime.date | None = None) -> QuerySet:
+    """Public entries of ``section`` whose name, credit code or document number contains ``q``.
+
+    ``__contains`` (LIKE '%…%', case-sensitive, on upper-cased text) so that on PostgreSQL the pg_trgm GIN index on
+    ``search_text`` serves it, Chinese substrings included (the database runs with LC_CTYPE C.UTF-8).
+    """
+    term = normalize_term(q)
+    qs = public_entries(section, today=today)
+    return qs.filter(search_text__contains=term) if term else qs.none()
+
+
+def public_articles(model: type[PolicyDocument] | type[NewsItem]) -> QuerySet:
+    return model.objects.filter(is_published=True, published_at__lte=timezone.now()).order_by("-published_at", "-id")
+
+
+def search_articles(model, q: str) -> QuerySet:
+    term = normalize_term(q)
+    return public_articles(model).filter(search_text__contains=term) if term else model.objects.none()
+
+
+def org_entries(code: str, *, today: datetime.date | None = None) -> dict[str, QuerySet]:
+    """An organisation's public licences, penalties and list entries, by its credit code (legal persons only)."""
+    code = (code or "").strip().upper()
+    return {
+        section: public_entries(section, today=today).filter(public_code=code, subject_kind=SubjectKind.LEGAL)
+        for section in SECTIONS
+    }
+
+
+@dataclass
+class KeysetPage:
+    items: list
+    next_cursor: int | None
+    has_previous: bool
+
+
+def keyset_page(qs: QuerySet, cursor: str | int | None, size: int | None = None) -> KeysetPage:
+    """Keyset (cursor) pagination on ``-id``: one query, however deep the page."""
+    size = size or settings.PUBLICITY_PAGE_SIZE
+    after = None
+    try:
+        after = int(cursor) if cursor not in (None, "") else None
+    except (TypeError, ValueError):
+        after = None
+    if after is not None:
+        qs = qs.filter(id__lt=after)
+    rows = list(qs[: size + 1])
+    next_cursor = rows[size - 1].id if len(rows) > size else None
+    return KeysetPage(items=rows[:size], next_cursor=next_cursor, has_previous=after is not None)
+
+
+# --- workspace -------------------------------------------------------------------------------------------------------
+
+
+def penalties_awaiting_publication():
+    """Approved penalties (items 2, 8) not yet on the column, oldest decision first."""
+    from credit.models import Record
+
+    return (
+        Record.objects.filter(item__no__in=PENALTY_ITEMS, status=RecordStatus.APPROVED)
+        .exclude(publication__published_at__isnull=False)
+        .select_related("item", "office", "subject")
+        .order_by("business_date", "id")
+    )
+
+
+def licences_awaiting_publication():
+    return LicenceDecision.objects.filter(status=LicenceStatus.APPROVED, published_at__isnull=True).order_by("jdrq")
+
+
+def open_requests():
+    """Objections and repairs not yet decided, soonest due first."""
+    objections = list(Objection.objects.filter(status=RequestStatus.RECEIVED).select_related(
+        "publication", "licence", "blacklist_entry"))
+    repairs = list(RepairApplication.objects.filter(status=RequestStatus.RECEIVED).select_related("publication"))
+    return sorted(objections + repairs, key=lambda r: (r.due_date, r.received_at))

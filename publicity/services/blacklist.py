@@ -1,0 +1,86 @@
+"""黑名单 decisions: a reviewer lists a subject, referencing its approved 失信 records; nothing is automatic."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from credit.models import Record, RecordStatus, Subject
+from publicity.models import BlackListEntry, BlackListStatus, CorrectionKind
+from publicity.services.entries import public_code_for
+from publicity.services.errors import PublicityError
+from publicity.services.publications import _require_reviewer, correction_notice_create
+
+DISHONESTY_CATEGORY = "失信信息"
+
+
+@transaction.atomic
+def blacklist_add(
+    *,
+    subject: Subject,
+    records: list[Record],
+    user,
+    reason: str,
+    legal_basis: str,
+    document_number: str,
+    decision_date: datetime.date,
+    notified_on: datetime.date,
+    listed_on: datetime.date,
+    end_date: datetime.date,
+    removal_conditions: str,
+) -> BlackListEntry:
+    """List ``subject`` on the black list on the strength of its approved 失信 ``records``."""
+    _require_reviewer(user)
+    errors: dict[str, list[str]] = {}
+    if not records:
+        errors["records"] = [_("请至少引用一条失信记录。")]
+    for record in records:
+        if record.subject_id != subject.pk:
+            errors.setdefault("records", []).append(_("记录 %(id)s 不属于该主体。") % {"id": record.pk})
+        elif record.item.info_category != DISHONESTY_CATEGORY:
+            errors.setdefault("records", []).append(_("记录 %(id)s 不是失信信息。") % {"id": record.pk})
+        elif record.status != RecordStatus.APPROVED:
+            errors.setdefault("records", []).append(_("记录 %(id)s 尚未审核通过或已失效。") % {"id": record.pk})
+    if notified_on > listed_on:
+        errors["notified_on"] = [_("事先告知日期不能晚于列入日期。")]
+    if end_date <= listed_on:
+        errors["end_date"] = [_("列入截止日期应晚于列入日期。")]
+    if decision_date > listed_on:
+        errors["decision_date"] = [_("认定日期不能晚于列入日期。")]
+    if errors:
+        raise PublicityError(errors)
+    entry = BlackListEntry(
+        subject=subject, subject_kind=subject.kind, subject_name=subject.name,
+        public_code=public_code_for(subject.kind, subject.identifier), document_number=document_number.strip(),
+        reason=reason, legal_basis=legal_basis, decision_date=decision_date, notified_on=notified_on,
+        listed_on=listed_on, end_date=end_date, removal_conditions=removal_conditions, created_by=user,
+    )
+    entry.search_text = entry.build_search_text()
+    try:
+        entry.full_clean()
+    except ValidationError as exc:
+        raise PublicityError(exc.message_dict) from exc
+    entry.save()
+    entry.records.set(records)
+    return entry
+
+
+@transaction.atomic
+def blacklist_remove(*, entry: BlackListEntry, user, reason: str, source: str = "reviewer",
+                     source_reference: str = "") -> BlackListEntry:
+    """移出黑名单 before its end date (conditions met, objection upheld); a correction is queued."""
+    _require_reviewer(user)
+    if not (reason or "").strip():
+        raise PublicityError({"reason": [_("请填写移出原因。")]})
+    entry = BlackListEntry.objects.select_for_update().get(pk=entry.pk)
+    if entry.status == BlackListStatus.REMOVED:
+        return entry
+    entry.status, entry.removed_at, entry.removed_reason = BlackListStatus.REMOVED, timezone.now(), reason.strip()
+    entry.save()
+    correction_notice_create(kind=CorrectionKind.WITHDRAWN, source=source, source_reference=source_reference,
+                             blacklist_entry=entry, description=_("移出黑名单：%(r)s") % {"r": reason.strip()})
+    return entry

@@ -1,0 +1,31 @@
+"""诚信制度 and 信用动态: written by the General Office's reviewers."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.db import transaction
+
+from publicity.forms import NewsItemForm, PolicyDocumentForm
+from publicity.models import NewsItem, PolicyDocument
+from publicity.services.errors import PublicityError
+from publicity.services.publications import _require_reviewer
+
+_FORMS = {PolicyDocument: PolicyDocumentForm, NewsItem: NewsItemForm}
+
+
+@transaction.atomic
+def article_save(*, model: type[PolicyDocument] | type[NewsItem], user, data: Mapping[str, Any], instance=None):
+    """Create or change a policy document or news item."""
+    _require_reviewer(user)
+    form = _FORMS[model](data=data, instance=instance)
+    if not form.is_valid():
+        raise PublicityError({k: list(v) for k, v in form.errors.items()})
+    article = form.save(commit=False)
+    if article.pk is None:
+        article.created_by = user
+    article.search_text = " | ".join(filter(None, [article.title, getattr(article, "document_number", "")])).upper()
+    article.full_clean()
+    article.save()
+    return article

@@ -1,0 +1,182 @@
+"""Licensing decisions (行政许可): entered by an office's clerk, reviewed by the General Office like the items, then
+published on the column (within seven working days of the decision)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from credit.models import Office, Subject, SubjectKind
+from credit.validators import classify_org_code
+from publicity.forms import LicenceForm
+from publicity.models import CorrectionKind, LicenceDecision, LicenceStatus
+from publicity.services.entries import public_code_for
+from publicity.services.errors import PublicityError
+from publicity.services.publications import _require_reviewer, correction_notice_create
+
+
+def _form_errors(form) -> dict[str, list[str]]:
+    out = {}
+    for key, errors in form.errors.items():
+        label = form.fields[key].label if key in form.fields else ""
+        out[key] = [f"{label}：{m}" if label else m for m in errors]
+    return out
+
+
+def _derive(licence: LicenceDecision) -> None:
+    """Subject link and the public (masked) columns, from the xk_* values."""
+    natural = licence.xdr_lb == "自然人"
+    kind = SubjectKind.NATURAL if natural else SubjectKind.LEGAL
+    identifier = (licence.xdr_zjhm if natural else licence.xdr_shxym).strip().upper()
+    licence.subject_kind, licence.subject_name = kind, licence.xdr_mc
+    licence.public_code = public_code_for(kind, identifier)
+    licence.document_number = licence.wsh
+    licence.search_text = licence.build_search_text()
+    if identifier and set(identifier) != {"0", "X"}:  # not the 17 zeros + X placeholder of 个体工商户
+        if natural:
+            identifier_kind = "cn_id" if licence.xdr_zjlx == "身份证" else licence.xdr_zjlx
+        else:
+            try:
+                identifier_kind = classify_org_code(identifier)
+            except ValidationError:
+                identifier_kind = ""
+        subject, _created = Subject.objects.get_or_create(
+            kind=kind, identifier=identifier, defaults={"identifier_kind": identifier_kind, "name": licence.xdr_mc}
+        )
+        licence.subject = subject
+    else:
+        licence.subject = None
+
+
+def _clerk_office(user, office: Office | None) -> Office:
+    if not (user.is_authenticated and user.is_active and user.role == "clerk"):
+        raise PermissionDenied
+    offices = list(user.offices.all())
+    if office is None:
+        if len(offices) != 1:
+            raise PublicityError({"office": [_("报送处室：请选择报送处室。")]})
+        return offices[0]
+    if office not in offices:
+        raise PermissionDenied
+    return office
+
+
+def _validated(licence: LicenceDecision, data: Mapping[str, Any]) -> LicenceDecision:
+    form = LicenceForm(data=data, instance=licence)
+    if not form.is_valid():
+        raise PublicityError(_form_errors(form))
+    return form.instance
+
+
+@transaction.atomic
+def licence_create(*, user, data: Mapping[str, Any], office: Office | None = None, submit: bool = False
+                   ) -> LicenceDecision:
+    """A new licensing decision as a draft (or submitted)."""
+    office = _clerk_office(user, office)
+    licence = _validated(LicenceDecision(office=office, created_by=user), data)
+    _derive(licence)
+    licence.full_clean()
+    licence.save()
+    return licence_submit(licence=licence, user=user) if submit else licence
+
+
+@transaction.atomic
+def licence_update(*, licence: LicenceDecision, user, data: Mapping[str, Any]) -> LicenceDecision:
+    """Edit a draft or returned decision (its office's clerks only)."""
+    _clerk_office(user, licence.office)
+    licence = LicenceDecision.objects.select_for_update().get(pk=licence.pk)
+    if not licence.is_editable:
+        raise PublicityError(_("当前状态为“%(s)s”，不能修改。") % {"s": licence.get_status_display()})
+    licence = _validated(licence, data)
+    _derive(licence)
+    licence.full_clean()
+    licence.save()
+    return licence
+
+
+def _transition(licence: LicenceDecision, *, allowed: set[str], to: str, user, reason: str = "") -> LicenceDecision:
+    licence = LicenceDecision.objects.select_for_update().get(pk=licence.pk)
+    if licence.status not in allowed:
+        raise PublicityError(
+            _("操作未执行：当前状态为“%(s)s”，可能已被他人处理，请刷新页面。") % {"s": licence.get_status_display()}
+        )
+    now = timezone.now()
+    licence.status = to
+    if to == LicenceStatus.SUBMITTED:
+        licence.submitted_at = now
+    else:
+        licence.decided_at, licence.decided_by, licence.decision_reason = now, user, reason
+    licence._change_reason = f"{to}:{reason}"[:100]
+    licence.save()
+    return licence
+
+
+@transaction.atomic
+def licence_submit(*, licence: LicenceDecision, user) -> LicenceDecision:
+    """草稿 / 已退回 → 待审核."""
+    _clerk_office(user, licence.office)
+    return _transition(licence, allowed={LicenceStatus.DRAFT, LicenceStatus.RETURNED}, to=LicenceStatus.SUBMITTED,
+                       user=user)
+
+
+@transaction.atomic
+def licence_approve(*, licence: LicenceDecision, user, publish: bool = True) -> LicenceDecision:
+    """待审核 → 已通过 (reviewer); published at once unless ``publish`` is false."""
+    _require_reviewer(user)
+    licence = _transition(licence, allowed={LicenceStatus.SUBMITTED}, to=LicenceStatus.APPROVED, user=user)
+    return licence_publish(licence=licence, user=user) if publish else licence
+
+
+@transaction.atomic
+def licence_return(*, licence: LicenceDecision, user, reason: str) -> LicenceDecision:
+    """待审核 → 已退回 with the reviewer's reason."""
+    _require_reviewer(user)
+    if not (reason or "").strip():
+        raise PublicityError({"reason": [_("退回理由：请填写退回理由。")]})
+    return _transition(licence, allowed={LicenceStatus.SUBMITTED}, to=LicenceStatus.RETURNED, user=user,
+                       reason=reason.strip())
+
+
+@transaction.atomic
+def licence_publish(*, licence: LicenceDecision, user) -> LicenceDecision:
+    """Put an approved decision on the column."""
+    _require_reviewer(user)
+    licence = LicenceDecision.objects.select_for_update().get(pk=licence.pk)
+    if licence.status != LicenceStatus.APPROVED:
+        raise PublicityError(_("只有审核通过的许可决定才能公示。"))
+    if not licence.published_at:
+        licence.published_at = timezone.now()
+        licence.save(update_fields=["published_at"])
+    return licence
+
+
+@transaction.atomic
+def licence_revoke(*, licence: LicenceDecision, user, reason: str) -> LicenceDecision:
+    """已通过 → 已撤销: the decision was annulled; it leaves the column at once and a correction is queued."""
+    _require_reviewer(user)
+    if not (reason or "").strip():
+        raise PublicityError({"reason": [_("撤销理由：请填写撤销理由。")]})
+    licence = _transition(licence, allowed={LicenceStatus.APPROVED}, to=LicenceStatus.REVOKED, user=user,
+                          reason=reason.strip())
+    correction_notice_create(kind=CorrectionKind.WITHDRAWN, source="revoked", licence=licence,
+                             description=_("许可决定已撤销：%(r)s") % {"r": reason.strip()})
+    return licence
+
+
+@transaction.atomic
+def licence_withdraw(*, licence: LicenceDecision, user, reason: str, source: str = "reviewer",
+                     source_reference: str = "") -> LicenceDecision:
+    """Take a licence off the column (e.g. an upheld objection) without revoking the decision."""
+    _require_reviewer(user)
+    licence = LicenceDecision.objects.select_for_update().get(pk=licence.pk)
+    if not licence.withdrawn_at:
+        licence.withdrawn_at, licence.withdrawn_reason = timezone.now(), reason
+        licence.save(update_fields=["withdrawn_at", "withdrawn_reason"])
+        correction_notice_create(kind=CorrectionKind.WITHDRAWN, source=source, source_reference=source_reference,
+                                 licence=licence, description=_("撤下公示：%(r)s") % {"r": reason})
+    return licence

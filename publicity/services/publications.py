@@ -1,0 +1,238 @@
+"""Publishing credit records on the column: 双公示 penalties (items 2 and 8, by a reviewer, with the national fields
+and a publicity end date) and the red list (items 6 and 7, on approval, for their validity); withdrawal; the end of
+publicity periods. Whether an entry is *visible* is decided by ``publicity.selectors`` alone."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from credit.models import Record, RecordStatus
+from credit.registry import model_for_item
+from credit.services.calendar import due_date_for
+from publicity.models import CorrectionKind, CorrectionNotice, Publication, PublicationKind
+from publicity.models.publications import PENALTY_CATEGORIES
+from publicity.services.entries import fill_from_record
+from publicity.services.errors import PublicityError
+
+PENALTY_ITEMS = (2, 8)
+RED_LIST_ITEMS = (6, 7)
+PUBLIC_ITEMS = PENALTY_ITEMS + RED_LIST_ITEMS  # items 1, 3, 4, 5 (and 9, 10 except via the black list) never
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    month0 = day.month - 1 + months
+    year, month = day.year + month0 // 12, month0 % 12 + 1
+    for dom in (day.day, 30, 29, 28):
+        try:
+            return day.replace(year=year, month=month, day=dom)
+        except ValueError:
+            continue
+    raise ValueError(day)
+
+
+def publicity_end_bounds(decision_date: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """(earliest, latest) publicity end of a penalty decided on ``decision_date`` (NDRC order No. 58)."""
+    return (
+        add_months(decision_date, settings.PUBLICITY_PENALTY_MIN_MONTHS),
+        add_months(decision_date, settings.PUBLICITY_PENALTY_MAX_MONTHS),
+    )
+
+
+def publication_deadline(decision_date: datetime.date):
+    """The seventh working day after the decision: by then it should be public (DueDate with provisional flag)."""
+    return due_date_for(decision_date, settings.PUBLICITY_PUBLISH_WORKING_DAYS)
+
+
+def _require_reviewer(user) -> None:
+    if not (user is not None and user.is_authenticated and user.is_active and user.role == "reviewer"):
+        raise PermissionDenied
+
+
+def _typed(record: Record) -> Record:
+    return model_for_item(record.item.no).objects.select_related("item", "subject").get(pk=record.pk)
+
+
+def penalty_defaults(record: Record) -> dict[str, object]:
+    """The national penalty columns as far as the Annex 1 record already answers them (the reviewer completes them)."""
+    r = _typed(record)
+    if r.ITEM_NO == 2:
+        category = r.penalty_type if r.penalty_type in PENALTY_CATEGORIES else ""
+        return {
+            "decision_number": "", "offence_type": "", "offence_facts": r.penalty_content,
+            "penalty_basis": r.penalty_basis, "penalty_category": category, "content": r.penalty_result,
+            "authority": r.penalty_authority, "decision_date": r.penalty_date,
+        }
+    if r.ITEM_NO == 8:
+        return {
+            "decision_number": r.decision_number, "offence_type": r.offence, "offence_facts": r.offence,
+            "penalty_basis": "", "penalty_category": "", "content": r.penalty_result,
+            "authority": r.penalty_authority, "decision_date": r.penalty_date,
+        }
+    raise PublicityError(_("该事项不属于双公示行政处罚。"))
+
+
+def _fill_red_list(pub: Publication, r: Record) -> None:
+    pub.kind, pub.item_no = PublicationKind.RED_LIST, r.ITEM_NO
+    pub.decision_date = r.business_date
+    pub.valid_until = r.validity_end
+    if r.ITEM_NO == 6:
+        pub.document_number = r.award_doc_number
+        pub.content = f"{r.award_name}：{r.award_content}"
+        pub.authority = r.office.name if r.office_id else ""
+    else:
+        pub.document_number = ""
+        pub.content = f"{r.honour_name}（{r.honour_matter}）"
+        pub.authority = r.awarding_unit
+    fill_from_record(pub, r)
+
+
+@transaction.atomic
+def publication_publish(
+    *,
+    record: Record,
+    user,
+    publicity_end: datetime.date | None = None,
+    decision_number: str | None = None,
+    offence_type: str | None = None,
+    offence_facts: str | None = None,
+    penalty_basis: str | None = None,
+    penalty_category: str | None = None,
+) -> Publication:
+    """Publish an approved penalty decision (items 2 and 8) with the national columns Annex 1 lacks and its publicity
+    end (default three years after the decision; between three months and three years)."""
+    _require_reviewer(user)
+    record = Record.objects.select_for_update().select_related("item").get(pk=record.pk)
+    if record.item.no not in PENALTY_ITEMS:
+        raise PublicityError(_("只有行政处罚（事项2、8）需要发布公示；红名单在审核通过后自动公示。"))
+    if record.status != RecordStatus.APPROVED:
+        raise PublicityError(_("只有审核通过的记录才能公示（当前状态：%(s)s）。") % {"s": record.get_status_display()})
+    values = penalty_defaults(record)
+    given = {
+        "decision_number": decision_number, "offence_type": offence_type, "offence_facts": offence_facts,
+        "penalty_basis": penalty_basis, "penalty_category": penalty_category,
+    }
+    values.update({k: v.strip() for k, v in given.items() if v is not None and v.strip()})
+    required = {
+        "decision_number": _("行政处罚决定书文号"), "offence_type": _("违法行为类型"), "offence_facts": _("违法事实"),
+        "penalty_basis": _("处罚依据"), "penalty_category": _("处罚类别"),
+    }
+    errors = {k: [_("%(name)s：公示前必须填写（国家双公示标准必填项）。") % {"name": n}]
+              for k, n in required.items() if not values.get(k)}
+    decision_date = values["decision_date"]
+    earliest, latest = publicity_end_bounds(decision_date)
+    publicity_end = publicity_end or latest
+    if not earliest <= publicity_end <= latest:
+        errors["publicity_end"] = [
+            _("公示截止日期应在处罚决定日期后三个月至三年之间（%(a)s 至 %(b)s）。") % {"a": earliest, "b": latest}
+        ]
+    elif publicity_end < timezone.localdate():
+        errors["publicity_end"] = [_("公示截止日期已过，不能公示。")]
+    if errors:
+        raise PublicityError(errors)
+    pub = Publication.objects.filter(record=record).first() or Publication(record=record)
+    if pub.pk and pub.withdrawn_at:
+        raise PublicityError(_("该公示已撤下，不能重新公示。"))
+    typed = _typed(record)
+    pub.kind, pub.item_no = PublicationKind.PENALTY, record.item.no
+    for key, value in values.items():
+        setattr(pub, key, value)
+    pub.publicity_end = pub.valid_until = publicity_end
+    fill_from_record(pub, typed)
+    pub.published_at = pub.published_at or timezone.now()
+    pub.published_by = user
+    try:
+        pub.full_clean()
+    except ValidationError as exc:
+        raise PublicityError(exc.message_dict) from exc
+    pub.save()
+    return pub
+
+
+def red_list_sync(*, record: Record) -> Publication | None:
+    """Put an approved item 6/7 record on the red list (or refresh it); its validity bounds it, not a reviewer."""
+    if record.item.no not in RED_LIST_ITEMS or record.status != RecordStatus.APPROVED:
+        return None
+    typed = _typed(record)
+    pub = Publication.objects.filter(record=record).first() or Publication(record=record)
+    _fill_red_list(pub, typed)
+    pub.published_at = pub.published_at or record.decided_at or timezone.now()
+    pub.save()
+    return pub
+
+
+def publication_refresh(*, record: Record) -> None:
+    """Keep a publication's public columns in step with its record (e.g. after an approved change)."""
+    pub = Publication.objects.filter(record_id=record.pk).first()
+    if pub is None:
+        return
+    typed = _typed(record)
+    if pub.kind == PublicationKind.RED_LIST:
+        _fill_red_list(pub, typed)
+    else:
+        defaults = penalty_defaults(typed)
+        pub.decision_date = defaults["decision_date"]
+        pub.content = defaults["content"] or pub.content
+        pub.authority = defaults["authority"] or pub.authority
+        if typed.ITEM_NO == 8 and defaults["decision_number"]:
+            pub.document_number = defaults["decision_number"]
+        fill_from_record(pub, typed)
+    pub.save()
+
+
+def correction_notice_create(
+    *, kind: str, source: str, description: str, source_reference: str = "", publication=None, licence=None,
+    blacklist_entry=None,
+) -> CorrectionNotice:
+    """Queue a correction for the municipal platform; ``reporting`` picks up those without ``picked_up_at``."""
+    return CorrectionNotice.objects.create(
+        kind=kind, source=source, source_reference=source_reference, description=description,
+        publication=publication, licence=licence, blacklist_entry=blacklist_entry,
+    )
+
+
+@transaction.atomic
+def publication_withdraw(
+    *, publication: Publication, user, reason: str, source: str = "reviewer", source_reference: str = ""
+) -> Publication:
+    """Take an entry off the column before its end (repair granted, objection upheld, decision revoked)."""
+    if user is not None:
+        _require_reviewer(user)
+    if not (reason or "").strip():
+        raise PublicityError({"reason": [_("请填写撤下原因。")]})
+    pub = Publication.objects.select_for_update().get(pk=publication.pk)
+    if pub.withdrawn_at:
+        return pub
+    pub.withdrawn_at, pub.withdrawn_reason = timezone.now(), reason.strip()
+    pub.save(update_fields=["withdrawn_at", "withdrawn_reason"])
+    correction_notice_create(
+        kind=CorrectionKind.WITHDRAWN, source=source, source_reference=source_reference, publication=pub,
+        description=_("撤下公示：%(r)s") % {"r": pub.withdrawn_reason},
+    )
+    return pub
+
+
+@transaction.atomic
+def publications_end(*, today: datetime.date | None = None) -> dict[str, int]:
+    """The scheduled job: mark publications past their end, and withdraw those whose decision was revoked or whose
+    record expired (the selectors hide both already; this records it and queues the correction)."""
+    today = today or timezone.localdate()
+    now = timezone.now()
+    ended = Publication.objects.filter(
+        published_at__isnull=False, ended_at__isnull=True, withdrawn_at__isnull=True, valid_until__lt=today
+    ).update(ended_at=now)
+    withdrawn = 0
+    gone = Publication.objects.filter(
+        published_at__isnull=False, withdrawn_at__isnull=True,
+        record__status__in=[RecordStatus.REVOKED, RecordStatus.EXPIRED],
+    ).select_related("record")
+    for pub in gone:
+        label = _("决定已撤销") if pub.record.status == RecordStatus.REVOKED else _("信用记录已过期")
+        publication_withdraw(publication=pub, user=None, reason=label, source="record_status")
+        withdrawn += 1
+    return {"ended": ended, "withdrawn": withdrawn}

@@ -1,0 +1,179 @@
+"""Objections (异议申诉) and credit repair (信用修复): filing with evidence, the ten-working-day timer, and the
+reviewer's decision, whose outcome changes the column and queues a correction for the municipal platform."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from credit.services.calendar import WorkingCalendar, due_date_for
+from publicity.models import (
+    BlackListEntry,
+    CorrectionKind,
+    LicenceDecision,
+    Objection,
+    Outcome,
+    Publication,
+    PublicationKind,
+    RepairApplication,
+    RequestStatus,
+)
+from publicity.models.requests import PublicRequest, new_tracking_code
+from publicity.services.blacklist import blacklist_remove
+from publicity.services.errors import PublicityError
+from publicity.services.licences import licence_withdraw
+from publicity.services.publications import (
+    _require_reviewer,
+    add_months,
+    correction_notice_create,
+    publication_withdraw,
+)
+
+
+def validate_evidence(upload) -> None:
+    """PDF, JPG or PNG of at most 5 MB, by extension *and* by the file's leading bytes."""
+    if upload.size > settings.PUBLICITY_EVIDENCE_MAX_BYTES:
+        raise ValidationError(_("证明材料不能超过5MB。"))
+    name = upload.name or ""
+    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    magic = settings.PUBLICITY_EVIDENCE_TYPES.get(ext)
+    if magic is None:
+        raise ValidationError(_("证明材料只接受PDF、JPG、PNG文件。"))
+    upload.seek(0)
+    head = upload.read(len(magic))
+    upload.seek(0)
+    if head != magic:
+        raise ValidationError(_("文件内容与扩展名不符，请上传真实的PDF、JPG或PNG文件。"))
+
+
+def working_days_between(start: datetime.date, end: datetime.date) -> int:
+    """Working days after ``start`` up to and including ``end``; negative when ``end`` lies before ``start``."""
+    if end == start:
+        return 0
+    lo, hi, sign = (start, end, 1) if end > start else (end, start, -1)
+    cal = WorkingCalendar(lo, hi)
+    days, day = 0, lo
+    while day < hi:
+        day += datetime.timedelta(days=1)
+        days += cal.is_working_day(day)
+    return sign * days
+
+
+def _file(model: type[PublicRequest], *, applicant_name: str, applicant_contact: str, content: str, evidence=None,
+          **target) -> PublicRequest:
+    if evidence:
+        try:
+            validate_evidence(evidence)
+        except ValidationError as exc:
+            raise PublicityError({"evidence": exc.messages}) from exc
+    today = timezone.localdate()
+    due = due_date_for(today, settings.PUBLICITY_DECISION_WORKING_DAYS)
+    req = model(applicant_name=applicant_name.strip(), applicant_contact=applicant_contact.strip(),
+                content=content.strip(), due_date=due.due, due_provisional=due.provisional, **target)
+    if evidence:
+        req.evidence_name = (evidence.name or "")[-200:]
+        req.evidence = evidence
+    for _attempt in range(5):
+        req.tracking_code = new_tracking_code(model.CODE_PREFIX)
+        try:
+            with transaction.atomic():
+                req.full_clean(exclude=["evidence"])
+                req.save()
+            return req
+        except IntegrityError:  # the rare duplicate code: draw another
+            continue
+        except ValidationError as exc:
+            raise PublicityError(exc.message_dict) from exc
+    raise PublicityError(_("系统繁忙，请稍后再试。"))
+
+
+def objection_file(*, target, applicant_name: str, applicant_contact: str, content: str, evidence=None) -> Objection:
+    """A visitor's objection on a public entry (penalty, red list, licence or black list)."""
+    if isinstance(target, Publication):
+        kw = {"publication": target}
+    elif isinstance(target, LicenceDecision):
+        kw = {"licence": target}
+    elif isinstance(target, BlackListEntry):
+        kw = {"blacklist_entry": target}
+    else:
+        raise PublicityError(_("不能对该信息提出异议。"))
+    return _file(Objection, applicant_name=applicant_name, applicant_contact=applicant_contact, content=content,
+                 evidence=evidence, **kw)
+
+
+def repair_earliest(publication: Publication) -> datetime.date:
+    """A penalty may be withdrawn early once its minimum publicity period (three months) has passed."""
+    return add_months(publication.decision_date, settings.PUBLICITY_PENALTY_MIN_MONTHS)
+
+
+def repair_apply(*, publication: Publication, applicant_name: str, applicant_contact: str, content: str,
+                 evidence=None) -> RepairApplication:
+    """A penalised subject asks for early withdrawal of a public penalty past its minimum period."""
+    if publication.kind != PublicationKind.PENALTY:
+        raise PublicityError(_("只有行政处罚信息可以申请信用修复。"))
+    earliest = repair_earliest(publication)
+    if timezone.localdate() < earliest:
+        raise PublicityError(_("最短公示期（三个月）届满后方可申请信用修复，即 %(d)s 起。") % {"d": earliest})
+    return _file(RepairApplication, applicant_name=applicant_name, applicant_contact=applicant_contact,
+                 content=content, evidence=evidence, publication=publication)
+
+
+def request_by_code(code: str) -> PublicRequest | None:
+    """The objection or repair with tracking ``code`` (case-insensitive), or None."""
+    code = (code or "").strip().upper()
+    for model in (Objection, RepairApplication):
+        if code.startswith(model.CODE_PREFIX):
+            return model.objects.select_related("publication").filter(tracking_code=code).first()
+    return None
+
+
+@transaction.atomic
+def request_decide(*, request: PublicRequest, user, outcome: str, reply: str, corrected_content: str = ""
+                   ) -> PublicRequest:
+    """Decide an objection or repair: 予以更正 corrects the entry's public content, 提前撤下 withdraws it, 维持 keeps it.
+    Corrections and withdrawals are queued for the municipal platform."""
+    _require_reviewer(user)
+    model = type(request)
+    req = model.objects.select_for_update().get(pk=request.pk)
+    if req.status == RequestStatus.DECIDED:
+        raise PublicityError(_("该申请已办结。"))
+    if outcome not in Outcome.values:
+        raise PublicityError({"outcome": [_("请选择办理结果。")]})
+    if not (reply or "").strip():
+        raise PublicityError({"reply": [_("请填写答复意见。")]})
+    if isinstance(req, RepairApplication) and outcome == Outcome.CORRECTED:
+        raise PublicityError({"outcome": [_("信用修复的结果为“提前撤下公示”或“维持原公示”。")]})
+    target = req.target
+    ref, source = req.tracking_code, "objection" if isinstance(req, Objection) else "repair"
+    if outcome == Outcome.WITHDRAWN:
+        reason = _("%(src)s %(code)s：%(reply)s") % {
+            "src": _("异议申诉") if source == "objection" else _("信用修复"), "code": ref, "reply": reply.strip()}
+        if isinstance(target, Publication):
+            publication_withdraw(publication=target, user=user, reason=reason, source=source, source_reference=ref)
+        elif isinstance(target, LicenceDecision):
+            licence_withdraw(licence=target, user=user, reason=reason, source=source, source_reference=ref)
+        else:
+            blacklist_remove(entry=target, user=user, reason=reason, source=source, source_reference=ref)
+    elif outcome == Outcome.CORRECTED:
+        text = (corrected_content or "").strip()
+        if not text:
+            raise PublicityError({"corrected_content": [_("请填写更正后的公示内容。")]})
+        field = {Publication: "content", LicenceDecision: "nr", BlackListEntry: "reason"}[type(target)]
+        before = getattr(target, field)
+        setattr(target, field, text)
+        target.save(update_fields=[field])
+        correction_notice_create(
+            kind=CorrectionKind.CORRECTED, source=source, source_reference=ref,
+            description=_("更正公示内容：“%(a)s” → “%(b)s”") % {"a": before, "b": text},
+            **{{Publication: "publication", LicenceDecision: "licence",
+                BlackListEntry: "blacklist_entry"}[type(target)]: target},
+        )
+    req.status, req.outcome, req.reply = RequestStatus.DECIDED, outcome, reply.strip()
+    req.decided_by, req.decided_at = user, timezone.now()
+    req.save()
+    return req
