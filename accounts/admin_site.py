@@ -1,7 +1,41 @@
-"""The admin site: open only to the system and security admins; each sees only the models of their duty."""
+"""The admin site: open only to the system and security admins; each sees only the models of their duty.
 
+An admin who has a confirmed TOTP device (django-otp) must also pass the one-time password before entering
+(``/admin/otp/``); admins without a device sign in with their password only (the second factor is optional).
+"""
+
+from __future__ import annotations
+
+from django import forms
 from django.contrib import admin
+from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.http import HttpRequest, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
+
+
+def otp_required(user) -> bool:
+    """Whether ``user`` has a confirmed second-factor device and so must verify it."""
+    try:
+        from django_otp import user_has_device
+    except ImportError:  # pragma: no cover
+        return False
+    return bool(user.is_authenticated and user_has_device(user, confirmed=True))
+
+
+def otp_verified(request: HttpRequest) -> bool:
+    is_verified = getattr(request.user, "is_verified", None)
+    return bool(is_verified and is_verified())
+
+
+class OTPVerifyForm(forms.Form):
+    otp_token = forms.CharField(
+        label=_("动态口令"),
+        max_length=8,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+    )
 
 
 class PortalAdminSite(admin.AdminSite):
@@ -11,4 +45,59 @@ class PortalAdminSite(admin.AdminSite):
 
     def has_permission(self, request) -> bool:
         user = request.user
-        return bool(user.is_active and (user.is_superuser or user.is_staff))
+        if not (user.is_active and (user.is_superuser or user.is_staff)):
+            return False
+        return not otp_required(user) or otp_verified(request)
+
+    def login(self, request, extra_context=None):
+        # A signed-in admin who still owes the second factor goes to the OTP page, not back to the password form.
+        user = request.user
+        if (
+            user.is_authenticated
+            and user.is_active
+            and user.is_staff
+            and otp_required(user)
+            and not otp_verified(request)
+        ):
+            target = reverse("admin:otp-verify", current_app=self.name)
+            next_url = request.GET.get(REDIRECT_FIELD_NAME, "")
+            return HttpResponseRedirect(f"{target}?{REDIRECT_FIELD_NAME}={next_url}" if next_url else target)
+        return super().login(request, extra_context)
+
+    def get_urls(self):
+        return [path("otp/", self.otp_verify, name="otp-verify"), *super().get_urls()]
+
+    def otp_verify(self, request):
+        """The second step of the admin sign-in: a TOTP code from the admin's device."""
+        from django_otp import devices_for_user, match_token
+        from django_otp import login as otp_login
+
+        from audit.models import AuditAction, AuditOutcome
+        from audit.services import audit_log
+
+        user = request.user
+        if not (user.is_authenticated and user.is_active and user.is_staff):
+            return HttpResponseRedirect(reverse("admin:login", current_app=self.name))
+        next_url = request.POST.get(REDIRECT_FIELD_NAME) or request.GET.get(REDIRECT_FIELD_NAME) or ""
+        if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+            next_url = ""
+        next_url = next_url or reverse("admin:index", current_app=self.name)
+        if not otp_required(user) or otp_verified(request):
+            return HttpResponseRedirect(next_url)
+        form = OTPVerifyForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            device = match_token(user, form.cleaned_data["otp_token"].strip())
+            if device is not None and device in list(devices_for_user(user, confirmed=True)):
+                otp_login(request, device)
+                audit_log(request=request, action=AuditAction.OTP_VERIFIED, obj=user)
+                return HttpResponseRedirect(next_url)
+            audit_log(request=request, action=AuditAction.OTP_FAILED, outcome=AuditOutcome.FAILURE, obj=user)
+            form.add_error("otp_token", _("动态口令不正确或已过期。"))
+        context = {
+            **self.each_context(request),
+            "title": _("动态口令验证"),
+            "form": form,
+            "next": next_url,
+            "site_header": self.site_header,
+        }
+        return TemplateResponse(request, "admin/otp_verify.html", context)

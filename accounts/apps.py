@@ -8,6 +8,9 @@ class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = _("用户与角色")
 
+    def ready(self) -> None:
+        from accounts import signals  # noqa: F401
+
 
 class PortalAdminConfig(admin_apps.AdminConfig):
     """The Django admin, restricted to the system and security admins (see accounts.admin_site)."""

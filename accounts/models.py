@@ -3,6 +3,8 @@
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import ADMIN_MODEL_PERMISSIONS, ADMIN_SITE_ROLES, Role
@@ -28,6 +30,12 @@ class User(AbstractUser):
     role = models.CharField(_("角色"), max_length=16, choices=Role.choices, default=Role.CLERK)
     offices = models.ManyToManyField("credit.Office", verbose_name=_("所属处室"), blank=True, related_name="members")
     phone = models.CharField(_("联系电话"), max_length=32, blank=True)
+    password_changed_at = models.DateTimeField(
+        _("密码修改时间"), default=timezone.now, help_text=_("密码每90天须更换一次（等保2.0）。")
+    )
+    # Bumped to end every session of the account at once (deactivation, forced sign-out): part of the session
+    # auth hash, so every session stored with the old value stops authenticating.
+    session_epoch = models.PositiveIntegerField(_("会话代数"), default=0, editable=False)
 
     objects = PortalUserManager()
 
@@ -41,6 +49,40 @@ class User(AbstractUser):
             raise ValidationError(
                 {"is_superuser": _("不设超级用户：系统、安全、审计三员分立，每个账号只能担任一个角色。")}
             )
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_is_active = instance.__dict__.get("is_active")
+        return instance
+
+    def save(self, *args, **kwargs):
+        # Deactivation ends every session of the account, not only new sign-ins.
+        if getattr(self, "_loaded_is_active", None) is True and self.is_active is False:
+            self.session_epoch += 1
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "session_epoch"}
+        super().save(*args, **kwargs)
+        self._loaded_is_active = self.is_active
+
+    def set_password(self, raw_password) -> None:
+        super().set_password(raw_password)
+        self.password_changed_at = timezone.now()
+
+    def _get_session_auth_hash(self, secret=None) -> str:
+        # Django's hash covers the password hash (a password change ends other sessions); the epoch adds forced
+        # sign-out and deactivation.
+        key_salt = "accounts.User.get_session_auth_hash"
+        return salted_hmac(
+            key_salt, f"{self.password}:{self.session_epoch}", secret=secret, algorithm="sha256"
+        ).hexdigest()
+
+    @property
+    def password_expired(self) -> bool:
+        from accounts.sessions import password_max_age
+
+        return self.has_usable_password() and self.password_changed_at + password_max_age() < timezone.now()
 
     # Role-derived permissions for the Django admin (deny by default). ``is_staff`` is derived from the role, not a
     # stored flag that could drift out of step with it (the property shadows AbstractUser's field).

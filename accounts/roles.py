@@ -35,8 +35,47 @@ ADMIN_MODEL_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
     Role.SECADMIN: {
         "accounts.user": _ALL,
         "authtoken.tokenproxy": frozenset({"view", "delete"}),
+        # Lockouts (django-axes): see and lift them.
+        "axes.accessattempt": frozenset({"view", "delete"}),
+        "axes.accessfailurelog": frozenset({"view"}),
+        "axes.accesslog": frozenset({"view"}),
+        # The admins' TOTP devices (django-otp).
+        "otp_totp.totpdevice": _ALL,
+        "otp_static.staticdevice": _ALL,
     },
 }
 
 # Roles that may enter the Django admin at all.
 ADMIN_SITE_ROLES = frozenset(ADMIN_MODEL_PERMISSIONS)
+
+
+# Where each role may go, beside the views' own checks (accounts.middleware.RoleSeparationMiddleware): URL prefixes
+# closed to a role, and exceptions inside them. The records live under /workspace/ and /api/v1/; the audit log under
+# /workspace/audit/. The admin site (/admin/) is not listed: it admits only the system and security admins
+# (``ADMIN_SITE_ROLES``) and splits its models between them by ``ADMIN_MODEL_PERMISSIONS``.
+PUBLIC_API_PREFIX = "/api/v1/public/"
+AUDIT_PREFIX = "/workspace/audit/"
+ROLE_CLOSED_PREFIXES: dict[str, tuple[str, ...]] = {
+    Role.CLERK: (AUDIT_PREFIX,),
+    Role.REVIEWER: (AUDIT_PREFIX,),
+    Role.SYSADMIN: ("/workspace/", "/api/v1/"),
+    Role.SECADMIN: ("/workspace/", "/api/v1/"),
+    Role.AUDITOR: ("/workspace/", "/api/v1/"),
+}
+ROLE_OPEN_PREFIXES: dict[str, tuple[str, ...]] = {
+    Role.AUDITOR: (AUDIT_PREFIX, PUBLIC_API_PREFIX),
+    Role.SYSADMIN: (PUBLIC_API_PREFIX,),
+    Role.SECADMIN: (PUBLIC_API_PREFIX,),
+}
+# The audit admin changes nothing: the only writes it may make are signing in and out and its own password / OTP.
+AUDITOR_WRITABLE_PREFIXES = ("/accounts/",)
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def role_may_access(role: str, path: str, method: str) -> bool:
+    """Whether ``role`` may send ``method`` to ``path`` at all (the views still check the object and action)."""
+    if role == Role.AUDITOR and method.upper() not in _SAFE_METHODS and not path.startswith(AUDITOR_WRITABLE_PREFIXES):
+        return False
+    if path.startswith(ROLE_OPEN_PREFIXES.get(role, ())):
+        return True
+    return not path.startswith(ROLE_CLOSED_PREFIXES.get(role, ()))

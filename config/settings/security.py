@@ -1,1 +1,121 @@
-"""Security settings (MLPS 2.0 level 2 / OWASP ASVS level 2)."""
+"""Security settings (MLPS 2.0 / 等保2.0 level 2, OWASP ASVS level 2). Imported at the end of base.py, so it extends
+the apps and middleware defined there; production-only switches (HSTS, secure cookies) are in production.py.
+See docs/security.md for the reasons and the deviations."""
+
+import datetime
+
+from config.settings.base import INSTALLED_APPS, MIDDLEWARE, env
+
+INSTALLED_APPS += [
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "pgtrigger",
+    "csp",
+]
+
+
+def _insert_after(anchor: str, *names: str) -> None:
+    index = MIDDLEWARE.index(anchor) + 1
+    MIDDLEWARE[index:index] = list(names)
+
+
+# Before everything that reads the body.
+MIDDLEWARE.insert(1, "accounts.middleware.RequestBodyLimitMiddleware")
+_insert_after("django.middleware.security.SecurityMiddleware", "csp.middleware.CSPMiddleware")
+_insert_after(
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.SessionTimeoutMiddleware",
+    "audit.middleware.AuditDeniedMiddleware",
+    "accounts.middleware.PasswordExpiryMiddleware",
+    "accounts.middleware.RoleSeparationMiddleware",
+)
+# Axes last: it turns its lockout exception into the lockout page.
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")
+
+# --- Authentication --------------------------------------------------------------------------------------------------
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# 等保2.0: ≥ 8 characters of ≥ 3 classes, not the username, not a common password; changed every 90 days.
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "accounts.password_validation.ComplexityValidator", "OPTIONS": {"min_length": 8, "min_classes": 3}},
+    {"NAME": "accounts.password_validation.UsernameNotContainedValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "accounts.signals.PasswordChangeAuditor"},
+]
+PASSWORD_MAX_AGE_DAYS = env.int("PASSWORD_MAX_AGE_DAYS", default=90)
+
+# Lockout: 5 failures per *account* (not per address: an attacker must not lock others out from a shared NAT, and
+# one address cannot lock every account), 30 minutes, counter reset by a successful sign-in.
+AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=30)
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
+AXES_CLIENT_IP_CALLABLE = "audit.services.client_ip"
+AXES_VERBOSE = False
+
+# Sessions: idle 30 minutes, absolute 12 hours (accounts.middleware.SessionTimeoutMiddleware); the cookie dies with
+# the browser; the key is rotated at sign-in by Django and the session flushed at sign-out.
+SESSION_IDLE_TIMEOUT = 30 * 60
+SESSION_ABSOLUTE_TIMEOUT = 12 * 60 * 60
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+
+# TOTP second factor for admins who registered a device (django-otp).
+OTP_TOTP_ISSUER = "南昌市教育局信用信息平台"
+
+# --- Headers ---------------------------------------------------------------------------------------------------------
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+_SELF, _NONE = "'self'", "'none'"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [_SELF],
+        # No inline scripts, no eval: every script is a file under /static/.
+        "script-src": [_SELF],
+        # Inline style *attributes* remain allowed (the Django admin and Swagger UI set some); styles cannot run code.
+        "style-src": [_SELF, "'unsafe-inline'"],
+        "img-src": [_SELF, "data:"],
+        "font-src": [_SELF, "data:"],
+        "connect-src": [_SELF],
+        "object-src": [_NONE],
+        "base-uri": [_SELF],
+        "form-action": [_SELF],
+        "frame-ancestors": [_NONE],
+    },
+}
+
+# --- Uploads ---------------------------------------------------------------------------------------------------------
+# Form fields (not files) held in memory per request; the batch-import workbook goes through FILE_UPLOAD_* and the
+# reporting app's own size check. Whole requests above REQUEST_BODY_MAX_BYTES are refused (413) before parsing.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_PERMISSIONS = 0o640
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
+REQUEST_BODY_MAX_BYTES = env.int("REQUEST_BODY_MAX_BYTES", default=25 * 1024 * 1024)
+
+# --- Audit log -------------------------------------------------------------------------------------------------------
+# Events are kept at least this long (等保2.0: ≥ 6 months); ``manage.py audit_purge`` deletes only older ones.
+AUDIT_RETENTION_DAYS = max(180, env.int("AUDIT_RETENTION_DAYS", default=180))
+# Reverse proxies whose X-Forwarded-For is believed (addresses or CIDR networks); empty: REMOTE_ADDR only.
+AUDIT_TRUSTED_PROXIES = env.list("AUDIT_TRUSTED_PROXIES", default=[])
+
+# axes.W006 wants the address in the lockout key; we deliberately lock by account only (issue 7: failures must not
+# let an attacker lock out other accounts from the same address). Address-based throttling belongs to the proxy.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]

@@ -1,0 +1,21 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from audit.models import AuditAction, AuditOutcome
+
+
+class AuditFilterForm(forms.Form):
+    user = forms.CharField(label=_("用户名"), required=False, max_length=150)
+    action = forms.ChoiceField(label=_("操作"), required=False, choices=[("", _("全部"))] + AuditAction.choices)
+    outcome = forms.ChoiceField(label=_("结果"), required=False, choices=[("", _("全部"))] + AuditOutcome.choices)
+    date_from = forms.DateField(label=_("起始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    object_type = forms.CharField(label=_("对象类型"), required=False, max_length=100)
+    object_id = forms.CharField(label=_("对象编号"), required=False, max_length=64)
+    q = forms.CharField(label=_("关键词"), required=False, max_length=100)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            raise forms.ValidationError(_("起始日期不能晚于截止日期。"))
+        return data

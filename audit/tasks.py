@@ -1,0 +1,10 @@
+"""Celery task of the audit app: the daily retention purge (add it to the beat schedule)."""
+
+from celery import shared_task
+
+from audit.services import audit_purge
+
+
+@shared_task(name="audit.purge")
+def audit_purge_task() -> int:
+    return audit_purge()
