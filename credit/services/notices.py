@@ -54,9 +54,9 @@ def office_recipients(office: Office) -> list[str]:
     addresses = [office.email] if office.email else []
     addresses += [
         email
-        for email in office.members.filter(role=Role.CLERK, is_active=True).exclude(email="").values_list(
-            "email", flat=True
-        )
+        for email in office.members.filter(role=Role.CLERK, is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
     ]
     return sorted(set(addresses))
 

@@ -38,10 +38,12 @@ NON_FIELD = "non_field_errors"
 class RecordError(Exception):
     """A write that cannot be done; ``errors`` maps field keys (or ``non_field_errors``) to Chinese messages."""
 
-    def __init__(self, errors: Mapping[str, list[str]] | str):
+    def __init__(self, errors: Mapping[str, list[str]] | str, *, form: forms.BaseForm | None = None):
         if isinstance(errors, str):
             errors = {NON_FIELD: [errors]}
         self.errors = {key: [str(m) for m in msgs] for key, msgs in errors.items()}
+        # The bound form that failed, when there is one: the browser shows its messages under each field.
+        self.form = form
         super().__init__("; ".join(m for msgs in self.errors.values() for m in msgs))
 
 
@@ -119,7 +121,7 @@ def _event(
 def _validate(record: Record, data: Mapping[str, Any]) -> Record:
     form = form_for_item(record.ITEM_NO)(data=data, instance=record)
     if not form.is_valid():
-        raise RecordError(labelled_errors(form))
+        raise RecordError(labelled_errors(form), form=form)
     return form.instance
 
 
@@ -168,8 +170,11 @@ def record_create(
 
 
 @transaction.atomic
-def record_update(*, record: Record, user, data: Mapping[str, Any]) -> Record:
-    """Change the entered values of a draft or returned record; fields absent from ``data`` keep their values."""
+def record_update(*, record: Record, user, data: Mapping[str, Any], submit: bool = False) -> Record:
+    """Change the entered values of a draft or returned record; fields absent from ``data`` keep their values.
+
+    With ``submit`` the corrected record is submitted (resubmitted) in the same transaction.
+    """
     _require_office_clerk(user, record)
     record = _locked(record)
     if "version" in data and str(data["version"]) != str(record.version):
@@ -188,6 +193,8 @@ def record_update(*, record: Record, user, data: Mapping[str, Any]) -> Record:
     record.version += 1
     record.full_clean()
     record.save()
+    if submit:
+        return record_submit(record=record, user=user)
     return record
 
 
@@ -195,11 +202,7 @@ def _locked(record: Record) -> Record:
     """The typed record re-read under a row lock, so two concurrent actions see each other's result."""
     model = model_for_item(record.item.no)
     # ``of=("self",)``: PostgreSQL refuses FOR UPDATE on the nullable side of the joins; lock the record's rows only.
-    return (
-        model.objects.select_for_update(of=("self", "record_ptr"))
-        .select_related("item", "office")
-        .get(pk=record.pk)
-    )
+    return model.objects.select_for_update(of=("self", "record_ptr")).select_related("item", "office").get(pk=record.pk)
 
 
 _DECIDED = {RecordStatus.APPROVED, RecordStatus.RETURNED, RecordStatus.REVOKED, RecordStatus.EXPIRED}
@@ -358,7 +361,8 @@ def _locked_change(change: RecordChange) -> tuple[Record, RecordChange]:
 
 def _stale_change(change: RecordChange) -> RecordStateError:
     return RecordStateError(
-        _("操作未执行：该变更申请已处理（当前状态“%(status)s”），无需重复处理。") % {"status": change.get_status_display()}
+        _("操作未执行：该变更申请已处理（当前状态“%(status)s”），无需重复处理。")
+        % {"status": change.get_status_display()}
     )
 
 

@@ -1,0 +1,73 @@
+"""Filters of the workspace's record lists (django-filter): item, status, office, due date, text, timeliness."""
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from credit.models import Item, Office, Record, RecordStatus
+from credit.selectors import records_due_soon, records_overdue
+
+
+class RecordFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("搜索"), method="filter_q")
+    item = django_filters.ModelChoiceFilter(
+        label=_("事项"), queryset=Item.objects.order_by("no"), to_field_name="no", empty_label=_("全部事项")
+    )
+    status = django_filters.ChoiceFilter(label=_("状态"), choices=RecordStatus.choices, empty_label=_("全部状态"))
+    office = django_filters.ModelChoiceFilter(
+        label=_("报送处室"), queryset=Office.objects.order_by("id"), to_field_name="code", empty_label=_("全部处室")
+    )
+    due = django_filters.ChoiceFilter(
+        label=_("期限"),
+        choices=[("soon", _("3个工作日内到期")), ("overdue", _("已逾期"))],
+        method="filter_due",
+        empty_label=_("不限"),
+    )
+    due_after = django_filters.DateFilter(label=_("截止日期自"), field_name="due_date", lookup_expr="gte")
+    due_before = django_filters.DateFilter(label=_("截止日期至"), field_name="due_date", lookup_expr="lte")
+    ordering = django_filters.OrderingFilter(
+        label=_("排序"),
+        fields=(
+            ("due_date", "due"),
+            ("business_date", "business"),
+            ("updated_at", "updated"),
+            ("submitted_at", "submitted"),
+            ("status", "status"),
+            ("item__no", "item"),
+        ),
+        field_labels={
+            "due": _("截止日期"),
+            "business": _("业务发生日期"),
+            "updated": _("最后修改时间"),
+            "submitted": _("提交时间"),
+            "status": _("状态"),
+            "item": _("事项"),
+        },
+    )
+
+    class Meta:
+        model = Record
+        fields: list[str] = []
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        for f in ("due_after", "due_before"):
+            self.filters[f].field.widget.input_type = "date"
+        if user is not None and user.role == "clerk":
+            self.filters["office"].queryset = user.offices.order_by("id")
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        q = Q(subject__name__icontains=value) | Q(subject__identifier__icontains=value.upper())
+        if value.isdigit():
+            q |= Q(pk=int(value))
+        return queryset.filter(q)
+
+    def filter_due(self, queryset, name, value):
+        if value == "soon":
+            return records_due_soon(queryset)
+        if value == "overdue":
+            return records_overdue(queryset)
+        return queryset

@@ -1,0 +1,45 @@
+"""Who may enter the workspace and do what there. Scope (404) comes from the selectors; roles (403) from here."""
+
+from django.contrib.auth.mixins import AccessMixin
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from accounts.roles import Role
+
+WORKSPACE_ROLES = frozenset({Role.CLERK, Role.REVIEWER})
+
+
+class WorkspaceMixin(AccessMixin):
+    """Signed-in clerks and reviewers only: anonymous → login page; the admin roles (三员) → 403."""
+
+    roles: frozenset[str] = WORKSPACE_ROLES
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if request.user.role not in WORKSPACE_ROLES:
+            raise PermissionDenied
+        self.check_scope(request, *args, **kwargs)
+        if request.user.role not in self.roles:
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def check_scope(self, request, *args, **kwargs) -> None:
+        """Load the object the URL names (404 outside the user's scope) before the role check, so 404 wins."""
+
+
+class ClerkMixin(WorkspaceMixin):
+    roles = frozenset({Role.CLERK})
+
+
+class ReviewerMixin(WorkspaceMixin):
+    roles = frozenset({Role.REVIEWER})
+
+
+def redirect_back(request, default: str) -> HttpResponseRedirect:
+    """POST-redirect-GET to ``next`` when it is a local URL, else to ``default``."""
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+        return HttpResponseRedirect(target)
+    return HttpResponseRedirect(default)

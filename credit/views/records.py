@@ -1,0 +1,293 @@
+"""Record lists, the record page, entry and edit forms (one generated form per item) and lifecycle actions."""
+
+from __future__ import annotations
+
+import json
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import View
+from django_filters.views import FilterView
+
+from credit import selectors
+from credit.filters import RecordFilter
+from credit.forms import ChangeNoteForm, ReasonForm
+from credit.models import ChangeStatus, Item, RecordChange, RecordStatus
+from credit.registry import form_for_item, model_for_item
+from credit.services import records as services
+from credit.views.mixins import ClerkMixin, ReviewerMixin, WorkspaceMixin, redirect_back
+
+
+class RecordListView(WorkspaceMixin, FilterView):
+    """The records in the user's scope, filtered, sorted and paginated (queries do not grow with the rows)."""
+
+    template_name = "workspace/record_list.html"
+    filterset_class = RecordFilter
+    paginate_by = 25
+    context_object_name = "records"
+    strict = False
+
+    def get_queryset(self):
+        return selectors.record_list(self.request.user)
+
+    def get_filterset_kwargs(self, filterset_class):
+        return {**super().get_filterset_kwargs(filterset_class), "user": self.request.user}
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        ctx["query"] = query.urlencode()
+        user = self.request.user
+        ctx["show_office"] = user.is_reviewer or user.offices.count() > 1
+        return ctx
+
+
+def _form_context(request, item: Item, form, *, record=None, offices=None, change_form=None) -> dict:
+    model = model_for_item(item.no)
+    return {
+        "item": item,
+        "form": form,
+        "record": record,
+        "offices": offices or [],
+        "selected_office": request.POST.get("office", ""),
+        "change_form": change_form,
+        "due": {
+            "url": reverse("api-due-date"),
+            "days": item.deadline_days or 7,
+            "semiannual": json.dumps(settings.SEMIANNUAL_DUE_DATES if item.deadline_kind == "semiannual" else []),
+            "natural": model.BUSINESS_DATE_FIELD or "",
+        },
+    }
+
+
+def _form_with_errors(item: Item, data, exc: services.RecordError, instance=None):
+    """The bound form showing ``exc``'s messages under their fields (the service's form when it failed there)."""
+    if exc.form is not None:
+        return exc.form
+    form = form_for_item(item.no)(data=data, instance=instance)
+    form.is_valid()
+    for key, msgs in exc.errors.items():
+        for msg in msgs:
+            form.add_error(key if key in form.fields else None, msg)
+    return form
+
+
+class RecordCreateView(ClerkMixin, View):
+    """New record of item ``no``: the item's generated form; save as draft or submit. POST-redirect-GET."""
+
+    template_name = "workspace/record_form.html"
+
+    def check_scope(self, request, no, **kwargs):
+        self.item = get_object_or_404(Item.objects.prefetch_related("offices", "fields"), no=no)
+
+    def _offices(self):
+        offices = services.clerk_offices_for(self.request.user, self.item)
+        if not offices:
+            raise PermissionDenied(_("您所在的处室不负责报送“%(item)s”。") % {"item": self.item.name})
+        return offices
+
+    def get(self, request, no):
+        offices = self._offices()
+        form = form_for_item(no)()
+        return render(request, self.template_name, _form_context(request, self.item, form, offices=offices))
+
+    def post(self, request, no):
+        offices = self._offices()
+        try:
+            record = services.record_create(
+                item=self.item, user=request.user, data=request.POST, submit="submit" in request.POST
+            )
+        except services.RecordError as exc:
+            form = _form_with_errors(self.item, request.POST, exc)
+            if "office" in exc.errors:
+                messages.error(request, " ".join(exc.errors["office"]))
+            return render(request, self.template_name, _form_context(request, self.item, form, offices=offices))
+        if record.status == RecordStatus.SUBMITTED:
+            messages.success(request, _("记录 #%(id)s 已提交，等待审核。") % {"id": record.pk})
+        else:
+            messages.success(request, _("记录 #%(id)s 已保存为草稿。") % {"id": record.pk})
+        return redirect("credit:record-detail", pk=record.pk)
+
+
+class RecordEditView(ClerkMixin, View):
+    """Edit a draft or returned record (and resubmit it); for an approved record, propose a change for review."""
+
+    template_name = "workspace/record_form.html"
+
+    def check_scope(self, request, pk, **kwargs):
+        self.record = selectors.typed_record_for(request.user, pk)
+
+    def _initial_form(self):
+        record = self.record
+        form = form_for_item(record.item.no)(instance=record)
+        natural = record.BUSINESS_DATE_FIELD
+        if natural and getattr(record, natural) == record.business_date:
+            form.initial["business_date"] = None  # keeps following the natural date field
+        return form
+
+    def get(self, request, pk):
+        record = self.record
+        if not (record.is_editable or record.status == RecordStatus.APPROVED):
+            messages.error(
+                request, _("记录当前状态为“%(status)s”，不能修改。") % {"status": record.get_status_display()}
+            )
+            return redirect("credit:record-detail", pk=pk)
+        change_form = ChangeNoteForm() if record.status == RecordStatus.APPROVED else None
+        ctx = _form_context(request, record.item, self._initial_form(), record=record, change_form=change_form)
+        return render(request, self.template_name, ctx)
+
+    def post(self, request, pk):
+        record = self.record
+        try:
+            if record.status == RecordStatus.APPROVED:
+                note = ChangeNoteForm(request.POST)
+                note.is_valid()
+                services.record_change_propose(
+                    record=record, user=request.user, data=request.POST, note=note.cleaned_data.get("note", "")
+                )
+                messages.success(request, _("变更申请已提交审核；审核通过前，原记录继续有效。"))
+                return redirect("credit:record-detail", pk=pk)
+            record = services.record_update(
+                record=record, user=request.user, data=request.POST, submit="submit" in request.POST
+            )
+        except services.RecordStateError as exc:
+            messages.error(request, str(exc))
+            return redirect("credit:record-detail", pk=pk)
+        except services.RecordError as exc:
+            form = _form_with_errors(record.item, request.POST, exc, instance=record)
+            change_form = ChangeNoteForm(request.POST) if record.status == RecordStatus.APPROVED else None
+            ctx = _form_context(request, record.item, form, record=record, change_form=change_form)
+            return render(request, self.template_name, ctx)
+        if record.status == RecordStatus.SUBMITTED:
+            messages.success(request, _("记录 #%(id)s 已修改并提交审核。") % {"id": record.pk})
+        else:
+            messages.success(request, _("记录 #%(id)s 已保存。") % {"id": record.pk})
+        return redirect("credit:record-detail", pk=pk)
+
+
+class RecordDetailView(WorkspaceMixin, View):
+    """The record page: its values, pending change, lifecycle events and whole history (before → after)."""
+
+    template_name = "workspace/record_detail.html"
+
+    def check_scope(self, request, pk, **kwargs):
+        self.record = selectors.typed_record_for(request.user, pk)
+
+    def get(self, request, pk):
+        record = self.record
+        fields = [(record._meta.get_field(key).verbose_name, getattr(record, key)) for key in record.field_keys()]
+        fields = [(label, value if value not in (None, "") else "—") for label, value in fields]
+        changes = list(RecordChange.objects.filter(record_id=record.pk).select_related("created_by", "decided_by")[:20])
+        pending = next((c for c in changes if c.status == ChangeStatus.PENDING), None)
+        labels = {key: record._meta.get_field(key).verbose_name for key in [*record.field_keys(), "business_date"]}
+        pending_diff = []
+        if pending:
+            for key, new in pending.values.items():
+                old = getattr(record, key)
+                old = old.isoformat() if hasattr(old, "isoformat") else old
+                if (old or None) != (new or None):
+                    pending_diff.append((labels.get(key, key), old or "—", new or "—"))
+        return render(
+            request,
+            self.template_name,
+            {
+                "record": record,
+                "fields": fields,
+                "events": selectors.record_events(record),
+                "history": selectors.record_history(record),
+                "changes": changes,
+                "pending": pending,
+                "pending_diff": pending_diff,
+                "reason_form": ReasonForm(),
+            },
+        )
+
+
+class _TransitionView(WorkspaceMixin, View):
+    """POST-only lifecycle action on one record: the service checks the state; a stale action gets a message."""
+
+    http_method_names = ["post"]
+    success_message = ""
+
+    def check_scope(self, request, pk, **kwargs):
+        self.record = selectors.typed_record_for(request.user, pk)
+
+    def run(self, record, user, reason: str):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def post(self, request, pk):
+        form = ReasonForm(request.POST)
+        form.is_valid()
+        try:
+            self.run(self.record, request.user, form.cleaned_data.get("reason", ""))
+        except services.RecordError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, self.success_message % {"id": pk})
+        return redirect_back(request, reverse("credit:record-detail", args=[pk]))
+
+
+class RecordSubmitView(ClerkMixin, _TransitionView):
+    success_message = _("记录 #%(id)s 已提交，等待审核。")
+
+    def run(self, record, user, reason):
+        services.record_submit(record=record, user=user)
+
+
+class RecordApproveView(ReviewerMixin, _TransitionView):
+    success_message = _("记录 #%(id)s 已审核通过。")
+
+    def run(self, record, user, reason):
+        services.record_approve(record=record, user=user)
+
+
+class RecordReturnView(ReviewerMixin, _TransitionView):
+    success_message = _("记录 #%(id)s 已退回填报处室。")
+
+    def run(self, record, user, reason):
+        services.record_return(record=record, user=user, reason=reason)
+
+
+class RecordRevokeView(ReviewerMixin, _TransitionView):
+    success_message = _("记录 #%(id)s 已撤销。")
+
+    def run(self, record, user, reason):
+        services.record_revoke(record=record, user=user, reason=reason)
+
+
+class _ChangeDecisionView(ReviewerMixin, View):
+    http_method_names = ["post"]
+    success_message = ""
+
+    def check_scope(self, request, pk, **kwargs):
+        self.change = selectors.change_for(request.user, pk)
+
+    def post(self, request, pk):
+        form = ReasonForm(request.POST)
+        form.is_valid()
+        try:
+            self.run(self.change, request.user, form.cleaned_data.get("reason", ""))
+        except services.RecordError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, self.success_message % {"id": self.change.record_id})
+        return redirect_back(request, reverse("credit:record-detail", args=[self.change.record_id]))
+
+
+class ChangeApproveView(_ChangeDecisionView):
+    success_message = _("记录 #%(id)s 的变更已审核通过并生效。")
+
+    def run(self, change, user, reason):
+        services.record_change_approve(change=change, user=user)
+
+
+class ChangeReturnView(_ChangeDecisionView):
+    success_message = _("记录 #%(id)s 的变更已退回，原记录保持不变。")
+
+    def run(self, change, user, reason):
+        services.record_change_return(change=change, user=user, reason=reason)

@@ -1,0 +1,53 @@
+"""Accounts and records of the credit tests: one clerk per office involved, a reviewer and the three admin roles."""
+
+import pytest
+
+from accounts.roles import Role
+from tests.factories import UserFactory, clerk_of, create_record, user_with_role
+
+
+@pytest.fixture
+def clerk(db):
+    """A clerk of 组人处 (owns items 1, 7, 8, 9)."""
+    return clerk_of("zuren")
+
+
+@pytest.fixture
+def other_clerk(db):
+    """A clerk of 义教处, which does not own item 8 (another office's scope)."""
+    return clerk_of("yijiao")
+
+
+@pytest.fixture
+def reviewer(db):
+    return UserFactory(username="reviewer", role=Role.REVIEWER)
+
+
+@pytest.fixture
+def second_reviewer(db):
+    return UserFactory(username="reviewer2", role=Role.REVIEWER)
+
+
+@pytest.fixture
+def sysadmin(db):
+    return user_with_role(Role.SYSADMIN)
+
+
+@pytest.fixture
+def secadmin(db):
+    return user_with_role(Role.SECADMIN)
+
+
+@pytest.fixture
+def auditor(db):
+    return user_with_role(Role.AUDITOR)
+
+
+@pytest.fixture
+def make_record(clerk, reviewer):
+    """``make_record(no=8, status="submitted", ...)``: a record of the clerk's office through the services."""
+
+    def make(no: int = 8, status: str = "draft", by=None, **kwargs):
+        return create_record(no, by or clerk, status=status, reviewer=reviewer, **kwargs)
+
+    return make
