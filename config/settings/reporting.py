@@ -1,1 +1,22 @@
-"""Reporting to the municipal platform (owned by the reporting app)."""
+"""Reporting to the municipal platform (owned by the reporting app): transports, import limits, batch storage."""
+
+from config.env import BASE_DIR, env
+
+# How export batches reach the platform: "dropfolder" (a mounted share of the exchange server) or "http".
+REPORTING_TRANSPORT = env("REPORTING_TRANSPORT", default="dropfolder")
+REPORTING_DROP_DIR = env.path("REPORTING_DROP_DIR", default=BASE_DIR / "var" / "dropfolder")
+REPORTING_HTTP_URL = env("REPORTING_HTTP_URL", default="")
+REPORTING_HTTP_TOKEN = env("REPORTING_HTTP_TOKEN", default="")
+REPORTING_HTTP_TIMEOUT = env.int("REPORTING_HTTP_TIMEOUT", default=60)
+
+# A delivery claimed longer ago than this is taken to belong to a worker that died, and may be claimed again.
+REPORTING_DELIVERY_LEASE_SECONDS = env.int("REPORTING_DELIVERY_LEASE_SECONDS", default=15 * 60)
+
+# Upload limits of a filled template (安全：文件大小、压缩包条目数、解压后大小、压缩比).
+REPORTING_IMPORT_MAX_BYTES = env.int("REPORTING_IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
+REPORTING_IMPORT_MAX_ENTRIES = env.int("REPORTING_IMPORT_MAX_ENTRIES", default=200)
+REPORTING_IMPORT_MAX_UNCOMPRESSED = env.int("REPORTING_IMPORT_MAX_UNCOMPRESSED", default=300 * 1024 * 1024)
+REPORTING_IMPORT_MAX_RATIO = env.int("REPORTING_IMPORT_MAX_RATIO", default=200)
+REPORTING_IMPORT_MAX_ROWS = env.int("REPORTING_IMPORT_MAX_ROWS", default=100_000)
+# Uploads up to this size are checked inside the request; larger ones run as a background task with a progress bar.
+REPORTING_IMPORT_INLINE_BYTES = env.int("REPORTING_IMPORT_INLINE_BYTES", default=256 * 1024)

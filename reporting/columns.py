@@ -1,0 +1,101 @@
+"""The columns of an item's upload template, from the catalog: key, Chinese name, type, required, allowed values.
+
+One place for "what the template of item N looks like", used by the exporter, the importer and the 填写说明 sheet.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from credit.catalog import ITEM_FIELD_KEYS, catalog_item
+
+# Catalog field types whose values are identifiers: written as text cells, refused when Excel turned them into numbers.
+IDENTIFIER_TYPES = frozenset({"cn_id", "org_code", "doc_number", "phone"})
+
+TYPE_FORMATS = {
+    "text": "文本",
+    "long_text": "文本（可多行）",
+    "person_name": "姓名：2至30个汉字或英文字母，不含数字",
+    "cn_id": "18位居民身份证号码（文本格式，末位可为X）",
+    "doc_number": "证件号码（文本格式）；证件类型为居民身份证时须为18位身份证号码",
+    "org_code": "18位统一社会信用代码，或9位组织机构代码、15位工商注册号、15至20位税务登记证号（文本格式）",
+    "date": "日期，YYYY-MM-DD，例如 2026-02-28",
+    "year": "四位年份，例如 2025",
+    "phone": "手机号码或带区号的固定电话，例如 13800138000 或 0791-88888888",
+    "enum": "从下拉列表中选择",
+}
+
+# Catalog rules are written in English in catalog.json; the 填写说明 sheet shows them in Chinese.
+RULES_ZH = {
+    "must agree with the sex digit (17th character) of 身份证号码": "须与身份证号码第17位表示的性别一致",
+    "not before 认定有效起始日期": "不得早于认定有效起始日期",
+    "not before 注册日期": "不得早于注册日期",
+    "a document number such as 洪教字〔2018〕13号": "文号，例如 洪教字〔2018〕13号",
+    "types of administrative penalty, Administrative Penalty Law of the PRC (2021), art. 9": "《行政处罚法》（2021）第九条规定的处罚种类",
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    name: str
+    type: str
+    required: bool
+    values: tuple[str, ...]
+    rule: str
+
+    @property
+    def is_identifier(self) -> bool:
+        return self.type in IDENTIFIER_TYPES
+
+    @property
+    def format_text(self) -> str:
+        return TYPE_FORMATS.get(self.type, "文本")
+
+    @property
+    def rule_text(self) -> str:
+        return RULES_ZH.get(self.rule, self.rule)
+
+
+@cache
+def template_columns(no: int) -> tuple[Column, ...]:
+    """The upload template's columns of item ``no``, in catalog order."""
+    fields = catalog_item(no)["fields"]
+    return tuple(
+        Column(
+            key=key,
+            name=spec["name"],
+            type=spec["type"],
+            required=bool(spec.get("required", False)),
+            values=tuple(spec.get("values", ())),
+            rule=spec.get("rule", ""),
+        )
+        for key, spec in zip(ITEM_FIELD_KEYS[no], fields, strict=True)
+    )
+
+
+def template_headers(no: int) -> list[str]:
+    return [column.name for column in template_columns(no)]
+
+
+def item_sheet_name(name: str) -> str:
+    """An Excel-legal sheet name for an item (max 31 characters, none of []:*?/\\); the ten item names already are."""
+    for ch in "[]:*?/\\":
+        name = name.replace(ch, "_")
+    return name[:31]
+
+
+# Natural key of each item: the fields that identify "the same record" for duplicate detection in imports.
+NATURAL_KEYS: dict[int, tuple[str, ...]] = {
+    1: ("id_number", "cert_number"),  # one person, one certificate
+    2: ("org_code", "penalty_date", "penalty_type"),  # one penalty decision of a kind on a day
+    3: ("org_code",),  # one institution
+    4: ("org_code", "cert_number"),  # one recognition certificate
+    5: ("org_code", "inspection_year"),  # one inspection per year
+    6: ("org_code", "award_doc_number"),  # one commendation document per collective
+    7: ("id_number", "honour_name", "award_date"),  # one honour per person per award
+    8: ("id_number", "decision_number"),  # one penalty decision document per person
+    9: ("doc_type", "doc_number", "registration_date"),  # one false registration per person and day
+    10: ("target_code", "implementation_date"),  # one measure per organisation and day
+}

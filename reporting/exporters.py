@@ -1,0 +1,167 @@
+"""Exporters: iterate records and stream them to an .xlsx writer (pretix ``base/exporter.py`` style).
+
+Both exporters write with xlsxwriter's ``constant_memory`` mode (each row is flushed to a temp file as soon as the
+next begins), read rows with ``values_list(...).iterator(chunk_size=2000)`` (no model instances) and write every value
+with ``write_string``: never a formula, whatever the first character (= + - @), and ID numbers stay text. The
+workbook's creation time is fixed, so the same records give byte-identical files.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from typing import IO
+
+import xlsxwriter
+from django.db.models import QuerySet
+
+from credit.models import Item
+from credit.registry import model_for_item
+from reporting import double_publicity
+from reporting.columns import Column, item_sheet_name, template_columns
+
+# Fixed document properties: files must not differ by when they were written.
+FIXED_CREATED = datetime.datetime(2000, 1, 1, 0, 0, 0)
+CHUNK_SIZE = 2000
+INSTRUCTIONS_SHEET = "填写说明"
+# Drop-downs and text formats reach this row, so rows a clerk adds to a blank template get them too.
+VALIDATION_ROWS = 10_000
+
+
+def _workbook(target: str | IO[bytes]) -> xlsxwriter.Workbook:
+    workbook = xlsxwriter.Workbook(
+        target,
+        {"constant_memory": True, "strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False},
+    )
+    workbook.set_properties({"created": FIXED_CREATED, "title": "", "author": "", "company": ""})
+    return workbook
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+class UploadTemplateExporter:
+    """The upload template (上传模板) of one item: its records under the catalog's header, plus 填写说明.
+
+    ``queryset`` gives the records (of the item's typed model); ``None`` writes the blank template.
+    """
+
+    def __init__(self, item: Item | int, queryset: QuerySet | None = None):
+        self.no = item if isinstance(item, int) else item.no
+        self.name = Item.objects.values_list("name", flat=True).get(no=self.no) if isinstance(item, int) else item.name
+        self.columns: tuple[Column, ...] = template_columns(self.no)
+        self.queryset = queryset
+
+    def rows(self) -> Iterable[tuple]:
+        if self.queryset is None:
+            return ()
+        keys = [column.key for column in self.columns]
+        return self.queryset.order_by("pk").values_list(*keys).iterator(chunk_size=CHUNK_SIZE)
+
+    def write(self, target: str | IO[bytes]) -> int:
+        """Write the workbook to a path or binary file object; returns the number of data rows."""
+        workbook = _workbook(target)
+        sheet = workbook.add_worksheet(item_sheet_name(self.name))
+        text_format = workbook.add_format({"num_format": "@"})
+        header_format = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "num_format": "@"})
+        for col, column in enumerate(self.columns):
+            width = 24 if column.type in {"long_text", "org_code", "cn_id", "doc_number"} else 14
+            sheet.set_column(col, col, width, text_format)
+            if column.values:
+                sheet.data_validation(
+                    1,
+                    col,
+                    VALIDATION_ROWS,
+                    col,
+                    {
+                        "validate": "list",
+                        "source": list(column.values),
+                        "error_title": "输入值无效",
+                        "error_message": "请从下拉列表中选择：" + "、".join(column.values),
+                    },
+                )
+        sheet.freeze_panes(1, 0)
+        for col, column in enumerate(self.columns):
+            sheet.write_string(0, col, column.name, header_format)
+
+        write = sheet.write_string
+        date_cols = [i for i, column in enumerate(self.columns) if column.type == "date"]
+        count = 0
+        for count, values in enumerate(self.rows(), start=1):
+            if date_cols:
+                values = list(values)
+                for i in date_cols:
+                    value = values[i]
+                    values[i] = value.isoformat() if value is not None else None
+            for col, value in enumerate(values):
+                if value is not None and value != "":
+                    write(count, col, value if value.__class__ is str else _text(value))
+        self._write_instructions(workbook)
+        workbook.close()
+        return count
+
+    def _write_instructions(self, workbook: xlsxwriter.Workbook) -> None:
+        sheet = workbook.add_worksheet(INSTRUCTIONS_SHEET)
+        bold = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
+        wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
+        headers = ["列名", "格式", "是否必填", "可选值", "规则"]
+        for col, title in enumerate(headers):
+            sheet.write_string(0, col, title, bold)
+        sheet.set_column(0, 0, 30, wrap)
+        sheet.set_column(1, 1, 50, wrap)
+        sheet.set_column(2, 2, 10, wrap)
+        sheet.set_column(3, 4, 40, wrap)
+        for row, column in enumerate(self.columns, start=1):
+            sheet.write_string(row, 0, column.name, wrap)
+            sheet.write_string(row, 1, column.format_text, wrap)
+            sheet.write_string(row, 2, "是" if column.required else "否", wrap)
+            sheet.write_string(row, 3, "、".join(column.values), wrap)
+            sheet.write_string(row, 4, column.rule_text, wrap)
+        notes = [
+            "第一个工作表的表头须与模板完全一致（列名与顺序均不可更改），每行一条记录。",
+            "身份证号码、统一社会信用代码等号码列已设为文本格式；请勿改为数字格式，否则 Excel 会丢失末几位。",
+            "日期请填写为 YYYY-MM-DD，例如 2026-02-28。",
+            "导入时逐行逐格校验，任何一行有误则整个文件不导入，并给出标注错误的文件供下载修改。",
+        ]
+        start = len(self.columns) + 2
+        for offset, note in enumerate(notes):
+            sheet.write_string(start + offset, 0, note)
+
+
+class DoublePublicityPenaltyExporter:
+    """Penalty records of items 2 and 8 in the national 双公示 columns (see ``reporting.double_publicity``)."""
+
+    SHEET = "行政处罚"
+
+    def __init__(self, item: Item | int, queryset: QuerySet | None = None):
+        self.no = item if isinstance(item, int) else item.no
+        if self.no not in double_publicity.PENALTY_SOURCE_FIELDS:
+            raise ValueError(f"item {self.no} is not a penalty item")
+        self.queryset = queryset if queryset is not None else model_for_item(self.no).objects.none()
+
+    def write(self, target: str | IO[bytes]) -> int:
+        workbook = _workbook(target)
+        sheet = workbook.add_worksheet(self.SHEET)
+        text_format = workbook.add_format({"num_format": "@"})
+        bold = workbook.add_format({"bold": True, "num_format": "@"})
+        sheet.set_column(0, len(double_publicity.PENALTY_COLUMNS) - 1, 18, text_format)
+        # constant_memory: rows must be written in order, so the code row entirely before the name row.
+        for col, (code, _name) in enumerate(double_publicity.PENALTY_COLUMNS):
+            sheet.write_string(0, col, code, bold)
+        for col, (_code, name) in enumerate(double_publicity.PENALTY_COLUMNS):
+            sheet.write_string(1, col, name, bold)
+        sheet.freeze_panes(2, 0)
+        fields = double_publicity.PENALTY_SOURCE_FIELDS[self.no]
+        rows = self.queryset.order_by("pk").values_list(*fields).iterator(chunk_size=CHUNK_SIZE)
+        count = 0
+        for count, values in enumerate(rows, start=1):
+            for col, value in enumerate(double_publicity.row_for(self.no, values)):
+                if value:
+                    sheet.write_string(count + 1, col, _text(value))
+        workbook.close()
+        return count

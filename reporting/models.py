@@ -1,0 +1,183 @@
+"""The reporting ledger (报送台账): export batches and which record versions they carried; batch import jobs."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from credit.models import Item, Office, Record
+
+
+class BatchKind(models.TextChoices):
+    INCREMENTAL = "incremental", _("增量报送")
+    FULL = "full", _("全量报送")
+    SEMIANNUAL = "semiannual", _("半年报送")
+    CORRECTION = "correction", _("更正报送")
+
+
+class BatchFormat(models.TextChoices):
+    UPLOAD_TEMPLATE = "upload_template", _("上传模板")
+    DOUBLE_PUBLICITY = "double_publicity", _("双公示国家标准")
+
+
+class BatchStatus(models.TextChoices):
+    PENDING = "pending", _("待报送")
+    DELIVERING = "delivering", _("报送中")
+    DELIVERED = "delivered", _("已报送")
+    FAILED = "failed", _("报送失败")
+
+
+class ExportBatchQuerySet(models.QuerySet):
+    def restrict(self, user, action: str = "view") -> ExportBatchQuerySet:
+        """Batches ``user`` may see: the ledger is the reviewers' (审核员); everyone else sees none (404)."""
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.role == "reviewer":
+            return self
+        return self.none()
+
+
+def batch_upload_to(batch: ExportBatch, filename: str) -> str:
+    # Server-generated: never the client's name; the batch id and content hash make it unique and recognisable.
+    return f"reporting/batches/{batch.item.no:02d}/batch-{batch.pk:08d}-{batch.sha256[:16]}.xlsx"
+
+
+class ExportBatch(models.Model):
+    """One export of an item's records to the platform (一批次): its file, hash, and delivery history."""
+
+    item = models.ForeignKey(
+        Item, on_delete=models.PROTECT, related_name="export_batches", verbose_name=_("信用信息事项")
+    )
+    kind = models.CharField(_("报送类型"), max_length=12, choices=BatchKind.choices)
+    format = models.CharField(
+        _("文件格式"), max_length=20, choices=BatchFormat.choices, default=BatchFormat.UPLOAD_TEMPLATE
+    )
+    scope = models.CharField(_("范围说明"), max_length=200, blank=True)
+    row_count = models.PositiveIntegerField(_("记录数"), default=0)
+    file = models.FileField(_("文件"), upload_to=batch_upload_to, max_length=200, blank=True)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("创建人"),
+        help_text=_("定时任务生成的批次为空"),
+    )
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+    status = models.CharField(_("状态"), max_length=12, choices=BatchStatus.choices, default=BatchStatus.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("报送尝试次数"), default=0)
+    claimed_at = models.DateTimeField(_("领取时间"), null=True, blank=True)
+    last_attempt_at = models.DateTimeField(_("最近尝试时间"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("报送时间"), null=True, blank=True)
+    delivered_via = models.CharField(_("报送方式"), max_length=20, blank=True)
+    delivered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("手工报送人"),
+    )
+    outcome = models.TextField(_("结果"), blank=True)
+    receipt = models.CharField(_("平台回执号"), max_length=200, blank=True)
+
+    objects = ExportBatchQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("报送批次")
+        verbose_name_plural = _("报送台账")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["item", "status"]), models.Index(fields=["status", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.item.name} #{self.pk}"
+
+    @property
+    def download_name(self) -> str:
+        return f"{self.item.name}-{self.get_kind_display()}-{self.pk}.xlsx"
+
+
+class BatchRecord(models.Model):
+    """A record carried by a batch, with the version it had then: each record knows which batches carried it."""
+
+    batch = models.ForeignKey(ExportBatch, on_delete=models.CASCADE, related_name="lines", verbose_name=_("报送批次"))
+    record = models.ForeignKey(Record, on_delete=models.PROTECT, related_name="batch_links", verbose_name=_("信用记录"))
+    record_version = models.PositiveIntegerField(_("记录版本"))
+
+    class Meta:
+        verbose_name = _("批次记录")
+        verbose_name_plural = _("批次记录")
+        constraints = [models.UniqueConstraint(fields=["batch", "record"], name="batchrecord_unique_record")]
+        indexes = [models.Index(fields=["record", "record_version"])]
+
+    def __str__(self) -> str:
+        return f"{self.batch_id}:{self.record_id}@{self.record_version}"
+
+
+class ImportStatus(models.TextChoices):
+    PENDING = "pending", _("排队中")
+    RUNNING = "running", _("处理中")
+    INVALID = "invalid", _("校验未通过")
+    SUCCEEDED = "succeeded", _("导入成功")
+    FAILED = "failed", _("处理出错")
+
+
+class ImportJobQuerySet(models.QuerySet):
+    def restrict(self, user, action: str = "view") -> ImportJobQuerySet:
+        """Clerks see the import jobs of their offices; nobody else sees any (out of scope → 404)."""
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.role == "clerk":
+            return self.filter(office__in=user.offices.all())
+        return self.none()
+
+
+def import_upload_to(job: ImportJob, filename: str) -> str:
+    return f"reporting/imports/{job.uuid}.xlsx"
+
+
+def import_errors_upload_to(job: ImportJob, filename: str) -> str:
+    return f"reporting/imports/{job.uuid}-errors.xlsx"
+
+
+class ImportJob(models.Model):
+    """A clerk's upload of a filled template (批量导入): validated all at once, saved all or nothing."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="+", verbose_name=_("信用信息事项"))
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="+", verbose_name=_("报送处室"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("导入人")
+    )
+    created_at = models.DateTimeField(_("上传时间"), default=timezone.now)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    original_name = models.CharField(_("原文件名"), max_length=200, blank=True)
+    file = models.FileField(_("上传文件"), upload_to=import_upload_to, max_length=200)
+    submit = models.BooleanField(_("导入后直接提交审核"), default=False)
+    status = models.CharField(_("状态"), max_length=12, choices=ImportStatus.choices, default=ImportStatus.PENDING)
+    progress = models.PositiveSmallIntegerField(_("进度（%）"), default=0)
+    total_rows = models.PositiveIntegerField(_("数据行数"), default=0)
+    created_count = models.PositiveIntegerField(_("导入记录数"), default=0)
+    message = models.TextField(_("说明"), blank=True)
+    errors = models.JSONField(_("错误明细"), default=list, blank=True)
+    error_file = models.FileField(_("错误标注文件"), upload_to=import_errors_upload_to, max_length=200, blank=True)
+
+    objects = ImportJobQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("批量导入")
+        verbose_name_plural = _("批量导入")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.item.name} {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {ImportStatus.INVALID, ImportStatus.SUCCEEDED, ImportStatus.FAILED}

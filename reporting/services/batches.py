@@ -1,0 +1,192 @@
+"""Export batches (报送批次): create one with its file and ledger lines; deliver it at most once.
+
+Delivery claims the batch with a conditional UPDATE (pending → delivering, or a delivering batch whose lease ran out
+because its worker died), so two workers, or the same task run twice, never both deliver; the claim is released to
+pending on a retryable failure and turns to failed after the last retry.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import os
+import tempfile
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.files import File
+from django.db import transaction
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from credit.models import Item
+from credit.registry import model_for_item
+from reporting.exporters import DoublePublicityPenaltyExporter, UploadTemplateExporter
+from reporting.models import BatchFormat, BatchKind, BatchRecord, BatchStatus, ExportBatch
+from reporting.selectors import records_awaiting_delivery, records_reportable
+from reporting.transports import TransportError, get_transport
+
+
+class BatchError(Exception):
+    """A ledger action that cannot be done; the message is for the reviewer."""
+
+
+def _sha256(path: str) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+@transaction.atomic
+def batch_create(
+    *,
+    item: Item,
+    kind: str,
+    user=None,
+    records: QuerySet | None = None,
+    format: str = BatchFormat.UPLOAD_TEMPLATE,
+    scope: str = "",
+) -> ExportBatch | None:
+    """Select the item's records for a batch of ``kind``, write its file, and record which versions it carries.
+
+    Incremental batches take the approved records whose current version no live batch carries, and are not created
+    when there is nothing new (returns None); full and semiannual batches take every approved record; ``records``
+    overrides the selection (corrections).
+    """
+    Item.objects.select_for_update().filter(pk=item.pk).first()  # one batch selection per item at a time
+    if records is None:
+        records = records_awaiting_delivery(item) if kind == BatchKind.INCREMENTAL else records_reportable(item)
+    versions = list(records.order_by("pk").values_list("pk", "version"))
+    if not versions and kind == BatchKind.INCREMENTAL:
+        return None
+    batch = ExportBatch.objects.create(
+        item=item, kind=kind, format=format, scope=scope, created_by=user, row_count=len(versions)
+    )
+    BatchRecord.objects.bulk_create(
+        [BatchRecord(batch=batch, record_id=pk, record_version=v) for pk, v in versions], batch_size=2000
+    )
+    carried = model_for_item(item.no).objects.filter(batch_links__batch=batch)
+    if format == BatchFormat.DOUBLE_PUBLICITY:
+        exporter = DoublePublicityPenaltyExporter(item, carried)
+    else:
+        exporter = UploadTemplateExporter(item, carried)
+    fd, path = tempfile.mkstemp(suffix=".xlsx")
+    os.close(fd)
+    try:
+        exporter.write(path)
+        batch.sha256 = _sha256(path)
+        with open(path, "rb") as fh:
+            batch.file.save("batch.xlsx", File(fh), save=False)
+    finally:
+        os.unlink(path)
+    batch.save(update_fields=["sha256", "file"])
+    return batch
+
+
+def _claim(batch_id: int) -> datetime.datetime | None:
+    """Take the batch for delivery; the claim time is the token later updates must match. None: not ours to send."""
+    now = timezone.now()
+    lease_expired = now - datetime.timedelta(seconds=settings.REPORTING_DELIVERY_LEASE_SECONDS)
+    claimed = (
+        ExportBatch.objects.filter(pk=batch_id)
+        .filter(Q(status=BatchStatus.PENDING) | Q(status=BatchStatus.DELIVERING, claimed_at__lt=lease_expired))
+        .update(status=BatchStatus.DELIVERING, claimed_at=now, attempts=F("attempts") + 1, last_attempt_at=now)
+    )
+    return now if claimed else None
+
+
+def batch_deliver(*, batch_id: int, transport=None) -> ExportBatch:
+    """Deliver the batch through the configured transport unless it is delivered or being delivered already.
+
+    Raises TransportError (claim released) when the attempt failed and may be retried.
+    """
+    token = _claim(batch_id)
+    batch = ExportBatch.objects.select_related("item").get(pk=batch_id)
+    if token is None:
+        return batch
+    transport = transport or get_transport()
+    try:
+        delivery = transport.deliver(batch, batch.file.path)
+    except TransportError as exc:
+        ExportBatch.objects.filter(pk=batch_id, status=BatchStatus.DELIVERING, claimed_at=token).update(
+            status=BatchStatus.PENDING, outcome=str(exc)[:2000]
+        )
+        raise
+    ExportBatch.objects.filter(pk=batch_id, status=BatchStatus.DELIVERING, claimed_at=token).update(
+        status=BatchStatus.DELIVERED,
+        delivered_at=timezone.now(),
+        delivered_via=transport.name,
+        receipt=delivery.receipt,
+        outcome=delivery.outcome,
+    )
+    batch.refresh_from_db()
+    return batch
+
+
+def batch_mark_failed(*, batch_id: int, reason: str) -> None:
+    """After the last retry: failed, shown on the reviewers' ledger until someone delivers it by hand."""
+    ExportBatch.objects.filter(pk=batch_id, status__in=[BatchStatus.PENDING, BatchStatus.DELIVERING]).update(
+        status=BatchStatus.FAILED, outcome=_("多次重试后仍失败：%(reason)s") % {"reason": reason}
+    )
+
+
+def _require_reviewer(user) -> None:
+    if not (user.is_authenticated and user.is_active and user.role == "reviewer"):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def batch_record_manual_upload(*, batch: ExportBatch, user, receipt: str, note: str = "") -> ExportBatch:
+    """A reviewer uploaded the batch file to the platform by hand: store the receipt number (回执号)."""
+    _require_reviewer(user)
+    receipt = (receipt or "").strip()
+    if not receipt:
+        raise BatchError(_("请填写平台回执号。"))
+    batch = ExportBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.status == BatchStatus.DELIVERED:
+        raise BatchError(_("该批次已报送（回执号 %(receipt)s），不能重复登记。") % {"receipt": batch.receipt or "—"})
+    if batch.status == BatchStatus.DELIVERING:
+        raise BatchError(_("该批次正在自动报送，请稍后刷新。"))
+    now = timezone.now()
+    batch.status = BatchStatus.DELIVERED
+    batch.delivered_at, batch.delivered_by, batch.delivered_via = now, user, "manual"
+    batch.receipt = receipt[:200]
+    batch.outcome = _("手工上传") + (f"：{note.strip()}" if note.strip() else "")
+    batch.save()
+    return batch
+
+
+@transaction.atomic
+def batch_retry(*, batch: ExportBatch, user) -> ExportBatch:
+    """A failed batch goes back to pending for another automatic delivery."""
+    _require_reviewer(user)
+    updated = ExportBatch.objects.filter(pk=batch.pk, status=BatchStatus.FAILED).update(status=BatchStatus.PENDING)
+    if not updated:
+        raise BatchError(_("只有报送失败的批次可以重新报送。"))
+    from reporting.tasks import deliver_batch
+
+    transaction.on_commit(lambda: deliver_batch.delay(batch.pk))
+    batch.refresh_from_db()
+    return batch
+
+
+def dispatch(batch: ExportBatch) -> None:
+    """Queue the batch's delivery once the transaction that created it has committed."""
+    from reporting.tasks import deliver_batch
+
+    transaction.on_commit(lambda: deliver_batch.delay(batch.pk))
+
+
+__all__ = [
+    "BatchError",
+    "TransportError",
+    "batch_create",
+    "batch_deliver",
+    "batch_mark_failed",
+    "batch_record_manual_upload",
+    "batch_retry",
+    "dispatch",
+]

@@ -1,0 +1,102 @@
+"""Import jobs: a clerk's upload is checked at once, then validated and saved inline (small) or by a task (large)."""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.files import File
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from credit.models import Item, Office
+from credit.services.records import clerk_offices_for
+from reporting.importers import ImportRejected, RecordImporter, write_error_copy
+from reporting.models import ImportJob, ImportStatus
+from reporting.xlsx_safety import UnsafeWorkbook, check_xlsx
+
+logger = logging.getLogger(__name__)
+
+
+def import_offices_for(user, item: Item) -> list[Office]:
+    return clerk_offices_for(user, item)
+
+
+def import_job_create(
+    *, user, item: Item, office: Office, data: bytes, original_name: str = "", submit: bool = False
+) -> ImportJob:
+    """Store an upload as an import job after the file-level checks; run it now if small, else in the background.
+
+    Raises ImportRejected (a message for the clerk) when the file is not an acceptable .xlsx, PermissionDenied when
+    the clerk's office does not report the item.
+    """
+    if not any(o.pk == office.pk for o in clerk_offices_for(user, item)):
+        raise PermissionDenied(_("您所在的处室不负责报送“%(item)s”。") % {"item": item.name})
+    try:
+        check_xlsx(data)
+    except UnsafeWorkbook as exc:
+        raise ImportRejected(str(exc)) from exc
+    job = ImportJob(item=item, office=office, created_by=user, original_name=original_name[:200], submit=submit)
+    job.file.save("upload.xlsx", ContentFile(data), save=False)
+    job.save()
+    if len(data) <= settings.REPORTING_IMPORT_INLINE_BYTES:
+        import_job_run(job_id=job.pk)
+        job.refresh_from_db()
+    else:
+        from reporting.tasks import run_import_job
+
+        transaction.on_commit(lambda: run_import_job.delay(job.pk))
+    return job
+
+
+def import_job_run(*, job_id: int) -> ImportJob:
+    """Validate and (if every row is valid) save the job's file; the job's status tells the outcome."""
+    claimed = ImportJob.objects.filter(pk=job_id, status=ImportStatus.PENDING).update(
+        status=ImportStatus.RUNNING, progress=1
+    )
+    job = ImportJob.objects.select_related("item", "office", "created_by").get(pk=job_id)
+    if not claimed:
+        return job
+
+    def progress(done: int, total: int) -> None:
+        ImportJob.objects.filter(pk=job_id).update(progress=max(1, int(done * 90 / max(total, 1))), total_rows=total)
+
+    importer = RecordImporter(
+        item=job.item, office=job.office, user=job.created_by, submit=job.submit, progress=progress
+    )
+    try:
+        with job.file.open("rb") as fh:
+            data = fh.read()
+        result = importer.run(data)
+    except Exception:
+        logger.exception("import job %s failed", job_id)
+        ImportJob.objects.filter(pk=job_id).update(
+            status=ImportStatus.FAILED, finished_at=timezone.now(), message=_("处理出错，请联系系统管理员。")
+        )
+        raise
+    job.total_rows = result.total_rows
+    job.finished_at = timezone.now()
+    job.progress = 100
+    if result.message:
+        job.status, job.message = ImportStatus.INVALID, result.message
+    elif result.errors:
+        job.status = ImportStatus.INVALID
+        job.message = _("共 %(rows)s 行，发现 %(n)s 处错误，未导入任何记录。请按错误明细修改后重新上传。") % {
+            "rows": result.total_rows,
+            "n": len(result.errors),
+        }
+        job.errors = [error.as_dict() for error in result.errors]
+        with tempfile.TemporaryFile() as fh:
+            write_error_copy(fh, item=job.item, rows=result.rows, errors=result.errors)
+            fh.seek(0)
+            job.error_file.save("errors.xlsx", File(fh), save=False)
+    else:
+        job.status = ImportStatus.SUCCEEDED
+        job.created_count = len(result.records)
+        job.message = _("已导入 %(n)s 条记录。") % {"n": job.created_count}
+    job.save()
+    return job

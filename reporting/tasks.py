@@ -1,0 +1,67 @@
+"""Scheduled and background work of the reporting app (Celery; schedules seeded into django-celery-beat)."""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+from django.db import OperationalError
+
+from credit.models import Item
+from credit.services.records import records_expire
+from reporting.models import BatchKind
+from reporting.selectors import batches_to_dispatch
+from reporting.services import batches as batch_services
+from reporting.services.imports import import_job_run
+from reporting.transports import TransportError
+
+logger = logging.getLogger(__name__)
+
+SEMIANNUAL_ITEM = 1
+
+
+@shared_task(bind=True, autoretry_for=(TransportError,), retry_backoff=True, retry_backoff_max=3600, max_retries=5)
+def deliver_batch(self, batch_id: int) -> str:
+    """Deliver one batch (at most once: see ``batch_deliver``); after the last retry the batch is marked failed."""
+    try:
+        batch = batch_services.batch_deliver(batch_id=batch_id)
+    except TransportError as exc:
+        if self.request.retries >= self.max_retries:
+            batch_services.batch_mark_failed(batch_id=batch_id, reason=str(exc))
+        raise
+    return batch.status
+
+
+@shared_task(bind=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
+def deliver_incremental(self, item_no: int | None = None) -> list[int]:
+    """Daily: per item, a batch of records approved or changed since they were last carried; then deliver."""
+    items = Item.objects.all() if item_no is None else Item.objects.filter(no=item_no)
+    created = []
+    for item in items:
+        batch = batch_services.batch_create(item=item, kind=BatchKind.INCREMENTAL, scope="每日增量")
+        if batch is not None:
+            created.append(batch.pk)
+    # Also every batch still waiting (a lost message, a worker that died mid-delivery): the claim keeps it single.
+    for batch_id in batches_to_dispatch().values_list("pk", flat=True):
+        deliver_batch.delay(batch_id)
+    return created
+
+
+@shared_task(bind=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
+def deliver_semiannual(self, item_no: int = SEMIANNUAL_ITEM) -> int:
+    """Twice a year: the full report of item 1 (其他类教师资格信息, 一年两次)."""
+    item = Item.objects.get(no=item_no)
+    batch = batch_services.batch_create(item=item, kind=BatchKind.SEMIANNUAL, scope="半年全量报送")
+    deliver_batch.delay(batch.pk)
+    return batch.pk
+
+
+@shared_task(bind=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
+def expire_records(self) -> int:
+    """Daily: approved records past their validity end (and so their publicity period) become expired."""
+    return records_expire()
+
+
+@shared_task(bind=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
+def run_import_job(self, job_id: int) -> str:
+    return import_job_run(job_id=job_id).status
