@@ -39,6 +39,7 @@ class BulletinForm(PeriodForm):
 
 class ProgressEntryForm(forms.ModelForm):
     office = forms.ModelChoiceField(queryset=None, label=_("填报处室"), empty_label=None)
+    link = forms.URLField(label=_("链接"), required=False, max_length=500, assume_scheme="https")
 
     class Meta:
         model = ProgressEntry
@@ -55,8 +56,8 @@ class ProgressEntryForm(forms.ModelForm):
     def __init__(self, *args, offices, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["office"].queryset = offices
-        if len(offices) == 1:
-            self.fields["office"].initial = offices[0]
+        if offices.count() == 1:
+            self.fields["office"].initial = offices.first()
 
 
 class DecisionForm(forms.Form):

@@ -10,6 +10,7 @@ from pathlib import Path
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -59,13 +60,11 @@ def _require_reviewer(user) -> None:
         raise PermissionDenied
 
 
-def progress_offices(*, indicator: Indicator, user) -> list[Office]:
+def progress_offices(*, indicator: Indicator, user) -> QuerySet[Office]:
     """The offices in whose name ``user`` may report progress on ``indicator``: their own among its offices."""
     if not (user.is_authenticated and user.is_active and user.role in {"clerk", "reviewer"}):
-        return []
-    return list(
-        Office.objects.filter(indicator_assignments__indicator=indicator, members=user).distinct().order_by("id")
-    )
+        return Office.objects.none()
+    return Office.objects.filter(indicator_assignments__indicator=indicator, members=user).distinct().order_by("id")
 
 
 @transaction.atomic
@@ -73,7 +72,7 @@ def indicator_add_progress(
     *, indicator: Indicator, office: Office, user, text: str, link: str = "", attachment=None
 ) -> ProgressEntry:
     """An office reports progress on an indicator with its evidence. A returned indicator is back in progress."""
-    if office not in progress_offices(indicator=indicator, user=user):
+    if not progress_offices(indicator=indicator, user=user).filter(pk=office.pk).exists():
         raise PermissionDenied(_("只能以本人所属且承担该指标的处室填报进展。"))
     indicator = _locked(indicator)
     if indicator.status == IndicatorStatus.DONE:

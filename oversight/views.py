@@ -162,7 +162,7 @@ class IndicatorEnsureView(ReviewerMixin, View):
 
 
 class _IndicatorMixin(WorkspaceMixin):
-    def check_scope(self, request, pk):
+    def check_scope(self, request, pk, **kwargs):
         self.indicator = get_object_or_404(Indicator.objects.restrict(request.user), pk=pk)
 
 
@@ -240,7 +240,7 @@ class IndicatorDecisionView(ReviewerMixin, _IndicatorMixin, View):
 class ProgressAttachmentView(WorkspaceMixin, View):
     """The evidence file of a progress entry, for those who may see its indicator (never a public media URL)."""
 
-    def check_scope(self, request, pk):
+    def check_scope(self, request, pk, **kwargs):
         self.entry = get_object_or_404(
             ProgressEntry.objects.filter(indicator__in=Indicator.objects.restrict(request.user)).exclude(attachment=""),
             pk=pk,
@@ -270,7 +270,7 @@ class BulletinListView(ReviewerMixin, View):
 
 
 class _BulletinMixin(ReviewerMixin):
-    def check_scope(self, request, pk):
+    def check_scope(self, request, pk, **kwargs):
         if request.user.role != "reviewer":
             raise Http404
         self.bulletin = get_object_or_404(Bulletin, pk=pk)

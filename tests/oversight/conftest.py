@@ -1,0 +1,128 @@
+"""Oversight test data: a clerk of 义教处 (the test office), a clerk of 社管处 (another office), a reviewer, and a
+hand-countable set of item 3 records due in March 2026, created directly through the ORM."""
+
+from __future__ import annotations
+
+import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from accounts.roles import Role
+from credit.models import InstitutionRecord, Item, Office, RecordStatus
+from tests.factories import UserFactory, clerk_of, user_with_role
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def local(y, m, d, hh=10, mm=0) -> datetime.datetime:
+    return datetime.datetime(y, m, d, hh, mm, tzinfo=SHANGHAI)
+
+
+@pytest.fixture
+def clerk(db):
+    return clerk_of("yijiao")
+
+
+@pytest.fixture
+def other_clerk(db):
+    return clerk_of("sheguan")
+
+
+@pytest.fixture
+def reviewer(db):
+    return UserFactory(username="reviewer", role=Role.REVIEWER, offices=[Office.objects.get(code="office")])
+
+
+@pytest.fixture
+def sysadmin(db):
+    return user_with_role(Role.SYSADMIN)
+
+
+_codes = iter(range(1, 10_000))
+
+
+def institution(
+    *,
+    office: str,
+    user,
+    due: datetime.date,
+    status: str,
+    submitted_at: datetime.datetime | None = None,
+    provisional: bool = False,
+    business: datetime.date | None = None,
+) -> InstitutionRecord:
+    """An item 3 record written straight to the database with the given due date and submission."""
+    business = business or due - datetime.timedelta(days=9)
+    return InstitutionRecord.objects.create(
+        item=Item.objects.get(no=3),
+        office=Office.objects.get(code=office),
+        created_by=user,
+        updated_by=user,
+        org_name=f"南昌市第{next(_codes)}中学",
+        org_code="91350100M000100Y43",
+        supervising_authority="南昌市教育局",
+        school_type="初级中学",
+        business_date=business,
+        due_date=due,
+        due_date_provisional=provisional,
+        validity_end=business.replace(year=business.year + 5),
+        status=status,
+        submitted_at=submitted_at,
+    )
+
+
+# Hand count for 义教处, March 2026 (as of any day after 31 March 2026):
+#   due 7 = on time 3 + late 2 + overdue 2; provisional 1; on-time rate 3/7.
+HAND_COUNT = {"due": 7, "on_time": 3, "late": 2, "overdue": 2, "pending": 0, "provisional": 1}
+
+
+@pytest.fixture
+def march_records(clerk, other_clerk):
+    u = clerk
+    S = RecordStatus
+    # On time: approved, submitted days before; submitted (pending review) on the due date itself; and a
+    # provisional due date submitted in time.
+    institution(
+        office="yijiao", user=u, due=datetime.date(2026, 3, 10), status=S.APPROVED, submitted_at=local(2026, 3, 5)
+    )
+    institution(
+        office="yijiao",
+        user=u,
+        due=datetime.date(2026, 3, 16),
+        status=S.SUBMITTED,
+        submitted_at=local(2026, 3, 16, 23, 30),
+    )
+    institution(
+        office="yijiao",
+        user=u,
+        due=datetime.date(2026, 3, 31),
+        status=S.APPROVED,
+        submitted_at=local(2026, 3, 20),
+        provisional=True,
+    )
+    # Late: 00:30 local on the day after the due date (still the due date in UTC), and a week late.
+    institution(
+        office="yijiao",
+        user=u,
+        due=datetime.date(2026, 3, 10),
+        status=S.SUBMITTED,
+        submitted_at=local(2026, 3, 11, 0, 30),
+    )
+    institution(
+        office="yijiao", user=u, due=datetime.date(2026, 3, 20), status=S.APPROVED, submitted_at=local(2026, 3, 27)
+    )
+    # Overdue: a draft never submitted, and a submission returned and not yet resubmitted.
+    institution(office="yijiao", user=u, due=datetime.date(2026, 3, 12), status=S.DRAFT)
+    institution(
+        office="yijiao", user=u, due=datetime.date(2026, 3, 25), status=S.RETURNED, submitted_at=local(2026, 3, 24)
+    )
+    # Not in the figures of 义教处 for March: due in April; another office's record.
+    institution(office="yijiao", user=u, due=datetime.date(2026, 4, 1), status=S.DRAFT)
+    institution(
+        office="sheguan",
+        user=other_clerk,
+        due=datetime.date(2026, 3, 10),
+        status=S.APPROVED,
+        submitted_at=local(2026, 3, 1),
+    )
