@@ -11,16 +11,42 @@ from publicity.models import LicenceDecision, NewsItem, Outcome, PolicyDocument
 from publicity.models.publications import PENALTY_CATEGORIES
 
 LICENCE_FIELDS = [
-    "xdr_mc", "xdr_lb", "xdr_shxym", "xdr_gszc", "xdr_zzjg", "xdr_swdj", "xdr_sydw", "xdr_shzz", "frdb", "fr_zjlx",
-    "fr_zjhm", "xdr_zjlx", "xdr_zjhm", "xkws", "wsh", "xklb", "xkzs", "xkbh", "nr", "jdrq", "yxqz", "yxqzi", "xkjg",
-    "xkjgdm", "lydw", "lydwdm", "bz",
+    "xdr_mc",
+    "xdr_lb",
+    "xdr_shxym",
+    "xdr_gszc",
+    "xdr_zzjg",
+    "xdr_swdj",
+    "xdr_sydw",
+    "xdr_shzz",
+    "frdb",
+    "fr_zjlx",
+    "fr_zjhm",
+    "xdr_zjlx",
+    "xdr_zjhm",
+    "xkws",
+    "wsh",
+    "xklb",
+    "xkzs",
+    "xkbh",
+    "nr",
+    "jdrq",
+    "yxqz",
+    "yxqzi",
+    "xkjg",
+    "xkjgdm",
+    "lydw",
+    "lydwdm",
+    "bz",
 ]
+
 
 class DateInput(forms.DateInput):
     input_type = "date"
 
     def __init__(self, attrs=None):
         super().__init__(attrs, format="%Y-%m-%d")
+
 
 class LicenceForm(forms.ModelForm):
     """The licensing record (xk_* columns), with the national standard's consistency rules."""
@@ -57,6 +83,7 @@ class LicenceForm(forms.ModelForm):
             self.add_error(key, message)
         return data
 
+
 class PublishForm(forms.Form):
     """A reviewer publishes an approved penalty: the national fields Annex 1 lacks, and the publicity end."""
 
@@ -64,12 +91,17 @@ class PublishForm(forms.Form):
     offence_type = forms.CharField(label=_("违法行为类型"), max_length=200)
     offence_facts = forms.CharField(label=_("违法事实"), max_length=4000, widget=forms.Textarea({"rows": 3}))
     penalty_basis = forms.CharField(label=_("处罚依据"), max_length=4000, widget=forms.Textarea({"rows": 2}))
-    penalty_category = forms.ChoiceField(label=_("处罚类别"), choices=[("", "—")] + [(c, c) for c in PENALTY_CATEGORIES])
-    publicity_end = forms.DateField(label=_("公示截止日期"), widget=DateInput(),
-                                    help_text=_("处罚决定日期后三个月至三年，默认三年。"))
+    penalty_category = forms.ChoiceField(
+        label=_("处罚类别"), choices=[("", "—")] + [(c, c) for c in PENALTY_CATEGORIES]
+    )
+    publicity_end = forms.DateField(
+        label=_("公示截止日期"), widget=DateInput(), help_text=_("处罚决定日期后三个月至三年，默认三年。")
+    )
+
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("理由"), max_length=2000, widget=forms.Textarea({"rows": 2}))
+
 
 class BlackListForm(forms.Form):
     subject_code = forms.CharField(label=_("主体代码（统一社会信用代码或证件号码）"), max_length=30)
@@ -89,17 +121,20 @@ class BlackListForm(forms.Form):
         except ValueError:
             raise forms.ValidationError(_("请填写记录编号（数字），以逗号分隔。")) from None
 
+
 class PolicyDocumentForm(forms.ModelForm):
     class Meta:
         model = PolicyDocument
         fields = ["title", "document_number", "source", "body", "is_published", "published_at"]
         widgets = {"body": forms.Textarea({"rows": 12})}
 
+
 class NewsItemForm(forms.ModelForm):
     class Meta:
         model = NewsItem
         fields = ["title", "source", "body", "is_published", "published_at"]
         widgets = {"body": forms.Textarea({"rows": 12})}
+
 
 class PublicRequestForm(forms.Form):
     """What a visitor fills in for an objection or a repair application."""
@@ -108,7 +143,8 @@ class PublicRequestForm(forms.Form):
     applicant_contact = forms.CharField(label=_("联系电话或电子邮箱（不公开）"), max_length=100)
     content = forms.CharField(label=_("申请内容与理由"), max_length=4000, widget=forms.Textarea({"rows": 5}))
     evidence = forms.FileField(
-        label=_("证明材料（PDF、JPG、PNG，不超过5MB）"), required=False,
+        label=_("证明材料（PDF、JPG、PNG，不超过5MB）"),
+        required=False,
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
     )
 
@@ -120,15 +156,17 @@ class PublicRequestForm(forms.Form):
             validate_evidence(upload)
         return upload
 
+
 class TrackForm(forms.Form):
     code = forms.CharField(label=_("查询码"), max_length=20)
+
 
 class DecisionForm(forms.Form):
     outcome = forms.ChoiceField(label=_("办理结果"), choices=Outcome.choices, widget=forms.RadioSelect)
     reply = forms.CharField(label=_("答复意见（向申请人公开）"), max_length=4000, widget=forms.Textarea({"rows": 3}))
     corrected_content = forms.CharField(
-        label=_("更正后的公示内容（结果为“予以更正”时填写）"), required=False, max_length=4000,
+        label=_("更正后的公示内容（结果为“予以更正”时填写）"),
+        required=False,
+        max_length=4000,
         widget=forms.Textarea({"rows": 3}),
     )
-
-MAX_UPLOAD = settings.PUBLICITY_EVIDENCE_MAX_BYTES

@@ -48,13 +48,21 @@ def public_entries(section: str, *, today: datetime.date | None = None) -> Query
     today = _today(today)
     if section == PENALTIES:
         return Publication.objects.filter(
-            kind=PublicationKind.PENALTY, item_no__in=PENALTY_ITEMS, published_at__isnull=False,
-            withdrawn_at__isnull=True, valid_until__gte=today, record__status=RecordStatus.APPROVED,
+            kind=PublicationKind.PENALTY,
+            item_no__in=PENALTY_ITEMS,
+            published_at__isnull=False,
+            withdrawn_at__isnull=True,
+            valid_until__gte=today,
+            record__status=RecordStatus.APPROVED,
         ).order_by("-id")
     if section == RED_LIST:
         return Publication.objects.filter(
-            kind=PublicationKind.RED_LIST, item_no__in=RED_LIST_ITEMS, published_at__isnull=False,
-            withdrawn_at__isnull=True, valid_until__gte=today, record__status=RecordStatus.APPROVED,
+            kind=PublicationKind.RED_LIST,
+            item_no__in=RED_LIST_ITEMS,
+            published_at__isnull=False,
+            withdrawn_at__isnull=True,
+            valid_until__gte=today,
+            record__status=RecordStatus.APPROVED,
             record__validity_end__gte=today,
         ).order_by("-id")
     if section == LICENCES:
@@ -151,7 +159,10 @@ def licences_awaiting_publication():
 
 def open_requests():
     """Objections and repairs not yet decided, soonest due first."""
-    objections = list(Objection.objects.filter(status=RequestStatus.RECEIVED).select_related(
-        "publication", "licence", "blacklist_entry"))
+    objections = list(
+        Objection.objects.filter(status=RequestStatus.RECEIVED).select_related(
+            "publication", "licence", "blacklist_entry"
+        )
+    )
     repairs = list(RepairApplication.objects.filter(status=RequestStatus.RECEIVED).select_related("publication"))
     return sorted(objections + repairs, key=lambda r: (r.due_date, r.received_at))

@@ -1,2 +1,25 @@
+"""The public credit column, mounted at "/"."""
+
+from django.urls import path
+
+from publicity import converters  # noqa: F401  (registers <section:…> and <article:…>)
+from publicity.feeds import LatestEntriesAtomFeed, LatestEntriesFeed
+from publicity.views import public
+
 app_name = "publicity"
-urlpatterns: list = []
+urlpatterns = [
+    path("", public.home, name="home"),
+    path("search/", public.search, name="search"),
+    path("org/<str:code>/", public.organisation, name="org"),
+    path("open-data/", public.open_data, name="open-data"),
+    path("feed/rss/", LatestEntriesFeed(), name="feed-rss"),
+    path("feed/atom/", LatestEntriesAtomFeed(), name="feed-atom"),
+    path("track/", public.track, name="track"),
+    path("track/<str:code>/", public.request_status, name="request-status"),
+    path("<article:kind>/", public.article_list, name="articles"),
+    path("<article:kind>/<int:pk>/", public.article_detail, name="article"),
+    path("<section:section>/", public.entry_list, name="list"),
+    path("<section:section>/<int:pk>/", public.entry_detail, name="detail"),
+    path("<section:section>/<int:pk>/objection/", public.file_request, {"kind": "objection"}, name="objection"),
+    path("<section:section>/<int:pk>/repair/", public.file_request, {"kind": "repair"}, name="repair"),
+]

@@ -26,6 +26,9 @@ class PublicEntryColumns(models.Model):
         abstract = True
 
     def build_search_text(self) -> str:
-        parts = [self.subject_name, self.public_code if self.subject_kind == SubjectKind.LEGAL else "",
-                 self.document_number]
+        parts = [
+            self.subject_name,
+            self.public_code if self.subject_kind == SubjectKind.LEGAL else "",
+            self.document_number,
+        ]
         return " | ".join(p for p in parts if p).upper()

@@ -22,8 +22,9 @@ class BlackListEntry(PublicEntryColumns):
     """A subject's listing on the 黑名单: legal basis, decision number, listing date, removal conditions, end date and
     the date the subject was notified beforehand. Public from ``listed_on`` to ``end_date`` unless removed."""
 
-    subject = models.ForeignKey(Subject, on_delete=models.PROTECT, related_name="blacklist_entries",
-                                verbose_name=_("信用主体"))
+    subject = models.ForeignKey(
+        Subject, on_delete=models.PROTECT, related_name="blacklist_entries", verbose_name=_("信用主体")
+    )
     records = models.ManyToManyField(Record, related_name="blacklist_entries", verbose_name=_("所依据的失信记录"))
     reason = models.TextField(_("列入事由"), max_length=4000)
     legal_basis = models.TextField(_("列入依据"), max_length=4000)
@@ -33,10 +34,10 @@ class BlackListEntry(PublicEntryColumns):
     end_date = models.DateField(_("列入截止日期"))
     notified_on = models.DateField(_("事先告知日期"))
     authority = models.CharField(_("认定机关"), max_length=200, default=settings.BUREAU_NAME)
-    status = models.CharField(_("状态"), max_length=10, choices=BlackListStatus.choices,
-                              default=BlackListStatus.LISTED)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                   verbose_name=_("决定人"))
+    status = models.CharField(_("状态"), max_length=10, choices=BlackListStatus.choices, default=BlackListStatus.LISTED)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("决定人")
+    )
     created_at = models.DateTimeField(_("决定时间"), default=timezone.now)
     removed_at = models.DateTimeField(_("移出时间"), null=True, blank=True)
     removed_reason = models.TextField(_("移出原因"), blank=True)

@@ -15,8 +15,9 @@ class Article(models.Model):
     is_published = models.BooleanField(_("发布"), default=True)
     published_at = models.DateTimeField(_("发布时间"), default=timezone.now)
     search_text = models.TextField(_("检索文本"), blank=True, editable=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                   verbose_name=_("编辑人"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("编辑人")
+    )
     updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
 
     class Meta:

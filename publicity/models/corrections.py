@@ -19,12 +19,30 @@ class CorrectionNotice(models.Model):
     kind = models.CharField(_("类型"), max_length=10, choices=CorrectionKind.choices)
     source = models.CharField(_("来源"), max_length=20)
     source_reference = models.CharField(_("来源编号"), max_length=40, blank=True)
-    publication = models.ForeignKey("publicity.Publication", on_delete=models.PROTECT, null=True, blank=True,
-                                    related_name="corrections", verbose_name=_("公示信息"))
-    licence = models.ForeignKey("publicity.LicenceDecision", on_delete=models.PROTECT, null=True, blank=True,
-                                related_name="corrections", verbose_name=_("行政许可"))
-    blacklist_entry = models.ForeignKey("publicity.BlackListEntry", on_delete=models.PROTECT, null=True, blank=True,
-                                        related_name="corrections", verbose_name=_("黑名单"))
+    publication = models.ForeignKey(
+        "publicity.Publication",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrections",
+        verbose_name=_("公示信息"),
+    )
+    licence = models.ForeignKey(
+        "publicity.LicenceDecision",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrections",
+        verbose_name=_("行政许可"),
+    )
+    blacklist_entry = models.ForeignKey(
+        "publicity.BlackListEntry",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrections",
+        verbose_name=_("黑名单"),
+    )
     description = models.TextField(_("更正说明"))
     created_at = models.DateTimeField(_("生成时间"), default=timezone.now)
     picked_up_at = models.DateTimeField(_("报送时间"), null=True, blank=True)

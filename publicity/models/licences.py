@@ -85,7 +85,9 @@ class LicenceDecision(PublicEntryColumns):
     yxqzi = models.DateField(_("有效期至"))
     xkjg = models.CharField(_("许可机关"), max_length=200, default=settings.BUREAU_NAME)
     xkjgdm = models.CharField(
-        _("许可机关统一社会信用代码"), max_length=18, default=settings.BUREAU_CREDIT_CODE,
+        _("许可机关统一社会信用代码"),
+        max_length=18,
+        default=settings.BUREAU_CREDIT_CODE,
         validators=[validators.validate_org_code],
     )
     lydw = models.CharField(_("数据来源单位"), max_length=200, default=settings.BUREAU_NAME)
@@ -99,7 +101,11 @@ class LicenceDecision(PublicEntryColumns):
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("审核人"),
     )
     decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)

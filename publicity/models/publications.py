@@ -12,8 +12,20 @@ from credit.models import Record
 from publicity.models.base import PublicEntryColumns
 
 PENALTY_CATEGORIES = [
-    "警告", "通报批评", "罚款", "没收违法所得", "没收非法财物", "暂扣许可证件", "降低资质等级", "吊销许可证件",
-    "限制开展生产经营活动", "责令停产停业", "责令关闭", "限制从业", "行政拘留", "其他",
+    "警告",
+    "通报批评",
+    "罚款",
+    "没收违法所得",
+    "没收非法财物",
+    "暂扣许可证件",
+    "降低资质等级",
+    "吊销许可证件",
+    "限制开展生产经营活动",
+    "责令停产停业",
+    "责令关闭",
+    "限制从业",
+    "行政拘留",
+    "其他",
 ]
 
 
@@ -49,7 +61,11 @@ class Publication(PublicEntryColumns):
     valid_until = models.DateField(_("公示有效至"))
     published_at = models.DateTimeField(_("公示时间"), null=True, blank=True)
     published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("公示决定人"),
     )
     ended_at = models.DateTimeField(_("公示期满时间"), null=True, blank=True)

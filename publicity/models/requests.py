@@ -50,15 +50,22 @@ class PublicRequest(models.Model):
     content = models.TextField(_("申请内容与理由"), max_length=4000)
     evidence = models.FileField(_("证明材料"), upload_to=evidence_path, blank=True)
     evidence_name = models.CharField(_("证明材料原文件名"), max_length=200, blank=True)
-    status = models.CharField(_("办理状态"), max_length=10, choices=RequestStatus.choices,
-                              default=RequestStatus.RECEIVED)
+    status = models.CharField(
+        _("办理状态"), max_length=10, choices=RequestStatus.choices, default=RequestStatus.RECEIVED
+    )
     received_at = models.DateTimeField(_("受理时间"), default=timezone.now)
     due_date = models.DateField(_("办理期限"))
     due_provisional = models.BooleanField(_("期限暂定"), default=False)
     outcome = models.CharField(_("办理结果"), max_length=10, choices=Outcome.choices, blank=True)
     reply = models.TextField(_("答复意见"), max_length=4000, blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                   related_name="+", verbose_name=_("办理人"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("办理人"),
+    )
     decided_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
 
     class Meta:
@@ -86,13 +93,32 @@ class Objection(PublicRequest):
     """异议申诉 on any public entry (penalty, red list, licence or black list)."""
 
     CODE_PREFIX = "YY"
+    KIND = "objection"
 
-    publication = models.ForeignKey(Publication, on_delete=models.PROTECT, null=True, blank=True,
-                                    related_name="objections", verbose_name=_("公示信息"))
-    licence = models.ForeignKey(LicenceDecision, on_delete=models.PROTECT, null=True, blank=True,
-                                related_name="objections", verbose_name=_("行政许可"))
-    blacklist_entry = models.ForeignKey(BlackListEntry, on_delete=models.PROTECT, null=True, blank=True,
-                                        related_name="objections", verbose_name=_("黑名单"))
+    publication = models.ForeignKey(
+        Publication,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="objections",
+        verbose_name=_("公示信息"),
+    )
+    licence = models.ForeignKey(
+        LicenceDecision,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="objections",
+        verbose_name=_("行政许可"),
+    )
+    blacklist_entry = models.ForeignKey(
+        BlackListEntry,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="objections",
+        verbose_name=_("黑名单"),
+    )
     history = HistoricalRecords()
 
     class Meta(PublicRequest.Meta):
@@ -104,9 +130,11 @@ class RepairApplication(PublicRequest):
     """信用修复: a penalised subject asks to withdraw a penalty early, after its minimum publicity period."""
 
     CODE_PREFIX = "XF"
+    KIND = "repair"
 
-    publication = models.ForeignKey(Publication, on_delete=models.PROTECT, related_name="repairs",
-                                    verbose_name=_("行政处罚公示"))
+    publication = models.ForeignKey(
+        Publication, on_delete=models.PROTECT, related_name="repairs", verbose_name=_("行政处罚公示")
+    )
     history = HistoricalRecords()
 
     class Meta(PublicRequest.Meta):

@@ -54,10 +54,19 @@ def blacklist_add(
     if errors:
         raise PublicityError(errors)
     entry = BlackListEntry(
-        subject=subject, subject_kind=subject.kind, subject_name=subject.name,
-        public_code=public_code_for(subject.kind, subject.identifier), document_number=document_number.strip(),
-        reason=reason, legal_basis=legal_basis, decision_date=decision_date, notified_on=notified_on,
-        listed_on=listed_on, end_date=end_date, removal_conditions=removal_conditions, created_by=user,
+        subject=subject,
+        subject_kind=subject.kind,
+        subject_name=subject.name,
+        public_code=public_code_for(subject.kind, subject.identifier),
+        document_number=document_number.strip(),
+        reason=reason,
+        legal_basis=legal_basis,
+        decision_date=decision_date,
+        notified_on=notified_on,
+        listed_on=listed_on,
+        end_date=end_date,
+        removal_conditions=removal_conditions,
+        created_by=user,
     )
     entry.search_text = entry.build_search_text()
     try:
@@ -70,8 +79,9 @@ def blacklist_add(
 
 
 @transaction.atomic
-def blacklist_remove(*, entry: BlackListEntry, user, reason: str, source: str = "reviewer",
-                     source_reference: str = "") -> BlackListEntry:
+def blacklist_remove(
+    *, entry: BlackListEntry, user, reason: str, source: str = "reviewer", source_reference: str = ""
+) -> BlackListEntry:
     """移出黑名单 before its end date (conditions met, objection upheld); a correction is queued."""
     _require_reviewer(user)
     if not (reason or "").strip():
@@ -81,6 +91,11 @@ def blacklist_remove(*, entry: BlackListEntry, user, reason: str, source: str = 
         return entry
     entry.status, entry.removed_at, entry.removed_reason = BlackListStatus.REMOVED, timezone.now(), reason.strip()
     entry.save()
-    correction_notice_create(kind=CorrectionKind.WITHDRAWN, source=source, source_reference=source_reference,
-                             blacklist_entry=entry, description=_("移出黑名单：%(r)s") % {"r": reason.strip()})
+    correction_notice_create(
+        kind=CorrectionKind.WITHDRAWN,
+        source=source,
+        source_reference=source_reference,
+        blacklist_entry=entry,
+        description=_("移出黑名单：%(r)s") % {"r": reason.strip()},
+    )
     return entry

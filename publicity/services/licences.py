@@ -74,8 +74,9 @@ def _validated(licence: LicenceDecision, data: Mapping[str, Any]) -> LicenceDeci
 
 
 @transaction.atomic
-def licence_create(*, user, data: Mapping[str, Any], office: Office | None = None, submit: bool = False
-                   ) -> LicenceDecision:
+def licence_create(
+    *, user, data: Mapping[str, Any], office: Office | None = None, submit: bool = False
+) -> LicenceDecision:
     """A new licensing decision as a draft (or submitted)."""
     office = _clerk_office(user, office)
     licence = _validated(LicenceDecision(office=office, created_by=user), data)
@@ -120,8 +121,9 @@ def _transition(licence: LicenceDecision, *, allowed: set[str], to: str, user, r
 def licence_submit(*, licence: LicenceDecision, user) -> LicenceDecision:
     """草稿 / 已退回 → 待审核."""
     _clerk_office(user, licence.office)
-    return _transition(licence, allowed={LicenceStatus.DRAFT, LicenceStatus.RETURNED}, to=LicenceStatus.SUBMITTED,
-                       user=user)
+    return _transition(
+        licence, allowed={LicenceStatus.DRAFT, LicenceStatus.RETURNED}, to=LicenceStatus.SUBMITTED, user=user
+    )
 
 
 @transaction.atomic
@@ -138,8 +140,9 @@ def licence_return(*, licence: LicenceDecision, user, reason: str) -> LicenceDec
     _require_reviewer(user)
     if not (reason or "").strip():
         raise PublicityError({"reason": [_("退回理由：请填写退回理由。")]})
-    return _transition(licence, allowed={LicenceStatus.SUBMITTED}, to=LicenceStatus.RETURNED, user=user,
-                       reason=reason.strip())
+    return _transition(
+        licence, allowed={LicenceStatus.SUBMITTED}, to=LicenceStatus.RETURNED, user=user, reason=reason.strip()
+    )
 
 
 @transaction.atomic
@@ -161,22 +164,33 @@ def licence_revoke(*, licence: LicenceDecision, user, reason: str) -> LicenceDec
     _require_reviewer(user)
     if not (reason or "").strip():
         raise PublicityError({"reason": [_("撤销理由：请填写撤销理由。")]})
-    licence = _transition(licence, allowed={LicenceStatus.APPROVED}, to=LicenceStatus.REVOKED, user=user,
-                          reason=reason.strip())
-    correction_notice_create(kind=CorrectionKind.WITHDRAWN, source="revoked", licence=licence,
-                             description=_("许可决定已撤销：%(r)s") % {"r": reason.strip()})
+    licence = _transition(
+        licence, allowed={LicenceStatus.APPROVED}, to=LicenceStatus.REVOKED, user=user, reason=reason.strip()
+    )
+    correction_notice_create(
+        kind=CorrectionKind.WITHDRAWN,
+        source="revoked",
+        licence=licence,
+        description=_("许可决定已撤销：%(r)s") % {"r": reason.strip()},
+    )
     return licence
 
 
 @transaction.atomic
-def licence_withdraw(*, licence: LicenceDecision, user, reason: str, source: str = "reviewer",
-                     source_reference: str = "") -> LicenceDecision:
+def licence_withdraw(
+    *, licence: LicenceDecision, user, reason: str, source: str = "reviewer", source_reference: str = ""
+) -> LicenceDecision:
     """Take a licence off the column (e.g. an upheld objection) without revoking the decision."""
     _require_reviewer(user)
     licence = LicenceDecision.objects.select_for_update().get(pk=licence.pk)
     if not licence.withdrawn_at:
         licence.withdrawn_at, licence.withdrawn_reason = timezone.now(), reason
         licence.save(update_fields=["withdrawn_at", "withdrawn_reason"])
-        correction_notice_create(kind=CorrectionKind.WITHDRAWN, source=source, source_reference=source_reference,
-                                 licence=licence, description=_("撤下公示：%(r)s") % {"r": reason})
+        correction_notice_create(
+            kind=CorrectionKind.WITHDRAWN,
+            source=source,
+            source_reference=source_reference,
+            licence=licence,
+            description=_("撤下公示：%(r)s") % {"r": reason},
+        )
     return licence

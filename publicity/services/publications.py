@@ -64,15 +64,25 @@ def penalty_defaults(record: Record) -> dict[str, object]:
     if r.ITEM_NO == 2:
         category = r.penalty_type if r.penalty_type in PENALTY_CATEGORIES else ""
         return {
-            "decision_number": "", "offence_type": "", "offence_facts": r.penalty_content,
-            "penalty_basis": r.penalty_basis, "penalty_category": category, "content": r.penalty_result,
-            "authority": r.penalty_authority, "decision_date": r.penalty_date,
+            "decision_number": "",
+            "offence_type": "",
+            "offence_facts": r.penalty_content,
+            "penalty_basis": r.penalty_basis,
+            "penalty_category": category,
+            "content": r.penalty_result,
+            "authority": r.penalty_authority,
+            "decision_date": r.penalty_date,
         }
     if r.ITEM_NO == 8:
         return {
-            "decision_number": r.decision_number, "offence_type": r.offence, "offence_facts": r.offence,
-            "penalty_basis": "", "penalty_category": "", "content": r.penalty_result,
-            "authority": r.penalty_authority, "decision_date": r.penalty_date,
+            "decision_number": r.decision_number,
+            "offence_type": r.offence,
+            "offence_facts": r.offence,
+            "penalty_basis": "",
+            "penalty_category": "",
+            "content": r.penalty_result,
+            "authority": r.penalty_authority,
+            "decision_date": r.penalty_date,
         }
     raise PublicityError(_("该事项不属于双公示行政处罚。"))
 
@@ -114,16 +124,25 @@ def publication_publish(
         raise PublicityError(_("只有审核通过的记录才能公示（当前状态：%(s)s）。") % {"s": record.get_status_display()})
     values = penalty_defaults(record)
     given = {
-        "decision_number": decision_number, "offence_type": offence_type, "offence_facts": offence_facts,
-        "penalty_basis": penalty_basis, "penalty_category": penalty_category,
+        "decision_number": decision_number,
+        "offence_type": offence_type,
+        "offence_facts": offence_facts,
+        "penalty_basis": penalty_basis,
+        "penalty_category": penalty_category,
     }
     values.update({k: v.strip() for k, v in given.items() if v is not None and v.strip()})
     required = {
-        "decision_number": _("行政处罚决定书文号"), "offence_type": _("违法行为类型"), "offence_facts": _("违法事实"),
-        "penalty_basis": _("处罚依据"), "penalty_category": _("处罚类别"),
+        "decision_number": _("行政处罚决定书文号"),
+        "offence_type": _("违法行为类型"),
+        "offence_facts": _("违法事实"),
+        "penalty_basis": _("处罚依据"),
+        "penalty_category": _("处罚类别"),
     }
-    errors = {k: [_("%(name)s：公示前必须填写（国家双公示标准必填项）。") % {"name": n}]
-              for k, n in required.items() if not values.get(k)}
+    errors = {
+        k: [_("%(name)s：公示前必须填写（国家双公示标准必填项）。") % {"name": n}]
+        for k, n in required.items()
+        if not values.get(k)
+    }
     decision_date = values["decision_date"]
     earliest, latest = publicity_end_bounds(decision_date)
     publicity_end = publicity_end or latest
@@ -186,13 +205,24 @@ def publication_refresh(*, record: Record) -> None:
 
 
 def correction_notice_create(
-    *, kind: str, source: str, description: str, source_reference: str = "", publication=None, licence=None,
+    *,
+    kind: str,
+    source: str,
+    description: str,
+    source_reference: str = "",
+    publication=None,
+    licence=None,
     blacklist_entry=None,
 ) -> CorrectionNotice:
     """Queue a correction for the municipal platform; ``reporting`` picks up those without ``picked_up_at``."""
     return CorrectionNotice.objects.create(
-        kind=kind, source=source, source_reference=source_reference, description=description,
-        publication=publication, licence=licence, blacklist_entry=blacklist_entry,
+        kind=kind,
+        source=source,
+        source_reference=source_reference,
+        description=description,
+        publication=publication,
+        licence=licence,
+        blacklist_entry=blacklist_entry,
     )
 
 
@@ -211,7 +241,10 @@ def publication_withdraw(
     pub.withdrawn_at, pub.withdrawn_reason = timezone.now(), reason.strip()
     pub.save(update_fields=["withdrawn_at", "withdrawn_reason"])
     correction_notice_create(
-        kind=CorrectionKind.WITHDRAWN, source=source, source_reference=source_reference, publication=pub,
+        kind=CorrectionKind.WITHDRAWN,
+        source=source,
+        source_reference=source_reference,
+        publication=pub,
         description=_("撤下公示：%(r)s") % {"r": pub.withdrawn_reason},
     )
     return pub
@@ -228,7 +261,8 @@ def publications_end(*, today: datetime.date | None = None) -> dict[str, int]:
     ).update(ended_at=now)
     withdrawn = 0
     gone = Publication.objects.filter(
-        published_at__isnull=False, withdrawn_at__isnull=True,
+        published_at__isnull=False,
+        withdrawn_at__isnull=True,
         record__status__in=[RecordStatus.REVOKED, RecordStatus.EXPIRED],
     ).select_related("record")
     for pub in gone:

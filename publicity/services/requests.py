@@ -64,8 +64,9 @@ def working_days_between(start: datetime.date, end: datetime.date) -> int:
     return sign * days
 
 
-def _file(model: type[PublicRequest], *, applicant_name: str, applicant_contact: str, content: str, evidence=None,
-          **target) -> PublicRequest:
+def _file(
+    model: type[PublicRequest], *, applicant_name: str, applicant_contact: str, content: str, evidence=None, **target
+) -> PublicRequest:
     if evidence:
         try:
             validate_evidence(evidence)
@@ -73,8 +74,14 @@ def _file(model: type[PublicRequest], *, applicant_name: str, applicant_contact:
             raise PublicityError({"evidence": exc.messages}) from exc
     today = timezone.localdate()
     due = due_date_for(today, settings.PUBLICITY_DECISION_WORKING_DAYS)
-    req = model(applicant_name=applicant_name.strip(), applicant_contact=applicant_contact.strip(),
-                content=content.strip(), due_date=due.due, due_provisional=due.provisional, **target)
+    req = model(
+        applicant_name=applicant_name.strip(),
+        applicant_contact=applicant_contact.strip(),
+        content=content.strip(),
+        due_date=due.due,
+        due_provisional=due.provisional,
+        **target,
+    )
     if evidence:
         req.evidence_name = (evidence.name or "")[-200:]
         req.evidence = evidence
@@ -102,8 +109,14 @@ def objection_file(*, target, applicant_name: str, applicant_contact: str, conte
         kw = {"blacklist_entry": target}
     else:
         raise PublicityError(_("不能对该信息提出异议。"))
-    return _file(Objection, applicant_name=applicant_name, applicant_contact=applicant_contact, content=content,
-                 evidence=evidence, **kw)
+    return _file(
+        Objection,
+        applicant_name=applicant_name,
+        applicant_contact=applicant_contact,
+        content=content,
+        evidence=evidence,
+        **kw,
+    )
 
 
 def repair_earliest(publication: Publication) -> datetime.date:
@@ -111,16 +124,23 @@ def repair_earliest(publication: Publication) -> datetime.date:
     return add_months(publication.decision_date, settings.PUBLICITY_PENALTY_MIN_MONTHS)
 
 
-def repair_apply(*, publication: Publication, applicant_name: str, applicant_contact: str, content: str,
-                 evidence=None) -> RepairApplication:
+def repair_apply(
+    *, publication: Publication, applicant_name: str, applicant_contact: str, content: str, evidence=None
+) -> RepairApplication:
     """A penalised subject asks for early withdrawal of a public penalty past its minimum period."""
     if publication.kind != PublicationKind.PENALTY:
         raise PublicityError(_("只有行政处罚信息可以申请信用修复。"))
     earliest = repair_earliest(publication)
     if timezone.localdate() < earliest:
         raise PublicityError(_("最短公示期（三个月）届满后方可申请信用修复，即 %(d)s 起。") % {"d": earliest})
-    return _file(RepairApplication, applicant_name=applicant_name, applicant_contact=applicant_contact,
-                 content=content, evidence=evidence, publication=publication)
+    return _file(
+        RepairApplication,
+        applicant_name=applicant_name,
+        applicant_contact=applicant_contact,
+        content=content,
+        evidence=evidence,
+        publication=publication,
+    )
 
 
 def request_by_code(code: str) -> PublicRequest | None:
@@ -133,8 +153,9 @@ def request_by_code(code: str) -> PublicRequest | None:
 
 
 @transaction.atomic
-def request_decide(*, request: PublicRequest, user, outcome: str, reply: str, corrected_content: str = ""
-                   ) -> PublicRequest:
+def request_decide(
+    *, request: PublicRequest, user, outcome: str, reply: str, corrected_content: str = ""
+) -> PublicRequest:
     """Decide an objection or repair: 予以更正 corrects the entry's public content, 提前撤下 withdraws it, 维持 keeps it.
     Corrections and withdrawals are queued for the municipal platform."""
     _require_reviewer(user)
@@ -152,7 +173,10 @@ def request_decide(*, request: PublicRequest, user, outcome: str, reply: str, co
     ref, source = req.tracking_code, "objection" if isinstance(req, Objection) else "repair"
     if outcome == Outcome.WITHDRAWN:
         reason = _("%(src)s %(code)s：%(reply)s") % {
-            "src": _("异议申诉") if source == "objection" else _("信用修复"), "code": ref, "reply": reply.strip()}
+            "src": _("异议申诉") if source == "objection" else _("信用修复"),
+            "code": ref,
+            "reply": reply.strip(),
+        }
         if isinstance(target, Publication):
             publication_withdraw(publication=target, user=user, reason=reason, source=source, source_reference=ref)
         elif isinstance(target, LicenceDecision):
@@ -168,10 +192,15 @@ def request_decide(*, request: PublicRequest, user, outcome: str, reply: str, co
         setattr(target, field, text)
         target.save(update_fields=[field])
         correction_notice_create(
-            kind=CorrectionKind.CORRECTED, source=source, source_reference=ref,
+            kind=CorrectionKind.CORRECTED,
+            source=source,
+            source_reference=ref,
             description=_("更正公示内容：“%(a)s” → “%(b)s”") % {"a": before, "b": text},
-            **{{Publication: "publication", LicenceDecision: "licence",
-                BlackListEntry: "blacklist_entry"}[type(target)]: target},
+            **{
+                {Publication: "publication", LicenceDecision: "licence", BlackListEntry: "blacklist_entry"}[
+                    type(target)
+                ]: target
+            },
         )
     req.status, req.outcome, req.reply = RequestStatus.DECIDED, outcome, reply.strip()
     req.decided_by, req.decided_at = user, timezone.now()

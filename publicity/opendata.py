@@ -1,0 +1,95 @@
+"""Columns of the open data (JSON and CSV alike) per public list: only public, already-masked columns. A natural
+person's full ID number, phone or address is not among them and cannot be."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+
+from publicity.selectors import BLACK_LIST, LICENCES, PENALTIES, RED_LIST
+
+Column = tuple[str, str, Callable]
+
+
+def _a(name: str) -> Callable:
+    return lambda e: getattr(e, name)
+
+
+_SUBJECT: list[Column] = [
+    ("id", "编号", _a("pk")),
+    ("subject_name", "主体名称", _a("subject_name")),
+    ("subject_kind", "主体类别", lambda e: e.get_subject_kind_display()),
+    ("subject_code", "统一社会信用代码或证件号码（脱敏）", _a("public_code")),
+]
+
+COLUMNS: dict[str, list[Column]] = {
+    LICENCES: _SUBJECT
+    + [
+        ("xk_xdr_lb", "行政相对人类别", _a("xdr_lb")),
+        ("xk_xkws", "行政许可决定文书名称", _a("xkws")),
+        ("xk_wsh", "行政许可决定文书号", _a("wsh")),
+        ("xk_xklb", "许可类别", _a("xklb")),
+        ("xk_xkzs", "许可证书名称", _a("xkzs")),
+        ("xk_xkbh", "许可编号", _a("xkbh")),
+        ("xk_nr", "许可内容", _a("nr")),
+        ("xk_jdrq", "许可决定日期", _a("jdrq")),
+        ("xk_yxqz", "有效期自", _a("yxqz")),
+        ("xk_yxqzi", "有效期至", _a("yxqzi")),
+        ("xk_xkjg", "许可机关", _a("xkjg")),
+        ("xk_xkjgdm", "许可机关统一社会信用代码", _a("xkjgdm")),
+        ("xk_zt", "当前状态", _a("current_state")),
+        ("published_at", "公示时间", _a("published_at")),
+    ],
+    PENALTIES: _SUBJECT
+    + [
+        ("cf_wsh", "行政处罚决定书文号", _a("document_number")),
+        ("cf_wfxw", "违法行为类型", _a("offence_type")),
+        ("cf_sy", "违法事实", _a("offence_facts")),
+        ("cf_yj", "处罚依据", _a("penalty_basis")),
+        ("cf_cflb", "处罚类别", _a("penalty_category")),
+        ("cf_nr", "处罚内容", _a("content")),
+        ("cf_jdrq", "处罚决定日期", _a("decision_date")),
+        ("cf_gsjzq", "公示截止期", _a("publicity_end")),
+        ("cf_cfjg", "处罚机关", _a("authority")),
+        ("published_at", "公示时间", _a("published_at")),
+    ],
+    RED_LIST: _SUBJECT
+    + [
+        ("document_number", "决定文号", _a("document_number")),
+        ("content", "荣誉内容", _a("content")),
+        ("decision_date", "认定日期", _a("decision_date")),
+        ("authority", "认定单位", _a("authority")),
+        ("valid_until", "有效期至", _a("valid_until")),
+        ("published_at", "公示时间", _a("published_at")),
+    ],
+    BLACK_LIST: _SUBJECT
+    + [
+        ("document_number", "认定决定文书号", _a("document_number")),
+        ("reason", "列入事由", _a("reason")),
+        ("legal_basis", "列入依据", _a("legal_basis")),
+        ("authority", "认定机关", _a("authority")),
+        ("decision_date", "认定日期", _a("decision_date")),
+        ("notified_on", "事先告知日期", _a("notified_on")),
+        ("listed_on", "列入日期", _a("listed_on")),
+        ("end_date", "列入截止日期", _a("end_date")),
+        ("removal_conditions", "移出条件", _a("removal_conditions")),
+    ],
+}
+
+
+def _plain(value):
+    if isinstance(value, datetime.datetime):
+        return value.isoformat(timespec="seconds")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
+
+
+def row_dict(section: str, entry) -> dict:
+    return {key: _plain(get(entry)) for key, _label, get in COLUMNS[section]}
+
+
+def csv_safe(value) -> str:
+    """Text that a spreadsheet will not run as a formula (= + - @ lead to a quoted cell)."""
+    text = "" if value is None else str(_plain(value))
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

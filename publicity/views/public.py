@@ -1,0 +1,219 @@
+"""The public credit column (信用信息专栏): anonymous, read-only except for objections and repair applications.
+Every entry comes through ``publicity.selectors``; nothing here decides what is public."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from credit.validators import classify_org_code
+from publicity import selectors
+from publicity.forms import PublicRequestForm, TrackForm
+from publicity.models import NewsItem, PolicyDocument, PublicationKind
+from publicity.sections import DESCRIPTIONS, SECTIONS, TITLES
+from publicity.services.errors import PublicityError
+from publicity.services.requests import objection_file, repair_apply, repair_earliest, request_by_code
+
+HOME_ROWS = 5
+SEARCH_ROWS = 10
+ARTICLES = {"policies": (PolicyDocument, _("诚信制度")), "news": (NewsItem, _("信用动态"))}
+
+
+def _section_or_404(section: str) -> str:
+    if section not in SECTIONS:
+        raise Http404
+    return section
+
+
+def home(request):
+    """首页: the latest of each list, policies and news, and the search box."""
+    blocks = [
+        {
+            "section": s,
+            "title": TITLES[s],
+            "description": DESCRIPTIONS[s],
+            "entries": list(selectors.public_entries(s)[:HOME_ROWS]),
+        }
+        for s in SECTIONS
+    ]
+    return render(
+        request,
+        "publicity/home.html",
+        {
+            "blocks": blocks,
+            "policies": list(selectors.public_articles(PolicyDocument)[:HOME_ROWS]),
+            "news": list(selectors.public_articles(NewsItem)[:HOME_ROWS]),
+        },
+    )
+
+
+def entry_list(request, section: str):
+    """A public list with keyset pagination (``?after=<id>``) and an optional ``?q=`` filter."""
+    section = _section_or_404(section)
+    q = request.GET.get("q", "").strip()
+    qs = selectors.search_entries(section, q) if q else selectors.public_entries(section)
+    page = selectors.keyset_page(qs, request.GET.get("after"))
+    return render(
+        request,
+        "publicity/list.html",
+        {
+            "section": section,
+            "title": TITLES[section],
+            "description": DESCRIPTIONS[section],
+            "page": page,
+            "q": q,
+            "term_too_short": bool(q) and not selectors.normalize_term(q),
+        },
+    )
+
+
+def entry_detail(request, section: str, pk: int):
+    section = _section_or_404(section)
+    entry = selectors.public_entry(section, pk)
+    if entry is None:
+        raise Http404
+    can_repair = getattr(entry, "kind", None) == PublicationKind.PENALTY
+    return render(
+        request,
+        "publicity/detail.html",
+        {
+            "section": section,
+            "title": TITLES[section],
+            "entry": entry,
+            "can_repair": can_repair,
+            "repair_from": repair_earliest(entry) if can_repair else None,
+        },
+    )
+
+
+def search(request):
+    """/search/?q=: name, credit code or document number, over every public list, policies and news."""
+    q = request.GET.get("q", "").strip()
+    term = selectors.normalize_term(q)
+    results = []
+    if term:
+        for s in SECTIONS:
+            rows = list(selectors.search_entries(s, q)[: SEARCH_ROWS + 1])
+            results.append(
+                {"section": s, "title": TITLES[s], "entries": rows[:SEARCH_ROWS], "more": len(rows) > SEARCH_ROWS}
+            )
+        for key, (model, title) in ARTICLES.items():
+            rows = list(selectors.search_articles(model, q)[: SEARCH_ROWS + 1])
+            results.append(
+                {"articles": key, "title": title, "entries": rows[:SEARCH_ROWS], "more": len(rows) > SEARCH_ROWS}
+            )
+    return render(
+        request,
+        "publicity/search.html",
+        {
+            "q": q,
+            "term": term,
+            "results": results,
+            "too_short": bool(q) and not term,
+            "found": any(r["entries"] for r in results),
+        },
+    )
+
+
+def organisation(request, code: str):
+    """/org/<credit code>/: an organisation's public licences, penalties and list entries. Only organisations: an ID
+    number is not a credit code, so natural persons have no page here."""
+    code = code.strip().upper()
+    try:
+        classify_org_code(code)
+    except ValidationError:
+        raise Http404 from None
+    sections = selectors.org_entries(code)
+    blocks = [{"section": s, "title": TITLES[s], "entries": list(qs[:200])} for s, qs in sections.items()]
+    entries = [e for b in blocks for e in b["entries"]]
+    if not entries:
+        raise Http404
+    return render(request, "publicity/org.html", {"code": code, "name": entries[0].subject_name, "blocks": blocks})
+
+
+def article_list(request, kind: str):
+    model, title = ARTICLES[kind]
+    page = selectors.keyset_page(selectors.public_articles(model).order_by("-id"), request.GET.get("after"))
+    return render(request, "publicity/article_list.html", {"kind": kind, "title": title, "page": page})
+
+
+def article_detail(request, kind: str, pk: int):
+    model, title = ARTICLES[kind]
+    article = get_object_or_404(selectors.public_articles(model), pk=pk)
+    return render(request, "publicity/article_detail.html", {"kind": kind, "title": title, "article": article})
+
+
+@require_http_methods(["GET", "POST"])
+def file_request(request, section: str, pk: int, kind: str):
+    """异议申诉 on any public entry, or 信用修复 on a public penalty: form with evidence, then the tracking code."""
+    section = _section_or_404(section)
+    entry = selectors.public_entry(section, pk)
+    if entry is None or (kind == "repair" and getattr(entry, "kind", None) != PublicationKind.PENALTY):
+        raise Http404
+    form = PublicRequestForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if kind == "repair":
+                req = repair_apply(
+                    publication=entry,
+                    applicant_name=data["applicant_name"],
+                    applicant_contact=data["applicant_contact"],
+                    content=data["content"],
+                    evidence=data.get("evidence"),
+                )
+            else:
+                req = objection_file(
+                    target=entry,
+                    applicant_name=data["applicant_name"],
+                    applicant_contact=data["applicant_contact"],
+                    content=data["content"],
+                    evidence=data.get("evidence"),
+                )
+        except PublicityError as exc:
+            for key, msgs in exc.errors.items():
+                for msg in msgs:
+                    form.add_error(key if key in form.fields else None, msg)
+        else:
+            messages.success(request, _("已受理。请妥善保存查询码：%(code)s") % {"code": req.tracking_code})
+            return HttpResponseRedirect(reverse("publicity:request-status", args=[req.tracking_code]))
+    return render(
+        request,
+        "publicity/request_form.html",
+        {
+            "form": form,
+            "entry": entry,
+            "section": section,
+            "title": TITLES[section],
+            "kind": kind,
+            "heading": _("信用修复申请") if kind == "repair" else _("异议申诉"),
+        },
+    )
+
+
+def track(request):
+    """Look up an objection or repair by tracking code."""
+    form = TrackForm(request.GET or None)
+    if form.is_valid():
+        req = request_by_code(form.cleaned_data["code"])
+        if req is not None:
+            return HttpResponseRedirect(reverse("publicity:request-status", args=[req.tracking_code]))
+        form.add_error("code", _("未找到该查询码对应的申请，请核对后重试。"))
+    return render(request, "publicity/track.html", {"form": form})
+
+
+def request_status(request, code: str):
+    """The status page of one objection or repair: progress, due date and the reply; never the applicant's contact."""
+    req = request_by_code(code)
+    if req is None:
+        raise Http404
+    return render(request, "publicity/request_status.html", {"req": req, "is_repair": req.CODE_PREFIX == "XF"})
+
+
+def open_data(request):
+    return render(request, "publicity/open_data.html", {"sections": [(s, TITLES[s]) for s in SECTIONS]})

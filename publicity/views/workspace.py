@@ -1,0 +1,330 @@
+"""The General Office's publicity workspace: what is due for publication, publishing penalties, licensing decisions,
+black-list decisions, policies and news, and the objection/repair queue with its timers. Views only call services."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from credit.models import Record, Subject
+from publicity import selectors
+from publicity.forms import (
+    BlackListForm,
+    DecisionForm,
+    LicenceForm,
+    NewsItemForm,
+    PolicyDocumentForm,
+    PublishForm,
+    ReasonForm,
+)
+from publicity.models import (
+    BlackListEntry,
+    LicenceDecision,
+    LicenceStatus,
+    NewsItem,
+    Objection,
+    PolicyDocument,
+    Publication,
+    RepairApplication,
+)
+from publicity.services import blacklist as bl
+from publicity.services import licences as lic
+from publicity.services.content import article_save
+from publicity.services.errors import PublicityError
+from publicity.services.publications import (
+    penalty_defaults,
+    publication_deadline,
+    publication_publish,
+    publication_withdraw,
+    publicity_end_bounds,
+)
+from publicity.services.requests import request_decide, working_days_between
+
+ARTICLE_MODELS = {"policies": (PolicyDocument, PolicyDocumentForm), "news": (NewsItem, NewsItemForm)}
+
+
+def _role_required(*roles):
+    """Signed-in staff of ``roles``; others get 404 (no existence leak), anonymous visitors the login page."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if request.user.role not in roles or not request.user.is_active:
+                raise Http404
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+reviewer_required = _role_required("reviewer")
+staff_required = _role_required("reviewer", "clerk")
+
+
+def _errors_to_form(form, exc: PublicityError) -> None:
+    for key, msgs in exc.errors.items():
+        for msg in msgs:
+            form.add_error(key if key in form.fields else None, msg)
+
+
+@reviewer_required
+def dashboard(request):
+    """Due for publication (decision + 7 working days), licences to review, open objections and repairs."""
+    today = timezone.localdate()
+    due = []
+    for record in selectors.penalties_awaiting_publication()[:200]:
+        deadline = publication_deadline(record.business_date)
+        due.append({"record": record, "deadline": deadline, "days_left": working_days_between(today, deadline.due)})
+    licences_due = []
+    for licence in selectors.licences_awaiting_publication()[:200]:
+        deadline = publication_deadline(licence.jdrq)
+        licences_due.append(
+            {"licence": licence, "deadline": deadline, "days_left": working_days_between(today, deadline.due)}
+        )
+    return render(
+        request,
+        "publicity/workspace/dashboard.html",
+        {
+            "due": due,
+            "licences_due": licences_due,
+            "licences_submitted": LicenceDecision.objects.filter(status=LicenceStatus.SUBMITTED).select_related(
+                "office"
+            ),
+            "requests": selectors.open_requests(),
+            "due_soon_days": 3,
+        },
+    )
+
+
+@reviewer_required
+def publish_penalty(request, record_id: int):
+    record = get_object_or_404(Record.objects.select_related("item"), pk=record_id, item__no__in=(2, 8))
+    try:
+        defaults = penalty_defaults(record)
+    except PublicityError:
+        raise Http404 from None
+    earliest, latest = publicity_end_bounds(defaults["decision_date"])
+    initial = {k: v for k, v in defaults.items() if k in PublishForm.base_fields}
+    initial["publicity_end"] = latest
+    form = PublishForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            publication_publish(record=record, user=request.user, **form.cleaned_data)
+        except PublicityError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, _("已公示。"))
+            return HttpResponseRedirect(reverse("publicity-workspace:dashboard"))
+    return render(
+        request,
+        "publicity/workspace/publish.html",
+        {
+            "form": form,
+            "record": record.typed,
+            "defaults": defaults,
+            "earliest": earliest,
+            "latest": latest,
+            "deadline": publication_deadline(defaults["decision_date"]),
+        },
+    )
+
+
+@reviewer_required
+def publications(request):
+    page = selectors.keyset_page(Publication.objects.select_related("record").order_by("-id"), request.GET.get("after"))
+    return render(request, "publicity/workspace/publications.html", {"page": page})
+
+
+@reviewer_required
+@require_POST
+def publication_withdraw_view(request, pk: int):
+    pub = get_object_or_404(Publication, pk=pk)
+    form = ReasonForm(request.POST)
+    if form.is_valid():
+        try:
+            publication_withdraw(publication=pub, user=request.user, reason=form.cleaned_data["reason"])
+            messages.success(request, _("已撤下公示。"))
+        except PublicityError as exc:
+            messages.error(request, str(exc))
+    else:
+        messages.error(request, _("请填写撤下原因。"))
+    return HttpResponseRedirect(reverse("publicity-workspace:publications"))
+
+
+# --- objections and repairs -----------------------------------------------------------------------------------------
+
+
+def _request_or_404(kind: str, pk: int):
+    model = {"objection": Objection, "repair": RepairApplication}.get(kind)
+    if model is None:
+        raise Http404
+    return get_object_or_404(model, pk=pk)
+
+
+@reviewer_required
+def request_detail(request, kind: str, pk: int):
+    req = _request_or_404(kind, pk)
+    form = DecisionForm(request.POST or None)
+    if kind == "repair":
+        form.fields["outcome"].choices = [c for c in form.fields["outcome"].choices if c[0] != "corrected"]
+    if request.method == "POST" and form.is_valid():
+        try:
+            request_decide(request=req, user=request.user, **form.cleaned_data)
+        except PublicityError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, _("已办结，结果已通知申请人（可凭查询码查看）。"))
+            return HttpResponseRedirect(reverse("publicity-workspace:dashboard"))
+    return render(request, "publicity/workspace/request_detail.html", {"req": req, "kind": kind, "form": form})
+
+
+# --- licensing decisions ---------------------------------------------------------------------------------------------
+
+
+@staff_required
+def licence_list(request):
+    qs = LicenceDecision.objects.restrict(request.user).select_related("office").order_by("-id")
+    page = selectors.keyset_page(qs, request.GET.get("after"), 50)
+    return render(request, "publicity/workspace/licence_list.html", {"page": page})
+
+
+@staff_required
+def licence_edit(request, pk: int | None = None):
+    licence = None
+    if pk is not None:
+        licence = get_object_or_404(LicenceDecision.objects.restrict(request.user, "change"), pk=pk)
+    elif request.user.role != "clerk":
+        raise Http404
+    form = LicenceForm(request.POST or None, instance=licence)
+    if request.method == "POST" and form.is_valid():
+        data = request.POST
+        try:
+            if licence is None:
+                licence = lic.licence_create(user=request.user, data=data, submit="submit" in data)
+            else:
+                licence = lic.licence_update(licence=licence, user=request.user, data=data)
+                if "submit" in data:
+                    licence = lic.licence_submit(licence=licence, user=request.user)
+        except PublicityError as exc:
+            form = LicenceForm(request.POST, instance=licence)
+            form.is_valid()
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, _("已保存。"))
+            return HttpResponseRedirect(reverse("publicity-workspace:licence", args=[licence.pk]))
+    return render(request, "publicity/workspace/licence_form.html", {"form": form, "licence": licence})
+
+
+@staff_required
+def licence_detail(request, pk: int):
+    licence = get_object_or_404(LicenceDecision.objects.restrict(request.user).select_related("office"), pk=pk)
+    return render(request, "publicity/workspace/licence_detail.html", {"licence": licence, "reason_form": ReasonForm()})
+
+
+@staff_required
+@require_POST
+def licence_action(request, pk: int, action: str):
+    licence = get_object_or_404(LicenceDecision.objects.restrict(request.user), pk=pk)
+    reason = request.POST.get("reason", "")
+    actions = {
+        "submit": lambda: lic.licence_submit(licence=licence, user=request.user),
+        "approve": lambda: lic.licence_approve(
+            licence=licence, user=request.user, publish=request.POST.get("publish", "1") == "1"
+        ),
+        "return": lambda: lic.licence_return(licence=licence, user=request.user, reason=reason),
+        "publish": lambda: lic.licence_publish(licence=licence, user=request.user),
+        "revoke": lambda: lic.licence_revoke(licence=licence, user=request.user, reason=reason),
+    }
+    if action not in actions:
+        raise Http404
+    try:
+        actions[action]()
+        messages.success(request, _("操作成功。"))
+    except PublicityError as exc:
+        messages.error(request, str(exc))
+    except PermissionDenied:
+        raise Http404 from None
+    return HttpResponseRedirect(reverse("publicity-workspace:licence", args=[pk]))
+
+
+# --- black list --------------------------------------------------------------------------------------------------
+
+
+@reviewer_required
+def blacklist(request):
+    page = selectors.keyset_page(BlackListEntry.objects.order_by("-id"), request.GET.get("after"), 50)
+    return render(request, "publicity/workspace/blacklist.html", {"page": page, "reason_form": ReasonForm()})
+
+
+@reviewer_required
+def blacklist_add(request):
+    form = BlackListForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        code = data.pop("subject_code").strip().upper()
+        subject = Subject.objects.filter(identifier=code).first()
+        if subject is None:
+            form.add_error("subject_code", _("未找到该主体：请确认其已有审核通过的失信记录。"))
+        else:
+            records = list(Record.objects.filter(pk__in=data.pop("records")).select_related("item"))
+            try:
+                bl.blacklist_add(subject=subject, records=records, user=request.user, **data)
+            except PublicityError as exc:
+                _errors_to_form(form, exc)
+            else:
+                messages.success(request, _("已列入黑名单。"))
+                return HttpResponseRedirect(reverse("publicity-workspace:blacklist"))
+    return render(request, "publicity/workspace/form.html", {"form": form, "heading": _("列入黑名单")})
+
+
+@reviewer_required
+@require_POST
+def blacklist_remove(request, pk: int):
+    entry = get_object_or_404(BlackListEntry, pk=pk)
+    try:
+        bl.blacklist_remove(entry=entry, user=request.user, reason=request.POST.get("reason", ""))
+        messages.success(request, _("已移出黑名单。"))
+    except PublicityError as exc:
+        messages.error(request, str(exc))
+    return HttpResponseRedirect(reverse("publicity-workspace:blacklist"))
+
+
+# --- policies and news -------------------------------------------------------------------------------------------
+
+
+@reviewer_required
+def article_list(request, kind: str):
+    model, _form = ARTICLE_MODELS[kind]
+    return render(
+        request,
+        "publicity/workspace/article_list.html",
+        {"kind": kind, "title": model._meta.verbose_name, "articles": model.objects.order_by("-published_at")[:200]},
+    )
+
+
+@reviewer_required
+def article_edit(request, kind: str, pk: int | None = None):
+    model, form_class = ARTICLE_MODELS[kind]
+    instance = get_object_or_404(model, pk=pk) if pk else None
+    form = form_class(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        try:
+            article_save(model=model, user=request.user, data=request.POST, instance=instance)
+        except PublicityError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, _("已保存。"))
+            return HttpResponseRedirect(reverse("publicity-workspace:articles", args=[kind]))
+    return render(request, "publicity/workspace/form.html", {"form": form, "heading": model._meta.verbose_name})
