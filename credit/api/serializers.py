@@ -4,7 +4,7 @@ from functools import cache
 
 from rest_framework import serializers
 
-from credit.models import Item, ItemField, Record
+from credit.models import Item, ItemField, Record, RecordChange
 from credit.registry import model_for_item
 
 
@@ -108,3 +108,28 @@ class DueDateSerializer(serializers.Serializer):
 
 class TransitionReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(label="理由", required=False, allow_blank=True, max_length=2000)
+
+
+class RecordChangeSerializer(serializers.ModelSerializer):
+    """A change request on an approved record: the proposed values by field key and its review status."""
+
+    record = serializers.IntegerField(source="record_id", read_only=True)
+    created_by = serializers.CharField(source="created_by.username", read_only=True)
+    decided_by = serializers.CharField(source="decided_by.username", read_only=True, default=None)
+
+    class Meta:
+        model = RecordChange
+        fields = [
+            "id",
+            "record",
+            "values",
+            "base_version",
+            "status",
+            "note",
+            "created_by",
+            "created_at",
+            "decided_by",
+            "decided_at",
+            "decision_reason",
+        ]
+        read_only_fields = fields

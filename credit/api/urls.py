@@ -11,5 +11,7 @@ urlpatterns = [
     path("records/<int:pk>/approve/", views.RecordApproveView.as_view(), name="api-record-approve"),
     path("records/<int:pk>/return/", views.RecordReturnView.as_view(), name="api-record-return"),
     path("records/<int:pk>/revoke/", views.RecordRevokeView.as_view(), name="api-record-revoke"),
+    path("changes/<int:pk>/approve/", views.ChangeApproveView.as_view(), name="api-change-approve"),
+    path("changes/<int:pk>/return/", views.ChangeReturnView.as_view(), name="api-change-return"),
     path("workdays/due-date/", views.DueDateView.as_view(), name="api-due-date"),
 ]

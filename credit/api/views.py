@@ -12,13 +12,14 @@ from credit.api.serializers import (
     DueDateQuerySerializer,
     DueDateSerializer,
     ItemSerializer,
+    RecordChangeSerializer,
     RecordMetaSerializer,
     TransitionReasonSerializer,
     record_serializer_for_item,
 )
-from credit.models import Item, Record
+from credit.models import Item, Record, RecordStatus
 from credit.registry import model_for_item
-from credit.selectors import typed_record_for
+from credit.selectors import change_for, typed_record_for
 from credit.services import records as services
 from credit.services.calendar import due_date_for
 
@@ -107,7 +108,20 @@ class RecordDetailView(generics.RetrieveUpdateAPIView):
 
     def partial_update(self, request, *args, **kwargs):
         record = typed_record_for(request.user, kwargs["pk"])
-        _check_keys(record.item, request.data)
+        _check_keys(record.item, {k: v for k, v in request.data.items() if k != "note"})
+        if record.status == RecordStatus.APPROVED:
+            # An approved record stays in force: the PATCH becomes a change request reviewed like a submission.
+            data = {k: v for k, v in request.data.items() if k != "note"}
+            result = _call(
+                services.record_change_propose,
+                record=record,
+                user=request.user,
+                data=data,
+                note=request.data.get("note", ""),
+            )
+            if isinstance(result, Response):
+                return result
+            return Response(RecordChangeSerializer(result).data, status=status.HTTP_202_ACCEPTED)
         result = _call(services.record_update, record=record, user=request.user, data=request.data)
         if isinstance(result, Response):
             return result
@@ -157,6 +171,35 @@ class RecordRevokeView(_TransitionView):
 
     def run(self, record, user, reason):
         return services.record_revoke(record=record, user=user, reason=reason)
+
+
+class _ChangeDecisionView(APIView):
+    serializer_class = TransitionReasonSerializer
+
+    @extend_schema(request=TransitionReasonSerializer, responses={200: RecordChangeSerializer})
+    def post(self, request, pk: int):
+        change = change_for(request.user, pk)
+        body = TransitionReasonSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        result = _call(self.run, change=change, user=request.user, reason=body.validated_data.get("reason", ""))
+        if isinstance(result, Response):
+            return result
+        change.refresh_from_db()
+        return Response(RecordChangeSerializer(change).data)
+
+
+class ChangeApproveView(_ChangeDecisionView):
+    """A pending change to an approved record → applied (reviewer)."""
+
+    def run(self, change, user, reason):
+        return services.record_change_approve(change=change, user=user)
+
+
+class ChangeReturnView(_ChangeDecisionView):
+    """A pending change → returned with a reason; the approved record stays as it was (reviewer)."""
+
+    def run(self, change, user, reason):
+        return services.record_change_return(change=change, user=user, reason=reason)
 
 
 class DueDateView(APIView):
