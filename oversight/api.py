@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
@@ -51,6 +51,7 @@ class OfficeTimelinessSerializer(serializers.Serializer):
     figures = serializers.SerializerMethodField()
     semiannual = SemiannualSerializer()
 
+    @extend_schema_field(FiguresSerializer)
     def get_figures(self, obj) -> dict:
         return FiguresSerializer(obj.figures.as_dict()).data
 
@@ -65,6 +66,17 @@ class SemiannualReportSerializer(serializers.Serializer):
     records = serializers.IntegerField()
 
 
+class TimelinessResponseSerializer(serializers.Serializer):
+    period = serializers.CharField()
+    period_label = serializers.CharField()
+    start = serializers.DateField()
+    end = serializers.DateField()
+    as_of = serializers.DateField()
+    totals = FiguresSerializer()
+    offices = OfficeTimelinessSerializer(many=True)
+    semiannual_reports = SemiannualReportSerializer(many=True)
+
+
 class TimelinessApi(APIView):
     """Timeliness and completeness per office for a period (``2026-03``, ``2026Q1``, ``2026H1``, ``2026``)."""
 
@@ -73,6 +85,7 @@ class TimelinessApi(APIView):
             OpenApiParameter("period", str, required=True, description="2026-03 | 2026Q1 | 2026H1 | 2026"),
             OpenApiParameter("office", str, required=False, description="office code (limits to one office)"),
         ],
+        responses={200: TimelinessResponseSerializer},
     )
     def get(self, request):
         _require_workspace_role(request.user)
@@ -127,11 +140,16 @@ class IndicatorSerializer(serializers.Serializer):
         return self._codes(obj, IndicatorRole.COOPERATING)
 
 
+class IndicatorListResponseSerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    results = IndicatorSerializer(many=True)
+
+
 class IndicatorsApi(APIView):
     """Annex 2's indicators of a year that the user may see, with their offices, status and progress count."""
 
     @extend_schema(
-        parameters=[OpenApiParameter("year", int, required=False)], responses={200: IndicatorSerializer(many=True)}
+        parameters=[OpenApiParameter("year", int, required=False)], responses={200: IndicatorListResponseSerializer}
     )
     def get(self, request):
         _require_workspace_role(request.user)

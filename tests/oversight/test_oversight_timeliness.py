@@ -156,3 +156,31 @@ def test_semiannual_reports_expected_vs_received(clerk):
     assert selectors.semiannual_reports(period=MARCH, offices=Office.objects.all()) == []
     june = selectors.semiannual_reports(period=parse_period("2026-06"), offices=Office.objects.all(), today=TODAY)
     assert [(r["office"].code, r["received"], r["records"]) for r in june] == [("zuren", True, 2)]
+
+
+@pytest.mark.django_db
+def test_dashboard_queries_do_not_grow_with_records(client, clerk, reviewer):
+    client.force_login(reviewer)
+    url = reverse("oversight:dashboard") + "?period=2026"
+    client.get(url)
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx)
+
+    institution(office="yijiao", user=clerk, due=datetime.date(2026, 3, 10), status=RecordStatus.DRAFT)
+    few = count()
+    for month in range(1, 13):
+        for office in ("yijiao", "sheguan", "pugao"):
+            institution(office=office, user=clerk, due=datetime.date(2026, month, 5), status=RecordStatus.DRAFT)
+    assert count() == few
+
+
+@pytest.mark.django_db
+def test_bad_period_shows_an_error_and_the_current_year(client, clerk):
+    client.force_login(clerk)
+    page = client.get(reverse("oversight:dashboard") + "?period=2026-13")
+    assert page.status_code == 200
+    assert "统计期间“2026-13”无效" in page.content.decode()
+    assert page.context["period"].kind == "year"
