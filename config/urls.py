@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/v1/public/", include("publicity.api_urls")),
     path("api/v1/oversight/", include("oversight.api_urls")),
+    path("api/v1/reporting/", include("reporting.api.urls")),
     path("api/v1/", include("credit.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
@@ -16,6 +17,7 @@ urlpatterns = [
     path("workspace/oversight/", include("oversight.urls")),
     path("workspace/audit/", include("audit.urls")),
     path("workspace/publicity/", include("publicity.workspace_urls")),
+    path("workspace/reporting/", include("reporting.urls")),
     path("workspace/", include("credit.urls")),
     path("", include("publicity.urls")),
 ]

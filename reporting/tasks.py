@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from celery import shared_task
+from celery.exceptions import Retry
 from django.db import OperationalError
 
 from credit.models import Item
@@ -43,8 +44,20 @@ def deliver_incremental(self, item_no: int | None = None) -> list[int]:
             created.append(batch.pk)
     # Also every batch still waiting (a lost message, a worker that died mid-delivery): the claim keeps it single.
     for batch_id in batches_to_dispatch().values_list("pk", flat=True):
-        deliver_batch.delay(batch_id)
+        dispatch_delivery(batch_id)
     return created
+
+
+def dispatch_delivery(batch_id: int) -> None:
+    # With a broker this only enqueues. Run in-process (no REDIS_URL), a failing delivery raises here: its outcome is
+    # on the batch already, and it must not stop the other items' batches.
+    try:
+        if deliver_batch.app.conf.task_always_eager:
+            deliver_batch.apply(args=(batch_id,), throw=False)  # retries run in-process; the outcome is on the batch
+        else:
+            deliver_batch.delay(batch_id)
+    except (TransportError, Retry) as exc:
+        logger.warning("delivery of batch %s failed: %s", batch_id, exc)
 
 
 @shared_task(bind=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
@@ -52,7 +65,7 @@ def deliver_semiannual(self, item_no: int = SEMIANNUAL_ITEM) -> int:
     """Twice a year: the full report of item 1 (其他类教师资格信息, 一年两次)."""
     item = Item.objects.get(no=item_no)
     batch = batch_services.batch_create(item=item, kind=BatchKind.SEMIANNUAL, scope="半年全量报送")
-    deliver_batch.delay(batch.pk)
+    dispatch_delivery(batch.pk)
     return batch.pk
 
 

@@ -166,18 +166,16 @@ def batch_retry(*, batch: ExportBatch, user) -> ExportBatch:
     updated = ExportBatch.objects.filter(pk=batch.pk, status=BatchStatus.FAILED).update(status=BatchStatus.PENDING)
     if not updated:
         raise BatchError(_("只有报送失败的批次可以重新报送。"))
-    from reporting.tasks import deliver_batch
-
-    transaction.on_commit(lambda: deliver_batch.delay(batch.pk))
+    dispatch(batch)
     batch.refresh_from_db()
     return batch
 
 
 def dispatch(batch: ExportBatch) -> None:
     """Queue the batch's delivery once the transaction that created it has committed."""
-    from reporting.tasks import deliver_batch
+    from reporting.tasks import dispatch_delivery
 
-    transaction.on_commit(lambda: deliver_batch.delay(batch.pk))
+    transaction.on_commit(lambda: dispatch_delivery(batch.pk))
 
 
 __all__ = [

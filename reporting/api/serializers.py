@@ -1,0 +1,54 @@
+from rest_framework import serializers
+
+from reporting.models import ExportBatch, ImportJob
+
+
+class ImportCreateSerializer(serializers.Serializer):
+    item = serializers.IntegerField(min_value=1, max_value=10, help_text="事项编号")
+    office = serializers.CharField(max_length=32, help_text="报送处室代码")
+    file = serializers.FileField(help_text="填写好的上传模板 .xlsx")
+    submit = serializers.BooleanField(default=False, help_text="导入后直接提交审核")
+
+
+class ImportJobSerializer(serializers.ModelSerializer):
+    item = serializers.IntegerField(source="item.no")
+    office = serializers.CharField(source="office.code")
+
+    class Meta:
+        model = ImportJob
+        fields = [
+            "id",
+            "item",
+            "office",
+            "status",
+            "progress",
+            "total_rows",
+            "created_count",
+            "message",
+            "errors",
+            "created_at",
+            "finished_at",
+        ]
+
+
+class ExportBatchSerializer(serializers.ModelSerializer):
+    item = serializers.IntegerField(source="item.no")
+
+    class Meta:
+        model = ExportBatch
+        fields = [
+            "id",
+            "item",
+            "kind",
+            "format",
+            "scope",
+            "row_count",
+            "sha256",
+            "created_at",
+            "status",
+            "attempts",
+            "delivered_at",
+            "delivered_via",
+            "outcome",
+            "receipt",
+        ]

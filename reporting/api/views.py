@@ -1,0 +1,74 @@
+"""Reporting REST API: batch imports (clerks) and the ledger (reviewers). Thin: the services do the work."""
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, status
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from credit.models import Item, Office
+from reporting.api.serializers import ExportBatchSerializer, ImportCreateSerializer, ImportJobSerializer
+from reporting.importers import ImportRejected
+from reporting.models import ImportJob
+from reporting.selectors import batches_for
+from reporting.services.imports import import_job_create
+
+
+class ImportCreateView(APIView):
+    """Upload a filled template; small files are validated (and saved) at once, large ones in the background."""
+
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(request=ImportCreateSerializer, responses={201: ImportJobSerializer})
+    def post(self, request):
+        if request.user.role != "clerk":
+            raise PermissionDenied
+        params = ImportCreateSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        data = params.validated_data
+        item = get_object_or_404(Item, no=data["item"])
+        office = Office.objects.filter(code=data["office"]).first()
+        if office is None:
+            raise ValidationError({"office": ["报送处室：没有该处室。"]})
+        try:
+            job = import_job_create(
+                user=request.user,
+                item=item,
+                office=office,
+                data=data["file"].read(),
+                original_name=data["file"].name,
+                submit=data["submit"],
+            )
+        except ImportRejected as exc:
+            raise ValidationError({"file": [str(exc)]}) from exc
+        except DjangoPermissionDenied as exc:
+            raise PermissionDenied(str(exc)) from exc
+        return Response(ImportJobSerializer(job).data, status=status.HTTP_201_CREATED)
+
+
+class ImportDetailView(generics.RetrieveAPIView):
+    serializer_class = ImportJobSerializer
+
+    def get_queryset(self):
+        return ImportJob.objects.restrict(self.request.user).select_related("item", "office")
+
+
+class BatchListView(generics.ListAPIView):
+    """报送台账 (reviewers)."""
+
+    serializer_class = ExportBatchSerializer
+
+    def get_queryset(self):
+        if self.request.user.role != "reviewer":
+            raise PermissionDenied
+        return batches_for(self.request.user)
+
+
+class BatchDetailView(generics.RetrieveAPIView):
+    serializer_class = ExportBatchSerializer
+
+    def get_queryset(self):
+        return batches_for(self.request.user)

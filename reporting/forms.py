@@ -1,0 +1,54 @@
+"""Forms of the reporting pages (input only: the services do the work)."""
+
+from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+
+from credit.models import Item, Office
+from reporting.models import BatchFormat, BatchKind
+
+
+class ImportUploadForm(forms.Form):
+    item = forms.ModelChoiceField(label=_("信用信息事项"), queryset=Item.objects.none())
+    office = forms.ModelChoiceField(label=_("报送处室"), queryset=Office.objects.none())
+    file = forms.FileField(label=_("填写好的上传模板（.xlsx）"))
+    submit = forms.BooleanField(label=_("导入后直接提交审核"), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        offices = user.offices.all()
+        self.fields["office"].queryset = offices
+        owned = Item.objects.filter(any_office=True) | Item.objects.filter(offices__in=offices)
+        self.fields["item"].queryset = owned.distinct().order_by("no")
+        self.fields["file"].widget.attrs["accept"] = ".xlsx"
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.REPORTING_IMPORT_MAX_BYTES:
+            raise forms.ValidationError(
+                _("文件过大（上限 %(max)s）。") % {"max": filesizeformat(settings.REPORTING_IMPORT_MAX_BYTES)}
+            )
+        return upload
+
+
+class ManualUploadForm(forms.Form):
+    receipt = forms.CharField(label=_("平台回执号"), max_length=200)
+    note = forms.CharField(label=_("备注"), max_length=500, required=False)
+
+
+class BatchCreateForm(forms.Form):
+    item = forms.ModelChoiceField(label=_("信用信息事项"), queryset=Item.objects.order_by("no"))
+    kind = forms.ChoiceField(
+        label=_("报送类型"),
+        choices=[(BatchKind.INCREMENTAL, BatchKind.INCREMENTAL.label), (BatchKind.FULL, BatchKind.FULL.label)],
+    )
+    format = forms.ChoiceField(label=_("文件格式"), choices=BatchFormat.choices)
+    deliver = forms.BooleanField(label=_("生成后自动报送"), required=False, initial=True)
+
+    def clean(self):
+        cleaned = super().clean()
+        item = cleaned.get("item")
+        if item and cleaned.get("format") == BatchFormat.DOUBLE_PUBLICITY and item.no not in (2, 8):
+            raise forms.ValidationError(_("双公示国家标准格式只适用于行政处罚事项（事项 2、8）。"))
+        return cleaned

@@ -1,0 +1,236 @@
+"""Workspace pages of the reporting app (/workspace/reporting/): templates, imports, the ledger. Thin: services work."""
+
+from __future__ import annotations
+
+import io
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Case, IntegerField, Value, When
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.generic import DetailView, FormView, ListView, TemplateView, View
+
+from credit.models import Item
+from credit.views.mixins import ClerkMixin, ReviewerMixin, WorkspaceMixin
+from reporting.exporters import UploadTemplateExporter
+from reporting.forms import BatchCreateForm, ImportUploadForm, ManualUploadForm
+from reporting.importers import ImportRejected
+from reporting.models import BatchKind, BatchStatus, ImportJob
+from reporting.selectors import batches_for
+from reporting.services import batches as batch_services
+from reporting.services.imports import import_job_create
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class ReportingHomeView(WorkspaceMixin, TemplateView):
+    template_name = "reporting/home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["items"] = Item.objects.order_by("no")
+        user = self.request.user
+        context["jobs"] = ImportJob.objects.restrict(user).select_related("item", "office")[:10]
+        if user.role == "reviewer":
+            context["failed_batches"] = batches_for(user).filter(status=BatchStatus.FAILED)
+        return context
+
+
+class TemplateDownloadView(WorkspaceMixin, View):
+    """The blank upload template of an item (the batch-import format)."""
+
+    def get(self, request, no: int):
+        item = get_object_or_404(Item, no=no)
+        out = io.BytesIO()
+        UploadTemplateExporter(item).write(out)
+        out.seek(0)
+        return FileResponse(
+            out, as_attachment=True, filename=f"{item.no:02d}-{item.name}-上传模板.xlsx", content_type=XLSX
+        )
+
+
+class ImportCreateView(ClerkMixin, FormView):
+    template_name = "reporting/import_form.html"
+    form_class = ImportUploadForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def get_initial(self):
+        initial = super().get_initial()
+        if self.request.GET.get("item", "").isdigit():
+            initial["item"] = Item.objects.filter(no=int(self.request.GET["item"])).first()
+        return initial
+
+    def form_valid(self, form):
+        upload = form.cleaned_data["file"]
+        try:
+            job = import_job_create(
+                user=self.request.user,
+                item=form.cleaned_data["item"],
+                office=form.cleaned_data["office"],
+                data=upload.read(),
+                original_name=upload.name,
+                submit=form.cleaned_data["submit"],
+            )
+        except ImportRejected as exc:
+            form.add_error("file", str(exc))
+            return self.form_invalid(form)
+        except PermissionDenied as exc:
+            form.add_error("office", str(exc))
+            return self.form_invalid(form)
+        return redirect("reporting:import-detail", pk=job.pk)
+
+
+class ImportScopeMixin:
+    def check_scope(self, request, *args, **kwargs):
+        self.object = get_object_or_404(
+            ImportJob.objects.restrict(request.user).select_related("item", "office", "created_by"), pk=kwargs["pk"]
+        )
+
+
+class ImportDetailView(ImportScopeMixin, ClerkMixin, DetailView):
+    template_name = "reporting/import_detail.html"
+    context_object_name = "job"
+
+    def get_object(self, queryset=None):
+        return self.object
+
+
+class ImportStatusView(ImportScopeMixin, ClerkMixin, View):
+    """JSON polled by the import page's progress bar."""
+
+    def get(self, request, pk: int):
+        job = self.object
+        return JsonResponse(
+            {
+                "status": job.status,
+                "status_display": job.get_status_display(),
+                "progress": job.progress,
+                "finished": job.is_finished,
+                "total_rows": job.total_rows,
+                "created_count": job.created_count,
+                "message": job.message,
+                "error_count": len(job.errors),
+            }
+        )
+
+
+class ImportErrorFileView(ImportScopeMixin, ClerkMixin, View):
+    def get(self, request, pk: int):
+        job = self.object
+        if not job.error_file:
+            raise Http404
+        return FileResponse(
+            job.error_file.open("rb"), as_attachment=True, filename=f"错误标注-{job.item.name}.xlsx", content_type=XLSX
+        )
+
+
+class BatchListView(ReviewerMixin, ListView):
+    """报送台账: every batch, failed deliveries first."""
+
+    template_name = "reporting/batch_list.html"
+    context_object_name = "batches"
+    paginate_by = 50
+
+    def get_queryset(self):
+        queryset = batches_for(self.request.user)
+        status = self.request.GET.get("status")
+        if status in BatchStatus.values:
+            queryset = queryset.filter(status=status)
+        item = self.request.GET.get("item")
+        if item and item.isdigit():
+            queryset = queryset.filter(item__no=int(item))
+        failed_first = Case(
+            When(status=BatchStatus.FAILED, then=Value(0)), default=Value(1), output_field=IntegerField()
+        )
+        return queryset.order_by(failed_first, "-created_at", "-id")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["statuses"] = BatchStatus.choices
+        context["items"] = Item.objects.order_by("no")
+        context["create_form"] = BatchCreateForm()
+        context["failed_count"] = batches_for(self.request.user).filter(status=BatchStatus.FAILED).count()
+        return context
+
+
+class BatchCreateView(ReviewerMixin, FormView):
+    form_class = BatchCreateForm
+    template_name = "reporting/batch_create.html"
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        batch = batch_services.batch_create(
+            item=data["item"], kind=data["kind"], format=data["format"], user=self.request.user, scope=_("手工生成")
+        )
+        if batch is None:
+            messages.info(self.request, _("没有需要报送的新记录。"))
+            return redirect("reporting:batch-list")
+        if data["deliver"]:
+            batch_services.dispatch(batch)
+        messages.success(
+            self.request, _("已生成报送批次 #%(id)s（%(n)s 条记录）。") % {"id": batch.pk, "n": batch.row_count}
+        )
+        return redirect("reporting:batch-detail", pk=batch.pk)
+
+
+class BatchScopeMixin:
+    def check_scope(self, request, *args, **kwargs):
+        self.object = get_object_or_404(batches_for(request.user), pk=kwargs["pk"])
+
+
+class BatchDetailView(BatchScopeMixin, ReviewerMixin, DetailView):
+    template_name = "reporting/batch_detail.html"
+    context_object_name = "batch"
+
+    def get_object(self, queryset=None):
+        return self.object
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["manual_form"] = ManualUploadForm()
+        context["lines"] = self.object.lines.select_related("record", "record__subject").order_by("record_id")[:200]
+        context["BatchStatus"] = BatchStatus
+        context["BatchKind"] = BatchKind
+        return context
+
+
+class BatchDownloadView(BatchScopeMixin, ReviewerMixin, View):
+    def get(self, request, pk: int):
+        batch = self.object
+        if not batch.file:
+            raise Http404
+        return FileResponse(batch.file.open("rb"), as_attachment=True, filename=batch.download_name, content_type=XLSX)
+
+
+class BatchManualUploadView(BatchScopeMixin, ReviewerMixin, View):
+    def post(self, request, pk: int):
+        form = ManualUploadForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("请填写平台回执号。"))
+        else:
+            try:
+                batch_services.batch_record_manual_upload(
+                    batch=self.object,
+                    user=request.user,
+                    receipt=form.cleaned_data["receipt"],
+                    note=form.cleaned_data["note"],
+                )
+                messages.success(request, _("已登记手工上传。"))
+            except batch_services.BatchError as exc:
+                messages.error(request, str(exc))
+        return redirect(reverse("reporting:batch-detail", args=[pk]))
+
+
+class BatchRetryView(BatchScopeMixin, ReviewerMixin, View):
+    def post(self, request, pk: int):
+        try:
+            batch_services.batch_retry(batch=self.object, user=request.user)
+            messages.success(request, _("已重新排队报送。"))
+        except batch_services.BatchError as exc:
+            messages.error(request, str(exc))
+        return redirect(reverse("reporting:batch-detail", args=[pk]))
