@@ -16,9 +16,19 @@ from tests.publicity.builders import days_ago
 
 pytestmark = pytest.mark.django_db
 
-PUBLIC_URLS = ["/", "/penalties/", "/red-list/", "/licences/", "/black-list/", "/feed/rss/", "/feed/atom/",
-               "/api/v1/public/penalties/", "/api/v1/public/red-list/", "/api/v1/public/penalties.csv",
-               "/api/v1/public/red-list.csv"]
+PUBLIC_URLS = [
+    "/",
+    "/penalties/",
+    "/red-list/",
+    "/licences/",
+    "/black-list/",
+    "/feed/rss/",
+    "/feed/atom/",
+    "/api/v1/public/penalties/",
+    "/api/v1/public/red-list/",
+    "/api/v1/public/penalties.csv",
+    "/api/v1/public/red-list.csv",
+]
 
 
 def _everything(client, extra=()):
@@ -142,8 +152,13 @@ def test_publicity_end_between_three_months_and_three_years(build, months, ok):
 
     record = build.record(8, day=days_ago(5))
     end = add_months(record.business_date, months)
-    kwargs = {"record": record, "user": build.reviewer, "publicity_end": end, "penalty_basis": "依据",
-              "penalty_category": "警告"}
+    kwargs = {
+        "record": record,
+        "user": build.reviewer,
+        "publicity_end": end,
+        "penalty_basis": "依据",
+        "penalty_category": "警告",
+    }
     if ok:
         assert publication_publish(**kwargs).publicity_end == end
     else:
