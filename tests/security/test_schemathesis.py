@@ -79,11 +79,11 @@ def test_api_never_answers_500_and_matches_its_schema(role, records, wsgi_app):
     pinned = records["pinned"]
     runs = []
     for operation in operations:
-        runs.append((operation, operation.as_strategy()))
+        runs.append(operation.as_strategy())
         names = {p.name for p in operation.path_parameters}
         if names and names <= set(pinned):
-            runs.append((operation, operation.as_strategy(path_parameters={n: pinned[n] for n in names})))
-    for operation, strategy in runs:
+            runs.append(operation.as_strategy(path_parameters={n: pinned[n] for n in names}))
+    for strategy in runs:
         if time.monotonic() > deadline:
             break
 
@@ -104,7 +104,10 @@ def test_api_never_answers_500_and_matches_its_schema(role, records, wsgi_app):
             except (KeyboardInterrupt, SystemExit):
                 raise
             except BaseException as exc:
-                key = (case.operation.label, str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__)
+                key = (
+                    case.operation.label,
+                    str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__,
+                )
                 if key not in seen:
                     seen.add(key)
                     failures.append(_describe(case, response, exc))
