@@ -27,6 +27,8 @@ def login(page, base: str, username: str) -> None:
 def test_clerk_and_reviewer_complete_a_review_cycle(live_server, browser):
     from playwright.sync_api import expect
 
+    # Generous waits: CI runs this beside other workers, and the live server answers slower under load.
+    expect.set_options(timeout=20_000)
     clerk_of("zuren", username="clerk_zuren", last_name="组人处填报员")
     UserFactory(username="reviewer", role=Role.REVIEWER, last_name="办公室审核员")
     base = live_server.url
