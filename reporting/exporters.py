@@ -71,7 +71,9 @@ class UploadTemplateExporter:
         header_format = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "num_format": "@"})
         for col, column in enumerate(self.columns):
             width = 24 if column.type in {"long_text", "org_code", "cn_id", "doc_number"} else 14
-            sheet.set_column(col, col, width, text_format)
+            # Text format only where Excel would otherwise turn a typed number into a float and lose digits: a column
+            # format also styles every written cell, which costs a fifth of the writing time on a large export.
+            sheet.set_column(col, col, width, text_format if column.is_identifier else None)
             if column.values:
                 sheet.data_validation(
                     1,
@@ -90,17 +92,18 @@ class UploadTemplateExporter:
             sheet.write_string(0, col, column.name, header_format)
 
         write = sheet.write_string
-        date_cols = [i for i, column in enumerate(self.columns) if column.type == "date"]
+        kinds = [(col, column.type == "date") for col, column in enumerate(self.columns)]
         count = 0
         for count, values in enumerate(self.rows(), start=1):
-            if date_cols:
-                values = list(values)
-                for i in date_cols:
-                    value = values[i]
-                    values[i] = value.isoformat() if value is not None else None
-            for col, value in enumerate(values):
-                if value is not None and value != "":
-                    write(count, col, value if value.__class__ is str else _text(value))
+            for col, is_date in kinds:
+                value = values[col]
+                if value is None or value == "":
+                    continue
+                if is_date:
+                    value = value.isoformat()
+                elif value.__class__ is not str:
+                    value = _text(value)
+                write(count, col, value)
         self._write_instructions(workbook)
         workbook.close()
         return count
