@@ -310,3 +310,13 @@ def test_list_queries_do_not_grow_with_rows(client, clerk, reviewer, url, roles)
     many = queries(30)
     assert few == many, counts
     assert max(many) <= 25, counts
+
+
+def test_record_page_of_expired_record_shows_system_event(reviewer_client, make_record):
+    from credit.services import records as services
+
+    record = make_record(7, "approved", day=datetime.date(2020, 9, 1))
+    services.records_expire()
+    response = reviewer_client.get(f"/workspace/records/{record.pk}/")
+    assert response.status_code == 200
+    assert "系统" in response.content.decode()
