@@ -15,6 +15,8 @@ class RecordFormBase(forms.ModelForm):
                 # The browser's date picker; the field still accepts 2026/2/28 and 2026年2月28日 from the API and imports.
                 widget.input_type = "date"
                 widget.format = "%Y-%m-%d"
+            if isinstance(widget, forms.Textarea):
+                widget.attrs["rows"] = 3
             widget.attrs.setdefault("data-key", name)
             if field.required:
                 widget.attrs.setdefault("aria-required", "true")
