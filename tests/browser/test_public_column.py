@@ -3,17 +3,30 @@ files an objection and follows it by tracking code; a reviewer signs in and deci
 and the corrected entry. No request leaves the site (no external assets)."""
 
 import re
+from importlib import import_module
 
 import pytest
+from django.apps import apps
 
 from accounts.roles import Role
 from tests.factories import PASSWORD, UserFactory, clerk_of
 from tests.publicity.builders import Builder
 
 
+def _ensure_catalog() -> None:
+    """Offices and items come from data migrations; a transactional test run before this one may have flushed them."""
+    from credit.models import CalendarDay, Office
+
+    if not Office.objects.exists():
+        import_module("credit.migrations.0002_load_catalog").load_catalog(apps, None)
+    if not CalendarDay.objects.exists():
+        import_module("credit.migrations.0003_seed_calendar").seed(apps, None)
+
+
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_visitor_objects_reviewer_decides_visitor_sees_outcome(live_server, page, browser):
+    _ensure_catalog()
     reviewer = UserFactory(username="pub_browser_reviewer", role=Role.REVIEWER)
     build = Builder(
         reviewer=reviewer,
