@@ -81,8 +81,19 @@ def _unavailable(reason: str) -> None:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     # A test that drives Chromium is a browser test whether or not its author remembered the marker.
     for item in items:
-        if "browser" in getattr(item, "fixturenames", ()) and not item.get_closest_marker("browser"):
+        fixturenames = getattr(item, "fixturenames", ())
+        if "browser" in fixturenames and not item.get_closest_marker("browser"):
             item.add_marker(pytest.mark.browser)
+        # A transactional test (live server, real worker, concurrency) empties every table when it ends, including
+        # what the migrations loaded (offices, items, calendar, schedules). Restore it for the tests that follow.
+        marker = item.get_closest_marker("django_db")
+        transactional = {"live_server", "transactional_db"} & set(fixturenames) or (
+            marker is not None and marker.kwargs.get("transaction")
+        )
+        if transactional:
+            kwargs = dict(marker.kwargs) if marker is not None else {}
+            kwargs.update(transaction=True, serialized_rollback=True)
+            item.add_marker(pytest.mark.django_db(**kwargs), append=False)
 
 
 @pytest.hookimpl(tryfirst=True)
