@@ -253,7 +253,7 @@ def test_import_calendar_command_exits_non_zero_and_prints_every_error(tmp_path,
         call_command("import_calendar", str(path))
     assert exc.value.returncode != 0  # manage.py exits with this status
     err = capsys.readouterr().err
-    assert "第2行“日期”列" in err and "第3行“日期”列" in err and "未保存任何数据" in err
+    assert "第2行“日期”列" in err and "第3行“日期”列" in err and "未保存任何数据" in str(exc.value)
     assert not CalendarDay.objects.filter(date__year=2027).exists()
 
 
