@@ -440,10 +440,39 @@ def _executemany_insert(model, fields, objs) -> None:
     sql = "INSERT INTO {} ({}) VALUES ({})".format(
         qn(model._meta.db_table), ", ".join(qn(f.column) for f in fields), ", ".join(["%s"] * len(fields))
     )
-    rows = [[f.get_db_prep_save(f.pre_save(obj, True), connection=connection) for f in fields] for obj in objs]
+    preparers = [_preparer(f) for f in fields]
+    rows = [[prep(obj) for prep in preparers] for obj in objs]
     with connection.cursor() as cursor:
         for start in range(0, len(rows), 5000):
             cursor.executemany(sql, rows[start : start + 5000])
+
+
+def _preparer(field):
+    """obj → the field's database value, as ``get_db_prep_save(pre_save(obj))``; memoised for the repetitive
+    non-text values of an import (dates, times, foreign keys), where the adaptation is the expensive part."""
+    attname = field.attname
+    if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+        return lambda obj: field.get_db_prep_save(field.pre_save(obj, True), connection=connection)
+    if field.get_internal_type() in {"CharField", "TextField", "SlugField"}:
+
+        def prep_text(obj):
+            value = getattr(obj, attname)
+            return value if value.__class__ is str else field.get_db_prep_save(value, connection=connection)
+
+        return prep_text
+    cache: dict = {}
+
+    def prep(obj):
+        value = getattr(obj, attname)
+        try:
+            return cache[value]
+        except KeyError:
+            result = cache[value] = field.get_db_prep_save(value, connection=connection)
+            return result
+        except TypeError:  # unhashable
+            return field.get_db_prep_save(value, connection=connection)
+
+    return prep
 
 
 class _SharedFields(dict):
