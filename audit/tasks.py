@@ -1,4 +1,4 @@
-"""Celery task of the audit app: the daily retention purge (add it to the beat schedule)."""
+"""Celery task of the audit app: the daily retention purge (scheduled by migration 0002, editable in the admin)."""
 
 from celery import shared_task
 
