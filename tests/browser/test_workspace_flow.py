@@ -13,7 +13,25 @@ from credit.models import EventAction, Record, RecordEvent
 from credit.services.calendar import due_date_for
 from tests.factories import PASSWORD, UserFactory, clerk_of
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+def _ensure_catalog() -> None:
+    """Reload what the migrations load (offices, items, calendar) if an earlier transactional test flushed it.
+
+    Serialized rollback normally restores it, but under xdist a worker's connection seen from inside Playwright's
+    event loop is not the one the serialized copy was stored on; loading it again here keeps the test independent.
+    """
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from credit.models import CalendarDay, Office
+
+    if not Office.objects.exists():
+        import_module("credit.migrations.0002_load_catalog").load_catalog(apps, None)
+    if not CalendarDay.objects.exists():
+        import_module("credit.migrations.0003_seed_calendar").seed(apps, None)
 
 
 def login(page, base: str, username: str) -> None:
@@ -29,6 +47,7 @@ def test_clerk_and_reviewer_complete_a_review_cycle(live_server, browser):
 
     # Generous waits: CI runs this beside other workers, and the live server answers slower under load.
     expect.set_options(timeout=20_000)
+    _ensure_catalog()
     clerk_of("zuren", username="clerk_zuren", last_name="组人处填报员")
     UserFactory(username="reviewer", role=Role.REVIEWER, last_name="办公室审核员")
     base = live_server.url

@@ -14,7 +14,7 @@ from tests.factories import create_record
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_reviewers_approve_at_once(clerk, reviewer, second_reviewer):
     record = create_record(8, clerk, status="submitted", reviewer=reviewer)
     barrier = threading.Barrier(2)
