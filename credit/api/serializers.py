@@ -77,7 +77,7 @@ class RecordMetaSerializer(serializers.ModelSerializer):
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     created_by = serializers.CharField(source="created_by.username", read_only=True)
     updated_by = serializers.CharField(source="updated_by.username", read_only=True)
-    decided_by = serializers.CharField(source="decided_by.username", read_only=True, default=None)
+    decided_by = serializers.CharField(source="decided_by.username", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = Record
@@ -115,7 +115,7 @@ class RecordChangeSerializer(serializers.ModelSerializer):
 
     record = serializers.IntegerField(source="record_id", read_only=True)
     created_by = serializers.CharField(source="created_by.username", read_only=True)
-    decided_by = serializers.CharField(source="decided_by.username", read_only=True, default=None)
+    decided_by = serializers.CharField(source="decided_by.username", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = RecordChange
