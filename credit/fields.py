@@ -8,6 +8,7 @@ import datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 
 from credit import crypto, validators
@@ -81,15 +82,28 @@ def person_name(no: int, key: str) -> models.CharField:
     return models.CharField(max_length=30, validators=[validators.validate_person_name], **_common(no, key))
 
 
+# Column width of an encrypted identifier: "enc1:" + base64 of (16-byte tag + up to 30 bytes) fits in 96.
+ENCRYPTED_MAX_LENGTH = 96
+
+
 def cn_id(no: int, key: str) -> models.CharField:
-    return NormalizedCharField(
-        max_length=18, validators=[validators.validate_cn_id], normalize=validators.normalize_cn_id, **_common(no, key)
+    # Stored encrypted (等保2.0 personal data at rest); the validator checks the 18 characters of the plaintext.
+    return EncryptedCharField(
+        max_length=ENCRYPTED_MAX_LENGTH,
+        validators=[validators.validate_cn_id],
+        normalize=validators.normalize_cn_id,
+        **_common(no, key),
     )
 
 
 def doc_number(no: int, key: str) -> models.CharField:
-    # Validated against the record's 证件类型 in the model's clean().
-    return NormalizedCharField(max_length=30, normalize=validators.normalize_cn_id, **_common(no, key))
+    # Validated against the record's 证件类型 in the model's clean(); stored encrypted like cn_id.
+    return EncryptedCharField(
+        max_length=ENCRYPTED_MAX_LENGTH,
+        validators=[MaxLengthValidator(30)],
+        normalize=validators.normalize_cn_id,
+        **_common(no, key),
+    )
 
 
 def org_code(no: int, key: str) -> models.CharField:
@@ -142,3 +156,27 @@ class EncryptedCharField(NormalizedCharField):
     def deconstruct(self):
         name, path, args, kwargs = super().deconstruct()
         return name, "credit.fields.EncryptedCharField", args, kwargs
+
+
+# Field keys whose values are personal identifiers wherever they appear in stored JSON (e.g. proposed changes).
+PERSONAL_KEYS = frozenset({"id_number", "doc_number"})
+
+
+class PersonalDataJSONField(models.JSONField):
+    """A JSON object whose personal identifiers (``PERSONAL_KEYS``) are stored encrypted like the columns."""
+
+    def get_prep_value(self, value):
+        if isinstance(value, dict):
+            value = {
+                k: crypto.encrypt(v)
+                if k in PERSONAL_KEYS and isinstance(v, str) and v and not v.startswith(crypto.PREFIX)
+                else v
+                for k, v in value.items()
+            }
+        return super().get_prep_value(value)
+
+    def from_db_value(self, value, expression, connection):
+        value = super().from_db_value(value, expression, connection)
+        if isinstance(value, dict):
+            value = {k: crypto.decrypt(v) if k in PERSONAL_KEYS and isinstance(v, str) else v for k, v in value.items()}
+        return value

@@ -60,7 +60,8 @@ class RecordFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        q = Q(subject__name__icontains=value) | Q(subject__identifier__icontains=value.upper())
+        # Identifiers are stored encrypted (credit.crypto): they match whole, not by substring.
+        q = Q(subject__name__icontains=value) | Q(subject__identifier=value.upper())
         if value.isdigit():
             q |= Q(pk=int(value))
         return queryset.filter(q)

@@ -11,12 +11,13 @@ import pytest
 from django.db import connection
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-PRODUCTION_REQUIRED = ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL")
+PRODUCTION_REQUIRED = ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", "FIELD_ENCRYPTION_KEY")
 PRODUCTION_ENV = {
     "SECRET_KEY": "test-only-dummy-key-0123456789-abcdefghijklmnopqrstuvwxyz-not-secret",
     "ALLOWED_HOSTS": "credit.example.gov.cn",
     "DATABASE_URL": "postgres://credit@db.invalid:5432/credit",
     "REDIS_URL": "redis://redis.invalid:6379/0",
+    "FIELD_ENCRYPTION_KEY": "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4vMDEyMzQ1Njc4OTo7PD0-Pw==",
 }
 START_PRODUCTION = (
     "import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'config.settings.production'; django.setup()"

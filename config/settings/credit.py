@@ -17,3 +17,8 @@ WORKSPACE_URL = env("WORKSPACE_URL", default="http://localhost:8000/workspace/")
 
 # Reminders go out this many working days before a record's due date.
 REMINDER_WORKING_DAYS = env.int("REMINDER_WORKING_DAYS", default=3)
+
+# Key of the personal-identifier encryption (credit.crypto): 64 random bytes, URL-safe base64. Required in production;
+# elsewhere a key is derived from SECRET_KEY. Generate one with:
+#   python -c "import base64, os; print(base64.urlsafe_b64encode(os.urandom(64)).decode())"
+FIELD_ENCRYPTION_KEY = env("FIELD_ENCRYPTION_KEY", default="")

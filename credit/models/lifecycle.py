@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from credit.fields import PersonalDataJSONField
 from credit.models.records import Record, RecordStatus
 
 
@@ -76,7 +77,7 @@ class RecordChange(models.Model):
     """
 
     record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="changes", verbose_name=_("信用记录"))
-    values = models.JSONField(_("变更后的值"))
+    values = PersonalDataJSONField(_("变更后的值"))
     base_version = models.PositiveIntegerField(_("基于版本"))
     status = models.CharField(_("状态"), max_length=12, choices=ChangeStatus.choices, default=ChangeStatus.PENDING)
     note = models.TextField(_("变更说明"), blank=True)

@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from credit.fields import ENCRYPTED_MAX_LENGTH, EncryptedCharField
+
 
 class SubjectKind(models.TextChoices):
     LEGAL = "legal", _("法人及非法人组织")
@@ -13,8 +15,9 @@ class Subject(models.Model):
     """One organisation or one person; all records about it link here, giving its whole credit history."""
 
     kind = models.CharField(_("主体类别"), max_length=10, choices=SubjectKind.choices)
-    identifier = models.CharField(
-        _("主体标识"), max_length=30, help_text=_("统一社会信用代码等机构代码，或身份证件号码")
+    # Encrypted like every personal identifier; exact matches (the subject look-up) still work, see credit.crypto.
+    identifier = EncryptedCharField(
+        _("主体标识"), max_length=ENCRYPTED_MAX_LENGTH, help_text=_("统一社会信用代码等机构代码，或身份证件号码")
     )
     identifier_kind = models.CharField(
         _("标识类型"),

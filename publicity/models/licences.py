@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from credit import validators
+from credit.fields import ENCRYPTED_MAX_LENGTH, EncryptedCharField
 from credit.models import Office, Subject
 from publicity.models.base import PublicEntryColumns
 
@@ -70,9 +72,14 @@ class LicenceDecision(PublicEntryColumns):
     xdr_shzz = models.CharField(_("社会组织登记证号"), max_length=30, blank=True)
     frdb = models.CharField(_("法定代表人"), max_length=50, blank=True)
     fr_zjlx = models.CharField(_("法定代表人证件类型"), max_length=20, blank=True, choices=[(c, c) for c in DOC_TYPES])
-    fr_zjhm = models.CharField(_("法定代表人证件号码"), max_length=30, blank=True)
+    # Personal identifiers are stored encrypted (credit.crypto), like the ID numbers of the credit records.
+    fr_zjhm = EncryptedCharField(
+        _("法定代表人证件号码"), max_length=ENCRYPTED_MAX_LENGTH, blank=True, validators=[MaxLengthValidator(30)]
+    )
     xdr_zjlx = models.CharField(_("证件类型"), max_length=20, blank=True, choices=[(c, c) for c in DOC_TYPES])
-    xdr_zjhm = models.CharField(_("证件号码"), max_length=30, blank=True)
+    xdr_zjhm = EncryptedCharField(
+        _("证件号码"), max_length=ENCRYPTED_MAX_LENGTH, blank=True, validators=[MaxLengthValidator(30)]
+    )
     # 许可决定
     xkws = models.CharField(_("行政许可决定文书名称"), max_length=200)
     wsh = models.CharField(_("行政许可决定文书号"), max_length=100)

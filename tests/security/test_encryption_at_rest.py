@@ -1,0 +1,71 @@
+"""ID numbers are encrypted in the database: the raw column is not the number, yet the portal finds and matches it."""
+
+import pytest
+from django.db import connection
+
+from accounts.models import User
+from credit.demo import person_id, sample_values
+from credit.models import Item, Office, Subject, TeacherPenaltyRecord
+from credit.services import records as services
+
+
+def _raw(sql: str, params=()) -> list:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
+
+
+@pytest.fixture
+def clerk(db):
+    user = User.objects.create_user("clerk_enc", password="Pw-2026-abc", role="clerk")
+    user.offices.set([Office.objects.get(code="zuren")])
+    return user
+
+
+@pytest.fixture
+def reviewer(db):
+    return User.objects.create_user("reviewer_enc", password="Pw-2026-abc", role="reviewer")
+
+
+def _penalty(clerk, seq=7):
+    return services.record_create(item=Item.objects.get(no=8), user=clerk, data=sample_values(8, seq))
+
+
+def test_the_raw_id_column_is_not_the_id_number_but_the_orm_reads_it(clerk):
+    record = _penalty(clerk)
+    plain = person_id(7, female=True)
+    assert record.id_number == plain
+    stored = _raw("SELECT id_number FROM credit_item8 WHERE record_ptr_id = %s", [record.pk])[0]
+    assert stored != plain and plain not in stored and stored.startswith("enc1:")
+    assert TeacherPenaltyRecord.objects.get(pk=record.pk).id_number == plain
+
+
+def test_history_and_subject_tables_hold_no_plain_id(clerk):
+    record = _penalty(clerk)
+    plain = record.id_number
+    history = _raw("SELECT id_number FROM credit_item8_history")
+    subjects = _raw("SELECT identifier FROM credit_subject WHERE kind = 'natural'")
+    assert history and subjects
+    assert not any(plain in value for value in history + subjects)
+
+
+def test_records_of_one_person_link_to_one_subject_and_are_found_by_exact_number(clerk):
+    first = _penalty(clerk, seq=7)
+    data = {**sample_values(8, 8), "id_number": first.id_number, "name": first.name}
+    second = services.record_create(item=Item.objects.get(no=8), user=clerk, data=data)
+    assert first.subject_id == second.subject_id
+    assert Subject.objects.get(pk=first.subject_id).identifier == first.id_number
+    found = TeacherPenaltyRecord.objects.filter(id_number=first.id_number.lower().upper())
+    assert set(found.values_list("pk", flat=True)) == {first.pk, second.pk}
+
+
+def test_a_proposed_change_stores_the_id_number_encrypted(clerk, reviewer):
+    record = _penalty(clerk)
+    record = services.record_submit(record=record, user=clerk)
+    record = services.record_approve(record=record, user=reviewer)
+    new_id = person_id(99)
+    change = services.record_change_propose(record=record, user=clerk, data={"id_number": new_id, "name": record.name})
+    raw = _raw('SELECT "values" FROM credit_recordchange WHERE id = %s', [change.pk])[0]
+    assert new_id not in str(raw)
+    change.refresh_from_db()
+    assert change.values["id_number"] == new_id
