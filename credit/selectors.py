@@ -9,6 +9,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from credit.fields import PERSONAL_KEYS
 from credit.models import (
     ChangeStatus,
     Item,
@@ -21,6 +22,7 @@ from credit.models import (
 )
 from credit.registry import model_for_item
 from credit.services.calendar import due_date_for, semiannual_period
+from credit.validators import mask_cn_id
 
 # Statuses of a record the office still has to submit.
 UNSUBMITTED = (RecordStatus.DRAFT, RecordStatus.RETURNED)
@@ -222,8 +224,11 @@ _QUIET_FIELDS = [
 ]
 
 
-def record_history(record: Record) -> list[HistoryEntry]:
-    """Every saved version of ``record`` with who saved it and what changed (before → after), oldest first."""
+def record_history(record: Record, *, reveal: bool = False) -> list[HistoryEntry]:
+    """Every saved version of ``record`` with who saved it and what changed (before → after), oldest first.
+
+    Personal identifiers are masked unless ``reveal`` (the caller audits the showing).
+    """
     versions = list(record.history.select_related("history_user").order_by("history_date", "history_id"))
     model = type(record)
     entries: list[HistoryEntry] = []
@@ -236,8 +241,8 @@ def record_history(record: Record) -> list[HistoryEntry]:
             changes = [
                 FieldChange(
                     label=str(model._meta.get_field(c.field).verbose_name),
-                    old=_display(model, c.field, c.old),
-                    new=_display(model, c.field, c.new),
+                    old=_display(model, c.field, c.old, reveal=reveal),
+                    new=_display(model, c.field, c.new, reveal=reveal),
                 )
                 for c in delta.changes
             ]
@@ -254,9 +259,11 @@ def record_history(record: Record) -> list[HistoryEntry]:
     return entries
 
 
-def _display(model, name: str, value):
+def _display(model, name: str, value, *, reveal: bool = False):
     if value in (None, ""):
         return "—"
+    if name in PERSONAL_KEYS and not reveal:
+        return mask_cn_id(str(value))
     model_field = model._meta.get_field(name)
     if model_field.choices:
         return dict(model_field.flatchoices).get(value, value)

@@ -8,6 +8,7 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from audit.services import audit_log
 from credit.api.serializers import (
     DueDateQuerySerializer,
     DueDateSerializer,
@@ -17,6 +18,7 @@ from credit.api.serializers import (
     TransitionReasonSerializer,
     record_serializer_for_item,
 )
+from credit.fields import PERSONAL_KEYS
 from credit.models import Item, Record, RecordStatus
 from credit.registry import model_for_item
 from credit.selectors import change_for, typed_record_for
@@ -30,6 +32,26 @@ def _check_keys(item: Item, data) -> None:
     unknown = sorted(set(data) - set(model_for_item(item.no).field_keys()) - _WRITABLE_EXTRA)
     if unknown:
         raise ValidationError({key: [f"{key}：“{item.name}”没有该字段。"] for key in unknown})
+
+
+def _audit_personal_data(request, records) -> None:
+    """API bodies carry full ID numbers for the staff who need them: each response that does is audited."""
+    records = list(records)
+    if not records:
+        return
+    personal = [key for key in type(records[0]).field_keys() if key in PERSONAL_KEYS]
+    if not personal:
+        return
+    if len(records) == 1:
+        audit_log(request=request, action="view_personal_data", obj=records[0], detail={"fields": personal})
+    else:
+        audit_log(
+            request=request,
+            action="view_personal_data",
+            object_type="credit.record",
+            object_repr=records[0].item.name,
+            detail={"fields": personal, "records": [r.pk for r in records]},
+        )
 
 
 def _call(service, **kwargs):
@@ -81,6 +103,12 @@ class ItemRecordListView(generics.ListCreateAPIView):
             .order_by("-created_at", "-id")
         )
 
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        page = getattr(getattr(self, "paginator", None), "page", None)
+        _audit_personal_data(request, page.object_list if page is not None else [])
+        return response
+
     def create(self, request, *args, **kwargs):
         item = self.get_item()
         _check_keys(item, request.data)
@@ -105,6 +133,11 @@ class RecordDetailView(generics.RetrieveUpdateAPIView):
 
     def get_queryset(self):
         return Record.objects.none()
+
+    def retrieve(self, request, *args, **kwargs):
+        record = self.get_object()
+        _audit_personal_data(request, [record])
+        return Response(self.get_serializer(record).data)
 
     def partial_update(self, request, *args, **kwargs):
         record = typed_record_for(request.user, kwargs["pk"])

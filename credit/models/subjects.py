@@ -38,3 +38,10 @@ class Subject(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def display_identifier(self) -> str:
+        """The identifier as staff lists show it: credit codes in full, a person's ID number masked."""
+        from credit.validators import mask_cn_id
+
+        return mask_cn_id(self.identifier) if self.kind == SubjectKind.NATURAL else self.identifier

@@ -13,12 +13,15 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django_filters.views import FilterView
 
+from audit.services import audit_log
 from credit import selectors
+from credit.fields import PERSONAL_KEYS
 from credit.filters import RecordFilter
 from credit.forms import ChangeNoteForm, ReasonForm
 from credit.models import ChangeStatus, Item, RecordChange, RecordStatus
 from credit.registry import form_for_item, model_for_item
 from credit.services import records as services
+from credit.validators import mask_cn_id
 from credit.views.mixins import ClerkMixin, ReviewerMixin, WorkspaceMixin, redirect_back
 
 
@@ -180,8 +183,20 @@ class RecordDetailView(WorkspaceMixin, View):
 
     def get(self, request, pk):
         record = self.record
-        fields = [(record._meta.get_field(key).verbose_name, getattr(record, key)) for key in record.field_keys()]
-        fields = [(label, value if value not in (None, "") else "—") for label, value in fields]
+        personal = [key for key in record.field_keys() if key in PERSONAL_KEYS]
+        # ID numbers are masked unless the user asks to see them; each showing is audited (等保2.0 个人信息保护).
+        reveal = bool(personal) and request.GET.get("reveal") == "1"
+        if reveal:
+            audit_log(request=request, action="view_personal_data", obj=record, detail={"fields": personal})
+
+        def shown(key, value):
+            if value in (None, ""):
+                return "—"
+            return mask_cn_id(str(value)) if key in personal and not reveal else value
+
+        fields = [
+            (record._meta.get_field(key).verbose_name, shown(key, getattr(record, key))) for key in record.field_keys()
+        ]
         changes = list(RecordChange.objects.filter(record_id=record.pk).select_related("created_by", "decided_by")[:20])
         pending = next((c for c in changes if c.status == ChangeStatus.PENDING), None)
         labels = {key: record._meta.get_field(key).verbose_name for key in [*record.field_keys(), "business_date"]}
@@ -191,7 +206,7 @@ class RecordDetailView(WorkspaceMixin, View):
                 old = getattr(record, key)
                 old = old.isoformat() if hasattr(old, "isoformat") else old
                 if (old or None) != (new or None):
-                    pending_diff.append((labels.get(key, key), old or "—", new or "—"))
+                    pending_diff.append((labels.get(key, key), shown(key, old), shown(key, new)))
         return render(
             request,
             self.template_name,
@@ -199,7 +214,9 @@ class RecordDetailView(WorkspaceMixin, View):
                 "record": record,
                 "fields": fields,
                 "events": selectors.record_events(record),
-                "history": selectors.record_history(record),
+                "history": selectors.record_history(record, reveal=reveal),
+                "personal": personal,
+                "reveal": reveal,
                 "changes": changes,
                 "pending": pending,
                 "pending_diff": pending_diff,
