@@ -1,6 +1,7 @@
 """The credit REST API: items, office-scoped records, transitions and due dates. Thin: services do the work."""
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db import transaction
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
@@ -10,6 +11,7 @@ from rest_framework.views import APIView
 
 from audit.services import audit_log
 from credit.api.serializers import (
+    ApproveSerializer,
     DueDateQuerySerializer,
     DueDateSerializer,
     ItemSerializer,
@@ -186,10 +188,44 @@ class RecordSubmitView(_TransitionView):
 
 
 class RecordApproveView(_TransitionView):
-    """待审核 → 已通过 (reviewer)."""
+    """待审核 → 已通过 (reviewer); for penalties (items 2, 8) also publishes them unless ``publish`` is false.
+
+    Publication needs the national 双公示 columns Annex 1 lacks; when they are incomplete the record is still approved
+    and the response's ``publication`` says what is missing (the reviewer completes it on the publication page).
+    """
+
+    serializer_class = ApproveSerializer
 
     def run(self, record, user, reason):
         return services.record_approve(record=record, user=user)
+
+    @extend_schema(request=ApproveSerializer, responses={200: RecordMetaSerializer})
+    def post(self, request, pk: int):
+        from publicity.services.publications import PENALTY_ITEMS, PublicityError, publication_publish
+
+        record = typed_record_for(request.user, pk)
+        body = ApproveSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        options = body.validated_data
+        result = _call(self.run, record=record, user=request.user, reason="")
+        if isinstance(result, Response):
+            return result
+        data = dict(record_serializer_for_item(result.item.no)(result).data)
+        if result.item.no in PENALTY_ITEMS and options.get("publish") is not False:
+            fields = ("decision_number", "offence_type", "offence_facts", "penalty_basis", "penalty_category")
+            try:
+                with transaction.atomic():
+                    publication = publication_publish(
+                        record=result,
+                        user=request.user,
+                        publicity_end=options.get("publicity_end"),
+                        **{key: options[key] for key in fields if key in options},
+                    )
+            except PublicityError as exc:
+                data["publication"] = {"published": False, "errors": exc.errors}
+            else:
+                data["publication"] = {"published": True, "publicity_end": publication.publicity_end.isoformat()}
+        return Response(data)
 
 
 class RecordReturnView(_TransitionView):

@@ -6,7 +6,17 @@ import pytest
 from rest_framework.test import APIClient
 
 from credit.catalog import ITEM_FIELD_KEYS
-from credit.models import ChangeStatus, EventAction, ItemField, Record, RecordChange, RecordEvent, RecordStatus
+from credit.models import (
+    ChangeStatus,
+    EventAction,
+    Item,
+    ItemField,
+    Office,
+    Record,
+    RecordChange,
+    RecordEvent,
+    RecordStatus,
+)
 from tests.factories import clerk_of, create_record, record_values
 
 pytestmark = pytest.mark.django_db
@@ -230,3 +240,58 @@ def test_due_date_bad_input_is_400_in_chinese(clerk, query):
 
 def test_due_date_needs_authentication():
     assert api().get("/api/v1/workdays/due-date/?start=2026-03-02&days=7").status_code in (401, 403)
+
+
+# --- approval publishes penalties (items 2 and 8) ------------------------------------------------------------------
+
+
+def _submitted_penalty(clerk_user, no: int, seq: int):
+    from credit.demo import sample_values
+    from credit.services import records as record_services
+
+    record = record_services.record_create(item=Item.objects.get(no=no), user=clerk_user, data=sample_values(no, seq))
+    return record_services.record_submit(record=record, user=clerk_user)
+
+
+@pytest.mark.django_db
+def test_approving_a_teacher_penalty_publishes_it_with_the_given_national_columns(reviewer):
+    from accounts.models import User
+    from publicity.models import Publication
+
+    zuren = User.objects.create_user("clerk_pub8", password="Pw-2026-abc", role="clerk")
+    zuren.offices.set([Office.objects.get(code="zuren")])
+    record = _submitted_penalty(zuren, 8, 41)
+    body = {"penalty_basis": "《教师法》第三十七条", "penalty_category": "警告"}
+    response = api(reviewer).post(f"/api/v1/records/{record.pk}/approve/", body, format="json")
+    assert response.status_code == 200, response.content
+    assert response.json()["status"] == "approved"
+    assert response.json()["publication"]["published"] is True
+    publication = Publication.objects.get(record_id=record.pk)
+    assert publication.published_at is not None and publication.penalty_basis == "《教师法》第三十七条"
+
+
+@pytest.mark.django_db
+def test_approval_without_the_missing_national_columns_approves_and_says_what_publication_needs(reviewer):
+    from accounts.models import User
+    from publicity.models import Publication
+
+    yijiao = User.objects.create_user("clerk_pub2", password="Pw-2026-abc", role="clerk")
+    yijiao.offices.set([Office.objects.get(code="yijiao")])
+    record = _submitted_penalty(yijiao, 2, 42)
+    response = api(reviewer).post(f"/api/v1/records/{record.pk}/approve/", {}, format="json")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "approved" and body["publication"]["published"] is False
+    assert "行政处罚决定书文号" in body["publication"]["errors"]["decision_number"][0]
+    assert not Publication.objects.filter(record_id=record.pk, published_at__isnull=False).exists()
+
+
+@pytest.mark.django_db
+def test_approval_with_publish_false_does_not_publish(reviewer):
+    from accounts.models import User
+
+    zuren = User.objects.create_user("clerk_pub8b", password="Pw-2026-abc", role="clerk")
+    zuren.offices.set([Office.objects.get(code="zuren")])
+    record = _submitted_penalty(zuren, 8, 43)
+    response = api(reviewer).post(f"/api/v1/records/{record.pk}/approve/", {"publish": False}, format="json")
+    assert response.status_code == 200 and "publication" not in response.json()
