@@ -4,6 +4,7 @@ import datetime
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import Role
@@ -38,6 +39,7 @@ class Command(BaseCommand):
             users[username] = user
         if not Record.objects.exists():
             self._records(users)
+            self._publicity(users)
         self.stdout.write(self.style.SUCCESS("演示账号（密码均为 %s）：" % password))
         for username, role, label, _offices in accounts:
             self.stdout.write(f"  {username:<16} {Role(role).label:<8} {label}")
@@ -80,3 +82,102 @@ class Command(BaseCommand):
             record = services.record_approve(record=record, user=reviewer)
             if status == "revoked":
                 services.record_revoke(record=record, user=reviewer, reason="原决定已被依法撤销。")
+
+    def _publicity(self, users) -> None:
+        """The public column's demo content: published penalties, licences, a black-list entry, policies and news.
+
+        Red-list entries (items 6 and 7) appear by themselves when their records are approved.
+        """
+        from django.conf import settings
+
+        from publicity.models import NewsItem, PolicyDocument
+        from publicity.services import blacklist, content, licences, publications
+
+        reviewer = users["reviewer"]
+        today = datetime.date.today()
+        for record in Record.objects.filter(item__no__in=[2, 8], status="approved").order_by("pk"):
+            publications.publication_publish(
+                record=record,
+                user=reviewer,
+                decision_number=f"洪教罚〔2026〕{record.pk}号",
+                offence_type="违反招生管理规定" if record.item.no == 2 else "违反师德规范",
+                penalty_basis="《中华人民共和国教育法》第七十五条",
+                penalty_category="警告",
+            )
+        clerk = users["clerk_sheguan"]
+        common = {
+            "xklb": "普通",
+            "xkjg": settings.BUREAU_NAME,
+            "xkjgdm": settings.BUREAU_CREDIT_CODE,
+            "lydw": settings.BUREAU_NAME,
+            "lydwdm": settings.BUREAU_CREDIT_CODE,
+            "jdrq": (today - datetime.timedelta(days=4)).isoformat(),
+            "yxqz": (today - datetime.timedelta(days=4)).isoformat(),
+            "yxqzi": (today + datetime.timedelta(days=5 * 365)).isoformat(),
+        }
+        demo_licences = [
+            {
+                **common,
+                "xdr_mc": "南昌市启航文化艺术培训学校",
+                "xdr_lb": "法人及非法人组织",
+                "xdr_shxym": sample_values(3, 90)["org_code"],
+                "frdb": "刘建华",
+                "xkws": "民办学校办学许可证",
+                "wsh": "洪教许〔2026〕18号",
+                "nr": "准予举办民办文化艺术培训学校",
+                "xkzs": "民办学校办学许可证",
+                "xkbh": "教民136010070000018号",
+            },
+            {
+                **common,
+                "xdr_mc": "陈丽华",
+                "xdr_lb": "自然人",
+                "xdr_zjlx": "身份证",
+                "xdr_zjhm": sample_values(7, 91)["id_number"],
+                "xkws": "教师资格认定",
+                "xklb": "认可",
+                "wsh": "洪教资〔2026〕205号",
+                "nr": "认定初级中学教师资格（语文）",
+            },
+        ]
+        for data in demo_licences:
+            licence = licences.licence_create(user=clerk, data=data, submit=True)
+            licences.licence_approve(licence=licence, user=reviewer, publish=True)
+        listed = Record.objects.filter(item__no=9, status="approved").order_by("pk").first()
+        if listed is not None:
+            blacklist.blacklist_add(
+                subject=listed.subject,
+                records=[listed],
+                user=reviewer,
+                reason="恶意注册虚假信息，情节严重",
+                legal_basis="《南昌市社会信用体系建设实施办法》",
+                document_number="洪教信〔2026〕3号",
+                decision_date=today - datetime.timedelta(days=3),
+                notified_on=today - datetime.timedelta(days=10),
+                listed_on=today - datetime.timedelta(days=1),
+                end_date=today + datetime.timedelta(days=365),
+                removal_conditions="完成信用修复且一年内无新的失信记录",
+            )
+        content.article_save(
+            model=PolicyDocument,
+            user=reviewer,
+            data={
+                "title": "南昌市教育系统社会信用体系建设工作实施方案",
+                "document_number": "洪教办字〔2018〕13号",
+                "body": "为进一步提升全市教育系统信用体系建设，以教育诚信积极助推社会诚信建设，制定本方案。",
+                "source": settings.BUREAU_NAME,
+                "is_published": True,
+                "published_at": timezone.now(),
+            },
+        )
+        content.article_save(
+            model=NewsItem,
+            user=reviewer,
+            data={
+                "title": "市教育局开展诚信主题宣传教育活动",
+                "body": "各级各类学校利用校园网、微信公众号、广播站、宣传板等形式开展诚信教育宣传。",
+                "source": settings.BUREAU_NAME,
+                "is_published": True,
+                "published_at": timezone.now(),
+            },
+        )
