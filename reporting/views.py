@@ -13,6 +13,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView, ListView, TemplateView, View
 
+from audit.models import AuditAction
+from audit.services import audit_log
 from credit.models import Item
 from credit.views.mixins import ClerkMixin, ReviewerMixin, WorkspaceMixin
 from reporting.exporters import UploadTemplateExporter
@@ -47,6 +49,7 @@ class TemplateDownloadView(WorkspaceMixin, View):
         out = io.BytesIO()
         UploadTemplateExporter(item).write(out)
         out.seek(0)
+        audit_log(request=request, action=AuditAction.DOWNLOAD, obj=item, detail={"file": "blank_template"})
         return FileResponse(
             out, as_attachment=True, filename=f"{item.no:02d}-{item.name}-上传模板.xlsx", content_type=XLSX
         )
@@ -75,6 +78,7 @@ class ImportCreateView(ClerkMixin, FormView):
                 data=upload.read(),
                 original_name=upload.name,
                 submit=form.cleaned_data["submit"],
+                request=self.request,
             )
         except ImportRejected as exc:
             form.add_error("file", str(exc))
@@ -124,6 +128,12 @@ class ImportErrorFileView(ImportScopeMixin, ClerkMixin, View):
         job = self.object
         if not job.error_file:
             raise Http404
+        audit_log(
+            request=request,
+            action=AuditAction.DOWNLOAD,
+            obj=job,
+            detail={"file": "error_copy", "item": job.item.no, "errors": len(job.errors)},
+        )
         return FileResponse(
             job.error_file.open("rb"), as_attachment=True, filename=f"错误标注-{job.item.name}.xlsx", content_type=XLSX
         )
@@ -165,7 +175,12 @@ class BatchCreateView(ReviewerMixin, FormView):
     def form_valid(self, form):
         data = form.cleaned_data
         batch = batch_services.batch_create(
-            item=data["item"], kind=data["kind"], format=data["format"], user=self.request.user, scope=_("手工生成")
+            item=data["item"],
+            kind=data["kind"],
+            format=data["format"],
+            user=self.request.user,
+            scope=_("手工生成"),
+            request=self.request,
         )
         if batch is None:
             messages.info(self.request, _("没有需要报送的新记录。"))
@@ -204,6 +219,12 @@ class BatchDownloadView(BatchScopeMixin, ReviewerMixin, View):
         batch = self.object
         if not batch.file:
             raise Http404
+        audit_log(
+            request=request,
+            action=AuditAction.DOWNLOAD,
+            obj=batch,
+            detail={"file": "batch", "item": batch.item.no, "rows": batch.row_count, "sha256": batch.sha256},
+        )
         return FileResponse(batch.file.open("rb"), as_attachment=True, filename=batch.download_name, content_type=XLSX)
 
 
@@ -219,6 +240,7 @@ class BatchManualUploadView(BatchScopeMixin, ReviewerMixin, View):
                     user=request.user,
                     receipt=form.cleaned_data["receipt"],
                     note=form.cleaned_data["note"],
+                    request=request,
                 )
                 messages.success(request, _("已登记手工上传。"))
             except batch_services.BatchError as exc:

@@ -11,12 +11,19 @@ from __future__ import annotations
 
 import io
 import zipfile
+from xml.etree.ElementTree import ParseError
 
+from defusedxml import ElementTree as defused_etree
+from defusedxml.common import DefusedXmlException
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# A document type declaration is never part of a genuine workbook; it is how entity-expansion bombs
+# ("billion laughs") and external entities get in. Refused in any part, before any parser sees it.
+DTD_MARKERS = (b"<!DOCTYPE", b"<!ENTITY")
+_MARKER_OVERLAP = max(len(m) for m in DTD_MARKERS)
 MACRO_CONTENT_TYPES = (b"macroEnabled", b"vbaProject")
 
 
@@ -61,13 +68,23 @@ def check_xlsx(data: bytes) -> None:
         try:
             for entry in entries:
                 with archive.open(entry) as fh:
+                    tail = b""
                     while chunk := fh.read(1 << 20):
                         budget -= len(chunk)
                         if budget < 0:
                             raise UnsafeWorkbook(_("工作簿解压后体积异常（疑似压缩炸弹），已拒绝。"))
+                        window = (tail + chunk).upper()
+                        if any(marker in window for marker in DTD_MARKERS):
+                            raise UnsafeWorkbook(_("工作簿包含文档类型定义（DTD/实体声明），出于安全原因不予接收。"))
+                        tail = chunk[-_MARKER_OVERLAP:]
                         if entry.filename == "[Content_Types].xml" and any(m in chunk for m in MACRO_CONTENT_TYPES):
                             raise UnsafeWorkbook(
                                 _("工作簿包含宏（VBA），出于安全原因不予接收；请另存为不含宏的 .xlsx 后上传。")
                             )
+            # The package's own structure parts, parsed with defusedxml (no DTD, no entities, no external references).
+            for part in ("[Content_Types].xml", "xl/workbook.xml"):
+                defused_etree.fromstring(archive.read(part), forbid_dtd=True)
         except (zipfile.BadZipFile, NotImplementedError, EOFError, OSError, RuntimeError) as exc:
             raise UnsafeWorkbook(_("文件已损坏，不是有效的 .xlsx 工作簿。")) from exc
+        except (DefusedXmlException, ParseError) as exc:
+            raise UnsafeWorkbook(_("工作簿的XML结构无效或不安全，已拒绝。")) from exc

@@ -41,6 +41,7 @@ class ImportCreateView(APIView):
                 data=data["file"].read(),
                 original_name=data["file"].name,
                 submit=data["submit"],
+                request=request,
             )
         except ImportRejected as exc:
             raise ValidationError({"file": [str(exc)]}) from exc

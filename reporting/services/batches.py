@@ -20,6 +20,8 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.models import AuditAction
+from audit.services import audit_log
 from credit.models import Item
 from credit.registry import model_for_item
 from reporting.exporters import DoublePublicityPenaltyExporter, UploadTemplateExporter
@@ -49,6 +51,7 @@ def batch_create(
     records: QuerySet | None = None,
     format: str = BatchFormat.UPLOAD_TEMPLATE,
     scope: str = "",
+    request=None,
 ) -> ExportBatch | None:
     """Select the item's records for a batch of ``kind``, write its file, and record which versions it carries.
 
@@ -83,6 +86,20 @@ def batch_create(
     finally:
         os.unlink(path)
     batch.save(update_fields=["sha256", "file"])
+    audit_log(
+        request=request,
+        user=user,
+        action=AuditAction.EXPORT,
+        obj=batch,
+        detail={
+            "item": item.no,
+            "kind": kind,
+            "format": format,
+            "rows": batch.row_count,
+            "sha256": batch.sha256,
+            "scheduled": user is None,
+        },
+    )
     return batch
 
 
@@ -139,7 +156,7 @@ def _require_reviewer(user) -> None:
 
 
 @transaction.atomic
-def batch_record_manual_upload(*, batch: ExportBatch, user, receipt: str, note: str = "") -> ExportBatch:
+def batch_record_manual_upload(*, batch: ExportBatch, user, receipt: str, note: str = "", request=None) -> ExportBatch:
     """A reviewer uploaded the batch file to the platform by hand: store the receipt number (回执号)."""
     _require_reviewer(user)
     receipt = (receipt or "").strip()
@@ -156,6 +173,13 @@ def batch_record_manual_upload(*, batch: ExportBatch, user, receipt: str, note: 
     batch.receipt = receipt[:200]
     batch.outcome = _("手工上传") + (f"：{note.strip()}" if note.strip() else "")
     batch.save()
+    audit_log(
+        request=request,
+        user=user,
+        action=AuditAction.CHANGE,
+        obj=batch,
+        detail={"manual_upload": True, "receipt": batch.receipt, "changed_fields": ["status", "receipt"]},
+    )
     return batch
 
 

@@ -13,6 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.models import AuditAction, AuditOutcome
+from audit.services import audit_log
 from credit.models import Item, Office
 from credit.services.records import clerk_offices_for
 from reporting.importers import ImportRejected, RecordImporter, write_error_copy
@@ -27,7 +29,14 @@ def import_offices_for(user, item: Item) -> list[Office]:
 
 
 def import_job_create(
-    *, user, item: Item, office: Office, data: bytes, original_name: str = "", submit: bool = False
+    *,
+    user,
+    item: Item,
+    office: Office,
+    data: bytes,
+    original_name: str = "",
+    submit: bool = False,
+    request=None,
 ) -> ImportJob:
     """Store an upload as an import job after the file-level checks; run it now if small, else in the background.
 
@@ -39,12 +48,20 @@ def import_job_create(
     try:
         check_xlsx(data)
     except UnsafeWorkbook as exc:
+        audit_log(
+            request=request,
+            user=user,
+            action=AuditAction.IMPORT,
+            obj=item,
+            outcome=AuditOutcome.FAILURE,
+            detail={"item": item.no, "office": office.code, "rows": 0, "errors": 1, "reason": str(exc)[:500]},
+        )
         raise ImportRejected(str(exc)) from exc
     job = ImportJob(item=item, office=office, created_by=user, original_name=original_name[:200], submit=submit)
     job.file.save("upload.xlsx", ContentFile(data), save=False)
     job.save()
     if len(data) <= settings.REPORTING_IMPORT_INLINE_BYTES:
-        import_job_run(job_id=job.pk)
+        import_job_run(job_id=job.pk, request=request)
         job.refresh_from_db()
     else:
         from reporting.tasks import run_import_job
@@ -53,7 +70,7 @@ def import_job_create(
     return job
 
 
-def import_job_run(*, job_id: int) -> ImportJob:
+def import_job_run(*, job_id: int, request=None) -> ImportJob:
     """Validate and (if every row is valid) save the job's file; the job's status tells the outcome."""
     claimed = ImportJob.objects.filter(pk=job_id, status=ImportStatus.PENDING).update(
         status=ImportStatus.RUNNING, progress=1
@@ -66,7 +83,13 @@ def import_job_run(*, job_id: int) -> ImportJob:
         ImportJob.objects.filter(pk=job_id).update(progress=max(1, int(done * 90 / max(total, 1))), total_rows=total)
 
     importer = RecordImporter(
-        item=job.item, office=job.office, user=job.created_by, submit=job.submit, progress=progress
+        item=job.item,
+        office=job.office,
+        user=job.created_by,
+        submit=job.submit,
+        progress=progress,
+        job=job,
+        request=request,
     )
     try:
         with job.file.open("rb") as fh:
@@ -76,6 +99,14 @@ def import_job_run(*, job_id: int) -> ImportJob:
         logger.exception("import job %s failed", job_id)
         ImportJob.objects.filter(pk=job_id).update(
             status=ImportStatus.FAILED, finished_at=timezone.now(), message=_("处理出错，请联系系统管理员。")
+        )
+        audit_log(
+            request=request,
+            user=job.created_by,
+            action=AuditAction.IMPORT,
+            obj=job,
+            outcome=AuditOutcome.FAILURE,
+            detail={"item": job.item.no, "office": job.office.code, "rows": 0, "errors": 1, "reason": "exception"},
         )
         raise
     job.total_rows = result.total_rows

@@ -4,6 +4,8 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
+from audit.models import AuditAction
+from audit.services import audit_log
 from credit.models import Item, RecordStatus
 from credit.registry import model_for_item
 from reporting.exporters import UploadTemplateExporter
@@ -40,4 +42,10 @@ class Command(BaseCommand):
                     raise CommandError("--since 应为 YYYY-MM-DD。") from None
                 queryset = queryset.filter(updated_at__date__gte=day)
         rows = UploadTemplateExporter(item_obj, queryset).write(out)
+        if queryset is not None:  # a filled template carries records (personal data) out of the portal
+            audit_log(
+                action=AuditAction.EXPORT,
+                obj=item_obj,
+                detail={"item": item, "kind": "command_line", "rows": rows, "since": since or "", "all": bool(all)},
+            )
         self.stdout.write(self.style.SUCCESS(f"已写入 {out}：{item_obj.name}，{rows} 条记录。"))
