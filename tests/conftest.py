@@ -149,3 +149,26 @@ def page(browser: "Browser") -> Iterator["Page"]:
         yield context.new_page()
     finally:
         context.close()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _serialized_contents_survive_context_switches(request):
+    """Keep serialized rollback working after a Playwright test.
+
+    Django keeps the test database's serialized contents on the connection object, and connection objects live in a
+    context-local store; Playwright's sync API runs the test in another context, after which ``connection`` is a new
+    object without them and ``serialized_rollback`` silently restores nothing. Putting the contents on the wrapper
+    class makes every connection object of the session see them.
+    """
+    if not any(item.get_closest_marker("django_db") for item in request.session.items):
+        yield
+        return
+    request.getfixturevalue("django_db_setup")
+    from django.db import connections
+
+    for alias in connections:
+        connection = connections[alias]
+        contents = getattr(connection, "_test_serialized_contents", None)
+        if contents is not None:
+            type(connection)._test_serialized_contents = contents
+    yield
