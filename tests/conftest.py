@@ -19,6 +19,9 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+# The shared accounts (clerk, reviewer and the three admin roles) as fixtures for every test folder.
+pytest_plugins = ["tests.roles"]
+
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
 

@@ -1,15 +1,9 @@
-"""Accounts and records of the credit tests: one clerk per office involved, a reviewer and the three admin roles."""
+"""Accounts and records of the credit tests beyond the shared role accounts of ``tests/roles.py``."""
 
 import pytest
 
 from accounts.roles import Role
-from tests.factories import UserFactory, clerk_of, create_record, user_with_role
-
-
-@pytest.fixture
-def clerk(db):
-    """A clerk of 组人处 (owns items 1, 7, 8, 9)."""
-    return clerk_of("zuren")
+from tests.factories import UserFactory, clerk_of, create_record
 
 
 @pytest.fixture
@@ -19,28 +13,8 @@ def other_clerk(db):
 
 
 @pytest.fixture
-def reviewer(db):
-    return UserFactory(username="reviewer", role=Role.REVIEWER)
-
-
-@pytest.fixture
 def second_reviewer(db):
     return UserFactory(username="reviewer2", role=Role.REVIEWER)
-
-
-@pytest.fixture
-def sysadmin(db):
-    return user_with_role(Role.SYSADMIN)
-
-
-@pytest.fixture
-def secadmin(db):
-    return user_with_role(Role.SECADMIN)
-
-
-@pytest.fixture
-def auditor(db):
-    return user_with_role(Role.AUDITOR)
 
 
 @pytest.fixture

@@ -73,7 +73,7 @@ def test_import_audit_rolls_back_with_the_rows(clerk, monkeypatch):
     """The success entry is written inside the import's transaction: a failure after it leaves neither."""
     from reporting import importers
 
-    def boom(self, records, *, user, now):
+    def boom(self, records, **kwargs):
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(importers.RecordImporter, "_insert_history", boom)

@@ -215,3 +215,55 @@ def test_clerk_of_another_office_cannot_import(other_clerk):
         RecordImporter(item=Item.objects.get(no=1), office=Office.objects.get(code="zuren"), user=other_clerk).run(
             _workbook(1, _rows(1, [0]))
         )
+
+
+@pytest.mark.parametrize("no", range(1, 11))
+def test_row_validator_accepts_exactly_what_the_form_accepts(no, clerk):
+    """The per-row fast path decides like the item's form, on valid rows and on every single-cell corruption."""
+    from django.utils import timezone
+
+    from reporting.importers import RecordImporter
+
+    item = Item.objects.get(no=no)
+    importer = RecordImporter(item=item, office=Office.objects.get(code="zuren"), user=clerk)
+    model, now = model_for_item(no), timezone.now()
+    keys = [c.key for c in template_columns(no)]
+    garbage = ["", "x", "12345", "2999-01-01", "=1+1", "男", "0" * 40, "2020/2/30", "  ", "9" * 18]
+    cases = []
+    for seq in range(3):
+        base = {k: str(v) for k, v in sample_values(no, seq).items() if k in keys}
+        if model.BUSINESS_DATE_FIELD is None:
+            base["business_date"] = datetime.date(2025, 3, 3)
+        cases.append(base)
+        for key in keys:
+            cases += [{**base, key: bad} for bad in garbage]
+    accepted = 0
+    for data in cases:
+        form = importer.form_class(data=data, instance=importer._new_instance(now))
+        fast = importer.row_validator.validate(dict(data), importer._new_instance(now))
+        assert (fast is not None) == form.is_valid(), (data, form.errors)
+        if fast is not None:
+            accepted += 1
+            assert [getattr(fast, k) for k in [*keys, "business_date"]] == [
+                getattr(form.instance, k) for k in [*keys, "business_date"]
+            ]
+    assert accepted >= 3
+
+
+def test_imported_identifiers_are_stored_encrypted_and_found_as_duplicates(clerk):
+    from django.db import connection
+
+    item, office = Item.objects.get(no=1), Office.objects.get(code="zuren")
+    data = _workbook(1, _rows(1, [0, 1]))
+    assert RecordImporter(item=item, office=office, user=clerk).run(data).ok
+    with connection.cursor() as cursor:
+        for table, column in [("credit_item1", "id_number"), ("credit_item1_history", "id_number")]:
+            cursor.execute(f"SELECT {column} FROM {table}")
+            assert all(value.startswith("enc1:") for (value,) in cursor.fetchall())
+        cursor.execute("SELECT identifier FROM credit_subject")
+        assert all(value.startswith("enc1:") for (value,) in cursor.fetchall())
+    model = model_for_item(1)
+    assert model.objects.filter(id_number=sample_values(1, 0)["id_number"]).count() == 1
+    assert model.history.filter(id_number=sample_values(1, 0)["id_number"]).count() == 1
+    again = RecordImporter(item=item, office=office, user=clerk).run(data)
+    assert [e.reason for e in again.errors] == ["系统中已有相同记录（身份证号码、证书编号 相同），请勿重复报送"] * 2
