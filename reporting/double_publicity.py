@@ -1,4 +1,4 @@
-"""The national 双公示 (administrative penalty) data standard: how items 2 and 8 map to its columns.
+"""The national 双公示 data standard: how penalty items 2 and 8 and the licensing decisions map to its columns.
 
 The one module to correct when the official column list or code tables differ from ``double_publicity.json`` (the
 standard's text was not at hand; field codes follow the public implementations of the 2021 edition).
@@ -7,9 +7,13 @@ File layout: sheet ``行政处罚``; row 1 = field codes (``cf_xdr_mc`` …, wha
 on), row 2 = the Chinese column names, data from row 3. Dates ``YYYY-MM-DD`` text, amounts in 万元.
 
 Gaps against Annex 1 (``gaps_against_annex1``): item 2 records have no decision document number (cf_wsh), illegal-act
-type (cf_wfxw) or facts (cf_sy) beyond 处罚内容; item 8 records have no 处罚类别 (cf_cflb) or 处罚依据 (cf_yj). These
-columns stay empty here and are listed in ``GAP_FIELDS``: the publicity work adds the extra fields to penalty records,
-after which only ``row_for`` below needs to read them.
+type (cf_wfxw) or facts (cf_sy) beyond 处罚内容; item 8 records have no 处罚类别 (cf_cflb) or 处罚依据 (cf_yj). The
+publication of a penalty (``publicity.models.Publication``) carries them: where a record has one, its non-empty
+national fields (``PUBLICATION_FIELDS``) fill those columns, and ``GAP_FIELDS`` names what may still be empty
+(``missing_required`` tells which required columns a row lacks).
+
+Licensing decisions (``publicity.models.LicenceDecision``) already hold the xk_* columns: ``licence_row`` only tells
+the natural person (证件类型 and 证件号码, no organisation codes) from the organisation (codes, no ID document).
 """
 
 from __future__ import annotations
@@ -65,6 +69,30 @@ GAP_FIELDS: dict[int, tuple[str, ...]] = {
     2: ("cf_wsh", "cf_wfxw", "cf_sy"),
     8: ("cf_wfxw", "cf_cflb", "cf_yj"),
 }
+
+# The national penalty columns a record's Publication fills (its field → the column), preferred when not empty: they are
+# the reviewed, published values in the standard's code tables (e.g. 处罚类别).
+PUBLICATION_FIELDS: tuple[tuple[str, str], ...] = (
+    ("document_number", "cf_wsh"),
+    ("offence_type", "cf_wfxw"),
+    ("offence_facts", "cf_sy"),
+    ("penalty_basis", "cf_yj"),
+    ("penalty_category", "cf_cflb"),
+    ("publicity_end", "cf_gsjzq"),
+)
+
+REQUIRED_PENALTY_CODES = (
+    "cf_xdr_mc",
+    "cf_xdr_lb",
+    "cf_wsh",
+    "cf_wfxw",
+    "cf_sy",
+    "cf_yj",
+    "cf_cflb",
+    "cf_nr",
+    "cf_jdrq",
+)
+REQUIRED_PENALTY_CODES += ("cf_yxq", "cf_cfjg", "cf_cfjgdm", "cf_sjly", "cf_sjlydm")
 
 # Which legacy code column an organisation code goes to, by classify_org_code's kind.
 _ORG_CODE_COLUMN = {
@@ -152,7 +180,85 @@ def _item8(values: tuple) -> dict[str, str]:
 _BUILDERS: dict[int, Callable[[tuple], dict[str, str]]] = {2: _item2, 8: _item8}
 
 
-def row_for(no: int, values: tuple) -> list[str]:
-    """The national penalty row (in ``PENALTY_CODES`` order) of one record of item ``no`` given its source values."""
+def row_for(no: int, values: tuple, publication: tuple | None = None) -> list[str]:
+    """The national penalty row (in ``PENALTY_CODES`` order) of one record of item ``no`` given its source values and
+    its publication's ``PUBLICATION_FIELDS`` values (None, or all None, when the record has no publication)."""
     row = {**_bureau(), **_BUILDERS[no](values)}
+    if publication:
+        for (_field, code), value in zip(PUBLICATION_FIELDS, publication, strict=True):
+            if value:
+                row[code] = _iso(value)
     return [row.get(code, "") or "" for code in PENALTY_CODES]
+
+
+def missing_required(row: list[str]) -> list[str]:
+    """The required penalty columns a row (``row_for``'s list) leaves empty."""
+    values = dict(zip(PENALTY_CODES, row, strict=True))
+    return [code for code in REQUIRED_PENALTY_CODES if not values[code]]
+
+
+# -- licensing (行政许可) -------------------------------------------------------------------------------------------
+
+LICENSING_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("xk_xdr_mc", "行政相对人名称"),
+    ("xk_xdr_lb", "行政相对人类别"),
+    ("xk_xdr_shxym", "行政相对人代码_1(统一社会信用代码)"),
+    ("xk_xdr_gszc", "行政相对人代码_2(工商注册号)"),
+    ("xk_xdr_zzjg", "行政相对人代码_3(组织机构代码)"),
+    ("xk_xdr_swdj", "行政相对人代码_4(税务登记号)"),
+    ("xk_xdr_sydw", "行政相对人代码_5(事业单位证书号)"),
+    ("xk_xdr_shzz", "行政相对人代码_6(社会组织登记证号)"),
+    ("xk_frdb", "法定代表人"),
+    ("xk_fr_zjlx", "法定代表人证件类型"),
+    ("xk_fr_zjhm", "法定代表人证件号码"),
+    ("xk_xdr_zjlx", "证件类型"),
+    ("xk_xdr_zjhm", "证件号码"),
+    ("xk_xkws", "行政许可决定文书名称"),
+    ("xk_wsh", "行政许可决定文书号"),
+    ("xk_xklb", "许可类别"),
+    ("xk_xkzs", "许可证书名称"),
+    ("xk_xkbh", "许可编号"),
+    ("xk_nr", "许可内容"),
+    ("xk_jdrq", "许可决定日期"),
+    ("xk_yxqz", "有效期自"),
+    ("xk_yxqzi", "有效期至"),
+    ("xk_xkjg", "许可机关"),
+    ("xk_xkjgdm", "许可机关统一社会信用代码"),
+    ("xk_zt", "当前状态"),
+    ("xk_lydw", "数据来源单位"),
+    ("xk_lydwdm", "数据来源单位统一社会信用代码"),
+    ("bz", "备注"),
+)
+LICENSING_CODES = tuple(code for code, _name in LICENSING_COLUMNS)
+
+# Columns of a subject's identity: a natural person fills only the ID document, an organisation only the codes.
+_LICENCE_ORG_CODES = ("xk_xdr_shxym", "xk_xdr_gszc", "xk_xdr_zzjg", "xk_xdr_swdj", "xk_xdr_sydw", "xk_xdr_shzz")
+_LICENCE_ORG_CODES += ("xk_frdb", "xk_fr_zjlx", "xk_fr_zjhm")
+_LICENCE_PERSON_CODES = ("xk_xdr_zjlx", "xk_xdr_zjhm")
+
+# xk_zt code table (当前状态): kept here, the one place to correct (see the standard's note on the column).
+LICENCE_STATE_VALID, LICENCE_STATE_INVALID = "有效", "无效"
+
+# LicenceDecision field of each column (values_list order = LICENSING_CODES minus xk_zt, which is computed).
+LICENCE_SOURCE_FIELDS: tuple[str, ...] = tuple(code.removeprefix("xk_") for code in LICENSING_CODES if code != "xk_zt")
+
+
+def licence_row(values: tuple, *, today: datetime.date, approved: bool = True) -> list[str]:
+    """The national licensing row (``LICENSING_CODES`` order) of one decision given its ``LICENCE_SOURCE_FIELDS``."""
+    row = {
+        ("bz" if field == "bz" else f"xk_{field}"): value
+        for field, value in zip(LICENCE_SOURCE_FIELDS, values, strict=True)
+    }
+    if row["xk_xdr_lb"] == NATURAL_PERSON:
+        for code in _LICENCE_ORG_CODES:
+            row[code] = ""
+    else:
+        for code in _LICENCE_PERSON_CODES:
+            row[code] = ""
+    if not row["xk_wsh"]:
+        row["xk_wsh"] = row["xk_xkbh"]  # the standard: without a document number, the licence number goes here
+    start, end = row["xk_yxqz"], row["xk_yxqzi"]
+    row["xk_zt"] = (
+        LICENCE_STATE_VALID if approved and start and end and start <= today <= end else LICENCE_STATE_INVALID
+    )
+    return [_iso(row.get(code, "")) for code in LICENSING_CODES]

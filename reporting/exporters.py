@@ -136,8 +136,34 @@ class UploadTemplateExporter:
             sheet.write_string(start + offset, 0, note)
 
 
+def _write_national_sheet(target, sheet_name: str, columns: tuple[tuple[str, str], ...], rows: Iterable[list]) -> int:
+    """A 双公示 sheet: row 1 the field codes, row 2 the Chinese names, data from row 3, every cell text."""
+    workbook = _workbook(target)
+    sheet = workbook.add_worksheet(sheet_name)
+    text_format = workbook.add_format({"num_format": "@"})
+    bold = workbook.add_format({"bold": True, "num_format": "@"})
+    sheet.set_column(0, len(columns) - 1, 18, text_format)
+    # constant_memory: rows must be written in order, so the code row entirely before the name row.
+    for col, (code, _name) in enumerate(columns):
+        sheet.write_string(0, col, code, bold)
+    for col, (_code, name) in enumerate(columns):
+        sheet.write_string(1, col, name, bold)
+    sheet.freeze_panes(2, 0)
+    count = 0
+    for count, row in enumerate(rows, start=1):
+        for col, value in enumerate(row):
+            if value:
+                sheet.write_string(count + 1, col, _text(value))
+    workbook.close()
+    return count
+
+
 class DoublePublicityPenaltyExporter:
-    """Penalty records of items 2 and 8 in the national 双公示 columns (see ``reporting.double_publicity``)."""
+    """Penalty records of items 2 and 8 in the national 双公示 columns (see ``reporting.double_publicity``).
+
+    The columns Annex 1 lacks come from the record's publication (``publicity.models.Publication``) when it has one;
+    ``incomplete`` counts the rows written with a required column still empty.
+    """
 
     SHEET = "行政处罚"
 
@@ -146,25 +172,48 @@ class DoublePublicityPenaltyExporter:
         if self.no not in double_publicity.PENALTY_SOURCE_FIELDS:
             raise ValueError(f"item {self.no} is not a penalty item")
         self.queryset = queryset if queryset is not None else model_for_item(self.no).objects.none()
+        self.incomplete = 0
+
+    def rows(self) -> Iterable[list[str]]:
+        fields = double_publicity.PENALTY_SOURCE_FIELDS[self.no]
+        width = len(fields)
+        published = [f"publication__{field}" for field, _code in double_publicity.PUBLICATION_FIELDS]
+        values = self.queryset.order_by("pk").values_list(*fields, *published).iterator(chunk_size=CHUNK_SIZE)
+        for row_values in values:
+            row = double_publicity.row_for(self.no, row_values[:width], row_values[width:])
+            if double_publicity.missing_required(row):
+                self.incomplete += 1
+            yield row
 
     def write(self, target: str | IO[bytes]) -> int:
-        workbook = _workbook(target)
-        sheet = workbook.add_worksheet(self.SHEET)
-        text_format = workbook.add_format({"num_format": "@"})
-        bold = workbook.add_format({"bold": True, "num_format": "@"})
-        sheet.set_column(0, len(double_publicity.PENALTY_COLUMNS) - 1, 18, text_format)
-        # constant_memory: rows must be written in order, so the code row entirely before the name row.
-        for col, (code, _name) in enumerate(double_publicity.PENALTY_COLUMNS):
-            sheet.write_string(0, col, code, bold)
-        for col, (_code, name) in enumerate(double_publicity.PENALTY_COLUMNS):
-            sheet.write_string(1, col, name, bold)
-        sheet.freeze_panes(2, 0)
-        fields = double_publicity.PENALTY_SOURCE_FIELDS[self.no]
-        rows = self.queryset.order_by("pk").values_list(*fields).iterator(chunk_size=CHUNK_SIZE)
-        count = 0
-        for count, values in enumerate(rows, start=1):
-            for col, value in enumerate(double_publicity.row_for(self.no, values)):
-                if value:
-                    sheet.write_string(count + 1, col, _text(value))
-        workbook.close()
-        return count
+        self.incomplete = 0
+        return _write_national_sheet(target, self.SHEET, double_publicity.PENALTY_COLUMNS, self.rows())
+
+
+class DoublePublicityLicenceExporter:
+    """Approved licensing decisions (``publicity.models.LicenceDecision``) in the national 双公示 licensing columns."""
+
+    SHEET = "行政许可"
+
+    def __init__(self, queryset: QuerySet | None = None):
+        from publicity.models.licences import LicenceDecision, LicenceStatus
+
+        if queryset is None:
+            queryset = LicenceDecision.objects.filter(status=LicenceStatus.APPROVED)
+        self.queryset = queryset
+
+    def rows(self) -> Iterable[list[str]]:
+        from django.utils import timezone
+
+        from publicity.models.licences import LicenceStatus
+
+        today = timezone.localdate()
+        fields = double_publicity.LICENCE_SOURCE_FIELDS
+        values = self.queryset.order_by("pk").values_list(*fields, "status").iterator(chunk_size=CHUNK_SIZE)
+        for row_values in values:
+            yield double_publicity.licence_row(
+                row_values[:-1], today=today, approved=row_values[-1] == LicenceStatus.APPROVED
+            )
+
+    def write(self, target: str | IO[bytes]) -> int:
+        return _write_national_sheet(target, self.SHEET, double_publicity.LICENSING_COLUMNS, self.rows())
