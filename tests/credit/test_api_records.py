@@ -46,6 +46,36 @@ def test_items_list_equals_catalog_field_names_in_order(clerk):
         assert set(item["fields"][0]) >= {"key", "name", "type", "required", "values"}
 
 
+def test_items_carry_every_annex1_attribute_as_the_catalog(clerk):
+    import json
+
+    from credit.catalog import CATALOG_PATH
+
+    catalog = {i["no"]: i for i in json.loads(CATALOG_PATH.read_text(encoding="utf-8"))["items"]}
+    for item in api(clerk).get("/api/v1/items/").json():
+        spec = catalog[item["no"]]
+        for attr in ("name", "subject_type", "info_category", "sharing_scope", "validity", "offices_text"):
+            assert item[attr] == spec[attr], (item["no"], attr)
+        assert item["deadline_text"] == spec["deadline_text"]
+        assert item["deadline"]["kind"] == spec["deadline"]["kind"]
+        assert item["deadline"]["days"] == spec["deadline"].get("days")
+        codes = [o["code"] for o in item["offices"]]
+        if isinstance(spec["offices"], list):
+            assert codes == spec["offices"] and item["any_office"] is False
+        else:  # items 6 and 10: whichever office holds the information
+            assert codes == [] and item["any_office"] is True
+        for field, field_spec in zip(item["fields"], spec["fields"], strict=True):
+            assert field["type"] == field_spec["type"] and field["required"] == field_spec["required"]
+            assert field["values"] == field_spec.get("values", [])
+
+
+def test_due_date_api_skips_spring_festival_and_counts_adjusted_saturdays(clerk):
+    body = api(clerk).get("/api/v1/workdays/due-date/?start=2026-02-12&days=7").json()
+    assert body == {"due": "2026-02-28", "provisional": False}
+    late_december = api(clerk).get("/api/v1/workdays/due-date/?start=2026-12-28&days=7")
+    assert late_december.status_code == 200 and late_december.json()["provisional"] is True
+
+
 def test_items_need_authentication():
     assert api().get("/api/v1/items/").status_code in (401, 403)
 
