@@ -61,6 +61,7 @@ class Command(BaseCommand):
                 )
                 seq += 1
                 self._advance(record, status, clerk, reviewer)
+                self._backdate_submission(record, late=seq % 4 == 0)
         # One approved record whose five-year validity has run out, expired by the same job the schedule runs.
         item = Item.objects.get(no=3)
         office = item.offices.first()
@@ -82,6 +83,15 @@ class Command(BaseCommand):
             record = services.record_approve(record=record, user=reviewer)
             if status == "revoked":
                 services.record_revoke(record=record, user=reviewer, reason="原决定已被依法撤销。")
+
+    @staticmethod
+    def _backdate_submission(record, *, late: bool) -> None:
+        """Demo history: the records were submitted around their due dates (most on time), not all at load time."""
+        if record.status == "draft" and not Record.objects.filter(pk=record.pk).exclude(submitted_at=None).exists():
+            return
+        offset = datetime.timedelta(days=2 if late else -2)
+        when = timezone.make_aware(datetime.datetime.combine(record.due_date + offset, datetime.time(10, 0)))
+        Record.objects.filter(pk=record.pk).update(submitted_at=min(when, timezone.now()))
 
     def _publicity(self, users) -> None:
         """The public column's demo content: published penalties, licences, a black-list entry, policies and news.
