@@ -14,6 +14,7 @@ from typing import IO
 
 import xlsxwriter
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from credit.models import Item
 from credit.registry import model_for_item
@@ -217,3 +218,96 @@ class DoublePublicityLicenceExporter:
 
     def write(self, target: str | IO[bytes]) -> int:
         return _write_national_sheet(target, self.SHEET, double_publicity.LICENSING_COLUMNS, self.rows())
+
+
+class CorrectionExporter:
+    """A corrections batch (更正报送): the correction notices, then the revoked records, one sheet each.
+
+    Only what the platform needs to find the entry it holds: the public columns of a notice (a natural person's code is
+    already masked there) and, for a revoked record, its item, subject and decision; never an ID number in clear.
+    """
+
+    NOTICE_COLUMNS = (
+        "类型",
+        "来源",
+        "来源编号",
+        "公示类别",
+        "事项编号",
+        "主体名称",
+        "主体代码",
+        "决定文书号",
+        "更正说明",
+        "生成时间",
+    )
+    REVOKED_COLUMNS = ("事项编号", "事项名称", "记录编号", "记录版本", "主体名称", "主体代码", "撤销时间", "撤销理由")
+
+    def __init__(self, notices: list, revoked: QuerySet):
+        self.notices = notices
+        self.revoked = revoked
+
+    def _notice_row(self, notice) -> list[str]:
+        entry = notice.publication or notice.licence or notice.blacklist_entry
+        if notice.publication is not None:
+            category, item_no = notice.publication.get_kind_display(), str(notice.publication.item_no)
+        elif notice.licence is not None:
+            category, item_no = "行政许可", ""
+        elif notice.blacklist_entry is not None:
+            category, item_no = "黑名单", ""
+        else:
+            category, item_no = "", ""
+        name = getattr(entry, "subject_name", "") if entry is not None else ""
+        code = getattr(entry, "public_code", "") if entry is not None else ""
+        document = getattr(entry, "document_number", "") if entry is not None else ""
+        return [
+            notice.get_kind_display(),
+            notice.source,
+            notice.source_reference,
+            category,
+            item_no,
+            name,
+            code,
+            document,
+            notice.description,
+            timezone.localtime(notice.created_at).strftime("%Y-%m-%d %H:%M:%S"),
+        ]
+
+    def write(self, target: str | IO[bytes]) -> int:
+        from credit.validators import mask_cn_id
+
+        workbook = _workbook(target)
+        bold = workbook.add_format({"bold": True, "num_format": "@"})
+        text_format = workbook.add_format({"num_format": "@"})
+        count = 0
+        sheet = workbook.add_worksheet("更正通知")
+        sheet.set_column(0, len(self.NOTICE_COLUMNS) - 1, 18, text_format)
+        for col, title in enumerate(self.NOTICE_COLUMNS):
+            sheet.write_string(0, col, title, bold)
+        for row, notice in enumerate(self.notices, start=1):
+            for col, value in enumerate(self._notice_row(notice)):
+                if value:
+                    sheet.write_string(row, col, _text(value))
+            count += 1
+        sheet = workbook.add_worksheet("撤销记录")
+        sheet.set_column(0, len(self.REVOKED_COLUMNS) - 1, 18, text_format)
+        for col, title in enumerate(self.REVOKED_COLUMNS):
+            sheet.write_string(0, col, title, bold)
+        values = self.revoked.order_by("pk").values_list(
+            "item__no",
+            "item__name",
+            "pk",
+            "version",
+            "subject__name",
+            "subject__kind",
+            "subject__identifier",
+            "decided_at",
+            "decision_reason",
+        )
+        for row, (no, name, pk, version, subject, kind, identifier, at, reason) in enumerate(values, start=1):
+            code = mask_cn_id(identifier) if kind == "natural" and identifier else identifier
+            at_text = timezone.localtime(at).strftime("%Y-%m-%d %H:%M:%S") if at else ""
+            for col, value in enumerate([no, name, pk, version, subject, code, at_text, reason]):
+                if value not in (None, ""):
+                    sheet.write_string(row, col, _text(value))
+            count += 1
+        workbook.close()
+        return count

@@ -43,14 +43,20 @@ class ExportBatchQuerySet(models.QuerySet):
 
 def batch_upload_to(batch: ExportBatch, filename: str) -> str:
     # Server-generated: never the client's name; the batch id and content hash make it unique and recognisable.
-    return f"reporting/batches/{batch.item.no:02d}/batch-{batch.pk:08d}-{batch.sha256[:16]}.xlsx"
+    return f"reporting/batches/{batch.folder}/batch-{batch.pk:08d}-{batch.sha256[:16]}.xlsx"
 
 
 class ExportBatch(models.Model):
     """One export of an item's records to the platform (一批次): its file, hash, and delivery history."""
 
     item = models.ForeignKey(
-        Item, on_delete=models.PROTECT, related_name="export_batches", verbose_name=_("信用信息事项")
+        Item,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="export_batches",
+        verbose_name=_("信用信息事项"),
+        help_text=_("更正报送批次为空：一个批次涵盖全部事项的更正、撤下和撤销"),
     )
     kind = models.CharField(_("报送类型"), max_length=12, choices=BatchKind.choices)
     format = models.CharField(
@@ -96,11 +102,22 @@ class ExportBatch(models.Model):
         indexes = [models.Index(fields=["item", "status"]), models.Index(fields=["status", "created_at"])]
 
     def __str__(self) -> str:
-        return f"{self.item.name} #{self.pk}"
+        return f"{self.subject_label} #{self.pk}"
+
+    @property
+    def subject_label(self) -> str:
+        """What the batch is about: the item's name, or 更正报送 for a corrections batch (all items)."""
+        return self.item.name if self.item_id else str(_("更正报送（全部事项）"))
+
+    @property
+    def folder(self) -> str:
+        """Short name of the batch's scope in file names: the two-digit item number, or ``corrections``."""
+        return f"{self.item.no:02d}" if self.item_id else "corrections"
 
     @property
     def download_name(self) -> str:
-        return f"{self.item.name}-{self.get_kind_display()}-{self.pk}.xlsx"
+        label = self.item.name if self.item_id else str(_("更正报送"))
+        return f"{label}-{self.get_kind_display()}-{self.pk}.xlsx"
 
 
 class BatchRecord(models.Model):

@@ -70,6 +70,18 @@ def deliver_semiannual(self, item_no: int = SEMIANNUAL_ITEM) -> int:
 
 
 @shared_task(bind=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
+def deliver_corrections(self) -> int | None:
+    """Daily: the corrections queued by the publicity side and the revocations since delivery, in one batch."""
+    from reporting.services.corrections import correction_batch_create
+
+    batch = correction_batch_create()
+    if batch is None:
+        return None
+    dispatch_delivery(batch.pk)
+    return batch.pk
+
+
+@shared_task(bind=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
 def expire_records(self) -> int:
     """Daily: approved records past their validity end (and so their publicity period) become expired."""
     return records_expire()

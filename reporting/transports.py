@@ -28,7 +28,8 @@ class Delivery:
 
 
 def delivery_name(batch) -> str:
-    return f"nc-edu-credit-item{batch.item.no:02d}-batch{batch.pk:08d}-{batch.sha256[:16]}.xlsx"
+    scope = f"item{batch.folder}" if batch.item_id else batch.folder
+    return f"nc-edu-credit-{scope}-batch{batch.pk:08d}-{batch.sha256[:16]}.xlsx"
 
 
 class DropFolderTransport:
@@ -76,7 +77,7 @@ class HttpTransport:
             headers["Authorization"] = f"Bearer {self.token}"
         data = {
             "batch_id": str(batch.pk),
-            "item": str(batch.item.no),
+            "item": str(batch.item.no) if batch.item_id else "",  # empty: a corrections batch of every item
             "kind": batch.kind,
             "format": batch.format,
             "rows": str(batch.row_count),

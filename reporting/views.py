@@ -223,7 +223,12 @@ class BatchDownloadView(BatchScopeMixin, ReviewerMixin, View):
             request=request,
             action=AuditAction.DOWNLOAD,
             obj=batch,
-            detail={"file": "batch", "item": batch.item.no, "rows": batch.row_count, "sha256": batch.sha256},
+            detail={
+                "file": "batch",
+                "item": batch.item.no if batch.item_id else None,
+                "rows": batch.row_count,
+                "sha256": batch.sha256,
+            },
         )
         return FileResponse(batch.file.open("rb"), as_attachment=True, filename=batch.download_name, content_type=XLSX)
 

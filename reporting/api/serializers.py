@@ -32,7 +32,7 @@ class ImportJobSerializer(serializers.ModelSerializer):
 
 
 class ExportBatchSerializer(serializers.ModelSerializer):
-    item = serializers.IntegerField(source="item.no")
+    item = serializers.IntegerField(source="item.no", allow_null=True, help_text="事项编号；更正报送批次为空")
 
     class Meta:
         model = ExportBatch

@@ -1,0 +1,112 @@
+"""Corrections batches (更正报送): what the platform already has but must change or take down.
+
+Once a day the corrections the publicity side queued (``publicity.models.CorrectionNotice`` with no ``picked_up_at``:
+an objection upheld, a repair granted, an entry withdrawn) and the records revoked since the platform received them
+go into one ``correction`` batch, delivered like every other batch (same transport, same at-most-once claim).
+
+Picking up is part of creating the batch: the notices get ``picked_up_at`` and the batch reference, and the revoked
+records' current versions become ledger lines of the batch, in the same transaction that creates it. A second run,
+concurrent or later, therefore finds nothing left to pick up and creates no batch.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+
+from django.core.files import File
+from django.db import transaction
+from django.db.models import Exists, OuterRef, QuerySet
+from django.utils import timezone
+
+from audit.models import AuditAction
+from audit.services import audit_log
+from credit.models import Item, Record, RecordStatus
+from publicity.models.corrections import CorrectionNotice
+from reporting.exporters import CorrectionExporter
+from reporting.models import BatchFormat, BatchKind, BatchRecord, ExportBatch
+from reporting.selectors import CARRYING_STATUSES
+
+
+def corrections_pending() -> QuerySet[CorrectionNotice]:
+    """Correction notices not yet carried by a batch, oldest first."""
+    return CorrectionNotice.objects.filter(picked_up_at__isnull=True).order_by("created_at", "id")
+
+
+def records_revoked_undelivered() -> QuerySet[Record]:
+    """Revoked records the platform has (a live batch carried an earlier version) but whose revocation (the current
+    version) no live batch has carried yet."""
+    carried_now = BatchRecord.objects.filter(
+        record=OuterRef("pk"), record_version=OuterRef("version"), batch__status__in=CARRYING_STATUSES
+    )
+    carried_before = BatchRecord.objects.filter(record=OuterRef("pk"), batch__status__in=CARRYING_STATUSES)
+    return (
+        Record.objects.filter(status=RecordStatus.REVOKED)
+        .filter(Exists(carried_before))
+        .exclude(Exists(carried_now))
+        .order_by("pk")
+    )
+
+
+@transaction.atomic
+def correction_batch_create(*, user=None, request=None) -> ExportBatch | None:
+    """Pick up the pending corrections and undelivered revocations into one correction batch; None when there are none.
+
+    The caller queues the delivery (``batches.dispatch``) once this has committed.
+    """
+    # Serialise with every other batch selection (batch_create locks its item): no record is picked twice.
+    list(Item.objects.select_for_update().order_by("pk").values_list("pk", flat=True))
+    notices = list(
+        corrections_pending()
+        .select_for_update(of=("self",))
+        .select_related("publication", "licence", "blacklist_entry")
+    )
+    revoked = list(records_revoked_undelivered().values_list("pk", "version"))
+    if not notices and not revoked:
+        return None
+    batch = ExportBatch.objects.create(
+        item=None,
+        kind=BatchKind.CORRECTION,
+        format=BatchFormat.UPLOAD_TEMPLATE,
+        scope="每日更正报送",
+        created_by=user,
+        row_count=len(notices) + len(revoked),
+    )
+    BatchRecord.objects.bulk_create(
+        [BatchRecord(batch=batch, record_id=pk, record_version=v) for pk, v in revoked], batch_size=2000
+    )
+    fd, path = tempfile.mkstemp(suffix=".xlsx")
+    os.close(fd)
+    try:
+        CorrectionExporter(notices, Record.objects.filter(batch_links__batch=batch)).write(path)
+        digest = hashlib.sha256()
+        with open(path, "rb") as fh:
+            while chunk := fh.read(1 << 20):
+                digest.update(chunk)
+            batch.sha256 = digest.hexdigest()
+            fh.seek(0)
+            batch.file.save("batch.xlsx", File(fh), save=False)
+    finally:
+        os.unlink(path)
+    batch.save(update_fields=["sha256", "file"])
+    CorrectionNotice.objects.filter(pk__in=[n.pk for n in notices]).update(
+        picked_up_at=timezone.now(), batch_reference=f"ExportBatch #{batch.pk}"
+    )
+    audit_log(
+        request=request,
+        user=user,
+        action=AuditAction.EXPORT,
+        obj=batch,
+        detail={
+            "item": None,
+            "kind": BatchKind.CORRECTION,
+            "format": batch.format,
+            "rows": batch.row_count,
+            "notices": len(notices),
+            "revoked": len(revoked),
+            "sha256": batch.sha256,
+            "scheduled": user is None,
+        },
+    )
+    return batch
