@@ -2,10 +2,13 @@
 
 Every row goes through the item's record form (``credit.registry.form_for_item``), the same validation as the
 browser form and the API, after the spreadsheet's cell types are turned into what a clerk would have typed (Excel
-numbers → digits, Excel dates → dates; numeric ID cells whose digits Excel already lost are refused). All problems
-are collected before anything is saved; one bad row saves nothing. A valid file is saved in one transaction by a bulk
-path that performs ``credit.services.records.record_create``'s derivations (due date, validity end, subject, history,
-lifecycle event) set-wise instead of row by row.
+numbers → digits, Excel dates → dates; numeric ID cells whose digits Excel already lost are refused). The form's
+steps run without a form object per row (``_RowValidator``: its fields' ``clean()``, its ``clean()``, the model's
+``full_clean()``); any row they refuse is run through the real form, whose messages are reported. All problems are
+collected before anything is saved; one bad row saves nothing. A valid file is saved in one transaction by a bulk path
+that performs ``credit.services.records.record_create``'s derivations (due date, validity end, subject, history,
+lifecycle event) set-wise instead of row by row, with raw multi-row INSERTs whose values Django's fields prepare
+(ID numbers encrypted as ``EncryptedCharField`` stores them).
 """
 
 from __future__ import annotations
