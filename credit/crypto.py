@@ -40,9 +40,15 @@ def _current_key() -> bytes:
     return _key(getattr(settings, "FIELD_ENCRYPTION_KEY", ""), settings.SECRET_KEY)
 
 
+@cache
+def _cipher(key: bytes) -> AESSIV:
+    # Building the cipher costs more than using it: one per key (exports decrypt 100,000 IDs in a row).
+    return AESSIV(key)
+
+
 def encrypt(value: str) -> str:
     """The stored form of ``value``: ``enc1:`` + URL-safe base64 of the AES-SIV ciphertext (48 characters)."""
-    token = AESSIV(_current_key()).encrypt(value.encode(), _ASSOCIATED_DATA)
+    token = _cipher(_current_key()).encrypt(value.encode(), _ASSOCIATED_DATA)
     return PREFIX + base64.urlsafe_b64encode(token).decode()
 
 
@@ -51,7 +57,7 @@ def decrypt(stored: str) -> str:
     if not stored or not stored.startswith(PREFIX):
         return stored
     token = base64.urlsafe_b64decode(stored[len(PREFIX) :].encode())
-    return AESSIV(_current_key()).decrypt(token, _ASSOCIATED_DATA).decode()
+    return _cipher(_current_key()).decrypt(token, _ASSOCIATED_DATA).decode()
 
 
 def digest(value: str) -> str:
