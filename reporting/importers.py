@@ -39,7 +39,7 @@ from credit.models import Item, Office, Record, RecordStatus, Subject
 from credit.models.lifecycle import EventAction, RecordEvent
 from credit.registry import form_for_item, model_for_item
 from credit.services.calendar import item_due_date
-from credit.services.records import _validity_end, clerk_offices_for
+from credit.services.records import clerk_offices_for, validity_end_for
 from reporting.columns import NATURAL_KEYS, Column, template_columns, template_headers
 from reporting.xlsx_safety import UnsafeWorkbook, check_xlsx
 
@@ -365,7 +365,7 @@ class RecordImporter:
             if result is None:
                 result = due_cache[bd] = item_due_date(self.item, bd)
             record.due_date, record.due_date_provisional = result.due, result.provisional
-            record.validity_end = _validity_end(bd, validity_years)
+            record.validity_end = validity_end_for(bd, validity_years)
             record.updated_by, record.updated_at = user, now
             if self.submit:
                 record.status, record.submitted_at, record.version = RecordStatus.SUBMITTED, now, 2

@@ -63,7 +63,8 @@ def labelled_errors(form: forms.BaseForm) -> dict[str, list[str]]:
     return out
 
 
-def _validity_end(business_date: datetime.date, years: int) -> datetime.date:
+def validity_end_for(business_date: datetime.date, years: int) -> datetime.date:
+    """The end of a record's validity (有效期限): ``years`` after its business date (28 February for 29 February)."""
     try:
         return business_date.replace(year=business_date.year + years)
     except ValueError:  # 29 February
@@ -74,7 +75,7 @@ def _derive(record: Record, user) -> None:
     """Set the fields that follow from the entered ones: due date, validity end, subject, who and when."""
     result = item_due_date(record.item, record.business_date)
     record.due_date, record.due_date_provisional = result.due, result.provisional
-    record.validity_end = _validity_end(
+    record.validity_end = validity_end_for(
         record.business_date, record.item.validity_years or settings.RECORD_VALIDITY_YEARS
     )
     identity = record.subject_identity()
