@@ -24,10 +24,6 @@ from reporting.xlsx_safety import UnsafeWorkbook, check_xlsx
 logger = logging.getLogger(__name__)
 
 
-def import_offices_for(user, item: Item) -> list[Office]:
-    return clerk_offices_for(user, item)
-
-
 def import_job_create(
     *,
     user,
