@@ -163,11 +163,10 @@ TIMELINESS_LABELS = {
 def semiannual_due_dates(period: Period) -> list[datetime.date]:
     """The due dates of the semiannual reporting periods (一年两次) that fall in ``period``."""
     dates = []
-    for year in range(period.start.year, period.end.year + 1):
-        for month, day in sorted(settings.SEMIANNUAL_DUE_DATES):
-            due = datetime.date(year, month, day)
-            if period.contains(due):
-                dates.append(due)
+    due = semiannual_period(period.start)[1]
+    while due <= period.end:
+        dates.append(due)
+        due = semiannual_period(due + datetime.timedelta(days=1))[1]
     return dates
 
 
