@@ -6,6 +6,7 @@ from django.http import HttpResponseRedirect
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from accounts.roles import Role
+from credit.filters import RecordFilter
 
 WORKSPACE_ROLES = frozenset({Role.CLERK, Role.REVIEWER})
 
@@ -43,3 +44,26 @@ def redirect_back(request, default: str) -> HttpResponseRedirect:
     if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
         return HttpResponseRedirect(target)
     return HttpResponseRedirect(default)
+
+
+class RecordFilterListMixin:
+    """The filtered, paginated record list shared by the record list and the review queue.
+
+    Adds the query string without its page (for pagination links) and whether to show the office column.
+    """
+
+    filterset_class = RecordFilter
+    context_object_name = "records"
+    strict = False
+
+    def get_filterset_kwargs(self, filterset_class):
+        return {**super().get_filterset_kwargs(filterset_class), "user": self.request.user}
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        ctx["query"] = query.urlencode()
+        user = self.request.user
+        ctx["show_office"] = user.is_reviewer or user.offices.count() > 1
+        return ctx

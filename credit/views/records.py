@@ -16,38 +16,22 @@ from django_filters.views import FilterView
 from audit.services import audit_log
 from credit import selectors
 from credit.fields import PERSONAL_KEYS
-from credit.filters import RecordFilter
 from credit.forms import ChangeNoteForm, ReasonForm
 from credit.models import ChangeStatus, Item, RecordChange, RecordStatus
 from credit.registry import form_for_item, model_for_item
 from credit.services import records as services
 from credit.validators import mask_cn_id
-from credit.views.mixins import ClerkMixin, ReviewerMixin, WorkspaceMixin, redirect_back
+from credit.views.mixins import ClerkMixin, RecordFilterListMixin, ReviewerMixin, WorkspaceMixin, redirect_back
 
 
-class RecordListView(WorkspaceMixin, FilterView):
+class RecordListView(WorkspaceMixin, RecordFilterListMixin, FilterView):
     """The records in the user's scope, filtered, sorted and paginated (queries do not grow with the rows)."""
 
     template_name = "workspace/record_list.html"
-    filterset_class = RecordFilter
     paginate_by = 25
-    context_object_name = "records"
-    strict = False
 
     def get_queryset(self):
         return selectors.record_list(self.request.user)
-
-    def get_filterset_kwargs(self, filterset_class):
-        return {**super().get_filterset_kwargs(filterset_class), "user": self.request.user}
-
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        ctx["query"] = query.urlencode()
-        user = self.request.user
-        ctx["show_office"] = user.is_reviewer or user.offices.count() > 1
-        return ctx
 
 
 def _form_context(request, item: Item, form, *, record=None, offices=None, change_form=None) -> dict:

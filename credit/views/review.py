@@ -7,22 +7,18 @@ from django.utils.translation import gettext as _
 from django_filters.views import FilterView
 
 from credit import selectors
-from credit.filters import RecordFilter
 from credit.forms import ReasonForm
 from credit.models import Record, RecordStatus
 from credit.services import records as services
-from credit.views.mixins import ReviewerMixin
+from credit.views.mixins import RecordFilterListMixin, ReviewerMixin
 
 
-class ReviewQueueView(ReviewerMixin, FilterView):
+class ReviewQueueView(ReviewerMixin, RecordFilterListMixin, FilterView):
     """GET: submitted records (filterable) with timeliness, and pending changes. POST: approve / return the ticked
     records (or the one whose row button was pressed) with the reason given."""
 
     template_name = "workspace/review_queue.html"
-    filterset_class = RecordFilter
     paginate_by = 50
-    context_object_name = "records"
-    strict = False
 
     def get_queryset(self):
         return (
@@ -31,18 +27,10 @@ class ReviewQueueView(ReviewerMixin, FilterView):
             .order_by("due_date", "submitted_at", "id")
         )
 
-    def get_filterset_kwargs(self, filterset_class):
-        return {**super().get_filterset_kwargs(filterset_class), "user": self.request.user}
-
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["changes"] = selectors.pending_changes(self.request.user)
         ctx["reason_form"] = ReasonForm()
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        ctx["query"] = query.urlencode()
-        user = self.request.user
-        ctx["show_office"] = user.is_reviewer or user.offices.count() > 1
         return ctx
 
     def post(self, request, *args, **kwargs):
