@@ -13,11 +13,12 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.roles import Role
 from oversight import selectors
 from oversight.models import IndicatorRole
 from oversight.periods import PeriodError, parse_period
 
-WORKSPACE_ROLES = {"clerk", "reviewer"}
+WORKSPACE_ROLES = {Role.CLERK, Role.REVIEWER}
 
 
 def _require_workspace_role(user) -> None:

@@ -10,6 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.roles import Role
 from credit.models import Office
 from oversight.validators import validate_attachment
 
@@ -22,9 +23,9 @@ class IndicatorQuerySet(models.QuerySet):
         """
         if user is None or not user.is_authenticated or not user.is_active:
             return self.none()
-        if user.role == "reviewer":
+        if user.role == Role.REVIEWER:
             return self
-        if user.role == "clerk" and action in {"view", "progress"}:
+        if user.role == Role.CLERK and action in {"view", "progress"}:
             return self.filter(pk__in=IndicatorOffice.objects.filter(office__in=user.offices.all()).values("indicator"))
         return self.none()
 

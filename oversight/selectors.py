@@ -32,6 +32,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.roles import Role
 from credit.models import DeadlineKind, Item, Office, Record, RecordStatus
 from credit.services.calendar import semiannual_period
 from oversight.models import Indicator, IndicatorOffice, IndicatorRole, IndicatorStatus, ProgressEntry
@@ -42,9 +43,9 @@ def offices_for(user) -> QuerySet[Office]:
     """The offices whose figures ``user`` may see: every office for a reviewer, a clerk's own, otherwise none."""
     if user is None or not user.is_authenticated or not user.is_active:
         return Office.objects.none()
-    if user.role == "reviewer":
+    if user.role == Role.REVIEWER:
         return Office.objects.all()
-    if user.role == "clerk":
+    if user.role == Role.CLERK:
         return Office.objects.filter(members=user)
     return Office.objects.none()
 

@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.roles import Role
 from credit.catalog import load_catalog
 from credit.models import Office
 from oversight.indicators import create_indicators, indicator_specs
@@ -56,13 +57,13 @@ def _locked(indicator: Indicator) -> Indicator:
 
 
 def _require_reviewer(user) -> None:
-    if not (user.is_authenticated and user.is_active and user.role == "reviewer"):
+    if not (user.is_authenticated and user.is_active and user.role == Role.REVIEWER):
         raise PermissionDenied
 
 
 def progress_offices(*, indicator: Indicator, user) -> QuerySet[Office]:
     """The offices in whose name ``user`` may report progress on ``indicator``: their own among its offices."""
-    if not (user.is_authenticated and user.is_active and user.role in {"clerk", "reviewer"}):
+    if not (user.is_authenticated and user.is_active and user.role in {Role.CLERK, Role.REVIEWER}):
         return Office.objects.none()
     return Office.objects.filter(indicator_assignments__indicator=indicator, members=user).distinct().order_by("id")
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
+from accounts.roles import Role
 from credit.views.mixins import ReviewerMixin, WorkspaceMixin
 from oversight import selectors, services
 from oversight.forms import BulletinForm, DecisionForm, PeriodForm, ProgressEntryForm
@@ -142,7 +143,7 @@ class IndicatorListView(WorkspaceMixin, View):
                 "year": year,
                 "indicators": indicators,
                 "years": sorted(set(Indicator.objects.values_list("year", flat=True)) | {year}, reverse=True),
-                "can_ensure": request.user.role == "reviewer" and not Indicator.objects.filter(year=year).exists(),
+                "can_ensure": request.user.role == Role.REVIEWER and not Indicator.objects.filter(year=year).exists(),
             },
         )
 
@@ -180,7 +181,7 @@ class IndicatorDetailView(_IndicatorMixin, View):
             "events": indicator.events.select_related("user", "office"),
             "progress_form": progress_form
             or (ProgressEntryForm(offices=offices) if offices and indicator.status != IndicatorStatus.DONE else None),
-            "decision_form": decision_form or (DecisionForm() if request.user.role == "reviewer" else None),
+            "decision_form": decision_form or (DecisionForm() if request.user.role == Role.REVIEWER else None),
         }
 
 
@@ -271,7 +272,7 @@ class BulletinListView(ReviewerMixin, View):
 
 class _BulletinMixin(ReviewerMixin):
     def check_scope(self, request, pk, **kwargs):
-        if request.user.role != "reviewer":
+        if request.user.role != Role.REVIEWER:
             raise Http404
         self.bulletin = get_object_or_404(Bulletin, pk=pk)
 
