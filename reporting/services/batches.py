@@ -42,6 +42,20 @@ def _sha256(path: str) -> str:
     return digest.hexdigest()
 
 
+def batch_file_store(batch: ExportBatch, exporter) -> None:
+    """Write ``exporter``'s workbook to a temporary file, then store it as the batch's file with its SHA-256."""
+    fd, path = tempfile.mkstemp(suffix=".xlsx")
+    os.close(fd)
+    try:
+        exporter.write(path)
+        batch.sha256 = _sha256(path)
+        with open(path, "rb") as fh:
+            batch.file.save("batch.xlsx", File(fh), save=False)
+    finally:
+        os.unlink(path)
+    batch.save(update_fields=["sha256", "file"])
+
+
 @transaction.atomic
 def batch_create(
     *,
@@ -76,16 +90,7 @@ def batch_create(
         exporter = DoublePublicityPenaltyExporter(item, carried)
     else:
         exporter = UploadTemplateExporter(item, carried)
-    fd, path = tempfile.mkstemp(suffix=".xlsx")
-    os.close(fd)
-    try:
-        exporter.write(path)
-        batch.sha256 = _sha256(path)
-        with open(path, "rb") as fh:
-            batch.file.save("batch.xlsx", File(fh), save=False)
-    finally:
-        os.unlink(path)
-    batch.save(update_fields=["sha256", "file"])
+    batch_file_store(batch, exporter)
     audit_log(
         request=request,
         user=user,
@@ -207,6 +212,7 @@ __all__ = [
     "TransportError",
     "batch_create",
     "batch_deliver",
+    "batch_file_store",
     "batch_mark_failed",
     "batch_record_manual_upload",
     "batch_retry",

@@ -11,11 +11,6 @@ concurrent or later, therefore finds nothing left to pick up and creates no batc
 
 from __future__ import annotations
 
-import hashlib
-import os
-import tempfile
-
-from django.core.files import File
 from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
@@ -27,6 +22,7 @@ from publicity.models.corrections import CorrectionNotice
 from reporting.exporters import CorrectionExporter
 from reporting.models import BatchFormat, BatchKind, BatchRecord, ExportBatch
 from reporting.selectors import CARRYING_STATUSES
+from reporting.services.batches import batch_file_store
 
 
 def corrections_pending() -> QuerySet[CorrectionNotice]:
@@ -76,20 +72,7 @@ def correction_batch_create(*, user=None, request=None) -> ExportBatch | None:
     BatchRecord.objects.bulk_create(
         [BatchRecord(batch=batch, record_id=pk, record_version=v) for pk, v in revoked], batch_size=2000
     )
-    fd, path = tempfile.mkstemp(suffix=".xlsx")
-    os.close(fd)
-    try:
-        CorrectionExporter(notices, Record.objects.filter(batch_links__batch=batch)).write(path)
-        digest = hashlib.sha256()
-        with open(path, "rb") as fh:
-            while chunk := fh.read(1 << 20):
-                digest.update(chunk)
-            batch.sha256 = digest.hexdigest()
-            fh.seek(0)
-            batch.file.save("batch.xlsx", File(fh), save=False)
-    finally:
-        os.unlink(path)
-    batch.save(update_fields=["sha256", "file"])
+    batch_file_store(batch, CorrectionExporter(notices, Record.objects.filter(batch_links__batch=batch)))
     CorrectionNotice.objects.filter(pk__in=[n.pk for n in notices]).update(
         picked_up_at=timezone.now(), batch_reference=f"ExportBatch #{batch.pk}"
     )
