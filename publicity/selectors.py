@@ -19,6 +19,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from credit.models import RecordStatus, SubjectKind
+from credit.services.calendar import WorkingCalendar
 from publicity.models import (
     BlackListEntry,
     BlackListStatus,
@@ -33,6 +34,7 @@ from publicity.models import (
     RequestStatus,
 )
 from publicity.services.publications import PENALTY_ITEMS, RED_LIST_ITEMS
+from publicity.services.requests import working_days_between
 
 LICENCES, PENALTIES, RED_LIST, BLACK_LIST = "licences", "penalties", "red-list", "black-list"
 SECTIONS = (LICENCES, PENALTIES, RED_LIST, BLACK_LIST)
@@ -155,6 +157,26 @@ def penalties_awaiting_publication():
 
 def licences_awaiting_publication():
     return LicenceDecision.objects.filter(status=LicenceStatus.APPROVED, published_at__isnull=True).order_by("jdrq")
+
+
+def publication_deadlines(rows: list, decision_date, key: str, *, today: datetime.date | None = None) -> list[dict]:
+    """``{key: row, "deadline": DueDate, "days_left": int}`` per row: the same as ``publication_deadline`` and
+    ``working_days_between`` row by row, on one calendar loaded once for all rows (two queries, not four a row)."""
+    today = _today(today)
+    if not rows:
+        return []
+    days = settings.PUBLICITY_PUBLISH_WORKING_DAYS
+    dates = [decision_date(row) for row in rows]
+    lo = min(*dates, today)
+    hi = max(max(dates) + datetime.timedelta(days=days * 7 + 31), today)  # wider than due_date_for's own window
+    cal = WorkingCalendar(lo, hi)
+    out = []
+    for row, day in zip(rows, dates, strict=True):
+        deadline = cal.add_working_days(day, days)
+        out.append(
+            {key: row, "deadline": deadline, "days_left": working_days_between(today, deadline.due, calendar=cal)}
+        )
+    return out
 
 
 def open_requests():

@@ -11,7 +11,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -47,7 +46,7 @@ from publicity.services.publications import (
     publication_withdraw,
     publicity_end_bounds,
 )
-from publicity.services.requests import request_decide, working_days_between
+from publicity.services.requests import request_decide
 
 ARTICLE_MODELS = {"policies": (PolicyDocument, PolicyDocumentForm), "news": (NewsItem, NewsItemForm)}
 
@@ -82,17 +81,12 @@ def _errors_to_form(form, exc: PublicityError) -> None:
 @reviewer_required
 def dashboard(request):
     """Due for publication (decision + 7 working days), licences to review, open objections and repairs."""
-    today = timezone.localdate()
-    due = []
-    for record in selectors.penalties_awaiting_publication()[:200]:
-        deadline = publication_deadline(record.business_date)
-        due.append({"record": record, "deadline": deadline, "days_left": working_days_between(today, deadline.due)})
-    licences_due = []
-    for licence in selectors.licences_awaiting_publication()[:200]:
-        deadline = publication_deadline(licence.jdrq)
-        licences_due.append(
-            {"licence": licence, "deadline": deadline, "days_left": working_days_between(today, deadline.due)}
-        )
+    due = selectors.publication_deadlines(
+        list(selectors.penalties_awaiting_publication()[:200]), lambda r: r.business_date, "record"
+    )
+    licences_due = selectors.publication_deadlines(
+        list(selectors.licences_awaiting_publication()[:200]), lambda lic: lic.jdrq, "licence"
+    )
     return render(
         request,
         "publicity/workspace/dashboard.html",
