@@ -6,6 +6,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from credit.models import Item, Office
+from reporting import double_publicity
 from reporting.models import BatchFormat, BatchKind
 
 
@@ -49,6 +50,10 @@ class BatchCreateForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         item = cleaned.get("item")
-        if item and cleaned.get("format") == BatchFormat.DOUBLE_PUBLICITY and item.no not in (2, 8):
+        if (
+            item
+            and cleaned.get("format") == BatchFormat.DOUBLE_PUBLICITY
+            and item.no not in double_publicity.PENALTY_SOURCE_FIELDS
+        ):
             raise forms.ValidationError(_("双公示国家标准格式只适用于行政处罚事项（事项 2、8）。"))
         return cleaned
