@@ -176,9 +176,7 @@ def file_request(request, section: str, pk: int, kind: str):
                     evidence=data.get("evidence"),
                 )
         except PublicityError as exc:
-            for key, msgs in exc.errors.items():
-                for msg in msgs:
-                    form.add_error(key if key in form.fields else None, msg)
+            exc.add_to(form)
         else:
             messages.success(request, _("已受理。请妥善保存查询码：%(code)s") % {"code": req.tracking_code})
             return HttpResponseRedirect(reverse("publicity:request-status", args=[req.tracking_code]))

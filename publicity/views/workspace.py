@@ -72,12 +72,6 @@ reviewer_required = _role_required("reviewer")
 staff_required = _role_required("reviewer", "clerk")
 
 
-def _errors_to_form(form, exc: PublicityError) -> None:
-    for key, msgs in exc.errors.items():
-        for msg in msgs:
-            form.add_error(key if key in form.fields else None, msg)
-
-
 @reviewer_required
 def dashboard(request):
     """Due for publication (decision + 7 working days), licences to review, open objections and repairs."""
@@ -117,7 +111,7 @@ def publish_penalty(request, record_id: int):
         try:
             publication_publish(record=record, user=request.user, **form.cleaned_data)
         except PublicityError as exc:
-            _errors_to_form(form, exc)
+            exc.add_to(form)
         else:
             messages.success(request, _("已公示。"))
             return HttpResponseRedirect(reverse("publicity-workspace:dashboard"))
@@ -177,7 +171,7 @@ def request_detail(request, kind: str, pk: int):
         try:
             request_decide(request=req, user=request.user, **form.cleaned_data)
         except PublicityError as exc:
-            _errors_to_form(form, exc)
+            exc.add_to(form)
         else:
             messages.success(request, _("已办结，结果已通知申请人（可凭查询码查看）。"))
             return HttpResponseRedirect(reverse("publicity-workspace:dashboard"))
@@ -214,7 +208,7 @@ def licence_edit(request, pk: int | None = None):
         except PublicityError as exc:
             form = LicenceForm(request.POST, instance=licence)
             form.is_valid()
-            _errors_to_form(form, exc)
+            exc.add_to(form)
         else:
             messages.success(request, _("已保存。"))
             return HttpResponseRedirect(reverse("publicity-workspace:licence", args=[licence.pk]))
@@ -276,7 +270,7 @@ def blacklist_add(request):
             try:
                 bl.blacklist_add(subject=subject, records=records, user=request.user, **data)
             except PublicityError as exc:
-                _errors_to_form(form, exc)
+                exc.add_to(form)
             else:
                 messages.success(request, _("已列入黑名单。"))
                 return HttpResponseRedirect(reverse("publicity-workspace:blacklist"))
@@ -317,7 +311,7 @@ def article_edit(request, kind: str, pk: int | None = None):
         try:
             article_save(model=model, user=request.user, data=request.POST, instance=instance)
         except PublicityError as exc:
-            _errors_to_form(form, exc)
+            exc.add_to(form)
         else:
             messages.success(request, _("已保存。"))
             return HttpResponseRedirect(reverse("publicity-workspace:articles", args=[kind]))
