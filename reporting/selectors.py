@@ -17,12 +17,18 @@ def records_reportable(item: Item) -> QuerySet:
     return model_for_item(item.no).objects.filter(item=item, status=RecordStatus.APPROVED)
 
 
+def current_version_carried() -> Exists:
+    """For a record queryset: a live batch carries the record's current version."""
+    return Exists(
+        BatchRecord.objects.filter(
+            record=OuterRef("pk"), record_version=OuterRef("version"), batch__status__in=CARRYING_STATUSES
+        )
+    )
+
+
 def records_awaiting_delivery(item: Item) -> QuerySet:
     """Approved records whose current version no live batch carries: newly approved or changed since last delivered."""
-    carried = BatchRecord.objects.filter(
-        record=OuterRef("pk"), record_version=OuterRef("version"), batch__status__in=CARRYING_STATUSES
-    )
-    return records_reportable(item).exclude(Exists(carried))
+    return records_reportable(item).exclude(current_version_carried())
 
 
 def batches_for(user) -> QuerySet[ExportBatch]:

@@ -21,7 +21,7 @@ from credit.models import Item, Record, RecordStatus
 from publicity.models.corrections import CorrectionNotice
 from reporting.exporters import CorrectionExporter
 from reporting.models import BatchFormat, BatchKind, BatchRecord, ExportBatch
-from reporting.selectors import CARRYING_STATUSES
+from reporting.selectors import CARRYING_STATUSES, current_version_carried
 from reporting.services.batches import batch_file_store
 
 
@@ -33,14 +33,11 @@ def corrections_pending() -> QuerySet[CorrectionNotice]:
 def records_revoked_undelivered() -> QuerySet[Record]:
     """Revoked records the platform has (a live batch carried an earlier version) but whose revocation (the current
     version) no live batch has carried yet."""
-    carried_now = BatchRecord.objects.filter(
-        record=OuterRef("pk"), record_version=OuterRef("version"), batch__status__in=CARRYING_STATUSES
-    )
     carried_before = BatchRecord.objects.filter(record=OuterRef("pk"), batch__status__in=CARRYING_STATUSES)
     return (
         Record.objects.filter(status=RecordStatus.REVOKED)
         .filter(Exists(carried_before))
-        .exclude(Exists(carried_now))
+        .exclude(current_version_carried())
         .order_by("pk")
     )
 
