@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from accounts.roles import Role
 from credit.models import Office
@@ -65,6 +66,8 @@ class Indicator(models.Model):
     decided_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
 
     objects = IndicatorQuerySet.as_manager()
+    # Status decisions are kept, and so audited (audit.signals listens to the history of every tracked model).
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("考核指标")

@@ -95,6 +95,7 @@ def indicator_add_progress(
     before = indicator.status
     if before == IndicatorStatus.RETURNED:
         indicator.status = IndicatorStatus.IN_PROGRESS
+        indicator._history_user = user
         indicator.save(update_fields=["status"])
     IndicatorEvent.objects.create(
         indicator=indicator,
@@ -122,6 +123,7 @@ def _decide(indicator: Indicator, *, user, allowed_from: set[str], to: str, acti
     indicator.status = to
     indicator.status_comment = comment
     indicator.decided_by, indicator.decided_at = user, now
+    indicator._history_user = user  # who decided, in the history and so in the audit log, also outside a request
     indicator.save(update_fields=["status", "status_comment", "decided_by", "decided_at"])
     IndicatorEvent.objects.create(
         indicator=indicator, action=action, from_status=before, to_status=to, user=user, at=now, comment=comment

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class Article(models.Model):
@@ -33,6 +34,9 @@ class PolicyDocument(Article):
 
     document_number = models.CharField(_("文号"), max_length=100, blank=True)
 
+    # Every edit is kept, and so audited (audit.signals listens to the history of every tracked model).
+    history = HistoricalRecords()
+
     class Meta(Article.Meta):
         verbose_name = _("诚信制度")
         verbose_name_plural = _("诚信制度")
@@ -40,6 +44,8 @@ class PolicyDocument(Article):
 
 class NewsItem(Article):
     """信用动态: news of the bureau's credit work."""
+
+    history = HistoricalRecords()
 
     class Meta(Article.Meta):
         verbose_name = _("信用动态")

@@ -27,5 +27,6 @@ def article_save(*, model: type[PolicyDocument] | type[NewsItem], user, data: Ma
         article.created_by = user
     article.search_text = " | ".join(filter(None, [article.title, getattr(article, "document_number", "")])).upper()
     article.full_clean()
+    article._history_user = user  # the editor, in the history and so in the audit log
     article.save()
     return article
