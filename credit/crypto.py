@@ -11,9 +11,11 @@ non-production settings derive one from ``SECRET_KEY``.
 from __future__ import annotations
 
 import base64
+import binascii
 import hashlib
 import hmac
-from functools import cache
+from collections.abc import Callable
+from functools import cache, partial
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESSIV
@@ -22,6 +24,10 @@ from django.conf import settings
 
 PREFIX = "enc1:"
 _ASSOCIATED_DATA = [b"nc-edu-credit:personal-id"]
+# URL-safe base64 back to the standard alphabet, so binascii decodes it directly: base64.urlsafe_b64decode does the
+# same in three Python-level calls, which is half the cost of a decryption when an export decrypts 100,000 IDs.
+_FROM_URLSAFE = bytes.maketrans(b"-_", b"+/")
+_PREFIX_LENGTH = len(PREFIX)
 
 
 @cache
@@ -41,23 +47,37 @@ def _current_key() -> bytes:
 
 
 @cache
-def _cipher(key: bytes) -> AESSIV:
-    # Building the cipher costs more than using it: one per key (exports decrypt 100,000 IDs in a row).
-    return AESSIV(key)
+def _cipher_for(configured: str, secret_key: str) -> AESSIV:
+    # Building the cipher costs more than using it: one per key (exports decrypt 100,000 IDs in a row), found by the
+    # settings themselves so that each call is one cache look-up.
+    return AESSIV(_key(configured, secret_key))
+
+
+def _cipher() -> AESSIV:
+    return _cipher_for(getattr(settings, "FIELD_ENCRYPTION_KEY", ""), settings.SECRET_KEY)
 
 
 def encrypt(value: str) -> str:
     """The stored form of ``value``: ``enc1:`` + URL-safe base64 of the AES-SIV ciphertext (48 characters)."""
-    token = _cipher(_current_key()).encrypt(value.encode(), _ASSOCIATED_DATA)
+    token = _cipher().encrypt(value.encode(), _ASSOCIATED_DATA)
     return PREFIX + base64.urlsafe_b64encode(token).decode()
+
+
+def _decrypt_with(cipher: AESSIV, stored: str) -> str:
+    if not stored or not stored.startswith(PREFIX):
+        return stored
+    token = binascii.a2b_base64(stored[_PREFIX_LENGTH:].encode().translate(_FROM_URLSAFE))
+    return cipher.decrypt(token, _ASSOCIATED_DATA).decode()
 
 
 def decrypt(stored: str) -> str:
     """The plaintext of a stored value (a value without the prefix predates encryption and is returned as is)."""
-    if not stored or not stored.startswith(PREFIX):
-        return stored
-    token = base64.urlsafe_b64decode(stored[len(PREFIX) :].encode())
-    return _cipher(_current_key()).decrypt(token, _ASSOCIATED_DATA).decode()
+    return _decrypt_with(_cipher(), stored)
+
+
+def decryptor() -> Callable[[str], str]:
+    """``decrypt`` bound to the current key, for many values in a row (an export): the settings are read once."""
+    return partial(_decrypt_with, _cipher())
 
 
 def digest(value: str) -> str:

@@ -17,6 +17,8 @@ from django.db.models import CharField, QuerySet
 from django.db.models.functions import Cast
 from django.utils import timezone
 
+from credit import crypto
+from credit.fields import EncryptedCharField
 from credit.models import Item
 from credit.registry import model_for_item
 from reporting import double_publicity
@@ -59,13 +61,29 @@ class UploadTemplateExporter:
         self.columns: tuple[Column, ...] = template_columns(self.no)
         self.queryset = queryset
 
-    def rows(self) -> Iterable[tuple]:
+    def _encrypted(self) -> frozenset[int]:
+        """Positions of the columns stored encrypted (ID numbers): ``_stored_rows`` gives them as stored, ``write`` decrypts."""
+        if self.queryset is None:
+            return frozenset()
+        opts = self.queryset.model._meta
+        return frozenset(
+            i for i, c in enumerate(self.columns) if isinstance(opts.get_field(c.key), EncryptedCharField)
+        )
+
+    def _stored_rows(self) -> Iterable[tuple]:
+        """The data rows as tuples of text, in column order; encrypted columns still encrypted (see ``write``)."""
         if self.queryset is None:
             return ()
         # Dates come out of the database as YYYY-MM-DD text (ISO is what both SQLite and PostgreSQL give a date cast
-        # to text): no date objects to build and format again for every cell.
-        as_text = {f"_text_{c.key}": Cast(c.key, output_field=CharField()) for c in self.columns if c.type == "date"}
-        names = [f"_text_{c.key}" if c.type == "date" else c.key for c in self.columns]
+        # to text): no date objects to build and format again for every cell. Encrypted columns come out as stored,
+        # cast to text so the field's per-value decryption is skipped: ``write`` decrypts them with one cipher.
+        encrypted = self._encrypted()
+        as_text = {
+            f"_text_{c.key}": Cast(c.key, output_field=CharField())
+            for i, c in enumerate(self.columns)
+            if c.type == "date" or i in encrypted
+        }
+        names = [f"_text_{c.key}" if f"_text_{c.key}" in as_text else c.key for c in self.columns]
         return self.queryset.order_by("pk").annotate(**as_text).values_list(*names).iterator(chunk_size=CHUNK_SIZE)
 
     def write(self, target: str | IO[bytes]) -> int:
@@ -97,16 +115,23 @@ class UploadTemplateExporter:
             sheet.write_string(0, col, column.name, header_format)
 
         write = sheet.write_string
-        columns = range(len(self.columns))
+        decrypt = crypto.decryptor()
+        encrypted = self._encrypted()
+        plain = [col for col in range(len(self.columns)) if col not in encrypted]
         count = 0
-        for count, values in enumerate(self.rows(), start=1):
-            for col in columns:
+        for count, values in enumerate(self._stored_rows(), start=1):
+            for col in plain:
                 value = values[col]
                 if value is None or value == "":
                     continue
                 if value.__class__ is not str:
                     value = _text(value)
                 write(count, col, value)
+            # constant_memory keeps the current row open, so these cells may follow the others.
+            for col in encrypted:
+                value = values[col]
+                if value:
+                    write(count, col, decrypt(value))
         self._write_instructions(workbook)
         workbook.close()
         return count
