@@ -66,9 +66,7 @@ class UploadTemplateExporter:
         if self.queryset is None:
             return frozenset()
         opts = self.queryset.model._meta
-        return frozenset(
-            i for i, c in enumerate(self.columns) if isinstance(opts.get_field(c.key), EncryptedCharField)
-        )
+        return frozenset(i for i, c in enumerate(self.columns) if isinstance(opts.get_field(c.key), EncryptedCharField))
 
     def _stored_rows(self) -> Iterable[tuple]:
         """The data rows as tuples of text, in column order; encrypted columns still encrypted (see ``write``)."""
