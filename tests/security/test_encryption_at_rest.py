@@ -69,3 +69,27 @@ def test_a_proposed_change_stores_the_id_number_encrypted(clerk, reviewer):
     assert new_id not in str(raw)
     change.refresh_from_db()
     assert change.values["id_number"] == new_id
+
+
+def test_upload_template_export_shows_stored_ids_in_clear_including_rows_from_before_encryption(clerk):
+    """The exporter decrypts outside the ORM (one cipher for the whole file): encrypted and legacy clear values both
+    come out as the number itself, never as ciphertext."""
+    import io
+
+    import openpyxl
+
+    from reporting.exporters import UploadTemplateExporter
+
+    encrypted = _penalty(clerk, seq=7)
+    legacy = _penalty(clerk, seq=8)
+    legacy_plain = legacy.id_number
+    with connection.cursor() as cursor:  # a row written before migration 0006 encrypted existing values
+        cursor.execute("UPDATE credit_item8 SET id_number = %s WHERE record_ptr_id = %s", [legacy_plain, legacy.pk])
+    out = io.BytesIO()
+    UploadTemplateExporter(Item.objects.get(no=8), TeacherPenaltyRecord.objects.all()).write(out)
+    sheet = openpyxl.load_workbook(io.BytesIO(out.getvalue())).worksheets[0]
+    headers = [c.value for c in sheet[1]]
+    column = headers.index(TeacherPenaltyRecord._meta.get_field("id_number").verbose_name) + 1
+    exported = [sheet.cell(row, column).value for row in range(2, sheet.max_row + 1)]
+    assert exported == [encrypted.id_number, legacy_plain]
+    assert not any(str(value).startswith("enc1:") for value in exported)
