@@ -7,6 +7,16 @@ from django.utils.translation import gettext_lazy as _
 from credit.models import Item, Office, Record, RecordStatus
 from credit.selectors import records_due_soon, records_overdue
 
+# Record ids are BigAutoField: never more than 19 ASCII digits.
+_MAX_ID_DIGITS = 19
+
+
+def _record_id(value: str) -> int | None:
+    """``value`` as a record number, or None. ``str.isdigit`` also accepts ``²`` and other digits ``int`` refuses."""
+    if value.isascii() and value.isdecimal() and len(value) <= _MAX_ID_DIGITS:
+        return int(value)
+    return None
+
 
 class RecordFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("搜索"), method="filter_q")
@@ -62,8 +72,9 @@ class RecordFilter(django_filters.FilterSet):
             return queryset
         # Identifiers are stored encrypted (credit.crypto): they match whole, not by substring.
         q = Q(subject__name__icontains=value) | Q(subject__identifier=value.upper())
-        if value.isdigit():
-            q |= Q(pk=int(value))
+        record_id = _record_id(value)
+        if record_id is not None:
+            q |= Q(pk=record_id)
         return queryset.filter(q)
 
     def filter_due(self, queryset, name, value):
