@@ -197,6 +197,28 @@ def missing_required(row: list[str]) -> list[str]:
     return [code for code in REQUIRED_PENALTY_CODES if not values[code]]
 
 
+PENALTY_COLUMN_NAMES = dict(PENALTY_COLUMNS)
+
+
+def describe_incomplete(incomplete: list[tuple[int, list[str]]], *, limit: int = 20) -> str:
+    """The reviewer's message for penalty records whose national row lacks required columns, in Chinese: each record
+    by its id with the missing columns' names (the first ``limit`` records, then how many more)."""
+    from django.utils.translation import gettext as _
+
+    parts = [
+        _("记录 #%(id)s 缺少%(columns)s")
+        % {"id": pk, "columns": "、".join(f"“{PENALTY_COLUMN_NAMES[code]}”" for code in missing)}
+        for pk, missing in incomplete[:limit]
+    ]
+    text = _("以下 %(n)d 条记录缺少双公示国家标准必填项，未生成批次（请在公示信息中补充后再生成）：") % {
+        "n": len(incomplete)
+    }
+    text += "；".join(parts)
+    if len(incomplete) > limit:
+        text += _("；另有 %(more)d 条未列出") % {"more": len(incomplete) - limit}
+    return text + "。"
+
+
 # -- licensing (行政许可) -------------------------------------------------------------------------------------------
 
 LICENSING_COLUMNS: tuple[tuple[str, str], ...] = (

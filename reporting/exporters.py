@@ -200,16 +200,25 @@ class DoublePublicityPenaltyExporter:
         self.queryset = queryset if queryset is not None else model_for_item(self.no).objects.none()
         self.incomplete = 0
 
-    def rows(self) -> Iterable[list[str]]:
+    def _rows_by_record(self) -> Iterable[tuple[int, list[str]]]:
         fields = double_publicity.PENALTY_SOURCE_FIELDS[self.no]
         width = len(fields)
         published = [f"publication__{field}" for field, _code in double_publicity.PUBLICATION_FIELDS]
-        values = self.queryset.order_by("pk").values_list(*fields, *published).iterator(chunk_size=CHUNK_SIZE)
+        values = self.queryset.order_by("pk").values_list("pk", *fields, *published).iterator(chunk_size=CHUNK_SIZE)
         for row_values in values:
-            row = double_publicity.row_for(self.no, row_values[:width], row_values[width:])
+            yield row_values[0], double_publicity.row_for(self.no, row_values[1 : width + 1], row_values[width + 1 :])
+
+    def rows(self) -> Iterable[list[str]]:
+        for _pk, row in self._rows_by_record():
             if double_publicity.missing_required(row):
                 self.incomplete += 1
             yield row
+
+    def incomplete_records(self) -> list[tuple[int, list[str]]]:
+        """(record id, required national columns it leaves empty) of every row the standard would refuse."""
+        return [
+            (pk, missing) for pk, row in self._rows_by_record() if (missing := double_publicity.missing_required(row))
+        ]
 
     def write(self, target: str | IO[bytes]) -> int:
         self.incomplete = 0

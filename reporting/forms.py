@@ -45,7 +45,12 @@ class BatchCreateForm(forms.Form):
         choices=[(BatchKind.INCREMENTAL, BatchKind.INCREMENTAL.label), (BatchKind.FULL, BatchKind.FULL.label)],
     )
     format = forms.ChoiceField(label=_("文件格式"), choices=BatchFormat.choices)
-    deliver = forms.BooleanField(label=_("生成后自动报送"), required=False, initial=True)
+    deliver = forms.BooleanField(
+        label=_("生成后自动报送"),
+        required=False,
+        initial=True,
+        help_text=_("仅上传模板格式报送市平台；双公示国家标准格式用于省级平台，不自动报送。"),
+    )
 
     def clean(self):
         cleaned = super().clean()

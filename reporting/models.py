@@ -110,6 +110,13 @@ class ExportBatch(models.Model):
         return self.item.name if self.item_id else str(_("更正报送（全部事项）"))
 
     @property
+    def is_municipal(self) -> bool:
+        """Whether the batch goes to the municipal platform (upload template, corrections) through the transport.
+
+        National 双公示 files are for the provincial platform: never delivered automatically, uploaded by hand."""
+        return self.format == BatchFormat.UPLOAD_TEMPLATE
+
+    @property
     def folder(self) -> str:
         """Short name of the batch's scope in file names: the two-digit item number, or ``corrections``."""
         return f"{self.item.no:02d}" if self.item_id else "corrections"

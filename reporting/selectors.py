@@ -6,10 +6,13 @@ from django.db.models import Exists, OuterRef, QuerySet
 
 from credit.models import Item, RecordStatus
 from credit.registry import model_for_item
-from reporting.models import BatchRecord, BatchStatus, ExportBatch
+from reporting.models import BatchFormat, BatchRecord, BatchStatus, ExportBatch
 
 # A record version carried by a batch in one of these states needs no new delivery.
 CARRYING_STATUSES = (BatchStatus.PENDING, BatchStatus.DELIVERING, BatchStatus.DELIVERED)
+# Only these formats go to the municipal platform: a national 双公示 file is for the provincial platform, so a record
+# it carries is still owed to the municipal platform in the upload template.
+MUNICIPAL_FORMATS = (BatchFormat.UPLOAD_TEMPLATE,)
 
 
 def records_reportable(item: Item) -> QuerySet:
@@ -18,10 +21,14 @@ def records_reportable(item: Item) -> QuerySet:
 
 
 def current_version_carried() -> Exists:
-    """For a record queryset: a live batch carries the record's current version."""
+    """For a record queryset: a live municipal batch (upload template or corrections) carries the record's current
+    version. National 双公示 batches do not count: they are not delivered to the municipal platform."""
     return Exists(
         BatchRecord.objects.filter(
-            record=OuterRef("pk"), record_version=OuterRef("version"), batch__status__in=CARRYING_STATUSES
+            record=OuterRef("pk"),
+            record_version=OuterRef("version"),
+            batch__status__in=CARRYING_STATUSES,
+            batch__format__in=MUNICIPAL_FORMATS,
         )
     )
 
@@ -36,5 +43,10 @@ def batches_for(user) -> QuerySet[ExportBatch]:
 
 
 def batches_to_dispatch() -> QuerySet[ExportBatch]:
-    """Batches still waiting for their delivery (a lost task message, a retry chain cut short)."""
-    return ExportBatch.objects.filter(status__in=[BatchStatus.PENDING, BatchStatus.DELIVERING])
+    """Municipal batches still waiting for their delivery (a lost task message, a retry chain cut short).
+
+    National 双公示 batches never go through the municipal transport: a reviewer downloads them for the provincial
+    platform and records the upload by hand."""
+    return ExportBatch.objects.filter(
+        status__in=[BatchStatus.PENDING, BatchStatus.DELIVERING], format__in=MUNICIPAL_FORMATS
+    )

@@ -28,6 +28,15 @@ from reporting.services.imports import import_job_create
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def item_no_param(value: str | None) -> int | None:
+    """An item number from the query string, or None: ``str.isdigit`` accepts "²", which ``int`` refuses, and digit
+    runs too long for ``int`` or the database, so only a short run of ASCII digits counts."""
+    value = (value or "").strip()
+    if value.isascii() and value.isdigit() and len(value) <= 4:
+        return int(value)
+    return None
+
+
 class ReportingHomeView(WorkspaceMixin, TemplateView):
     template_name = "reporting/home.html"
 
@@ -64,8 +73,9 @@ class ImportCreateView(ClerkMixin, FormView):
 
     def get_initial(self):
         initial = super().get_initial()
-        if self.request.GET.get("item", "").isdigit():
-            initial["item"] = Item.objects.filter(no=int(self.request.GET["item"])).first()
+        item_no = item_no_param(self.request.GET.get("item"))
+        if item_no is not None:
+            initial["item"] = Item.objects.filter(no=item_no).first()
         return initial
 
     def form_valid(self, form):
@@ -151,9 +161,9 @@ class BatchListView(ReviewerMixin, ListView):
         status = self.request.GET.get("status")
         if status in BatchStatus.values:
             queryset = queryset.filter(status=status)
-        item = self.request.GET.get("item")
-        if item and item.isdigit():
-            queryset = queryset.filter(item__no=int(item))
+        item_no = item_no_param(self.request.GET.get("item"))
+        if item_no is not None:
+            queryset = queryset.filter(item__no=item_no)
         failed_first = Case(
             When(status=BatchStatus.FAILED, then=Value(0)), default=Value(1), output_field=IntegerField()
         )
@@ -174,18 +184,29 @@ class BatchCreateView(ReviewerMixin, FormView):
 
     def form_valid(self, form):
         data = form.cleaned_data
-        batch = batch_services.batch_create(
-            item=data["item"],
-            kind=data["kind"],
-            format=data["format"],
-            user=self.request.user,
-            scope=_("手工生成"),
-            request=self.request,
-        )
+        try:
+            batch = batch_services.batch_create(
+                item=data["item"],
+                kind=data["kind"],
+                format=data["format"],
+                user=self.request.user,
+                scope=_("手工生成"),
+                request=self.request,
+            )
+        except batch_services.BatchError as exc:
+            form.add_error(None, str(exc))
+            return self.form_invalid(form)
         if batch is None:
             messages.info(self.request, _("没有需要报送的新记录。"))
             return redirect("reporting:batch-list")
-        if data["deliver"]:
+        if not batch.is_municipal:
+            messages.info(
+                self.request,
+                _(
+                    "双公示国家标准格式的批次用于省级平台，不会自动报送市公共信用信息平台；请下载后手工上传并登记回执号。"
+                ),
+            )
+        elif data["deliver"]:
             batch_services.dispatch(batch)
         messages.success(
             self.request, _("已生成报送批次 #%(id)s（%(n)s 条记录）。") % {"id": batch.pk, "n": batch.row_count}

@@ -24,6 +24,7 @@ from audit.models import AuditAction
 from audit.services import audit_log
 from credit.models import Item
 from credit.registry import model_for_item
+from reporting import double_publicity
 from reporting.exporters import DoublePublicityPenaltyExporter, UploadTemplateExporter
 from reporting.models import BatchFormat, BatchKind, BatchRecord, BatchStatus, ExportBatch
 from reporting.selectors import records_awaiting_delivery, records_reportable
@@ -71,11 +72,18 @@ def batch_create(
 
     Incremental batches take the approved records whose current version no live batch carries, and are not created
     when there is nothing new (returns None); full and semiannual batches take every approved record; ``records``
-    overrides the selection (corrections).
+    overrides the selection (corrections). A national 双公示 batch is refused (BatchError naming the records and the
+    missing columns) when any of its rows lacks a column the standard requires.
     """
     Item.objects.select_for_update().filter(pk=item.pk).first()  # one batch selection per item at a time
     if records is None:
         records = records_awaiting_delivery(item) if kind == BatchKind.INCREMENTAL else records_reportable(item)
+    if format == BatchFormat.DOUBLE_PUBLICITY:
+        # The standard refuses a penalty row without its required columns (see double_publicity.GAP_FIELDS): name the
+        # records and what they lack instead of writing a file the provincial platform would reject.
+        incomplete = DoublePublicityPenaltyExporter(item, records).incomplete_records()
+        if incomplete:
+            raise BatchError(double_publicity.describe_incomplete(incomplete))
     versions = list(records.order_by("pk").values_list("pk", "version"))
     if not versions and kind == BatchKind.INCREMENTAL:
         return None
@@ -113,7 +121,7 @@ def _claim(batch_id: int) -> datetime.datetime | None:
     now = timezone.now()
     lease_expired = now - datetime.timedelta(seconds=settings.REPORTING_DELIVERY_LEASE_SECONDS)
     claimed = (
-        ExportBatch.objects.filter(pk=batch_id)
+        ExportBatch.objects.filter(pk=batch_id, format=BatchFormat.UPLOAD_TEMPLATE)  # national files: by hand only
         .filter(Q(status=BatchStatus.PENDING) | Q(status=BatchStatus.DELIVERING, claimed_at__lt=lease_expired))
         .update(status=BatchStatus.DELIVERING, claimed_at=now, attempts=F("attempts") + 1, last_attempt_at=now)
     )
@@ -121,7 +129,8 @@ def _claim(batch_id: int) -> datetime.datetime | None:
 
 
 def batch_deliver(*, batch_id: int, transport=None) -> ExportBatch:
-    """Deliver the batch through the configured transport unless it is delivered or being delivered already.
+    """Deliver the batch through the configured transport unless it is delivered or being delivered already, or is a
+    national 双公示 batch (for the provincial platform: never sent to the municipal transport).
 
     Raises TransportError (claim released) when the attempt failed and may be retried.
     """
@@ -192,7 +201,9 @@ def batch_record_manual_upload(*, batch: ExportBatch, user, receipt: str, note: 
 def batch_retry(*, batch: ExportBatch, user) -> ExportBatch:
     """A failed batch goes back to pending for another automatic delivery."""
     _require_reviewer(user)
-    updated = ExportBatch.objects.filter(pk=batch.pk, status=BatchStatus.FAILED).update(status=BatchStatus.PENDING)
+    updated = ExportBatch.objects.filter(
+        pk=batch.pk, status=BatchStatus.FAILED, format=BatchFormat.UPLOAD_TEMPLATE
+    ).update(status=BatchStatus.PENDING)
     if not updated:
         raise BatchError(_("只有报送失败的批次可以重新报送。"))
     dispatch(batch)

@@ -21,7 +21,7 @@ from credit.models import Item, Record, RecordStatus
 from publicity.models.corrections import CorrectionNotice
 from reporting.exporters import CorrectionExporter
 from reporting.models import BatchFormat, BatchKind, BatchRecord, ExportBatch
-from reporting.selectors import CARRYING_STATUSES, current_version_carried
+from reporting.selectors import CARRYING_STATUSES, MUNICIPAL_FORMATS, current_version_carried
 from reporting.services.batches import batch_file_store
 
 
@@ -33,7 +33,9 @@ def corrections_pending() -> QuerySet[CorrectionNotice]:
 def records_revoked_undelivered() -> QuerySet[Record]:
     """Revoked records the platform has (a live batch carried an earlier version) but whose revocation (the current
     version) no live batch has carried yet."""
-    carried_before = BatchRecord.objects.filter(record=OuterRef("pk"), batch__status__in=CARRYING_STATUSES)
+    carried_before = BatchRecord.objects.filter(
+        record=OuterRef("pk"), batch__status__in=CARRYING_STATUSES, batch__format__in=MUNICIPAL_FORMATS
+    )
     return (
         Record.objects.filter(status=RecordStatus.REVOKED)
         .filter(Exists(carried_before))
