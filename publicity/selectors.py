@@ -5,7 +5,8 @@ revoked, expired or withdrawn is never returned even before the scheduled job ha
 - 行政处罚 (items 2, 8): record approved, published by a reviewer, not withdrawn, today ≤ publicity end.
 - 红名单 (items 6, 7): record approved, on the column, not withdrawn, today ≤ its validity end.
 - 行政许可: decision approved (not revoked), published, not withdrawn.
-- 黑名单: listed by a reviewer (not removed), listed_on ≤ today ≤ end_date.
+- 黑名单: listed by a reviewer (not removed), listed_on ≤ today ≤ end_date, and at least one of the 失信 records it
+  rests on still in force (approved, within its validity): once all are revoked or expired the entry leaves at once.
 - Items 1, 3, 4, 5 are never public: no publication of them can exist (``PUBLIC_ITEMS``) and none is selected.
 """
 
@@ -15,10 +16,10 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
-from credit.models import RecordStatus, SubjectKind
+from credit.models import Record, RecordStatus, SubjectKind
 from credit.services.calendar import WorkingCalendar
 from publicity.models import (
     BlackListEntry,
@@ -72,10 +73,28 @@ def public_entries(section: str, *, today: datetime.date | None = None) -> Query
             status=LicenceStatus.APPROVED, published_at__isnull=False, withdrawn_at__isnull=True
         ).order_by("-id")
     if section == BLACK_LIST:
-        return BlackListEntry.objects.filter(
-            status=BlackListStatus.LISTED, listed_on__lte=today, end_date__gte=today
-        ).order_by("-id")
+        return (
+            BlackListEntry.objects.filter(status=BlackListStatus.LISTED, listed_on__lte=today, end_date__gte=today)
+            .filter(Exists(records_in_force(today).filter(blacklist_entries=OuterRef("pk"))))
+            .order_by("-id")
+        )
     raise ValueError(section)
+
+
+def records_in_force(today: datetime.date) -> QuerySet:
+    """Credit records still in force on ``today``: approved and within their validity (an expired record counts as
+    expired even before the nightly job has marked it)."""
+    return Record.objects.filter(status=RecordStatus.APPROVED, validity_end__gte=today)
+
+
+def blacklist_entries_lapsed(*, today: datetime.date | None = None) -> QuerySet:
+    """Listed black-list entries none of whose 失信 records is still in force (all revoked or expired)."""
+    today = _today(today)
+    return (
+        BlackListEntry.objects.filter(status=BlackListStatus.LISTED)
+        .exclude(Exists(records_in_force(today).filter(blacklist_entries=OuterRef("pk"))))
+        .order_by("id")
+    )
 
 
 def public_entry(section: str, pk: int, *, today: datetime.date | None = None):
@@ -145,8 +164,6 @@ def keyset_page(qs: QuerySet, cursor: str | int | None, size: int | None = None)
 
 def penalties_awaiting_publication():
     """Approved penalties (items 2, 8) not yet on the column, oldest decision first."""
-    from credit.models import Record
-
     return (
         Record.objects.filter(item__no__in=PENALTY_ITEMS, status=RecordStatus.APPROVED)
         .exclude(publication__published_at__isnull=False)

@@ -82,8 +82,10 @@ def blacklist_add(
 def blacklist_remove(
     *, entry: BlackListEntry, user, reason: str, source: str = "reviewer", source_reference: str = ""
 ) -> BlackListEntry:
-    """移出黑名单 before its end date (conditions met, objection upheld); a correction is queued."""
-    _require_reviewer(user)
+    """移出黑名单 before its end date (conditions met, objection upheld, the records it rests on revoked or expired);
+    a correction is queued. ``user`` is None only for the scheduled job."""
+    if user is not None:
+        _require_reviewer(user)
     if not (reason or "").strip():
         raise PublicityError({"reason": [_("请填写移出原因。")]})
     entry = BlackListEntry.objects.select_for_update().get(pk=entry.pk)
@@ -99,3 +101,21 @@ def blacklist_remove(
         description=_("移出黑名单：%(r)s") % {"r": reason.strip()},
     )
     return entry
+
+
+@transaction.atomic
+def blacklist_remove_lapsed(*, today: datetime.date | None = None) -> int:
+    """The scheduled job: remove the entries whose 失信 records are all revoked or expired (the public selector hides
+    them already; this records the removal and queues the correction, like any other withdrawal)."""
+    from publicity.selectors import blacklist_entries_lapsed
+
+    removed = 0
+    for entry in blacklist_entries_lapsed(today=today):
+        blacklist_remove(
+            entry=entry,
+            user=None,
+            reason=_("所依据的失信记录均已撤销或过期"),
+            source="record_status",
+        )
+        removed += 1
+    return removed

@@ -254,8 +254,11 @@ def publication_withdraw(
 
 @transaction.atomic
 def publications_end(*, today: datetime.date | None = None) -> dict[str, int]:
-    """The scheduled job: mark publications past their end, and withdraw those whose decision was revoked or whose
-    record expired (the selectors hide both already; this records it and queues the correction)."""
+    """The scheduled job: mark publications past their end, withdraw those whose decision was revoked or whose
+    record expired, and remove black-list entries whose 失信 records are all revoked or expired (the selectors hide
+    all of these already; this records it and queues the correction)."""
+    from publicity.services.blacklist import blacklist_remove_lapsed
+
     today = today or timezone.localdate()
     now = timezone.now()
     ended = Publication.objects.filter(
@@ -271,4 +274,4 @@ def publications_end(*, today: datetime.date | None = None) -> dict[str, int]:
         label = _("决定已撤销") if pub.record.status == RecordStatus.REVOKED else _("信用记录已过期")
         publication_withdraw(publication=pub, user=None, reason=label, source="record_status")
         withdrawn += 1
-    return {"ended": ended, "withdrawn": withdrawn}
+    return {"ended": ended, "withdrawn": withdrawn, "blacklist_removed": blacklist_remove_lapsed(today=today)}
