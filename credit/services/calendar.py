@@ -24,6 +24,18 @@ from credit.models import CalendarDay, DayKind
 _MAX_SPAN_PER_DAY = 6
 
 
+class CalendarRangeError(ValidationError):
+    """A date computed on the calendar would fall past 9999-12-31, the last date Python and the database can hold."""
+
+
+def _out_of_range(start: datetime.date, days: int) -> CalendarRangeError:
+    return CalendarRangeError(
+        _("%(start)s 之后第 %(days)d 个工作日超出日历范围（最晚为 9999-12-31）。")
+        % {"start": start.isoformat(), "days": days},
+        code="calendar_range",
+    )
+
+
 @dataclass(frozen=True)
 class DueDate:
     due: datetime.date
@@ -62,9 +74,14 @@ class WorkingCalendar:
         return day.weekday() < 5
 
     def add_working_days(self, start: datetime.date, days: int) -> DueDate:
-        """The ``days``-th working day after ``start`` (``start`` itself not counted)."""
+        """The ``days``-th working day after ``start`` (``start`` itself not counted).
+
+        Raises CalendarRangeError when that day would come after ``datetime.date.max``.
+        """
         day, counted, provisional = start, 0, False
         while counted < days:
+            if day == datetime.date.max:
+                raise _out_of_range(start, days)
             day += datetime.timedelta(days=1)
             provisional = provisional or day.year not in self.known_years
             if self.is_working_day(day):
@@ -73,15 +90,23 @@ class WorkingCalendar:
 
 
 def due_date_for(start: datetime.date, days: int) -> DueDate:
-    """The seventh (or ``days``-th) working day after ``start``, and whether it rests on a year not yet entered."""
+    """The seventh (or ``days``-th) working day after ``start``, and whether it rests on a year not yet entered.
+
+    Raises CalendarRangeError (a ValidationError with a Chinese message) when the due date would come after
+    9999-12-31, so that no caller fails with OverflowError on a business date typed at the calendar's edge.
+    """
     if days < 0:
         raise ValueError("days must not be negative")
-    end = start + datetime.timedelta(days=days * _MAX_SPAN_PER_DAY + 14)
+    span = datetime.timedelta(days=days * _MAX_SPAN_PER_DAY + 14)
+    end = start + span if start <= datetime.date.max - span else datetime.date.max
     return WorkingCalendar(start, end).add_working_days(start, days)
 
 
 def semiannual_period(day: datetime.date) -> tuple[datetime.date, datetime.date]:
-    """(start, due date) of the semiannual reporting period (一年两次) that contains ``day``."""
+    """(start, due date) of the semiannual reporting period (一年两次) that contains ``day``.
+
+    Raises CalendarRangeError when the period's due date would fall in the year 10000.
+    """
     previous_end = None
     for month, dom in sorted(settings.SEMIANNUAL_DUE_DATES):
         end = datetime.date(day.year, month, dom)
@@ -90,6 +115,11 @@ def semiannual_period(day: datetime.date) -> tuple[datetime.date, datetime.date]
             return start, end
         previous_end = end
     first_month, first_dom = sorted(settings.SEMIANNUAL_DUE_DATES)[0]
+    if day.year == datetime.MAXYEAR:
+        raise CalendarRangeError(
+            _("%(date)s 所在报送期的截止日期超出日历范围（最晚为 9999-12-31）。") % {"date": day.isoformat()},
+            code="calendar_range",
+        )
     return previous_end + datetime.timedelta(days=1), datetime.date(day.year + 1, first_month, first_dom)
 
 
