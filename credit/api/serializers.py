@@ -1,7 +1,9 @@
 """Output serializers of the credit API. Input goes to the services, which validate through the item forms."""
 
+import datetime
 from functools import cache
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from credit.models import Item, ItemField, Record, RecordChange
@@ -96,14 +98,45 @@ def record_serializer_for_item(no: int) -> type[serializers.ModelSerializer]:
     return type(f"Item{no}RecordSerializer", (RecordMetaSerializer,), {"Meta": meta})
 
 
+# The dates the due-date endpoint answers for: from the founding-era records the validators accept (年份 from 1949)
+# to well past the calendar's known years (chinesecalendar ends in 2026; later years are provisional Monday–Friday).
+DUE_DATE_START_MIN = datetime.date(1949, 1, 1)
+DUE_DATE_START_MAX = datetime.date(2100, 12, 31)
+DUE_DATE_DAYS_MAX = 366
+
+
 class DueDateQuerySerializer(serializers.Serializer):
     start = serializers.DateField(label="业务发生日期", input_formats=["%Y-%m-%d"])
-    days = serializers.IntegerField(label="工作日数", min_value=0, max_value=366)
+    days = serializers.IntegerField(
+        label="工作日数",
+        min_value=0,
+        max_value=DUE_DATE_DAYS_MAX,
+        error_messages={
+            "invalid": _("应为整数。"),
+            "max_string_length": _("应为整数。"),
+            "min_value": _("不能小于 {min_value}。"),
+            "max_value": _("不能大于 {max_value}。"),
+        },
+    )
+
+    def validate_start(self, value: datetime.date) -> datetime.date:
+        if not DUE_DATE_START_MIN <= value <= DUE_DATE_START_MAX:
+            raise serializers.ValidationError(
+                _("应在 %(min)s 至 %(max)s 之间。")
+                % {"min": DUE_DATE_START_MIN.isoformat(), "max": DUE_DATE_START_MAX.isoformat()}
+            )
+        return value
 
 
 class DueDateSerializer(serializers.Serializer):
     due = serializers.DateField()
     provisional = serializers.BooleanField()
+
+
+class ChangeNoteSerializer(serializers.Serializer):
+    """The ``note`` of a PATCH on an approved record (the change request's 变更说明)."""
+
+    note = serializers.CharField(label="变更说明", required=False, allow_blank=True, max_length=2000)
 
 
 class TransitionReasonSerializer(serializers.Serializer):

@@ -1,8 +1,11 @@
 """The credit REST API: items, office-scoped records, transitions and due dates. Thin: services do the work."""
 
+from collections.abc import Mapping
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db import transaction
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -12,6 +15,7 @@ from rest_framework.views import APIView
 from audit.services import audit_log
 from credit.api.serializers import (
     ApproveSerializer,
+    ChangeNoteSerializer,
     DueDateQuerySerializer,
     DueDateSerializer,
     ItemSerializer,
@@ -25,12 +29,20 @@ from credit.models import Item, Record, RecordStatus
 from credit.registry import model_for_item
 from credit.selectors import change_for, typed_record_for
 from credit.services import records as services
-from credit.services.calendar import due_date_for
+from credit.services.calendar import CalendarRangeError, due_date_for
 
 _WRITABLE_EXTRA = {"business_date", "office", "version"}
 
 
-def _check_keys(item: Item, data) -> None:
+def _object_body(request) -> Mapping:
+    """The request body as field key → value; a JSON array, number, string or null is refused with 400."""
+    data = request.data
+    if not isinstance(data, Mapping):
+        raise ValidationError({services.NON_FIELD: [_('请求体必须是JSON对象（键为字段名），例如 {"name": "张三"}。')]})
+    return data
+
+
+def _check_keys(item: Item, data: Mapping) -> None:
     unknown = sorted(set(data) - set(model_for_item(item.no).field_keys()) - _WRITABLE_EXTRA)
     if unknown:
         raise ValidationError({key: [f"{key}：“{item.name}”没有该字段。"] for key in unknown})
@@ -113,8 +125,9 @@ class ItemRecordListView(generics.ListCreateAPIView):
 
     def create(self, request, *args, **kwargs):
         item = self.get_item()
-        _check_keys(item, request.data)
-        result = _call(services.record_create, item=item, user=request.user, data=request.data)
+        data = _object_body(request)
+        _check_keys(item, data)
+        result = _call(services.record_create, item=item, user=request.user, data=data)
         if isinstance(result, Response):
             return result
         return Response(self.get_serializer(result).data, status=status.HTTP_201_CREATED)
@@ -143,21 +156,25 @@ class RecordDetailView(generics.RetrieveUpdateAPIView):
 
     def partial_update(self, request, *args, **kwargs):
         record = typed_record_for(request.user, kwargs["pk"])
-        _check_keys(record.item, {k: v for k, v in request.data.items() if k != "note"})
+        body = _object_body(request)
+        data = {k: v for k, v in body.items() if k != "note"}
+        _check_keys(record.item, data)
         if record.status == RecordStatus.APPROVED:
             # An approved record stays in force: the PATCH becomes a change request reviewed like a submission.
-            data = {k: v for k, v in request.data.items() if k != "note"}
+            note = ChangeNoteSerializer(data={"note": body.get("note") or ""})
+            if not note.is_valid():
+                raise ValidationError({"note": [f"{_('变更说明')}：{m}" for m in note.errors["note"]]})
             result = _call(
                 services.record_change_propose,
                 record=record,
                 user=request.user,
                 data=data,
-                note=request.data.get("note", ""),
+                note=note.validated_data["note"],
             )
             if isinstance(result, Response):
                 return result
             return Response(RecordChangeSerializer(result).data, status=status.HTTP_202_ACCEPTED)
-        result = _call(services.record_update, record=record, user=request.user, data=request.data)
+        result = _call(services.record_update, record=record, user=request.user, data=body)
         if isinstance(result, Response):
             return result
         return Response(self.get_serializer(result).data)
@@ -287,5 +304,8 @@ class DueDateView(APIView):
             raise ValidationError(
                 {key: [f"{query.fields[key].label}：{m}" for m in msgs] for key, msgs in query.errors.items()}
             )
-        result = due_date_for(query.validated_data["start"], query.validated_data["days"])
+        try:
+            result = due_date_for(query.validated_data["start"], query.validated_data["days"])
+        except CalendarRangeError as exc:
+            raise ValidationError({"start": [f"{query.fields['start'].label}：{m}" for m in exc.messages]}) from exc
         return Response(DueDateSerializer({"due": result.due, "provisional": result.provisional}).data)
