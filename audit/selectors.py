@@ -24,9 +24,10 @@ def audit_event_list(*, filters: Mapping) -> QuerySet[AuditEvent]:
         qs = qs.filter(action=filters["action"])
     if filters.get("outcome"):
         qs = qs.filter(outcome=filters["outcome"])
-    if filters.get("date_from"):
+    # The calendar's first and last days bound nothing (and have no UTC midnight / next day to compute).
+    if filters.get("date_from") and filters["date_from"] > datetime.date.min:
         qs = qs.filter(at__gte=_day_start(filters["date_from"]))
-    if filters.get("date_to"):
+    if filters.get("date_to") and filters["date_to"] < datetime.date.max:
         qs = qs.filter(at__lt=_day_start(filters["date_to"] + datetime.timedelta(days=1)))
     if filters.get("object_type"):
         qs = qs.filter(object_type__icontains=filters["object_type"])
