@@ -47,7 +47,7 @@ class LatestEntriesFeed(Feed):
                     FeedItem(
                         title=f"【{TITLES[section]}】{entry.subject_name}{code}{doc}",
                         description=getattr(entry, "content", None)
-                        or getattr(entry, "nr", None)
+                        or getattr(entry, "public_nr", None)
                         or getattr(entry, "reason", ""),
                         link=detail_url(section, entry.pk),
                         published=_published(entry),

@@ -31,7 +31,7 @@ COLUMNS: dict[str, list[Column]] = {
         ("xk_xklb", "许可类别", _a("xklb")),
         ("xk_xkzs", "许可证书名称", _a("xkzs")),
         ("xk_xkbh", "许可编号", _a("xkbh")),
-        ("xk_nr", "许可内容", _a("nr")),
+        ("xk_nr", "许可内容", _a("public_nr")),
         ("xk_jdrq", "许可决定日期", _a("jdrq")),
         ("xk_yxqz", "有效期自", _a("yxqz")),
         ("xk_yxqzi", "有效期至", _a("yxqzi")),

@@ -143,5 +143,13 @@ class LicenceDecision(PublicEntryColumns):
         return "有效" if self.yxqz <= today <= self.yxqzi and self.status == LicenceStatus.APPROVED else "无效"
 
     @property
+    def public_nr(self) -> str:
+        """许可内容 as the column shows it: ID and mobile numbers quoted in it masked (the decision keeps the text as
+        entered, for the national export)."""
+        from publicity.masking import mask_free_text
+
+        return mask_free_text(self.nr)
+
+    @property
     def is_editable(self) -> bool:
         return self.status in {LicenceStatus.DRAFT, LicenceStatus.RETURNED}

@@ -71,6 +71,12 @@ class Publication(PublicEntryColumns):
     ended_at = models.DateTimeField(_("公示期满时间"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("撤下时间"), null=True, blank=True)
     withdrawn_reason = models.TextField(_("撤下原因"), blank=True)
+    corrected_at = models.DateTimeField(
+        _("内容更正时间"),
+        null=True,
+        blank=True,
+        help_text=_("异议申诉“予以更正”后公示内容以更正为准，记录变更不再覆盖"),
+    )
 
     history = HistoricalRecords()
 

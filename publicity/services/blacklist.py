@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from credit.models import Record, RecordStatus, Subject
 from publicity.models import BlackListEntry, BlackListStatus, CorrectionKind
-from publicity.services.entries import public_code_for
+from publicity.services.entries import mask_public_text, public_code_for
 from publicity.services.errors import PublicityError
 from publicity.services.publications import _require_reviewer, correction_notice_create
 
@@ -69,6 +69,7 @@ def blacklist_add(
         created_by=user,
     )
     entry.search_text = entry.build_search_text()
+    mask_public_text(entry)
     try:
         entry.full_clean()
     except ValidationError as exc:

@@ -6,7 +6,17 @@ from __future__ import annotations
 
 from credit.models import Record, SubjectKind
 from credit.validators import mask_cn_id
+from publicity.masking import mask_free_text
 from publicity.models.base import PublicEntryColumns
+
+# Free-text columns of each public entry that are shown as typed, so masked when the entry is built.
+# (A licence's 许可内容 stays as entered on the decision; the column shows ``LicenceDecision.public_nr``.)
+PUBLIC_TEXT_FIELDS: dict[str, tuple[str, ...]] = {
+    "Publication": ("offence_type", "offence_facts", "penalty_basis", "content"),
+    "BlackListEntry": ("reason", "legal_basis", "removal_conditions"),
+}
+
+__all__ = ["PUBLIC_TEXT_FIELDS", "fill_from_record", "mask_free_text", "mask_public_text", "public_code_for"]
 
 
 def public_code_for(kind: str, identifier: str) -> str:
@@ -16,10 +26,18 @@ def public_code_for(kind: str, identifier: str) -> str:
     return identifier if kind == SubjectKind.LEGAL else mask_cn_id(identifier)
 
 
+def mask_public_text(entry: PublicEntryColumns) -> None:
+    """Mask ID and mobile numbers in ``entry``'s free-text public columns (see ``publicity.masking``)."""
+    for field in PUBLIC_TEXT_FIELDS.get(type(entry).__name__, ()):
+        setattr(entry, field, mask_free_text(getattr(entry, field)))
+
+
 def fill_from_record(entry: PublicEntryColumns, record: Record) -> None:
-    """Set name, kind and public code of ``entry`` from the typed ``record``'s subject fields."""
+    """Set name, kind and public code of ``entry`` from the typed ``record``'s subject fields, and mask the free text
+    already copied onto it (call it last, once the content columns are set)."""
     ident = getattr(record, record.SUBJECT_ID_FIELD, "") if record.SUBJECT_ID_FIELD else ""
     entry.subject_kind = SubjectKind.NATURAL if record.item.is_natural_person else SubjectKind.LEGAL
     entry.subject_name = record.subject_name or (record.subject.name if record.subject_id else "")
     entry.public_code = public_code_for(entry.subject_kind, ident)
     entry.search_text = entry.build_search_text()
+    mask_public_text(entry)

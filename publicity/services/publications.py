@@ -93,12 +93,14 @@ def _fill_red_list(pub: Publication, r: Record) -> None:
     pub.valid_until = r.validity_end
     if r.ITEM_NO == 6:
         pub.document_number = r.award_doc_number
-        pub.content = f"{r.award_name}：{r.award_content}"
+        content = f"{r.award_name}：{r.award_content}"
         pub.authority = r.office.name if r.office_id else ""
     else:
         pub.document_number = ""
-        pub.content = f"{r.honour_name}（{r.honour_matter}）"
+        content = f"{r.honour_name}（{r.honour_matter}）"
         pub.authority = r.awarding_unit
+    if not pub.corrected_at:  # a content corrected on an objection stands (see request_decide)
+        pub.content = content
     fill_from_record(pub, r)
 
 
@@ -188,7 +190,8 @@ def red_list_sync(*, record: Record) -> Publication | None:
 
 
 def publication_refresh(*, record: Record) -> None:
-    """Keep a publication's public columns in step with its record (e.g. after an approved change)."""
+    """Keep a publication's public columns in step with its record (e.g. after an approved change). Content corrected
+    on an objection (``corrected_at`` set) is kept: the record's text is what the objection found wrong."""
     pub = Publication.objects.filter(record_id=record.pk).first()
     if pub is None:
         return
@@ -198,7 +201,8 @@ def publication_refresh(*, record: Record) -> None:
     else:
         defaults = penalty_defaults(typed)
         pub.decision_date = defaults["decision_date"]
-        pub.content = defaults["content"] or pub.content
+        if not pub.corrected_at:
+            pub.content = defaults["content"] or pub.content
         pub.authority = defaults["authority"] or pub.authority
         if typed.ITEM_NO == 8 and defaults["decision_number"]:
             pub.document_number = defaults["decision_number"]

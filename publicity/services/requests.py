@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from credit.services.calendar import WorkingCalendar, due_date_for
+from publicity.masking import mask_free_text
 from publicity.models import (
     BlackListEntry,
     CorrectionKind,
@@ -153,6 +154,30 @@ def request_by_code(code: str) -> PublicRequest | None:
     return None
 
 
+def _correct_content(target, text: str, *, user) -> tuple[str, str]:
+    """Put the corrected ``text`` on the entry; returns the public content (masked) before and after.
+
+    A publication's content is marked corrected, so that refreshing it from its record (an approved change, the red
+    list's sync) does not undo the correction. A licence keeps the text on the decision itself (its public copy is
+    masked on display); a black-list entry's 事由 is the entry's own, masked like the rest of its text."""
+    target = type(target).objects.select_for_update().get(pk=target.pk)
+    target._history_user = user
+    if isinstance(target, LicenceDecision):
+        before = target.public_nr
+        target.nr = text
+        target.save(update_fields=["nr"])
+        return before, target.public_nr
+    field = "content" if isinstance(target, Publication) else "reason"
+    before = getattr(target, field)
+    setattr(target, field, mask_free_text(text))
+    fields = [field]
+    if isinstance(target, Publication):
+        target.corrected_at = timezone.now()
+        fields.append("corrected_at")
+    target.save(update_fields=fields)
+    return before, getattr(target, field)
+
+
 @transaction.atomic
 def request_decide(
     *, request: PublicRequest, user, outcome: str, reply: str, corrected_content: str = ""
@@ -188,15 +213,12 @@ def request_decide(
         text = (corrected_content or "").strip()
         if not text:
             raise PublicityError({"corrected_content": [_("请填写更正后的公示内容。")]})
-        field = {Publication: "content", LicenceDecision: "nr", BlackListEntry: "reason"}[type(target)]
-        before = getattr(target, field)
-        setattr(target, field, text)
-        target.save(update_fields=[field])
+        before, after = _correct_content(target, text, user=user)
         correction_notice_create(
             kind=CorrectionKind.CORRECTED,
             source=source,
             source_reference=ref,
-            description=_("更正公示内容：“%(a)s” → “%(b)s”") % {"a": before, "b": text},
+            description=_("更正公示内容：“%(a)s” → “%(b)s”") % {"a": before, "b": after},
             **{
                 {Publication: "publication", LicenceDecision: "licence", BlackListEntry: "blacklist_entry"}[
                     type(target)
