@@ -9,7 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from credit.models import Item, Office, Record
+from credit.models import Item, NoticeKind, Office, Record
 
 
 class BatchKind(models.TextChoices):
@@ -205,3 +205,46 @@ class ImportJob(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in {ImportStatus.INVALID, ImportStatus.SUCCEEDED, ImportStatus.FAILED}
+
+
+class SemiannualNoticeQuerySet(models.QuerySet):
+    def restrict(self, user, action: str = "view") -> SemiannualNoticeQuerySet:
+        """Clerks see their offices' notices; nobody else sees any."""
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.role == "clerk":
+            return self.filter(office__in=user.offices.all())
+        return self.none()
+
+
+class SemiannualNotice(models.Model):
+    """A reminder to an office that owes a semiannual report (一年两次, e.g. item 1) for a period: before the period's
+    due date and once it is past. The office has submitted nothing for the period, so there is no record to hang the
+    reminder on (``credit.Notice`` is per record): it is per office, item and period, each kind once."""
+
+    office = models.ForeignKey(
+        Office, on_delete=models.CASCADE, related_name="semiannual_notices", verbose_name=_("责任处室")
+    )
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="+", verbose_name=_("信用信息事项"))
+    period_start = models.DateField(_("报送期开始"))
+    due_date = models.DateField(_("报送截止日期"))
+    kind = models.CharField(_("类型"), max_length=12, choices=NoticeKind.choices)
+    message = models.TextField(_("内容"))
+    created_at = models.DateTimeField(_("生成时间"), default=timezone.now)
+    emailed_to = models.TextField(_("邮件收件人"), blank=True)
+    emailed_at = models.DateTimeField(_("邮件发送时间"), null=True, blank=True)
+
+    objects = SemiannualNoticeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("半年报送提醒")
+        verbose_name_plural = _("半年报送提醒")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["office", "item", "due_date", "kind"], name="semiannual_notice_once_per_period_and_kind"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.message

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import io
 
 from django.contrib import messages
@@ -10,17 +11,19 @@ from django.db.models import Case, IntegerField, Value, When
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView, ListView, TemplateView, View
 
 from audit.models import AuditAction
 from audit.services import audit_log
 from credit.models import Item
+from credit.services.calendar import semiannual_period
 from credit.views.mixins import ClerkMixin, ReviewerMixin, WorkspaceMixin
 from reporting.exporters import UploadTemplateExporter
 from reporting.forms import BatchCreateForm, ImportUploadForm, ManualUploadForm
 from reporting.importers import ImportRejected
-from reporting.models import BatchKind, BatchStatus, ImportJob
+from reporting.models import BatchKind, BatchStatus, ImportJob, SemiannualNotice
 from reporting.selectors import batches_for
 from reporting.services import batches as batch_services
 from reporting.services.imports import import_job_create
@@ -45,6 +48,9 @@ class ReportingHomeView(WorkspaceMixin, TemplateView):
         context["items"] = Item.objects.order_by("no")
         user = self.request.user
         context["jobs"] = ImportJob.objects.restrict(user).select_related("item", "office")[:10]
+        # The offices' semiannual reminders of the current and the last period (older ones are settled or stale).
+        since = semiannual_period(timezone.localdate())[0] - datetime.timedelta(days=1)
+        context["semiannual_notices"] = SemiannualNotice.objects.restrict(user).filter(due_date__gte=since)[:20]
         if user.role == "reviewer":
             context["failed_batches"] = batches_for(user).filter(status=BatchStatus.FAILED)
         return context

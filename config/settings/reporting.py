@@ -9,6 +9,11 @@ REPORTING_HTTP_URL = env("REPORTING_HTTP_URL", default="")
 REPORTING_HTTP_TOKEN = env("REPORTING_HTTP_TOKEN", default="")
 REPORTING_HTTP_TIMEOUT = env.int("REPORTING_HTTP_TIMEOUT", default=60)
 
+# The semiannual delivery (item 1, 一年两次) leaves at least this many days before each due date of
+# SEMIANNUAL_DUE_DATES: its beat entry is derived from both (rule in reporting/schedules.py; after a change run
+# ``manage.py sync_semiannual_schedule``).
+REPORTING_SEMIANNUAL_LEAD_DAYS = env.int("REPORTING_SEMIANNUAL_LEAD_DAYS", default=10)
+
 # A delivery claimed longer ago than this is taken to belong to a worker that died, and may be claimed again.
 REPORTING_DELIVERY_LEASE_SECONDS = env.int("REPORTING_DELIVERY_LEASE_SECONDS", default=15 * 60)
 
