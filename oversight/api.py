@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 from accounts.roles import Role
 from oversight import selectors
 from oversight.models import IndicatorRole
-from oversight.periods import PeriodError, parse_period
+from oversight.periods import PeriodError, parse_period, parse_year
 
 WORKSPACE_ROLES = {Role.CLERK, Role.REVIEWER}
 
@@ -155,8 +155,8 @@ class IndicatorsApi(APIView):
     def get(self, request):
         _require_workspace_role(request.user)
         try:
-            year = int(request.query_params.get("year") or timezone.localdate().year)
-        except ValueError:
-            raise ValidationError({"year": ["年度应为四位数字。"]}) from None
+            year = parse_year(request.query_params.get("year"), default=timezone.localdate().year)
+        except PeriodError as exc:
+            raise ValidationError({"year": [str(exc)]}) from None
         indicators = selectors.indicators_for(user=request.user, year=year)
         return Response({"year": year, "results": IndicatorSerializer(indicators, many=True).data})

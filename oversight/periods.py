@@ -12,7 +12,12 @@ from django.utils.translation import gettext as _
 
 
 class PeriodError(ValueError):
-    """A period string that is not one of the four accepted forms."""
+    """A period or year string that is not one of the accepted forms; ``str()`` is the Chinese message."""
+
+
+# The years the oversight figures and Annex 2 indicators cover (a typo such as 20260 or 1026 is refused).
+YEAR_MIN = 2000
+YEAR_MAX = 2100
 
 
 class PeriodKind:
@@ -22,12 +27,14 @@ class PeriodKind:
     YEAR = "year"
 
 
+# ASCII digits only: ``\d`` alone would also match full-width and Arabic-Indic digits.
 _PATTERNS = [
-    (re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$"), PeriodKind.MONTH),
-    (re.compile(r"^(\d{4})Q([1-4])$", re.IGNORECASE), PeriodKind.QUARTER),
-    (re.compile(r"^(\d{4})H([12])$", re.IGNORECASE), PeriodKind.HALF_YEAR),
-    (re.compile(r"^(\d{4})$"), PeriodKind.YEAR),
+    (re.compile(r"^([0-9]{4})-(0[1-9]|1[0-2])$"), PeriodKind.MONTH),
+    (re.compile(r"^([0-9]{4})Q([1-4])$", re.IGNORECASE), PeriodKind.QUARTER),
+    (re.compile(r"^([0-9]{4})H([12])$", re.IGNORECASE), PeriodKind.HALF_YEAR),
+    (re.compile(r"^([0-9]{4})$"), PeriodKind.YEAR),
 ]
+_YEAR = re.compile(r"^[0-9]{4}$")
 
 
 @dataclass(frozen=True)
@@ -87,7 +94,7 @@ def parse_period(value: str) -> Period:
         if not match:
             continue
         year = int(match.group(1))
-        if not 2000 <= year <= 2100:
+        if not YEAR_MIN <= year <= YEAR_MAX:
             break
         if kind == PeriodKind.MONTH:
             return month_period(year, int(match.group(2)))
@@ -107,6 +114,22 @@ def parse_period(value: str) -> Period:
     raise PeriodError(
         _("统计期间“%(value)s”无效：应为 2026-03（月）、2026Q1（季度）、2026H1（半年）或 2026（年度）。")
         % {"value": value}
+    )
+
+
+def parse_year(value: str | None, *, default: int | None = None) -> int:
+    """The year (年度) named by ``value``: four digits within YEAR_MIN–YEAR_MAX; ``default`` when blank.
+
+    The one reading of a year for the oversight pages and API; raises PeriodError with a Chinese message.
+    """
+    text = (value or "").strip()
+    if not text and default is not None:
+        return default
+    if _YEAR.match(text) and YEAR_MIN <= int(text) <= YEAR_MAX:
+        return int(text)
+    raise PeriodError(
+        _("年度“%(value)s”无效：应为 %(min)d 至 %(max)d 之间的四位数字年份，如 2026。")
+        % {"value": text, "min": YEAR_MIN, "max": YEAR_MAX}
     )
 
 

@@ -28,7 +28,7 @@ from oversight.models import (
     IndicatorStatus,
     ProgressEntry,
 )
-from oversight.periods import Period
+from oversight.periods import YEAR_MAX, YEAR_MIN, Period
 
 
 class IndicatorError(ValidationError):
@@ -43,8 +43,8 @@ def business_office_codes() -> list[str]:
 @transaction.atomic
 def ensure_indicators(year: int) -> int:
     """Create Annex 2's eight indicators of ``year`` where missing (idempotent); returns how many were created."""
-    if not 2000 <= year <= 2100:
-        raise IndicatorError(_("年度无效。"))
+    if not YEAR_MIN <= year <= YEAR_MAX:
+        raise IndicatorError(_("年度无效：应在 %(min)d 至 %(max)d 之间。") % {"min": YEAR_MIN, "max": YEAR_MAX})
     specs = indicator_specs(load_catalog(), business_office_codes())
     offices = {o.code: o for o in Office.objects.all()}
     return create_indicators(

@@ -21,7 +21,7 @@ from credit.views.mixins import ReviewerMixin, WorkspaceMixin
 from oversight import selectors, services
 from oversight.forms import BulletinForm, DecisionForm, PeriodForm, ProgressEntryForm
 from oversight.models import Bulletin, Indicator, IndicatorStatus, ProgressEntry
-from oversight.periods import parse_period
+from oversight.periods import PeriodError, parse_period, parse_year
 
 
 def _period_from(request):
@@ -131,10 +131,12 @@ class OfficeFiguresView(WorkspaceMixin, View):
 
 class IndicatorListView(WorkspaceMixin, View):
     def get(self, request):
+        this_year = timezone.localdate().year
         try:
-            year = int(request.GET.get("year") or timezone.localdate().year)
-        except ValueError:
-            year = timezone.localdate().year
+            year = parse_year(request.GET.get("year"), default=this_year)
+        except PeriodError as exc:
+            messages.error(request, str(exc))
+            year = this_year
         indicators = selectors.indicators_for(user=request.user, year=year)
         return render(
             request,
@@ -153,10 +155,14 @@ class IndicatorEnsureView(ReviewerMixin, View):
 
     def post(self, request):
         try:
-            year = int(request.POST.get("year", ""))
+            year = parse_year(request.POST.get("year"))
             created = services.ensure_indicators(year)
-        except (ValueError, ValidationError):
-            messages.error(request, _("年度无效。"))
+        except PeriodError as exc:
+            messages.error(request, str(exc))
+            return HttpResponseRedirect(reverse("oversight:indicators"))
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
             return HttpResponseRedirect(reverse("oversight:indicators"))
         messages.success(request, _("已生成 %(year)d 年度考核指标 %(n)d 项。") % {"year": year, "n": created})
         return HttpResponseRedirect(reverse("oversight:indicators") + f"?year={year}")
