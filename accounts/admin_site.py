@@ -1,13 +1,15 @@
 """The admin site: open only to the system and security admins; each sees only the models of their duty.
 
 An admin who has a confirmed TOTP device (django-otp) must also pass the one-time password before entering
-(``/admin/otp/``); admins without a device sign in with their password only (the second factor is optional).
+(``/admin/otp/``); admins without a device sign in with their password only (the second factor is optional) and can
+bind one themselves at ``/admin/two-factor/`` (QR code or the secret typed by hand, then a code to confirm it).
 """
 
 from __future__ import annotations
 
 from django import forms
-from django.contrib import admin
+from django.conf import settings
+from django.contrib import admin, messages
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.http import HttpRequest, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -38,10 +40,27 @@ class OTPVerifyForm(forms.Form):
     )
 
 
+class TOTPEnrolForm(forms.Form):
+    name = forms.CharField(
+        label=_("设备名称"),
+        max_length=64,
+        required=False,
+        help_text=_("便于识别的名称，如“办公手机”；可不填。"),
+    )
+    otp_token = forms.CharField(
+        label=_("动态口令"),
+        max_length=16,
+        help_text=_("扫描二维码或手工输入密钥后，认证器应用中显示的6位数字。"),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+    )
+
+
 class PortalAdminSite(admin.AdminSite):
     site_header = _("南昌市教育局信用信息平台 · 系统管理")
     site_title = _("信用信息平台管理")
     index_title = _("系统管理")
+    # The index adds the link to bind a TOTP device (accounts/templates/admin/portal_index.html).
+    index_template = "admin/portal_index.html"
 
     def has_permission(self, request) -> bool:
         user = request.user
@@ -65,7 +84,68 @@ class PortalAdminSite(admin.AdminSite):
         return super().login(request, extra_context)
 
     def get_urls(self):
-        return [path("otp/", self.otp_verify, name="otp-verify"), *super().get_urls()]
+        return [
+            path("otp/", self.otp_verify, name="otp-verify"),
+            # Not under otp/: that prefix is exempt from the password-age rule (accounts.middleware), enrolment is not.
+            path("two-factor/", self.admin_view(self.otp_enrol), name="otp-enrol"),
+            *super().get_urls(),
+        ]
+
+    def otp_enrol(self, request):
+        """Bind a TOTP device to the signed-in admin: QR code and secret, then a code from the app to confirm.
+
+        Behind ``admin_view``: an admin who already has a device has passed it in this session. The pending secret
+        stays in the (server-side) session until confirmed, so reloading the page shows the same QR code.
+        """
+        from django_otp import login as otp_login
+        from django_otp import user_has_device
+
+        from accounts.services import TOTPEnrolmentError, totp_device_confirm
+        from accounts.totp import (
+            PENDING_KEY_SESSION_KEY,
+            qr_svg,
+            totp_device_unsaved,
+            totp_key_is_valid,
+            totp_key_new,
+            totp_secret_groups,
+        )
+
+        user = request.user
+        context = {**self.each_context(request), "title": _("绑定动态口令设备")}
+        if user_has_device(user, confirmed=True):
+            request.session.pop(PENDING_KEY_SESSION_KEY, None)
+            return TemplateResponse(request, "admin/otp_enrol.html", {**context, "enrolled": True})
+
+        key = request.session.get(PENDING_KEY_SESSION_KEY)
+        form = TOTPEnrolForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                device = totp_device_confirm(
+                    user=user,
+                    key=key,
+                    token=form.cleaned_data["otp_token"],
+                    name=form.cleaned_data["name"],
+                    request=request,
+                )
+            except TOTPEnrolmentError as exc:
+                form.add_error(exc.field, exc.message)
+            else:
+                request.session.pop(PENDING_KEY_SESSION_KEY, None)
+                otp_login(request, device)
+                messages.success(request, _("动态口令设备已绑定。今后登录管理后台，输入密码后还须输入动态口令。"))
+                return HttpResponseRedirect(reverse("admin:index", current_app=self.name))
+        if not totp_key_is_valid(key):
+            key = totp_key_new()
+            request.session[PENDING_KEY_SESSION_KEY] = key
+        config_url = totp_device_unsaved(user=user, key=key).config_url
+        context.update(
+            form=form,
+            qr_svg=qr_svg(config_url, title=_("动态口令二维码")),
+            secret=totp_secret_groups(key),
+            issuer=getattr(settings, "OTP_TOTP_ISSUER", ""),
+            account=user.get_username(),
+        )
+        return TemplateResponse(request, "admin/otp_enrol.html", context)
 
     def otp_verify(self, request):
         """The second step of the admin sign-in: a TOTP code from the admin's device."""
