@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from credit.views import dashboard, notices, records, review
+from credit.views import dashboard, notices, records, review, subjects
 
 app_name = "credit"
 urlpatterns = [
@@ -17,6 +17,8 @@ urlpatterns = [
     path("records/<int:pk>/revoke/", records.RecordRevokeView.as_view(), name="record-revoke"),
     path("changes/<int:pk>/approve/", records.ChangeApproveView.as_view(), name="change-approve"),
     path("changes/<int:pk>/return/", records.ChangeReturnView.as_view(), name="change-return"),
+    path("changes/<int:pk>/withdraw/", records.ChangeWithdrawView.as_view(), name="change-withdraw"),
+    path("subjects/<int:pk>/", subjects.SubjectDetailView.as_view(), name="subject-detail"),
     path("review/", review.ReviewQueueView.as_view(), name="review"),
     path("notices/", notices.NoticeListView.as_view(), name="notices"),
 ]

@@ -1,5 +1,6 @@
 """Who may enter the workspace and do what there. Scope (404) comes from the selectors; roles (403) from here."""
 
+from django.contrib import messages
 from django.contrib.auth.mixins import AccessMixin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
@@ -44,6 +45,14 @@ def redirect_back(request, default: str) -> HttpResponseRedirect:
     if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
         return HttpResponseRedirect(target)
     return HttpResponseRedirect(default)
+
+
+def reason_errors(request, form) -> None:
+    """Put an invalid reason form's errors in the messages, each naming its field (理由：…); nothing was done."""
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        for error in errors:
+            messages.error(request, f"{label}：{error}" if label else error)
 
 
 class RecordFilterListMixin:

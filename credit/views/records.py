@@ -9,19 +9,30 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views import View
 from django_filters.views import FilterView
 
 from audit.services import audit_log
-from credit import selectors
+from credit import selectors, selectors_workspace
 from credit.fields import PERSONAL_KEYS
 from credit.forms import ChangeNoteForm, ReasonForm
+from credit.forms_review import ApproveForm
 from credit.models import ChangeStatus, Item, RecordChange, RecordStatus
 from credit.registry import form_for_item, model_for_item
 from credit.services import records as services
 from credit.validators import mask_cn_id
-from credit.views.mixins import ClerkMixin, RecordFilterListMixin, ReviewerMixin, WorkspaceMixin, redirect_back
+from credit.views.mixins import (
+    ClerkMixin,
+    RecordFilterListMixin,
+    ReviewerMixin,
+    WorkspaceMixin,
+    reason_errors,
+    redirect_back,
+)
+from publicity.services.errors import PublicityError
+from publicity.services.publications import PENALTY_ITEMS, RED_LIST_ITEMS, penalty_defaults, publicity_end_bounds
 
 
 class RecordListView(WorkspaceMixin, RecordFilterListMixin, FilterView):
@@ -126,6 +137,16 @@ class RecordEditView(ClerkMixin, View):
             return redirect("credit:record-detail", pk=pk)
         change_form = ChangeNoteForm() if record.status == RecordStatus.APPROVED else None
         ctx = _form_context(request, record.item, self._initial_form(), record=record, change_form=change_form)
+        # The edit form puts the full ID numbers into its inputs: a showing of personal data like the record page's
+        # "显示完整号码", audited the same way (field names only, never the values).
+        personal = [key for key in record.field_keys() if key in PERSONAL_KEYS and getattr(record, key, None)]
+        if personal:
+            audit_log(
+                request=request,
+                action="view_personal_data",
+                obj=record,
+                detail={"fields": personal, "via": "edit_form"},
+            )
         return render(request, self.template_name, ctx)
 
     def post(self, request, pk):
@@ -157,8 +178,68 @@ class RecordEditView(ClerkMixin, View):
         return redirect("credit:record-detail", pk=pk)
 
 
+def _approve_form(record) -> ApproveForm | None:
+    """The approve form of a submitted penalty record, pre-filled with what the record answers for publication."""
+    if record.status != RecordStatus.SUBMITTED or record.item.no not in PENALTY_ITEMS:
+        return None
+    try:
+        defaults = penalty_defaults(record)
+    except PublicityError:
+        return None
+    initial = {key: value for key, value in defaults.items() if key in ApproveForm.base_fields and value}
+    initial["publicity_end"] = publicity_end_bounds(defaults["decision_date"])[1]
+    return ApproveForm(initial=initial)
+
+
+def _detail_context(request, record, *, approve_form: ApproveForm | None = None) -> dict:
+    """What the record page shows (also re-rendered by the approve view when its form has errors)."""
+    personal = [key for key in record.field_keys() if key in PERSONAL_KEYS]
+    # ID numbers are masked unless the user asks to see them; each showing is audited (等保2.0 个人信息保护).
+    reveal = bool(personal) and request.GET.get("reveal") == "1"
+    if reveal:
+        audit_log(request=request, action="view_personal_data", obj=record, detail={"fields": personal})
+
+    def shown(key, value):
+        if value in (None, ""):
+            return "—"
+        return mask_cn_id(str(value)) if key in personal and not reveal else value
+
+    fields = [
+        (record._meta.get_field(key).verbose_name, shown(key, getattr(record, key))) for key in record.field_keys()
+    ]
+    changes = list(RecordChange.objects.filter(record_id=record.pk).select_related("created_by", "decided_by")[:20])
+    pending = next((c for c in changes if c.status == ChangeStatus.PENDING), None)
+    labels = {key: record._meta.get_field(key).verbose_name for key in [*record.field_keys(), "business_date"]}
+    pending_diff = []
+    if pending:
+        for key, new in pending.values.items():
+            old = getattr(record, key)
+            old = old.isoformat() if hasattr(old, "isoformat") else old
+            if (old or None) != (new or None):
+                pending_diff.append((labels.get(key, key), shown(key, old), shown(key, new)))
+    reviewing = request.user.role == "reviewer" and record.status == RecordStatus.SUBMITTED
+    if reviewing and approve_form is None:
+        approve_form = _approve_form(record)
+    return {
+        "record": record,
+        "fields": fields,
+        "events": selectors.record_events(record),
+        "history": selectors.record_history(record, reveal=reveal),
+        "personal": personal,
+        "reveal": reveal,
+        "changes": changes,
+        "pending": pending,
+        "pending_diff": pending_diff,
+        "reason_form": ReasonForm(),
+        "approve_form": approve_form if reviewing else None,
+        "joins_red_list": reviewing and record.item.no in RED_LIST_ITEMS,
+        "batches": selectors_workspace.record_batches(record),
+    }
+
+
 class RecordDetailView(WorkspaceMixin, View):
-    """The record page: its values, pending change, lifecycle events and whole history (before → after)."""
+    """The record page: its values, pending change, lifecycle events, whole history (before → after) and the export
+    batches that carried it (报送记录)."""
 
     template_name = "workspace/record_detail.html"
 
@@ -166,47 +247,7 @@ class RecordDetailView(WorkspaceMixin, View):
         self.record = selectors.typed_record_for(request.user, pk)
 
     def get(self, request, pk):
-        record = self.record
-        personal = [key for key in record.field_keys() if key in PERSONAL_KEYS]
-        # ID numbers are masked unless the user asks to see them; each showing is audited (等保2.0 个人信息保护).
-        reveal = bool(personal) and request.GET.get("reveal") == "1"
-        if reveal:
-            audit_log(request=request, action="view_personal_data", obj=record, detail={"fields": personal})
-
-        def shown(key, value):
-            if value in (None, ""):
-                return "—"
-            return mask_cn_id(str(value)) if key in personal and not reveal else value
-
-        fields = [
-            (record._meta.get_field(key).verbose_name, shown(key, getattr(record, key))) for key in record.field_keys()
-        ]
-        changes = list(RecordChange.objects.filter(record_id=record.pk).select_related("created_by", "decided_by")[:20])
-        pending = next((c for c in changes if c.status == ChangeStatus.PENDING), None)
-        labels = {key: record._meta.get_field(key).verbose_name for key in [*record.field_keys(), "business_date"]}
-        pending_diff = []
-        if pending:
-            for key, new in pending.values.items():
-                old = getattr(record, key)
-                old = old.isoformat() if hasattr(old, "isoformat") else old
-                if (old or None) != (new or None):
-                    pending_diff.append((labels.get(key, key), shown(key, old), shown(key, new)))
-        return render(
-            request,
-            self.template_name,
-            {
-                "record": record,
-                "fields": fields,
-                "events": selectors.record_events(record),
-                "history": selectors.record_history(record, reveal=reveal),
-                "personal": personal,
-                "reveal": reveal,
-                "changes": changes,
-                "pending": pending,
-                "pending_diff": pending_diff,
-                "reason_form": ReasonForm(),
-            },
-        )
+        return render(request, self.template_name, _detail_context(request, self.record))
 
 
 class _TransitionView(WorkspaceMixin, View):
@@ -223,7 +264,9 @@ class _TransitionView(WorkspaceMixin, View):
 
     def post(self, request, pk):
         form = ReasonForm(request.POST)
-        form.is_valid()
+        if not form.is_valid():
+            reason_errors(request, form)
+            return redirect_back(request, reverse("credit:record-detail", args=[pk]))
         try:
             self.run(self.record, request.user, form.cleaned_data.get("reason", ""))
         except services.RecordError as exc:
@@ -240,11 +283,75 @@ class RecordSubmitView(ClerkMixin, _TransitionView):
         services.record_submit(record=record, user=user)
 
 
-class RecordApproveView(ReviewerMixin, _TransitionView):
-    success_message = _("记录 #%(id)s 已审核通过。")
+def _publication_link(record_id: int) -> str:
+    return reverse("publicity-workspace:publish", args=[record_id])
 
-    def run(self, record, user, reason):
-        services.record_approve(record=record, user=user)
+
+def approval_messages(request, approval: services.Approval) -> None:
+    """Tell the reviewer what approving did: approved, published (until when), or what publication still needs."""
+    record = approval.record
+    messages.success(request, _("记录 #%(id)s 已审核通过。") % {"id": record.pk})
+    if approval.published:
+        messages.success(
+            request,
+            _("已同时在信用信息专栏公示（行政处罚），公示截止日期 %(end)s。")
+            % {"end": approval.publication.publicity_end.isoformat()},
+        )
+    elif approval.publication_requested:
+        messages.warning(
+            request,
+            format_html(
+                '{} {} <a href="{}">{}</a>',
+                _("公示信息不完整，该记录尚未公示：%(missing)s") % {"missing": "；".join(approval.publication_missing)},
+                _("请补充后在公示管理中公示："),
+                _publication_link(record.pk),
+                _("公示管理"),
+            ),
+        )
+    elif record.item.no in PENALTY_ITEMS:
+        messages.info(
+            request,
+            format_html(
+                '{} <a href="{}">{}</a>',
+                _("未同时公示；如需公示，可稍后在公示管理中发布："),
+                _publication_link(record.pk),
+                _("公示管理"),
+            ),
+        )
+    if approval.red_list:
+        messages.success(
+            request,
+            _("该记录已列入红名单，在信用信息专栏公示至 %(end)s。") % {"end": record.validity_end.isoformat()},
+        )
+
+
+class RecordApproveView(ReviewerMixin, View):
+    """审核通过; for a penalty the reviewer confirms publication (同时公示) with the national columns it needs."""
+
+    http_method_names = ["post"]
+    template_name = "workspace/record_detail.html"
+
+    def check_scope(self, request, pk, **kwargs):
+        self.record = selectors.typed_record_for(request.user, pk)
+
+    def post(self, request, pk):
+        form = ApproveForm(request.POST)
+        if not form.is_valid():
+            # Nothing is approved while the publication data is malformed: the page shows why, under each field.
+            messages.error(request, _("审核未执行：请更正公示信息中标出的错误。"))
+            return render(request, self.template_name, _detail_context(request, self.record, approve_form=form))
+        try:
+            approval = services.record_approve_publishing(
+                record=self.record,
+                user=request.user,
+                publish=form.wants_publication,
+                publication=form.publication_values(),
+            )
+        except services.RecordError as exc:
+            messages.error(request, str(exc))
+        else:
+            approval_messages(request, approval)
+        return redirect_back(request, reverse("credit:record-detail", args=[pk]))
 
 
 class RecordReturnView(ReviewerMixin, _TransitionView):
@@ -270,7 +377,9 @@ class _ChangeDecisionView(ReviewerMixin, View):
 
     def post(self, request, pk):
         form = ReasonForm(request.POST)
-        form.is_valid()
+        if not form.is_valid():
+            reason_errors(request, form)
+            return redirect_back(request, reverse("credit:record-detail", args=[self.change.record_id]))
         try:
             self.run(self.change, request.user, form.cleaned_data.get("reason", ""))
         except services.RecordError as exc:
@@ -292,3 +401,24 @@ class ChangeReturnView(_ChangeDecisionView):
 
     def run(self, change, user, reason):
         services.record_change_return(change=change, user=user, reason=reason)
+
+
+class ChangeWithdrawView(ClerkMixin, View):
+    """The clerk of the record's office withdraws (撤回) their pending change before a reviewer decides it."""
+
+    http_method_names = ["post"]
+
+    def check_scope(self, request, pk, **kwargs):
+        self.change = selectors.change_for(request.user, pk)
+
+    def post(self, request, pk):
+        try:
+            services.record_change_withdraw(change=self.change, user=request.user)
+        except services.RecordError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request,
+                _("记录 #%(id)s 的变更申请已撤回；原已通过的记录继续有效。") % {"id": self.change.record_id},
+            )
+        return redirect_back(request, reverse("credit:record-detail", args=[self.change.record_id]))

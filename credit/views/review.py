@@ -1,16 +1,20 @@
 """The reviewer queue across offices: submissions and change requests, decided one by one or in bulk."""
 
+import re
+
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django_filters.views import FilterView
 
 from credit import selectors
 from credit.forms import ReasonForm
+from credit.forms_review import ApproveForm
 from credit.models import Record, RecordStatus
 from credit.services import records as services
-from credit.views.mixins import RecordFilterListMixin, ReviewerMixin
+from credit.views.mixins import RecordFilterListMixin, ReviewerMixin, reason_errors
 
 
 class ReviewQueueView(ReviewerMixin, RecordFilterListMixin, FilterView):
@@ -39,27 +43,87 @@ class ReviewQueueView(ReviewerMixin, RecordFilterListMixin, FilterView):
         only = request.POST.get("approve_one")  # the row's own "通过" button
         if only:
             action = "approve"
-        ids = [only] if only else request.POST.getlist("records")
-        ids = [int(i) for i in ids if str(i).isdigit()]
+        ids = record_ids([only] if only else request.POST.getlist("records"))
         if action not in {"approve", "return"} or not ids:
             messages.error(request, _("请先勾选要处理的记录，再选择“通过”或“退回”。"))
             return redirect(back)
         form = ReasonForm(request.POST)
-        form.is_valid()
+        if not form.is_valid():
+            reason_errors(request, form)
+            return redirect(back)
         records = list(Record.objects.restrict(request.user, "review").filter(pk__in=ids).select_related("item"))
         try:
-            done, failed = services.records_decide(
-                records=records, user=request.user, approve=action == "approve", reason=form.cleaned_data["reason"]
-            )
+            if action == "approve":
+                approvals, failed = services.records_approve_publishing(records=records, user=request.user)
+            else:
+                done, failed = services.records_decide(
+                    records=records, user=request.user, approve=False, reason=form.cleaned_data["reason"]
+                )
         except services.RecordError as exc:
             messages.error(request, str(exc))
             return redirect(back)
-        if done:
-            text = _("已通过 %(n)d 条记录。") if action == "approve" else _("已退回 %(n)d 条记录。")
-            messages.success(request, text % {"n": len(done)})
+        if action == "approve":
+            bulk_approval_messages(request, approvals)
+        elif done:
+            messages.success(request, _("已退回 %(n)d 条记录。") % {"n": len(done)})
         for pk, message in failed.items():
             messages.error(request, _("记录 #%(id)s：%(msg)s") % {"id": pk, "msg": message})
         missing = set(ids) - {r.pk for r in records}
         for pk in sorted(missing):
             messages.error(request, _("记录 #%(id)s 不存在。") % {"id": pk})
         return redirect(back)
+
+
+# A record id as a form sends it: ASCII digits only (``"²".isdigit()`` is true, ``int("²")`` fails), and small enough
+# for the database's bigint (a longer number would overflow the query rather than find nothing).
+_RECORD_ID = re.compile(r"[0-9]{1,18}")
+
+
+def record_ids(values) -> list[int]:
+    """The well-formed record ids among ``values``; anything else is ignored (and reported as nothing ticked)."""
+    return [int(value) for value in values if isinstance(value, str) and _RECORD_ID.fullmatch(value.strip())]
+
+
+def bulk_approval_messages(request, approvals: list[services.Approval]) -> None:
+    """How many were approved, how many penalties were published with them, and which still need completing."""
+    if not approvals:
+        return
+    messages.success(request, _("已通过 %(n)d 条记录。") % {"n": len(approvals)})
+    published = [a for a in approvals if a.published]
+    if published:
+        messages.success(request, _("其中 %(n)d 条行政处罚已同时公示。") % {"n": len(published)})
+    incomplete = [a for a in approvals if a.publication_requested and not a.published]
+    if incomplete:
+        items = format_html_join(
+            "；",
+            '<a href="{}">#{}</a>（{}）',
+            (
+                (
+                    reverse("publicity-workspace:publish", args=[a.record.pk]),
+                    a.record.pk,
+                    "、".join(missing_labels(a.publication_errors)),
+                )
+                for a in incomplete
+            ),
+        )
+        messages.warning(
+            request,
+            format_html(
+                "{}{}",
+                _("%(n)d 条行政处罚的公示信息不完整，已通过但尚未公示，请在公示管理中补充后公示：")
+                % {"n": len(incomplete)},
+                items,
+            ),
+        )
+    red = [a for a in approvals if a.red_list]
+    if red:
+        messages.success(request, _("%(n)d 条守信记录已列入红名单。") % {"n": len(red)})
+
+
+def missing_labels(errors: dict[str, list[str]]) -> list[str]:
+    """Short names of what a publication lacks: the field's name where the approve form has it, else the message."""
+    out: list[str] = []
+    for key, msgs in errors.items():
+        field = ApproveForm.base_fields.get(key)
+        out.extend([str(field.label)] if field is not None else msgs)
+    return out

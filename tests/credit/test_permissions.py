@@ -26,7 +26,7 @@ LOGIN = "login"  # expected: a redirect to the login page
 class Case:
     name: str
     method: str
-    url: str  # {pk} is the record, {change} its pending change
+    url: str  # {pk} is the record, {change} its pending change, {subject} its subject
     expect: dict[str, int | str]
     state: str = "draft"  # the record's state before the request
     data: dict = field(default_factory=dict)
@@ -107,6 +107,15 @@ WORKSPACE = [
         state="changed",
         data=REASON,
     ),
+    Case(
+        "change withdraw",
+        "post",
+        "/workspace/changes/{change}/withdraw/",
+        _row(LOGIN, 302, 404, 403, 403),
+        state="changed",
+    ),
+    Case("subject history", "get", "/workspace/subjects/{subject}/", _row(LOGIN, 200, 404, 200, 403)),
+    Case("subject history, no such subject", "get", "/workspace/subjects/999999/", _row(LOGIN, 404, 404, 404, 403)),
 ]
 
 ANON_API = (401, 403)
@@ -186,7 +195,7 @@ def _prepare(case: Case, users) -> tuple[str, dict]:
     change = None
     if case.state == "changed":
         change = services.record_change_propose(record=record, user=clerk, data={"offence": "变更后的案由"})
-    url = case.url.format(pk=record.pk, change=change.pk if change else 0)
+    url = case.url.format(pk=record.pk, change=change.pk if change else 0, subject=record.subject_id)
     data = {k: (v.format(pk=record.pk) if isinstance(v, str) else v) for k, v in case.data.items()}
     if data.pop("new", False):
         data.update(record_values(8))
@@ -249,5 +258,7 @@ def test_every_workspace_url_is_in_the_matrix():
         route = route.replace("<int:pk>", "{pk}").replace("<int:no>", "8")
         if "changes/" in route:
             route = route.replace("{pk}", "{change}")
+        if "subjects/" in route:
+            route = route.replace("{pk}", "{subject}")
         assert route in covered, route
     assert get_resolver()  # the project resolver loads with these URLs
