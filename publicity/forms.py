@@ -4,6 +4,7 @@ writes are services."""
 from __future__ import annotations
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from credit.validators import validate_cn_id
@@ -74,6 +75,11 @@ class LicenceForm(forms.ModelForm):
             errors["xdr_shxym"] = _("法人及非法人组织、个体工商户须填写统一社会信用代码。")
         if data.get("yxqz") and data.get("yxqzi") and data["yxqzi"] < data["yxqz"]:
             errors["yxqzi"] = _("有效期至不能早于有效期自。")
+        jdrq = data.get("jdrq")
+        if jdrq and jdrq > timezone.localdate():
+            errors["jdrq"] = _("许可决定日期不能晚于今天（%(today)s）。") % {"today": timezone.localdate().isoformat()}
+        elif jdrq and data.get("yxqzi") and jdrq > data["yxqzi"]:
+            errors["jdrq"] = _("许可决定日期不能晚于有效期至（%(end)s）。") % {"end": data["yxqzi"].isoformat()}
         if data.get("fr_zjhm") and data.get("fr_zjlx") == "身份证":
             try:
                 validate_cn_id(data["fr_zjhm"])

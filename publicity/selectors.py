@@ -178,17 +178,24 @@ def licences_awaiting_publication():
 
 def publication_deadlines(rows: list, decision_date, key: str, *, today: datetime.date | None = None) -> list[dict]:
     """``{key: row, "deadline": DueDate, "days_left": int}`` per row: the same as ``publication_deadline`` and
-    ``working_days_between`` row by row, on one calendar loaded once for all rows (two queries, not four a row)."""
+    ``working_days_between`` row by row, on one calendar loaded once for all rows (two queries, not four a row).
+
+    A decision dated after today (entered before the forms refused it) has no deadline yet: its row carries
+    ``deadline`` and ``days_left`` None, and whatever the stored date, nothing here overflows the date range."""
     today = _today(today)
     if not rows:
         return []
     days = settings.PUBLICITY_PUBLISH_WORKING_DAYS
     dates = [decision_date(row) for row in rows]
-    lo = min(*dates, today)
-    hi = max(max(dates) + datetime.timedelta(days=days * 7 + 31), today)  # wider than due_date_for's own window
+    past = [day for day in dates if day <= today]
+    lo = min([*past, today])
+    hi = today + datetime.timedelta(days=days * 7 + 31)  # wider than due_date_for's own window
     cal = WorkingCalendar(lo, hi)
     out = []
     for row, day in zip(rows, dates, strict=True):
+        if day > today:
+            out.append({key: row, "deadline": None, "days_left": None})
+            continue
         deadline = cal.add_working_days(day, days)
         out.append(
             {key: row, "deadline": deadline, "days_left": working_days_between(today, deadline.due, calendar=cal)}
