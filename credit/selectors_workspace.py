@@ -23,6 +23,16 @@ def record_batches(record: Record) -> QuerySet:
     )
 
 
+def record_publication(record: Record):
+    """The record's entry on the public column (双公示 penalty or 红名单), if it has one; None for other items."""
+    from publicity.models import Publication
+    from publicity.services.publications import PUBLIC_ITEMS
+
+    if record.item.no not in PUBLIC_ITEMS:
+        return None
+    return Publication.objects.filter(record_id=record.pk).first()
+
+
 def subject_for(user, pk) -> Subject:
     """The subject ``pk`` if ``user`` may see its history: reviewers any subject; a clerk only one with a record of
     their offices (otherwise 404, so a clerk cannot probe which people or organisations exist)."""

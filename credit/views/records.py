@@ -234,6 +234,8 @@ def _detail_context(request, record, *, approve_form: ApproveForm | None = None)
         "approve_form": approve_form if reviewing else None,
         "joins_red_list": reviewing and record.item.no in RED_LIST_ITEMS,
         "batches": selectors_workspace.record_batches(record),
+        "publication": selectors_workspace.record_publication(record),
+        "publishes": record.item.no in PENALTY_ITEMS,
     }
 
 

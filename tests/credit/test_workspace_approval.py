@@ -181,3 +181,14 @@ def test_single_return_with_overlong_reason_is_refused_with_message(reviewer_cli
     assert "理由：" in response.content.decode()
     record.refresh_from_db()
     assert record.status == RecordStatus.SUBMITTED
+
+
+def test_record_page_shows_publication_state_after_approval(reviewer_client, make_record):
+    unpublished, published = make_record(8, "submitted"), make_record(8, "submitted")
+    _approve(reviewer_client, unpublished)
+    _approve(reviewer_client, published, COMPLETE)
+    html = reviewer_client.get(reverse("credit:record-detail", args=[unpublished.pk])).content.decode()
+    assert "尚未公示" in html and reverse("publicity-workspace:publish", args=[unpublished.pk]) in html
+    html = reviewer_client.get(reverse("credit:record-detail", args=[published.pk])).content.decode()
+    end = Publication.objects.get(record=published).valid_until.isoformat()
+    assert "尚未公示" not in html and f"公示至 {end}" in html
