@@ -39,7 +39,12 @@ class ManualUploadForm(forms.Form):
 
 
 class BatchCreateForm(forms.Form):
-    item = forms.ModelChoiceField(label=_("信用信息事项"), queryset=Item.objects.order_by("no"))
+    item = forms.ModelChoiceField(
+        label=_("信用信息事项"),
+        queryset=Item.objects.order_by("no"),
+        required=False,
+        empty_label=_("（行政许可批次无需选择）"),
+    )
     kind = forms.ChoiceField(
         label=_("报送类型"),
         choices=[(BatchKind.INCREMENTAL, BatchKind.INCREMENTAL.label), (BatchKind.FULL, BatchKind.FULL.label)],
@@ -54,11 +59,17 @@ class BatchCreateForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        item = cleaned.get("item")
-        if (
-            item
-            and cleaned.get("format") == BatchFormat.DOUBLE_PUBLICITY
-            and item.no not in double_publicity.PENALTY_SOURCE_FIELDS
-        ):
+        item, format = cleaned.get("item"), cleaned.get("format")
+        if format == BatchFormat.DOUBLE_PUBLICITY_LICENCE:
+            if item is not None:
+                self.add_error("item", _("行政许可批次导出全部已通过的许可决定，不属于任何事项，请不要选择事项。"))
+            if cleaned.get("kind") != BatchKind.FULL:
+                self.add_error("kind", _("行政许可批次只能全量生成。"))
+            return cleaned
+        if item is None:
+            if "item" not in self.errors:
+                self.add_error("item", _("请选择信用信息事项。"))
+            return cleaned
+        if format == BatchFormat.DOUBLE_PUBLICITY and item.no not in double_publicity.PENALTY_SOURCE_FIELDS:
             raise forms.ValidationError(_("双公示国家标准格式只适用于行政处罚事项（事项 2、8）。"))
         return cleaned

@@ -22,6 +22,7 @@ class BatchKind(models.TextChoices):
 class BatchFormat(models.TextChoices):
     UPLOAD_TEMPLATE = "upload_template", _("上传模板")
     DOUBLE_PUBLICITY = "double_publicity", _("双公示国家标准")
+    DOUBLE_PUBLICITY_LICENCE = "dp_licence", _("双公示国家标准（行政许可）")
 
 
 class BatchStatus(models.TextChoices):
@@ -56,7 +57,9 @@ class ExportBatch(models.Model):
         blank=True,
         related_name="export_batches",
         verbose_name=_("信用信息事项"),
-        help_text=_("更正报送批次为空：一个批次涵盖全部事项的更正、撤下和撤销"),
+        help_text=_(
+            "更正报送批次为空（一个批次涵盖全部事项的更正、撤下和撤销）；行政许可批次为空（许可决定不属于十个事项）"
+        ),
     )
     kind = models.CharField(_("报送类型"), max_length=12, choices=BatchKind.choices)
     format = models.CharField(
@@ -105,9 +108,17 @@ class ExportBatch(models.Model):
         return f"{self.subject_label} #{self.pk}"
 
     @property
+    def is_licence(self) -> bool:
+        """A batch of licensing decisions (行政许可, national format): no item, no record lines."""
+        return self.format == BatchFormat.DOUBLE_PUBLICITY_LICENCE
+
+    @property
     def subject_label(self) -> str:
-        """What the batch is about: the item's name, or 更正报送 for a corrections batch (all items)."""
-        return self.item.name if self.item_id else str(_("更正报送（全部事项）"))
+        """What the batch is about: the item's name, 行政许可 for licensing decisions, or 更正报送 for a corrections
+        batch (all items)."""
+        if self.item_id:
+            return self.item.name
+        return str(_("行政许可决定")) if self.is_licence else str(_("更正报送（全部事项）"))
 
     @property
     def is_municipal(self) -> bool:
@@ -118,12 +129,17 @@ class ExportBatch(models.Model):
 
     @property
     def folder(self) -> str:
-        """Short name of the batch's scope in file names: the two-digit item number, or ``corrections``."""
-        return f"{self.item.no:02d}" if self.item_id else "corrections"
+        """Short name of the batch's scope in file names: the two-digit item number, ``licences`` or ``corrections``."""
+        if self.item_id:
+            return f"{self.item.no:02d}"
+        return "licences" if self.is_licence else "corrections"
 
     @property
     def download_name(self) -> str:
-        label = self.item.name if self.item_id else str(_("更正报送"))
+        if self.item_id:
+            label = self.item.name
+        else:
+            label = str(_("行政许可")) if self.is_licence else str(_("更正报送"))
         return f"{label}-{self.get_kind_display()}-{self.pk}.xlsx"
 
 

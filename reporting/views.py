@@ -23,7 +23,7 @@ from credit.views.mixins import ClerkMixin, ReviewerMixin, WorkspaceMixin
 from reporting.exporters import UploadTemplateExporter
 from reporting.forms import BatchCreateForm, ImportUploadForm, ManualUploadForm
 from reporting.importers import ImportRejected
-from reporting.models import BatchKind, BatchStatus, ImportJob, SemiannualNotice
+from reporting.models import BatchFormat, BatchKind, BatchStatus, ImportJob, SemiannualNotice
 from reporting.selectors import batches_for
 from reporting.services import batches as batch_services
 from reporting.services.imports import import_job_create
@@ -191,14 +191,19 @@ class BatchCreateView(ReviewerMixin, FormView):
     def form_valid(self, form):
         data = form.cleaned_data
         try:
-            batch = batch_services.batch_create(
-                item=data["item"],
-                kind=data["kind"],
-                format=data["format"],
-                user=self.request.user,
-                scope=_("手工生成"),
-                request=self.request,
-            )
+            if data["format"] == BatchFormat.DOUBLE_PUBLICITY_LICENCE:
+                batch = batch_services.licence_batch_create(
+                    user=self.request.user, scope=_("手工生成"), request=self.request
+                )
+            else:
+                batch = batch_services.batch_create(
+                    item=data["item"],
+                    kind=data["kind"],
+                    format=data["format"],
+                    user=self.request.user,
+                    scope=_("手工生成"),
+                    request=self.request,
+                )
         except batch_services.BatchError as exc:
             form.add_error(None, str(exc))
             return self.form_invalid(form)

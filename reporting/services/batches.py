@@ -25,7 +25,11 @@ from audit.services import audit_log
 from credit.models import Item
 from credit.registry import model_for_item
 from reporting import double_publicity
-from reporting.exporters import DoublePublicityPenaltyExporter, UploadTemplateExporter
+from reporting.exporters import (
+    DoublePublicityLicenceExporter,
+    DoublePublicityPenaltyExporter,
+    UploadTemplateExporter,
+)
 from reporting.models import BatchFormat, BatchKind, BatchRecord, BatchStatus, ExportBatch
 from reporting.selectors import records_awaiting_delivery, records_reportable
 from reporting.transports import TransportError, get_transport
@@ -111,6 +115,46 @@ def batch_create(
             "rows": batch.row_count,
             "sha256": batch.sha256,
             "scheduled": user is None,
+        },
+    )
+    return batch
+
+
+@transaction.atomic
+def licence_batch_create(*, user, scope: str = "", request=None) -> ExportBatch:
+    """A batch of every approved licensing decision (行政许可) in the national 双公示 licensing columns, for the
+    provincial platform: recorded in the ledger (no item, no record lines), hashed, downloadable, never delivered to
+    the municipal transport."""
+    from publicity.models.licences import LicenceDecision, LicenceStatus
+
+    _require_reviewer(user)
+    decisions = LicenceDecision.objects.filter(status=LicenceStatus.APPROVED)
+    # Same lock as every other batch selection: a decision approved meanwhile is in this batch or the next, whole.
+    list(Item.objects.select_for_update().order_by("pk").values_list("pk", flat=True)[:1])
+    ids = list(decisions.order_by("pk").values_list("pk", flat=True))
+    if not ids:
+        raise BatchError(_("没有已通过的行政许可决定，未生成批次。"))
+    batch = ExportBatch.objects.create(
+        item=None,
+        kind=BatchKind.FULL,
+        format=BatchFormat.DOUBLE_PUBLICITY_LICENCE,
+        scope=scope,
+        created_by=user,
+        row_count=len(ids),
+    )
+    batch_file_store(batch, DoublePublicityLicenceExporter(LicenceDecision.objects.filter(pk__in=ids)))
+    audit_log(
+        request=request,
+        user=user,
+        action=AuditAction.EXPORT,
+        obj=batch,
+        detail={
+            "item": None,
+            "kind": BatchKind.FULL,
+            "format": batch.format,
+            "rows": batch.row_count,
+            "sha256": batch.sha256,
+            "scheduled": False,
         },
     )
     return batch
@@ -228,4 +272,5 @@ __all__ = [
     "batch_record_manual_upload",
     "batch_retry",
     "dispatch",
+    "licence_batch_create",
 ]
