@@ -4,6 +4,9 @@ reviewer's decision, whose outcome changes the column and queues a correction fo
 from __future__ import annotations
 
 import datetime
+import re
+from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -11,6 +14,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.models import AuditAction, AuditOutcome
+from audit.services import audit_log
 from credit.models import DayKind
 from credit.services.calendar import WorkingCalendar, due_date_for
 from publicity.masking import mask_free_text
@@ -73,6 +78,63 @@ def working_days_between(start: datetime.date, end: datetime.date, *, calendar: 
             elif kind == DayKind.WORKDAY and not weekday:
                 days += 1
     return sign * days
+
+
+EVIDENCE_CONTENT_TYPES = {"pdf": "application/pdf", "jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png"}
+_UNSAFE_NAME = re.compile(r"[^\w.（）()\-]+")
+
+
+@dataclass
+class Evidence:
+    """An opened evidence file, ready to stream: the caller closes ``file`` (a FileResponse does)."""
+
+    file: Any
+    filename: str
+    content_type: str
+
+
+def evidence_filename(req: PublicRequest) -> str:
+    """A download name safe in any header and file system: the visitor's name reduced to word characters, with
+    the extension of the stored (checked) file, never the visitor's; the tracking code when nothing usable is left."""
+    ext = req.evidence.name.rsplit(".", 1)[-1].lower() if "." in req.evidence.name else "bin"
+    stem = (req.evidence_name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    stem = stem.rsplit(".", 1)[0] if "." in stem else stem
+    stem = _UNSAFE_NAME.sub("_", stem).strip("._")[:80]
+    return f"{stem or req.tracking_code + '-证明材料'}.{ext}"
+
+
+def request_evidence_open(*, req: PublicRequest, user, http_request=None) -> Evidence:
+    """Open the evidence of an objection or repair for a reviewer, and record the download in the audit log (the
+    evidence may show a person's ID card). A file gone from storage is a clear error, audited as a failure."""
+    _require_reviewer(user)
+    if not req.evidence:
+        raise PublicityError(_("该申请未提交证明材料。"))
+    try:
+        handle = req.evidence.open("rb")
+    except OSError as exc:
+        audit_log(
+            request=http_request,
+            user=user,
+            action=AuditAction.DOWNLOAD,
+            outcome=AuditOutcome.FAILURE,
+            obj=req,
+            detail={"file": "evidence", "error": "missing"},
+        )
+        raise PublicityError(_("证明材料文件已不存在或无法读取，请联系系统管理员核查存储。")) from exc
+    filename = evidence_filename(req)
+    audit_log(request=http_request, user=user, action=AuditAction.DOWNLOAD, obj=req, detail={"file": "evidence"})
+    content_type = EVIDENCE_CONTENT_TYPES.get(filename.rsplit(".", 1)[-1], "application/octet-stream")
+    return Evidence(file=handle, filename=filename, content_type=content_type)
+
+
+def evidence_size(req: PublicRequest) -> int | None:
+    """The evidence file's size, or None when there is none or it is gone from storage."""
+    if not req.evidence:
+        return None
+    try:
+        return req.evidence.size
+    except OSError:
+        return None
 
 
 def _file(

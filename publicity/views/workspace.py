@@ -8,7 +8,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -46,7 +46,7 @@ from publicity.services.publications import (
     publication_withdraw,
     publicity_end_bounds,
 )
-from publicity.services.requests import request_decide
+from publicity.services.requests import evidence_size, request_decide, request_evidence_open
 
 ARTICLE_MODELS = {"policies": (PolicyDocument, PolicyDocumentForm), "news": (NewsItem, NewsItemForm)}
 
@@ -175,7 +175,30 @@ def request_detail(request, kind: str, pk: int):
         else:
             messages.success(request, _("已办结，结果已通知申请人（可凭查询码查看）。"))
             return HttpResponseRedirect(reverse("publicity-workspace:dashboard"))
-    return render(request, "publicity/workspace/request_detail.html", {"req": req, "kind": kind, "form": form})
+    return render(
+        request,
+        "publicity/workspace/request_detail.html",
+        {"req": req, "kind": kind, "form": form, "evidence_size": evidence_size(req)},
+    )
+
+
+@reviewer_required
+def request_evidence(request, kind: str, pk: int):
+    """The objection's or repair's evidence, as an attachment (never rendered inline), download audited."""
+    req = _request_or_404(kind, pk)
+    if not req.evidence:
+        raise Http404
+    try:
+        evidence = request_evidence_open(req=req, user=request.user, http_request=request)
+    except PublicityError as exc:
+        messages.error(request, str(exc))
+        return HttpResponseRedirect(reverse("publicity-workspace:request", args=[kind, pk]))
+    response = FileResponse(
+        evidence.file, as_attachment=True, filename=evidence.filename, content_type=evidence.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 # --- licensing decisions ---------------------------------------------------------------------------------------------
