@@ -20,7 +20,33 @@ class UserAdmin(DjangoUserAdmin):
     )
     add_fieldsets = ((None, {"fields": ("username", "password1", "password2", "role", "offices")}),)
     readonly_fields = ("last_login", "date_joined", "password_changed_at")
+    # What no one may change on their own account: a security admin cannot make themselves system admin or auditor
+    # (三员分立), give themselves offices (and so records), or deactivate the account they are using.
+    OWN_ACCOUNT_READONLY = ("role", "offices", "is_active")
     actions = ["revoke_sessions"]
+
+    @staticmethod
+    def _is_own(request, obj) -> bool:
+        return obj is not None and obj.pk is not None and obj.pk == request.user.pk
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = tuple(super().get_readonly_fields(request, obj))
+        if self._is_own(request, obj):
+            fields += tuple(f for f in self.OWN_ACCOUNT_READONLY if f not in fields)
+        return fields
+
+    def has_delete_permission(self, request, obj=None):
+        if self._is_own(request, obj):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_deleted_objects(self, objs, request):
+        # The bulk "delete selected" action asks ``has_delete_permission`` without an object: a selection holding
+        # the admin's own account is refused there (Django answers 403 to the confirmation) and named on the page.
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if any(obj.pk == request.user.pk for obj in objs):
+            perms_needed = {*perms_needed, _("您本人的账号")}
+        return deleted, model_count, perms_needed, protected
 
     @admin.action(description=_("强制下线（结束所选用户的全部会话）"), permissions=["change"])
     def revoke_sessions(self, request, queryset):
