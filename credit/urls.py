@@ -12,6 +12,7 @@ urlpatterns = [
     path("records/<int:pk>/", records.RecordDetailView.as_view(), name="record-detail"),
     path("records/<int:pk>/edit/", records.RecordEditView.as_view(), name="record-edit"),
     path("records/<int:pk>/submit/", records.RecordSubmitView.as_view(), name="record-submit"),
+    path("records/<int:pk>/withdraw/", records.RecordWithdrawView.as_view(), name="record-withdraw"),
     path("records/<int:pk>/approve/", records.RecordApproveView.as_view(), name="record-approve"),
     path("records/<int:pk>/return/", records.RecordReturnView.as_view(), name="record-return"),
     path("records/<int:pk>/revoke/", records.RecordRevokeView.as_view(), name="record-revoke"),

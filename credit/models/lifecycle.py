@@ -16,6 +16,7 @@ class EventAction(models.TextChoices):
     CREATE = "create", _("创建")
     EDIT = "edit", _("修改")
     SUBMIT = "submit", _("提交")
+    WITHDRAW = "withdraw", _("撤回提交")
     APPROVE = "approve", _("审核通过")
     RETURN = "return", _("退回")
     REVOKE = "revoke", _("撤销")

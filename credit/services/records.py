@@ -211,6 +211,7 @@ def _locked(record: Record) -> Record:
 
 _DECIDED = {RecordStatus.APPROVED, RecordStatus.RETURNED, RecordStatus.REVOKED, RecordStatus.EXPIRED}
 _EVENT_OF = {
+    RecordStatus.DRAFT: EventAction.WITHDRAW,
     RecordStatus.SUBMITTED: EventAction.SUBMIT,
     RecordStatus.APPROVED: EventAction.APPROVE,
     RecordStatus.RETURNED: EventAction.RETURN,
@@ -230,6 +231,11 @@ def _stale(record: Record, to: str) -> RecordStateError:
         )
     if to == RecordStatus.SUBMITTED and record.status == RecordStatus.SUBMITTED:
         return RecordStateError(_("操作未执行：该记录已提交，正在等待审核，请勿重复提交。"))
+    if to == RecordStatus.DRAFT and record.status in _DECIDED:
+        return RecordStateError(
+            _("未能撤回：该记录已被审核（当前状态“%(status)s”）。已通过的记录如需修改，请提出变更。")
+            % {"status": status}
+        )
     return RecordStateError(
         _("操作未执行：记录当前状态为“%(status)s”，可能已被他人处理，请刷新页面。") % {"status": status}
     )
@@ -263,6 +269,15 @@ def record_submit(*, record: Record, user) -> Record:
     return _transition(
         record, user=user, allowed_from={RecordStatus.DRAFT, RecordStatus.RETURNED}, to=RecordStatus.SUBMITTED
     )
+
+
+@transaction.atomic
+def record_withdraw(*, record: Record, user) -> Record:
+    """待审核 → 草稿: the office's clerk takes back a submission the General Office has not decided yet (e.g. to correct
+    it); it is edited and submitted again. The row lock makes this and a reviewer's decision exclusive: whichever comes
+    second is told what happened. Timeliness counts the later submission, as for a returned record."""
+    _require_office_clerk(user, record)
+    return _transition(record, user=user, allowed_from={RecordStatus.SUBMITTED}, to=RecordStatus.DRAFT)
 
 
 def _require_office_clerk(user, record: Record) -> None:

@@ -285,6 +285,13 @@ class RecordSubmitView(ClerkMixin, _TransitionView):
         services.record_submit(record=record, user=user)
 
 
+class RecordWithdrawView(ClerkMixin, _TransitionView):
+    success_message = _("记录 #%(id)s 已撤回为草稿，修改后可重新提交。")
+
+    def run(self, record, user, reason):
+        services.record_withdraw(record=record, user=user)
+
+
 def _publication_link(record_id: int) -> str:
     return reverse("publicity-workspace:publish", args=[record_id])
 

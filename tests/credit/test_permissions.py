@@ -68,6 +68,7 @@ WORKSPACE = [
     Case("edit", "post", "/workspace/records/{pk}/edit/", _row(LOGIN, 302, 404, 403, 403), data={"edit": True}),
     Case("submit", "post", "/workspace/records/{pk}/submit/", _row(LOGIN, 302, 404, 403, 403)),
     Case("submit via GET", "get", "/workspace/records/{pk}/submit/", _row(LOGIN, 405, 404, 403, 403)),
+    Case("withdraw", "post", "/workspace/records/{pk}/withdraw/", _row(LOGIN, 302, 404, 403, 403), state="submitted"),
     Case("approve", "post", "/workspace/records/{pk}/approve/", _row(LOGIN, 403, 404, 302, 403), state="submitted"),
     Case(
         "return",

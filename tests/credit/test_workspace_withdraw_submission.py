@@ -1,0 +1,51 @@
+"""A clerk withdraws (撤回提交) a submission the General Office has not decided yet, corrects it and submits again."""
+
+import pytest
+from django.urls import reverse
+
+from credit.models import EventAction, RecordEvent, RecordStatus
+from credit.services import records as services
+
+pytestmark = pytest.mark.django_db
+
+
+def test_clerk_withdraws_a_submission_edits_and_resubmits(client, clerk, reviewer, make_record):
+    record = make_record(8, "submitted")
+    client.force_login(clerk)
+    page = client.get(reverse("credit:record-detail", args=[record.pk])).content.decode()
+    assert "撤回提交" in page
+
+    html = client.post(reverse("credit:record-withdraw", args=[record.pk]), follow=True).content.decode()
+    assert "已撤回为草稿" in html
+    record.refresh_from_db()
+    assert record.status == RecordStatus.DRAFT
+    event = RecordEvent.objects.get(record_id=record.pk, action=EventAction.WITHDRAW)
+    assert (event.user, event.from_status, event.to_status) == (clerk, RecordStatus.SUBMITTED, RecordStatus.DRAFT)
+
+    client.force_login(reviewer)
+    queue = client.get(reverse("credit:review"), {"status": "submitted"})
+    assert record.pk not in [r.pk for r in queue.context["object_list"]]
+    assert client.post(reverse("credit:record-approve", args=[record.pk]), follow=True).status_code == 200
+    record.refresh_from_db()
+    assert record.status == RecordStatus.DRAFT  # nothing to approve any more
+
+    services.record_submit(record=record, user=clerk)
+    record.refresh_from_db()
+    assert record.status == RecordStatus.SUBMITTED
+
+
+def test_a_decided_record_cannot_be_withdrawn_and_the_clerk_is_told_why(client, clerk, reviewer, make_record):
+    record = make_record(8, "submitted")
+    services.record_approve(record=record, user=reviewer)
+    client.force_login(clerk)
+    html = client.post(reverse("credit:record-withdraw", args=[record.pk]), follow=True).content.decode()
+    assert "未能撤回：该记录已被审核" in html and "提出变更" in html
+    record.refresh_from_db()
+    assert record.status == RecordStatus.APPROVED
+    assert not RecordEvent.objects.filter(record_id=record.pk, action=EventAction.WITHDRAW).exists()
+
+
+def test_reviewer_gets_no_withdraw_button(client, reviewer, make_record):
+    record = make_record(8, "submitted")
+    client.force_login(reviewer)
+    assert "撤回提交" not in client.get(reverse("credit:record-detail", args=[record.pk])).content.decode()
