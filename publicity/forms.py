@@ -7,6 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from credit.models import SubjectKind
 from credit.validators import validate_cn_id
 from publicity.models import LicenceDecision, NewsItem, Outcome, PolicyDocument
 from publicity.models.publications import PENALTY_CATEGORIES
@@ -110,6 +111,11 @@ class ReasonForm(forms.Form):
 
 
 class BlackListForm(forms.Form):
+    subject_kind = forms.ChoiceField(
+        label=_("主体类别"),
+        required=False,
+        choices=[("", _("按代码自动识别"))] + list(SubjectKind.choices),
+    )
     subject_code = forms.CharField(label=_("主体代码（统一社会信用代码或证件号码）"), max_length=30)
     records = forms.CharField(label=_("所依据的失信记录编号（以逗号分隔）"), max_length=500)
     reason = forms.CharField(label=_("列入事由"), widget=forms.Textarea({"rows": 2}))

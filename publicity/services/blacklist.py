@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from credit.models import Record, RecordStatus, Subject
+from credit.models import Record, RecordStatus, Subject, SubjectKind
 from publicity.models import BlackListEntry, BlackListStatus, CorrectionKind
 from publicity.services.entries import mask_public_text, public_code_for
 from publicity.services.errors import PublicityError
@@ -77,6 +77,65 @@ def blacklist_add(
     entry.save()
     entry.records.set(records)
     return entry
+
+
+@transaction.atomic
+def blacklist_add_by_code(
+    *,
+    subject_code: str,
+    record_ids: list[int],
+    user,
+    subject_kind: str = "",
+    reason: str,
+    legal_basis: str,
+    document_number: str,
+    decision_date: datetime.date,
+    notified_on: datetime.date,
+    listed_on: datetime.date,
+    end_date: datetime.date,
+    removal_conditions: str,
+) -> BlackListEntry:
+    """List the subject identified by ``subject_code`` (credit code or ID number; of ``subject_kind`` when given)
+    on the strength of the records numbered ``record_ids``, as a reviewer types them in the workspace.
+
+    The subject must exist (it does once it has a record) and be the only one with that code, and every number must
+    be an existing record; whether each is an approved 失信 record of that subject ``blacklist_add`` checks."""
+    _require_reviewer(user)
+    code = (subject_code or "").strip().upper()
+    if subject_kind and subject_kind not in SubjectKind.values:
+        raise PublicityError({"subject_kind": [_("主体类别：请选择法人及非法人组织或自然人。")]})
+    subjects = Subject.objects.filter(identifier=code)
+    if subject_kind:
+        subjects = subjects.filter(kind=subject_kind)
+    found = list(subjects[:2]) if code else []
+    if not found:
+        raise PublicityError(
+            {
+                "subject_code": [
+                    _("主体代码：未找到代码为“%(code)s”的主体，请确认其已有审核通过的失信记录。") % {"code": code}
+                ]
+            }
+        )
+    if len(found) > 1:
+        raise PublicityError({"subject_kind": [_("主体类别：该代码对应多个主体，请选择主体类别。")]})
+    ids = list(dict.fromkeys(record_ids))
+    records = {r.pk: r for r in Record.objects.filter(pk__in=ids).select_related("item")}
+    missing = [str(pk) for pk in ids if pk not in records]
+    if missing:
+        raise PublicityError({"records": [_("失信记录编号：记录 %(ids)s 不存在。") % {"ids": "、".join(missing)}]})
+    return blacklist_add(
+        subject=found[0],
+        records=[records[pk] for pk in ids],
+        user=user,
+        reason=reason,
+        legal_basis=legal_basis,
+        document_number=document_number,
+        decision_date=decision_date,
+        notified_on=notified_on,
+        listed_on=listed_on,
+        end_date=end_date,
+        removal_conditions=removal_conditions,
+    )
 
 
 @transaction.atomic

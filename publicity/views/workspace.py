@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from credit.models import Record, Subject
+from credit.models import Record
 from publicity import selectors
 from publicity.forms import (
     BlackListForm,
@@ -284,19 +284,13 @@ def blacklist_add(request):
     form = BlackListForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        code = data.pop("subject_code").strip().upper()
-        subject = Subject.objects.filter(identifier=code).first()
-        if subject is None:
-            form.add_error("subject_code", _("未找到该主体：请确认其已有审核通过的失信记录。"))
+        try:
+            bl.blacklist_add_by_code(user=request.user, record_ids=data.pop("records"), **data)
+        except PublicityError as exc:
+            exc.add_to(form)
         else:
-            records = list(Record.objects.filter(pk__in=data.pop("records")).select_related("item"))
-            try:
-                bl.blacklist_add(subject=subject, records=records, user=request.user, **data)
-            except PublicityError as exc:
-                exc.add_to(form)
-            else:
-                messages.success(request, _("已列入黑名单。"))
-                return HttpResponseRedirect(reverse("publicity-workspace:blacklist"))
+            messages.success(request, _("已列入黑名单。"))
+            return HttpResponseRedirect(reverse("publicity-workspace:blacklist"))
     return render(request, "publicity/workspace/form.html", {"form": form, "heading": _("列入黑名单")})
 
 
