@@ -1,7 +1,10 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import User
 from accounts.sessions import user_sessions_revoke
@@ -59,3 +62,21 @@ class UserAdmin(DjangoUserAdmin):
             ngettext("已强制 %(n)d 个用户下线。", "已强制 %(n)d 个用户下线。", count) % {"n": count},
             messages.SUCCESS,
         )
+
+
+class PortalTOTPDeviceAdmin(TOTPDeviceAdmin):
+    """django-otp's TOTP device admin, whose configuration and QR code pages answer 404 (not a 500) for a device
+    that does not exist (they look it up with ``objects.get``)."""
+
+    def config_view(self, request, pk):
+        get_object_or_404(TOTPDevice, pk=pk)
+        return super().config_view(request, pk)
+
+    def qrcode_view(self, request, pk):
+        get_object_or_404(TOTPDevice, pk=pk)
+        return super().qrcode_view(request, pk)
+
+
+# Importing django-otp's admin module has registered its own class (whichever app's admin was discovered first).
+admin.site.unregister(TOTPDevice)
+admin.site.register(TOTPDevice, PortalTOTPDeviceAdmin)
