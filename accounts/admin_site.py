@@ -14,7 +14,7 @@ from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.http import HttpRequest, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext_lazy as _
 
 
@@ -80,7 +80,9 @@ class PortalAdminSite(admin.AdminSite):
         ):
             target = reverse("admin:otp-verify", current_app=self.name)
             next_url = request.GET.get(REDIRECT_FIELD_NAME, "")
-            return HttpResponseRedirect(f"{target}?{REDIRECT_FIELD_NAME}={next_url}" if next_url else target)
+            return HttpResponseRedirect(
+                f"{target}?{urlencode({REDIRECT_FIELD_NAME: next_url})}" if next_url else target
+            )
         return super().login(request, extra_context)
 
     def get_urls(self):
