@@ -1,8 +1,14 @@
-"""Admin views of the reporting ledger: read-only, for the system admin's oversight (the workflow is the workspace)."""
+"""Admin views of the reporting app: the ledger, read-only (the workflow is the workspace), and the system admin's
+delivery settings (报送设置), whose token is write-only."""
 
+from django import forms
 from django.contrib import admin
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
-from reporting.models import ExportBatch, ImportJob
+from accounts.roles import Role
+from reporting.models import DELIVERY_SETTINGS_PK, DeliverySettings, ExportBatch, ImportJob
+from reporting.services.delivery import delivery_settings_errors, delivery_settings_update
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -39,3 +45,109 @@ class ImportJobAdmin(ReadOnlyAdmin):
     list_display = ["id", "item", "office", "created_by", "status", "total_rows", "created_count", "created_at"]
     list_filter = ["status", "item"]
     exclude = ["errors"]
+
+
+def _is_sysadmin(request: HttpRequest) -> bool:
+    user = request.user
+    return user.is_authenticated and user.is_active and user.role == Role.SYSADMIN
+
+
+class DeliverySettingsForm(forms.ModelForm):
+    """The settings but the token, plus a write-only field to replace it and a box to clear it."""
+
+    new_token = forms.CharField(
+        label=_("新接口令牌"),
+        required=False,
+        max_length=500,
+        strip=True,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+        help_text=_("只写：填写则替换已保存的令牌，留空则保持不变；已保存的令牌不会显示。"),
+    )
+    clear_token = forms.BooleanField(label=_("清除已保存的令牌"), required=False)
+    http_url = forms.URLField(
+        label=_("接口地址"),
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        help_text=_("留空则使用环境变量 REPORTING_HTTP_URL"),
+    )
+
+    class Meta:
+        model = DeliverySettings
+        fields = ["transport", "drop_dir", "http_url", "http_timeout", "max_retries"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            self.instance.pk = DELIVERY_SETTINGS_PK  # the one row (its check constraint is validated with the form)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("new_token") and cleaned.get("clear_token"):
+            self.add_error("clear_token", _("不能同时填写新令牌和清除令牌。"))
+        errors = delivery_settings_errors(
+            transport=cleaned.get("transport", ""),
+            drop_dir=cleaned.get("drop_dir", ""),
+            http_url=cleaned.get("http_url", ""),
+        )
+        for field, message in errors.items():
+            self.add_error(field, message)
+        return cleaned
+
+
+@admin.register(DeliverySettings)
+class DeliverySettingsAdmin(admin.ModelAdmin):
+    """报送设置: the system admin's only (not in the role table of ``accounts.roles``, so allowed here explicitly);
+    saved through ``delivery_settings_update`` (audited); never deleted (no row = the environment settings)."""
+
+    form = DeliverySettingsForm
+    list_display = ["__str__", "transport", "token_status", "max_retries", "updated_at", "updated_by"]
+    readonly_fields = ["token_status", "updated_at", "updated_by"]
+    fields = [
+        "transport",
+        "drop_dir",
+        "http_url",
+        "token_status",
+        "new_token",
+        "clear_token",
+        "http_timeout",
+        "max_retries",
+        "updated_at",
+        "updated_by",
+    ]
+
+    @admin.display(description=_("接口令牌"))
+    def token_status(self, obj: DeliverySettings | None) -> str:
+        if obj is not None and obj.has_token:
+            return str(_("已设置（加密保存，不显示）"))
+        return str(_("未设置（使用环境变量 REPORTING_HTTP_TOKEN，如有）"))
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return _is_sysadmin(request)
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        return _is_sysadmin(request)
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return _is_sysadmin(request)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return _is_sysadmin(request) and not DeliverySettings.objects.exists()
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: DeliverySettings, form, change: bool) -> None:
+        data = form.cleaned_data
+        row = delivery_settings_update(
+            user=request.user,
+            transport=data["transport"],
+            drop_dir=data.get("drop_dir", ""),
+            http_url=data.get("http_url", ""),
+            http_timeout=data["http_timeout"],
+            max_retries=data["max_retries"],
+            new_token=data.get("new_token", ""),
+            clear_token=data.get("clear_token", False),
+            request=request,
+        )
+        obj.pk, obj.http_token, obj._state.adding = row.pk, row.http_token, False

@@ -5,10 +5,12 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from credit.fields import EncryptedCharField
 from credit.models import Item, NoticeKind, Office, Record
 
 
@@ -264,3 +266,71 @@ class SemiannualNotice(models.Model):
 
     def __str__(self) -> str:
         return self.message
+
+
+class DeliveryTransport(models.TextChoices):
+    DROPFOLDER = "dropfolder", _("投递目录")
+    HTTP = "http", _("HTTP 接口")
+
+
+DELIVERY_SETTINGS_PK = 1
+
+
+class DeliverySettings(models.Model):
+    """How batches reach the municipal platform (报送设置), kept by the system admin: one row (pk 1).
+
+    With no row, or an empty field, the environment settings (``REPORTING_*`` in config/settings/reporting.py) apply;
+    ``reporting.transports.delivery_config`` merges the two. The token is stored encrypted and never shown again.
+    """
+
+    transport = models.CharField(
+        _("报送通道"), max_length=12, choices=DeliveryTransport.choices, default=DeliveryTransport.DROPFOLDER
+    )
+    drop_dir = models.CharField(
+        _("投递目录"),
+        max_length=500,
+        blank=True,
+        help_text=_("服务器上的绝对路径；留空则使用环境变量 REPORTING_DROP_DIR"),
+    )
+    http_url = models.URLField(
+        _("接口地址"), max_length=500, blank=True, help_text=_("留空则使用环境变量 REPORTING_HTTP_URL")
+    )
+    http_token = EncryptedCharField(
+        _("接口令牌"),
+        max_length=800,
+        blank=True,
+        validators=[MaxLengthValidator(500)],
+        help_text=_("加密保存，只写不显示；留空则使用环境变量 REPORTING_HTTP_TOKEN"),
+    )
+    http_timeout = models.PositiveIntegerField(
+        _("接口超时（秒）"), default=60, validators=[MinValueValidator(1), MaxValueValidator(600)]
+    )
+    max_retries = models.PositiveSmallIntegerField(
+        _("失败重试次数"),
+        default=5,
+        validators=[MaxValueValidator(20)],
+        help_text=_("报送失败后按指数退避自动重试的次数，用尽后批次标记为报送失败"),
+    )
+    updated_at = models.DateTimeField(_("修改时间"), default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("修改人"),
+    )
+
+    class Meta:
+        verbose_name = _("报送设置")
+        verbose_name_plural = _("报送设置")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(pk=DELIVERY_SETTINGS_PK), name="deliverysettings_singleton")
+        ]
+
+    def __str__(self) -> str:
+        return str(_("报送设置"))
+
+    @property
+    def has_token(self) -> bool:
+        return bool(self.http_token)

@@ -6,6 +6,7 @@ import logging
 
 from celery import shared_task
 from celery.exceptions import Retry
+from celery.utils.time import get_exponential_backoff_interval
 from django.db import OperationalError
 
 from credit.models import Item
@@ -14,22 +15,29 @@ from reporting.models import BatchKind
 from reporting.selectors import batches_to_dispatch
 from reporting.services import batches as batch_services
 from reporting.services.imports import import_job_run
-from reporting.transports import TransportError
+from reporting.transports import TransportError, delivery_config
 
 logger = logging.getLogger(__name__)
 
 SEMIANNUAL_ITEM = 1
+RETRY_BACKOFF_MAX = 3600  # seconds: the longest wait between two delivery attempts
 
 
-@shared_task(bind=True, autoretry_for=(TransportError,), retry_backoff=True, retry_backoff_max=3600, max_retries=5)
+@shared_task(bind=True, max_retries=5)
 def deliver_batch(self, batch_id: int) -> str:
-    """Deliver one batch (at most once: see ``batch_deliver``); after the last retry the batch is marked failed."""
+    """Deliver one batch (at most once: see ``batch_deliver``), retried with exponential back-off as many times as the
+    delivery settings say (``delivery_config().retries``); after the last retry the batch is marked failed."""
+    retries = delivery_config().retries
     try:
         batch = batch_services.batch_deliver(batch_id=batch_id)
     except TransportError as exc:
-        if self.request.retries >= self.max_retries:
+        if self.request.retries >= retries:
             batch_services.batch_mark_failed(batch_id=batch_id, reason=str(exc))
-        raise
+            raise
+        countdown = get_exponential_backoff_interval(
+            factor=1, retries=self.request.retries, maximum=RETRY_BACKOFF_MAX, full_jitter=True
+        )
+        raise self.retry(exc=exc, countdown=countdown, max_retries=retries) from exc
     return batch.status
 
 

@@ -1,5 +1,8 @@
 """How a batch file reaches the municipal platform: a drop folder (default) or an HTTP endpoint.
 
+Which one, and its folder, URL, token and retries, come from ``delivery_config``: the system admin's 报送设置
+(``reporting.models.DeliverySettings``) where saved, else the environment settings.
+
 Both are idempotent per batch: the drop-folder name is derived from the batch id and content hash and written
 atomically (temp name, then ``os.replace``), so a retry after a crash overwrites the same file with the same bytes
 instead of adding a second one; the HTTP POST carries an ``Idempotency-Key`` of the same id and hash.
@@ -9,7 +12,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import requests
@@ -27,6 +30,45 @@ class Delivery:
     outcome: str
 
 
+@dataclass(frozen=True)
+class DeliveryConfig:
+    """The delivery settings in force (``source``: "admin" when a saved 报送设置 row applies, else "environment")."""
+
+    transport: str
+    drop_dir: Path
+    http_url: str
+    http_token: str = field(repr=False)
+    http_timeout: int
+    retries: int
+    source: str
+
+
+def delivery_config() -> DeliveryConfig:
+    """The system admin's 报送设置 where saved; the environment settings without a row, and for its empty fields."""
+    from reporting.models import DELIVERY_SETTINGS_PK, DeliverySettings
+
+    row = DeliverySettings.objects.filter(pk=DELIVERY_SETTINGS_PK).first()
+    if row is None:
+        return DeliveryConfig(
+            transport=settings.REPORTING_TRANSPORT,
+            drop_dir=Path(settings.REPORTING_DROP_DIR),
+            http_url=settings.REPORTING_HTTP_URL,
+            http_token=settings.REPORTING_HTTP_TOKEN,
+            http_timeout=settings.REPORTING_HTTP_TIMEOUT,
+            retries=settings.REPORTING_DELIVERY_RETRIES,
+            source="environment",
+        )
+    return DeliveryConfig(
+        transport=row.transport,
+        drop_dir=Path(row.drop_dir or settings.REPORTING_DROP_DIR),
+        http_url=row.http_url or settings.REPORTING_HTTP_URL,
+        http_token=row.http_token or settings.REPORTING_HTTP_TOKEN,
+        http_timeout=row.http_timeout,
+        retries=row.max_retries,
+        source="admin",
+    )
+
+
 def delivery_name(batch) -> str:
     scope = f"item{batch.folder}" if batch.item_id else batch.folder
     return f"nc-edu-credit-{scope}-batch{batch.pk:08d}-{batch.sha256[:16]}.xlsx"
@@ -35,8 +77,8 @@ def delivery_name(batch) -> str:
 class DropFolderTransport:
     name = "dropfolder"
 
-    def __init__(self, directory: str | os.PathLike | None = None):
-        self.directory = Path(directory or settings.REPORTING_DROP_DIR)
+    def __init__(self, directory: str | os.PathLike | None = None, config: DeliveryConfig | None = None):
+        self.directory = Path(directory or (config or delivery_config()).drop_dir)
 
     def deliver(self, batch, path: str) -> Delivery:
         target = self.directory / delivery_name(batch)
@@ -64,12 +106,21 @@ class DropFolderTransport:
 class HttpTransport:
     name = "http"
 
-    def __init__(self, url: str | None = None, token: str | None = None, timeout: int | None = None):
-        self.url = url or settings.REPORTING_HTTP_URL
-        self.token = token if token is not None else settings.REPORTING_HTTP_TOKEN
-        self.timeout = timeout or settings.REPORTING_HTTP_TIMEOUT
+    def __init__(
+        self,
+        url: str | None = None,
+        token: str | None = None,
+        timeout: int | None = None,
+        config: DeliveryConfig | None = None,
+    ):
+        config = config or delivery_config()
+        self.url = url or config.http_url
+        self.token = token if token is not None else config.http_token
+        self.timeout = timeout or config.http_timeout
         if not self.url:
-            raise ImproperlyConfigured("REPORTING_HTTP_URL must be set when REPORTING_TRANSPORT is 'http'")
+            raise ImproperlyConfigured(
+                "REPORTING_HTTP_URL (or the 报送设置 接口地址) must be set when the transport is 'http'"
+            )
 
     def deliver(self, batch, path: str) -> Delivery:
         headers = {"Idempotency-Key": f"batch-{batch.pk}-{batch.sha256}"}
@@ -112,10 +163,10 @@ class HttpTransport:
         return Delivery(receipt=receipt[:200], outcome=f"平台已接收（HTTP {response.status_code}）")
 
 
-def get_transport():
-    kind = settings.REPORTING_TRANSPORT
-    if kind == "dropfolder":
-        return DropFolderTransport()
-    if kind == "http":
-        return HttpTransport()
-    raise ImproperlyConfigured(f"Unknown REPORTING_TRANSPORT {kind!r} (use 'dropfolder' or 'http')")
+def get_transport(config: DeliveryConfig | None = None):
+    config = config or delivery_config()
+    if config.transport == "dropfolder":
+        return DropFolderTransport(config=config)
+    if config.transport == "http":
+        return HttpTransport(config=config)
+    raise ImproperlyConfigured(f"Unknown REPORTING_TRANSPORT {config.transport!r} (use 'dropfolder' or 'http')")

@@ -8,6 +8,10 @@ REPORTING_DROP_DIR = env.path("REPORTING_DROP_DIR", default=BASE_DIR / "var" / "
 REPORTING_HTTP_URL = env("REPORTING_HTTP_URL", default="")
 REPORTING_HTTP_TOKEN = env("REPORTING_HTTP_TOKEN", default="")
 REPORTING_HTTP_TIMEOUT = env.int("REPORTING_HTTP_TIMEOUT", default=60)
+# Automatic retries (exponential back-off) of a failed delivery before the batch is marked failed.
+REPORTING_DELIVERY_RETRIES = env.int("REPORTING_DELIVERY_RETRIES", default=5)
+# The system admin's 报送设置 (reporting.DeliverySettings, in the admin) override the five settings above when saved;
+# an empty field there falls back to the environment.
 
 # The semiannual delivery (item 1, 一年两次) leaves at least this many days before each due date of
 # SEMIANNUAL_DUE_DATES: its beat entry is derived from both (rule in reporting/schedules.py; after a change run

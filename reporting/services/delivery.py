@@ -1,0 +1,78 @@
+"""The system admin's delivery settings (报送设置): one row, validated whole, audited without the token's value."""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath, PureWindowsPath
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.roles import Role
+from audit.models import AuditAction
+from audit.services import audit_log
+from reporting.models import DELIVERY_SETTINGS_PK, DeliverySettings, DeliveryTransport
+
+EDITABLE_FIELDS = ("transport", "drop_dir", "http_url", "http_timeout", "max_retries")
+
+
+def delivery_settings_errors(*, transport: str, drop_dir: str, http_url: str) -> dict[str, str]:
+    """What makes these settings unusable, by field (in Chinese): a relative folder; HTTP without any address."""
+    errors = {}
+    drop_dir = (drop_dir or "").strip()
+    if drop_dir and not (PurePosixPath(drop_dir).is_absolute() or PureWindowsPath(drop_dir).is_absolute()):
+        errors["drop_dir"] = _("“投递目录”须为服务器上的绝对路径，例如 /mnt/exchange/credit。")
+    if transport == DeliveryTransport.HTTP and not (http_url or settings.REPORTING_HTTP_URL):
+        errors["http_url"] = _("报送通道为“HTTP 接口”时须填写“接口地址”（环境变量中也未配置）。")
+    return errors
+
+
+def _require_sysadmin(user) -> None:
+    if not (user is not None and user.is_authenticated and user.is_active and user.role == Role.SYSADMIN):
+        raise PermissionDenied(_("只有系统管理员可以修改报送设置。"))
+
+
+@transaction.atomic
+def delivery_settings_update(
+    *,
+    user,
+    transport: str,
+    drop_dir: str = "",
+    http_url: str = "",
+    http_timeout: int = 60,
+    max_retries: int = 5,
+    new_token: str = "",
+    clear_token: bool = False,
+    request=None,
+) -> DeliverySettings:
+    """Save the delivery settings (creating the row the first time). The token is write-only: ``new_token`` replaces
+    it, ``clear_token`` removes it, neither keeps it; it is stored encrypted and never written to the audit log."""
+    _require_sysadmin(user)
+    errors = delivery_settings_errors(transport=transport, drop_dir=drop_dir, http_url=http_url)
+    if errors:
+        raise ValidationError(errors)
+    row = DeliverySettings.objects.select_for_update().filter(pk=DELIVERY_SETTINGS_PK).first()
+    created = row is None
+    row = row or DeliverySettings(pk=DELIVERY_SETTINGS_PK)
+    before = {name: getattr(row, name) for name in EDITABLE_FIELDS}
+    row.transport, row.drop_dir, row.http_url = transport, (drop_dir or "").strip(), (http_url or "").strip()
+    row.http_timeout, row.max_retries = http_timeout, max_retries
+    token = "unchanged"
+    if clear_token:
+        row.http_token, token = "", "cleared"
+    elif new_token:
+        row.http_token, token = new_token.strip(), "replaced"
+    row.updated_at, row.updated_by = timezone.now(), user
+    row.full_clean()
+    row.save()
+    changed = [name for name in EDITABLE_FIELDS if getattr(row, name) != before[name]]
+    audit_log(
+        request=request,
+        user=user,
+        action=AuditAction.CREATE if created else AuditAction.CHANGE,
+        obj=row,
+        detail={"changed_fields": changed, "token_action": token},
+    )
+    return row
