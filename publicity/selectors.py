@@ -203,12 +203,29 @@ def publication_deadlines(rows: list, decision_date, key: str, *, today: datetim
     return out
 
 
-def open_requests():
-    """Objections and repairs not yet decided, soonest due first."""
+def request_timers(rows: list, *, today: datetime.date | None = None) -> list:
+    """Set ``days_left`` (working days until the due date, negative when overdue; None once decided) on every
+    objection or repair of ``rows``, on one calendar loaded once for all of them (two queries, however many rows)."""
+    today = _today(today)
+    undecided = [r for r in rows if r.status != RequestStatus.DECIDED]
+    for r in rows:
+        r.days_left = None
+    if undecided:
+        dues = [r.due_date for r in undecided]
+        cal = WorkingCalendar(min([*dues, today]), max([*dues, today]))
+        for r in undecided:
+            r.days_left = working_days_between(today, r.due_date, calendar=cal)
+    return rows
+
+
+def open_requests(*, today: datetime.date | None = None) -> list:
+    """Objections and repairs not yet decided, soonest due first, each with its timer (``days_left``): four queries
+    in all, whatever the number of rows."""
     objections = list(
         Objection.objects.filter(status=RequestStatus.RECEIVED).select_related(
             "publication", "licence", "blacklist_entry"
         )
     )
     repairs = list(RepairApplication.objects.filter(status=RequestStatus.RECEIVED).select_related("publication"))
-    return sorted(objections + repairs, key=lambda r: (r.due_date, r.received_at))
+    rows = sorted(objections + repairs, key=lambda r: (r.due_date, r.received_at))
+    return request_timers(rows, today=today)

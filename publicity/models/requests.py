@@ -79,14 +79,8 @@ class PublicRequest(models.Model):
     def target(self):
         return self.publication or getattr(self, "licence", None) or getattr(self, "blacklist_entry", None)
 
-    @property
-    def working_days_left(self) -> int | None:
-        """Working days until the due date (negative when overdue); None once decided."""
-        if self.status == RequestStatus.DECIDED:
-            return None
-        from publicity.services.requests import working_days_between
-
-        return working_days_between(timezone.localdate(), self.due_date)
+    # The timer (working days left) is set by ``publicity.selectors.request_timers`` as ``days_left``, for a whole
+    # list on one calendar: a per-row property would load the calendar once per row.
 
 
 class Objection(PublicRequest):

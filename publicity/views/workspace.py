@@ -164,6 +164,7 @@ def _request_or_404(kind: str, pk: int):
 @reviewer_required
 def request_detail(request, kind: str, pk: int):
     req = _request_or_404(kind, pk)
+    selectors.request_timers([req])
     form = DecisionForm(request.POST or None)
     if kind == "repair":
         form.fields["outcome"].choices = [c for c in form.fields["outcome"].choices if c[0] != "corrected"]
