@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
+from credit import crypto
 from reporting.models import DELIVERY_SETTINGS_PK, DeliverySettings, ExportBatch, ImportJob
 from reporting.services.delivery import delivery_settings_errors, delivery_settings_update
 
@@ -83,6 +84,8 @@ class DeliverySettingsForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        if (cleaned.get("new_token") or "").startswith(crypto.PREFIX):
+            self.add_error("new_token", _("接口令牌不能以“%(prefix)s”开头。") % {"prefix": crypto.PREFIX})
         if cleaned.get("new_token") and cleaned.get("clear_token"):
             self.add_error("clear_token", _("不能同时填写新令牌和清除令牌。"))
         errors = delivery_settings_errors(

@@ -20,22 +20,24 @@ def records_reportable(item: Item) -> QuerySet:
     return model_for_item(item.no).objects.filter(item=item, status=RecordStatus.APPROVED)
 
 
-def current_version_carried() -> Exists:
-    """For a record queryset: a live municipal batch (upload template or corrections) carries the record's current
-    version. National 双公示 batches do not count: they are not delivered to the municipal platform."""
+def current_version_carried(formats: tuple[str, ...] = MUNICIPAL_FORMATS) -> Exists:
+    """For a record queryset: a live batch of ``formats`` carries the record's current version. By default the
+    municipal batches (upload template, corrections): national 双公示 batches are not delivered to the municipal
+    platform, so they do not count there; a national incremental batch asks about national batches instead."""
     return Exists(
         BatchRecord.objects.filter(
             record=OuterRef("pk"),
             record_version=OuterRef("version"),
             batch__status__in=CARRYING_STATUSES,
-            batch__format__in=MUNICIPAL_FORMATS,
+            batch__format__in=formats,
         )
     )
 
 
-def records_awaiting_delivery(item: Item) -> QuerySet:
-    """Approved records whose current version no live batch carries: newly approved or changed since last delivered."""
-    return records_reportable(item).exclude(current_version_carried())
+def records_awaiting_delivery(item: Item, format: str = BatchFormat.UPLOAD_TEMPLATE) -> QuerySet:
+    """Approved records whose current version no live batch of ``format`` carries: newly approved or changed since
+    last delivered (to the municipal platform, or for a national format since last exported in it)."""
+    return records_reportable(item).exclude(current_version_carried((format,)))
 
 
 def batches_for(user) -> QuerySet[ExportBatch]:

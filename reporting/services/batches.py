@@ -81,7 +81,10 @@ def batch_create(
     """
     Item.objects.select_for_update().filter(pk=item.pk).first()  # one batch selection per item at a time
     if records is None:
-        records = records_awaiting_delivery(item) if kind == BatchKind.INCREMENTAL else records_reportable(item)
+        if kind == BatchKind.INCREMENTAL:
+            records = records_awaiting_delivery(item, format)
+        else:
+            records = records_reportable(item)
     if format == BatchFormat.DOUBLE_PUBLICITY:
         # The standard refuses a penalty row without its required columns (see double_publicity.GAP_FIELDS): name the
         # records and what they lack instead of writing a file the provincial platform would reject.

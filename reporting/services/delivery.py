@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from accounts.roles import Role
 from audit.models import AuditAction
 from audit.services import audit_log
+from credit import crypto
 from reporting.models import DELIVERY_SETTINGS_PK, DeliverySettings, DeliveryTransport
 
 EDITABLE_FIELDS = ("transport", "drop_dir", "http_url", "http_timeout", "max_retries")
@@ -51,6 +52,8 @@ def delivery_settings_update(
     it, ``clear_token`` removes it, neither keeps it; it is stored encrypted and never written to the audit log."""
     _require_sysadmin(user)
     errors = delivery_settings_errors(transport=transport, drop_dir=drop_dir, http_url=http_url)
+    if (new_token or "").strip().startswith(crypto.PREFIX):  # would be taken for a ciphertext and stored in clear
+        errors["http_token"] = _("接口令牌不能以“%(prefix)s”开头。") % {"prefix": crypto.PREFIX}
     if errors:
         raise ValidationError(errors)
     row = DeliverySettings.objects.select_for_update().filter(pk=DELIVERY_SETTINGS_PK).first()

@@ -115,3 +115,14 @@ def test_ledger_item_filter_still_filters(client, reviewer, make_records):
     client.force_login(reviewer)
     assert f"#{batch.pk}<" in client.get(reverse("reporting:batch-list"), {"item": "1"}).content.decode()
     assert "还没有报送批次" in client.get(reverse("reporting:batch-list"), {"item": "2"}).content.decode()
+
+
+def test_national_incremental_counts_only_national_batches(make_records):
+    records = make_records(2, 2)
+    for record in records:
+        _complete(record)
+    item = Item.objects.get(no=2)
+    batch_create(item=item, kind=BatchKind.FULL)  # municipal: does not make the national file redundant
+    first = batch_create(item=item, kind=BatchKind.INCREMENTAL, format=BatchFormat.DOUBLE_PUBLICITY)
+    assert first.row_count == 2
+    assert batch_create(item=item, kind=BatchKind.INCREMENTAL, format=BatchFormat.DOUBLE_PUBLICITY) is None
