@@ -419,6 +419,8 @@ def validate_person_name(value) -> None:
 # ---------------------------------------------------------------------------
 
 _MIN_YEAR = 1949
+# No date of a credit record lies before this one (the validators accept years from 1949 throughout).
+EARLIEST_DATE = datetime.date(_MIN_YEAR, 1, 1)
 
 
 def validate_year(value) -> None:

@@ -155,12 +155,22 @@ class Record(models.Model):
         super().clean()
         today = timezone.localdate()
         errors: dict[str, str] = {}
+        earliest = validators.EARLIEST_DATE
+        too_early = _("%(name)s不能早于%(earliest)s。")
         if self.business_date and self.business_date > today:
             errors["business_date"] = _("业务发生日期不能晚于今天。")
+        elif self.business_date and self.business_date < earliest:
+            errors["business_date"] = too_early % {"name": _("业务发生日期"), "earliest": earliest.isoformat()}
         for key in self.field_keys():
             value = getattr(self, key, None)
-            if isinstance(value, datetime.date) and value > today and key not in self.FUTURE_DATE_FIELDS:
-                errors[key] = _("%(name)s不能晚于今天。") % {"name": self._meta.get_field(key).verbose_name}
+            if not isinstance(value, datetime.date):
+                continue
+            name = self._meta.get_field(key).verbose_name
+            if value > today and key not in self.FUTURE_DATE_FIELDS:
+                errors[key] = _("%(name)s不能晚于今天。") % {"name": name}
+            elif value < earliest:
+                # A typo (0026 for 2026) or Excel's day zero (1900-01-00), never a real credit record.
+                errors[key] = too_early % {"name": name, "earliest": earliest.isoformat()}
         if errors:
             raise ValidationError(errors)
 
