@@ -162,8 +162,9 @@ def publication_publish(
     typed = _typed(record)
     pub.kind, pub.item_no = PublicationKind.PENALTY, record.item.no
     for key, value in values.items():
-        if key != "decision_number":
-            setattr(pub, key, value)
+        if key == "decision_number" or (key == "content" and pub.corrected_at):  # a correction stands
+            continue
+        setattr(pub, key, value)
     pub.document_number = values["decision_number"]  # cf_wsh
     pub.publicity_end = pub.valid_until = publicity_end
     fill_from_record(pub, typed)

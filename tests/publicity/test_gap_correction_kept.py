@@ -44,3 +44,18 @@ def test_uncorrected_publication_still_follows_its_record(build):
     pub = build.penalty(8)
     _approve_change(build, pub.record, penalty_result="给予记过处分")
     assert Publication.objects.get(pk=pub.pk).content == "给予记过处分"
+
+
+def test_publishing_again_does_not_undo_a_correction(build):
+    from publicity.services.publications import publication_publish
+
+    pub = build.penalty(2)
+    _correct(build, pub, "给予警告（已更正）")
+    publication_publish(
+        record=pub.record,
+        user=build.reviewer,
+        decision_number=pub.document_number,
+        offence_type="违规办学",
+        penalty_category="警告",
+    )
+    assert Publication.objects.get(pk=pub.pk).content == "给予警告（已更正）"
