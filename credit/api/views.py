@@ -3,7 +3,6 @@
 from collections.abc import Mapping
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -213,36 +212,40 @@ class RecordApproveView(_TransitionView):
 
     serializer_class = ApproveSerializer
 
-    def run(self, record, user, reason):
-        return services.record_approve(record=record, user=user)
-
     @extend_schema(request=ApproveSerializer, responses={200: RecordMetaSerializer})
     def post(self, request, pk: int):
-        from publicity.services.publications import PENALTY_ITEMS, PublicityError, publication_publish
-
         record = typed_record_for(request.user, pk)
         body = ApproveSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         options = body.validated_data
-        result = _call(self.run, record=record, user=request.user, reason="")
-        if isinstance(result, Response):
-            return result
-        data = dict(record_serializer_for_item(result.item.no)(result).data)
-        if result.item.no in PENALTY_ITEMS and options.get("publish") is not False:
-            fields = ("decision_number", "offence_type", "offence_facts", "penalty_basis", "penalty_category")
-            try:
-                with transaction.atomic():
-                    publication = publication_publish(
-                        record=result,
-                        user=request.user,
-                        publicity_end=options.get("publicity_end"),
-                        **{key: options[key] for key in fields if key in options},
-                    )
-            except PublicityError as exc:
-                data["publication"] = {"published": False, "errors": exc.errors}
+        fields = ("decision_number", "offence_type", "offence_facts", "penalty_basis", "penalty_category")
+        publication = {key: options[key] for key in fields if key in options}
+        publication["publicity_end"] = options.get("publicity_end")
+        # One service for the API and the workspace: approval and publication in one transaction.
+        approval = _call(
+            services.record_approve_publishing,
+            record=record,
+            user=request.user,
+            publish=options.get("publish") is not False,
+            publication=publication,
+        )
+        if isinstance(approval, Response):
+            return approval
+        data = dict(record_serializer_for_item(approval.record.item.no)(approval.record).data)
+        if approval.publication_requested:
+            if approval.publication is not None:
+                end = approval.publication.publicity_end.isoformat()
+                data["publication"] = {"published": True, "publicity_end": end}
             else:
-                data["publication"] = {"published": True, "publicity_end": publication.publicity_end.isoformat()}
+                data["publication"] = {"published": False, "errors": approval.publication_errors}
         return Response(data)
+
+
+class RecordWithdrawView(_TransitionView):
+    """待审核 → 草稿 (clerk of the record's office), before the General Office decides."""
+
+    def run(self, record, user, reason):
+        return services.record_withdraw(record=record, user=user)
 
 
 class RecordReturnView(_TransitionView):

@@ -137,6 +137,7 @@ API = [
         data={"offence": "改"},
     ),
     Case("submit", "post", "/api/v1/records/{pk}/submit/", _row(ANON_API, 200, 404, 403, 404)),
+    Case("withdraw", "post", "/api/v1/records/{pk}/withdraw/", _row(ANON_API, 200, 404, 403, 404), state="submitted"),
     Case("approve", "post", "/api/v1/records/{pk}/approve/", _row(ANON_API, 403, 404, 200, 404), state="submitted"),
     Case(
         "return",

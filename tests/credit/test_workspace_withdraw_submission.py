@@ -49,3 +49,18 @@ def test_reviewer_gets_no_withdraw_button(client, reviewer, make_record):
     record = make_record(8, "submitted")
     client.force_login(reviewer)
     assert "撤回提交" not in client.get(reverse("credit:record-detail", args=[record.pk])).content.decode()
+
+
+def test_the_api_withdraws_a_submission_and_answers_409_once_decided(clerk, reviewer, make_record):
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(clerk)
+    record = make_record(8, "submitted")
+    response = api.post(f"/api/v1/records/{record.pk}/withdraw/")
+    assert response.status_code == 200 and response.json()["status"] == RecordStatus.DRAFT
+
+    decided = make_record(8, "submitted")
+    services.record_approve(record=decided, user=reviewer)
+    response = api.post(f"/api/v1/records/{decided.pk}/withdraw/")
+    assert response.status_code == 409 and "未能撤回" in str(response.json())
