@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 from credit.validators import classify_org_code
 from publicity import selectors
 from publicity.forms import PublicRequestForm, TrackForm
+from publicity.masking import mask_free_text
 from publicity.models import NewsItem, PolicyDocument, PublicationKind
 from publicity.sections import DESCRIPTIONS, SECTIONS, TITLES
 from publicity.services.errors import PublicityError
@@ -210,7 +211,9 @@ def request_status(request, code: str):
     req = request_by_code(code)
     if req is None:
         raise Http404
-    return render(request, "publicity/request_status.html", {"req": req, "is_repair": req.CODE_PREFIX == "XF"})
+    # The reply is the reviewer's free text on a public page: masked like the column (it may quote an ID or a mobile).
+    context = {"req": req, "is_repair": req.CODE_PREFIX == "XF", "reply": mask_free_text(req.reply)}
+    return render(request, "publicity/request_status.html", context)
 
 
 def open_data(request):

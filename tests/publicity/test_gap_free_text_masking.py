@@ -97,3 +97,12 @@ def test_migration_masks_text_already_on_the_column(build, client):
     assert PID in client.get(f"/penalties/{pub.pk}/").content.decode()
     migration.mask_stored_text(apps, None)
     _assert_masked(client.get(f"/penalties/{pub.pk}/").content.decode())
+
+
+def test_reply_on_the_public_tracking_page_is_masked(build, client):
+    pub = build.penalty(8)
+    req = objection_file(target=pub, applicant_name="甲", applicant_contact="x", content="有误")
+    request_decide(request=req, user=build.reviewer, outcome="upheld", reply=f"经核实身份证{PID}无误，电话{PHONE}")
+    page = client.get(f"/track/{req.tracking_code}/").content.decode()
+    assert "经核实身份证" in page
+    _assert_masked(page, phone=True)
