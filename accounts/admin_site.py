@@ -17,6 +17,8 @@ from django.urls import path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms import PortalAdminAuthenticationForm
+
 
 def otp_required(user) -> bool:
     """Whether ``user`` has a confirmed second-factor device and so must verify it."""
@@ -61,6 +63,7 @@ class PortalAdminSite(admin.AdminSite):
     index_title = _("系统管理")
     # The index adds the link to bind a TOTP device (accounts/templates/admin/portal_index.html).
     index_template = "admin/portal_index.html"
+    login_form = PortalAdminAuthenticationForm
 
     def has_permission(self, request) -> bool:
         user = request.user
