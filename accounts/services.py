@@ -35,7 +35,7 @@ def _token_verified(device: TOTPDevice, token: str) -> bool:
     As ``TOTPDevice.verify_token`` does, a match records the step used (a code cannot be replayed at the next
     sign-in) and the clock drift, but on the unsaved device: nothing is written here.
     """
-    if not (token.isdigit() and len(token) == device.digits):
+    if not (token.isascii() and token.isdigit() and len(token) == device.digits):
         return False
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
     totp.time = time.time()

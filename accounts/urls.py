@@ -11,7 +11,11 @@ from django.urls import path
 
 from accounts.forms import PortalAuthenticationForm
 
+# No self-service password reset by e-mail: accounts and their passwords are the security admin's duty (三员分立),
+# and a reset link by e-mail would bypass the lockout and the second factor.
+_NOT_OFFERED = {"login", "password_reset", "password_reset_done", "password_reset_confirm", "password_reset_complete"}
+
 urlpatterns = [
     path("login/", views.LoginView.as_view(authentication_form=PortalAuthenticationForm), name="login"),
-    *[pattern for pattern in auth_urls.urlpatterns if pattern.name != "login"],
+    *[pattern for pattern in auth_urls.urlpatterns if pattern.name not in _NOT_OFFERED],
 ]

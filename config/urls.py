@@ -6,7 +6,7 @@ from config.health import healthz
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/", include("accounts.urls")),
     path("api/v1/public/", include("publicity.api_urls")),
     path("api/v1/oversight/", include("oversight.api_urls")),
     path("api/v1/reporting/", include("reporting.api.urls")),
