@@ -74,6 +74,9 @@ CSRF_COOKIE_SAMESITE = "Lax"
 
 # TOTP second factor for admins who registered a device (django-otp).
 OTP_TOTP_ISSUER = "南昌市教育局信用信息平台"
+# An existing device's secret (key, configuration URL, QR code) is never shown in the admin, not even to the security
+# admin: each admin binds their own device at /admin/two-factor/, where only they see the secret, once.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # --- Headers ---------------------------------------------------------------------------------------------------------
 X_FRAME_OPTIONS = "DENY"

@@ -1,4 +1,5 @@
-"""The security admin's TOTP device pages in the Django admin: an unknown device is a 404, never a 500."""
+"""The security admin's TOTP device pages in the Django admin: an unknown device is a 404, never a 500, and no
+device's secret is shown (each admin binds their own at /admin/two-factor/)."""
 
 import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -20,11 +21,13 @@ def test_an_unknown_device_page_is_404(sec_client, page):
     assert sec_client.get(f"/admin/otp_totp/totpdevice/999999/{page}/").status_code == 404
 
 
-def test_an_existing_device_qr_code_is_drawn_as_svg(sec_client):
+def test_another_admins_device_secret_is_never_shown_not_even_to_the_security_admin(sec_client):
     device = TOTPDevice.objects.create(user=UserFactory(username="sys_dev", role=Role.SYSADMIN), name="手机")
-    response = sec_client.get(f"/admin/otp_totp/totpdevice/{device.pk}/qrcode/")
-    assert response.status_code == 200 and response["Content-Type"] == "image/svg+xml"
-    assert b"<svg" in response.content
+    for page in ("qrcode", "config"):
+        assert sec_client.get(f"/admin/otp_totp/totpdevice/{device.pk}/{page}/").status_code == 403
+    change = sec_client.get(f"/admin/otp_totp/totpdevice/{device.pk}/change/")
+    assert change.status_code == 200
+    assert device.key not in change.content.decode() and "/qrcode/" not in change.content.decode()
 
 
 def test_the_system_admin_has_no_device_pages(client):
