@@ -4,6 +4,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from accounts.roles import Role
 from credit.models import Item, Office, Record, RecordStatus
 from credit.selectors import records_due_soon, records_overdue
 
@@ -63,7 +64,7 @@ class RecordFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         for f in ("due_after", "due_before"):
             self.filters[f].field.widget.input_type = "date"
-        if user is not None and user.role == "clerk":
+        if user is not None and user.role == Role.CLERK:
             self.filters["office"].queryset = user.offices.order_by("id")
 
     def filter_q(self, queryset, name, value):

@@ -10,6 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.roles import Role
 from credit.fields import EncryptedCharField
 from credit.models import Item, NoticeKind, Office, Record
 
@@ -39,7 +40,7 @@ class ExportBatchQuerySet(models.QuerySet):
         """Batches ``user`` may see: the ledger is the reviewers' (审核员); everyone else sees none (404)."""
         if user is None or not user.is_authenticated or not user.is_active:
             return self.none()
-        if user.role == "reviewer":
+        if user.role == Role.REVIEWER:
             return self
         return self.none()
 
@@ -175,7 +176,7 @@ class ImportJobQuerySet(models.QuerySet):
         """Clerks see the import jobs of their offices; nobody else sees any (out of scope → 404)."""
         if user is None or not user.is_authenticated or not user.is_active:
             return self.none()
-        if user.role == "clerk":
+        if user.role == Role.CLERK:
             return self.filter(office__in=user.offices.all())
         return self.none()
 
@@ -230,7 +231,7 @@ class SemiannualNoticeQuerySet(models.QuerySet):
         """Clerks see their offices' notices; nobody else sees any."""
         if user is None or not user.is_authenticated or not user.is_active:
             return self.none()
-        if user.role == "clerk":
+        if user.role == Role.CLERK:
             return self.filter(office__in=user.offices.all())
         return self.none()
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView, ListView, TemplateView, View
 
+from accounts.roles import Role
 from audit.models import AuditAction
 from audit.services import audit_log
 from credit.models import Item
@@ -51,7 +52,7 @@ class ReportingHomeView(WorkspaceMixin, TemplateView):
         # The offices' semiannual reminders of the current and the last period (older ones are settled or stale).
         since = semiannual_period(timezone.localdate())[0] - datetime.timedelta(days=1)
         context["semiannual_notices"] = SemiannualNotice.objects.restrict(user).filter(due_date__gte=since)[:20]
-        if user.role == "reviewer":
+        if user.role == Role.REVIEWER:
             context["failed_batches"] = batches_for(user).filter(status=BatchStatus.FAILED)
         return context
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from accounts.roles import Role
 from credit import fields, validators
 from credit.catalog import ITEM_FIELD_KEYS
 from credit.models.catalog import Item, Office
@@ -36,9 +37,9 @@ class RecordQuerySet(models.QuerySet):
         """
         if user is None or not user.is_authenticated or not user.is_active:
             return self.none()
-        if user.role == "reviewer" and action in {"view", "review"}:
+        if user.role == Role.REVIEWER and action in {"view", "review"}:
             return self
-        if user.role == "clerk" and action in {"view", "change"}:
+        if user.role == Role.CLERK and action in {"view", "change"}:
             return self.filter(office__in=user.offices.all())
         return self.none()
 

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.models import HistoricalRecords
 
+from accounts.roles import Role
 from audit.services import audit_log
 from credit.models import (
     ChangeStatus,
@@ -131,7 +132,7 @@ def _validate(record: Record, data: Mapping[str, Any]) -> Record:
 
 def clerk_offices_for(user, item: Item) -> list[Office]:
     """The offices through which ``user`` may report ``item``."""
-    if not (user.is_authenticated and user.is_active and user.role == "clerk"):
+    if not (user.is_authenticated and user.is_active and user.role == Role.CLERK):
         return []
     return [office for office in user.offices.all() if item.owned_by(office)]
 
@@ -284,14 +285,14 @@ def _require_office_clerk(user, record: Record) -> None:
     if not (
         user.is_authenticated
         and user.is_active
-        and user.role == "clerk"
+        and user.role == Role.CLERK
         and user.offices.filter(pk=record.office_id).exists()
     ):
         raise PermissionDenied(_("只有报送处室的填报员可以修改或提交该记录。"))
 
 
 def _require_reviewer(user) -> None:
-    if not (user.is_authenticated and user.is_active and user.role == "reviewer"):
+    if not (user.is_authenticated and user.is_active and user.role == Role.REVIEWER):
         raise PermissionDenied
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django_filters.views import FilterView
 
+from accounts.roles import Role
 from audit.services import audit_log
 from credit import selectors, selectors_workspace
 from credit.fields import PERSONAL_KEYS
@@ -217,7 +218,7 @@ def _detail_context(request, record, *, approve_form: ApproveForm | None = None)
             old = old.isoformat() if hasattr(old, "isoformat") else old
             if (old or None) != (new or None):
                 pending_diff.append((labels.get(key, key), shown(key, old), shown(key, new)))
-    reviewing = request.user.role == "reviewer" and record.status == RecordStatus.SUBMITTED
+    reviewing = request.user.role == Role.REVIEWER and record.status == RecordStatus.SUBMITTED
     if reviewing and approve_form is None:
         approve_form = _approve_form(record)
     return {

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from accounts.roles import Role
 from credit import validators
 from credit.fields import ENCRYPTED_MAX_LENGTH, EncryptedCharField
 from credit.models import Office, Subject
@@ -40,9 +41,9 @@ class LicenceQuerySet(models.QuerySet):
         """Reviewers see all; clerks their offices' decisions; anyone else none (out of scope answers 404)."""
         if user is None or not user.is_authenticated or not user.is_active:
             return self.none()
-        if user.role == "reviewer" and action in {"view", "review"}:
+        if user.role == Role.REVIEWER and action in {"view", "review"}:
             return self
-        if user.role == "clerk" and action in {"view", "change"}:
+        if user.role == Role.CLERK and action in {"view", "change"}:
             return self.filter(office__in=user.offices.all())
         return self.none()
 

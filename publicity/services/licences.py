@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.roles import Role
 from credit.models import Office, Subject, SubjectKind
 from credit.validators import classify_org_code
 from publicity.forms import LicenceForm
@@ -54,7 +55,7 @@ def _derive(licence: LicenceDecision) -> None:
 
 
 def _clerk_office(user, office: Office | None) -> Office:
-    if not (user.is_authenticated and user.is_active and user.role == "clerk"):
+    if not (user.is_authenticated and user.is_active and user.role == Role.CLERK):
         raise PermissionDenied
     offices = list(user.offices.all())
     if office is None:

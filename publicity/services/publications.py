@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.roles import Role
 from credit.models import Record, RecordStatus
 from credit.registry import model_for_item
 from credit.services.calendar import due_date_for
@@ -50,7 +51,7 @@ def publication_deadline(decision_date: datetime.date):
 
 
 def _require_reviewer(user) -> None:
-    if not (user is not None and user.is_authenticated and user.is_active and user.role == "reviewer"):
+    if not (user is not None and user.is_authenticated and user.is_active and user.role == Role.REVIEWER):
         raise PermissionDenied
 
 

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.roles import Role
 from credit.models import Record
 from publicity import selectors
 from publicity.forms import (
@@ -217,7 +218,7 @@ def licence_edit(request, pk: int | None = None):
     licence = None
     if pk is not None:
         licence = get_object_or_404(LicenceDecision.objects.restrict(request.user, "change"), pk=pk)
-    elif request.user.role != "clerk":
+    elif request.user.role != Role.CLERK:
         raise Http404
     form = LicenceForm(request.POST or None, instance=licence)
     if request.method == "POST" and form.is_valid():

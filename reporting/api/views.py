@@ -9,6 +9,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.roles import Role
 from credit.models import Item, Office
 from reporting.api.serializers import ExportBatchSerializer, ImportCreateSerializer, ImportJobSerializer
 from reporting.importers import ImportRejected
@@ -24,7 +25,7 @@ class ImportCreateView(APIView):
 
     @extend_schema(request=ImportCreateSerializer, responses={201: ImportJobSerializer})
     def post(self, request):
-        if request.user.role != "clerk":
+        if request.user.role != Role.CLERK:
             raise PermissionDenied
         params = ImportCreateSerializer(data=request.data)
         params.is_valid(raise_exception=True)
@@ -65,7 +66,7 @@ class BatchListView(generics.ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation, no user
             return ExportBatch.objects.none()
-        if self.request.user.role != "reviewer":
+        if self.request.user.role != Role.REVIEWER:
             raise PermissionDenied
         return batches_for(self.request.user)
 

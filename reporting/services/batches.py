@@ -20,6 +20,7 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.roles import Role
 from audit.models import AuditAction
 from audit.services import audit_log
 from credit.models import Item
@@ -212,7 +213,7 @@ def batch_mark_failed(*, batch_id: int, reason: str) -> None:
 
 
 def _require_reviewer(user) -> None:
-    if not (user.is_authenticated and user.is_active and user.role == "reviewer"):
+    if not (user.is_authenticated and user.is_active and user.role == Role.REVIEWER):
         raise PermissionDenied
 
 

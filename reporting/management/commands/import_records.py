@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
+from accounts.roles import Role
 from credit.models import Item, Office
 from reporting.importers import RecordImporter, write_error_copy
 
@@ -60,7 +61,7 @@ class Command(BaseCommand):
                 return User.objects.get(username=username, is_active=True)
             except User.DoesNotExist:
                 raise CommandError(f"没有在职用户 {username}。") from None
-        clerks = list(User.objects.filter(role="clerk", is_active=True, offices=office)[:2])
+        clerks = list(User.objects.filter(role=Role.CLERK, is_active=True, offices=office)[:2])
         if len(clerks) != 1:
             raise CommandError("请用 --user 指定以哪位填报员的名义导入。")
         return clerks[0]
