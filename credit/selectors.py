@@ -99,13 +99,14 @@ def semiannual_periods(office: Office, *, today: datetime.date | None = None) ->
         start, due = semiannual_period(day)
         periods.append((start, due))
         day = due + datetime.timedelta(days=1)
-    counts = dict(
-        Record.objects.filter(office=office, item__in=items, submitted_at__isnull=False)
-        .values_list("due_date")
+    counts = {
+        (item_id, due): n
+        for item_id, due, n in Record.objects.filter(office=office, item__in=items, submitted_at__isnull=False)
+        .values_list("item_id", "due_date")
         .annotate(n=Count("id"))
-    )
+    }
     return [
-        SemiannualPeriod(item=item, start=start, due=due, submitted=counts.get(due, 0))
+        SemiannualPeriod(item=item, start=start, due=due, submitted=counts.get((item.pk, due), 0))
         for item in items
         for start, due in periods
     ]

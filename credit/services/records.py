@@ -254,6 +254,9 @@ def _transition(record: Record, *, user, allowed_from: set[str], to: str, reason
     record.version += 1
     if to == RecordStatus.SUBMITTED:
         record.submitted_at = now
+    elif to == RecordStatus.DRAFT:
+        # Withdrawn (撤回提交): no longer submitted, so not counted as reported (semiannual periods, reminders).
+        record.submitted_at = None
     elif to in {RecordStatus.APPROVED, RecordStatus.RETURNED, RecordStatus.REVOKED}:
         record.decided_at, record.decided_by, record.decision_reason = now, user, reason
     record._change_reason = f"{to}:{reason}"[:100]

@@ -64,3 +64,20 @@ def test_the_api_withdraws_a_submission_and_answers_409_once_decided(clerk, revi
     services.record_approve(record=decided, user=reviewer)
     response = api.post(f"/api/v1/records/{decided.pk}/withdraw/")
     assert response.status_code == 409 and "未能撤回" in str(response.json())
+
+
+def test_a_withdrawn_semiannual_report_no_longer_counts_as_reported(clerk, make_record):
+    from credit import selectors
+    from credit.models import Office
+
+    record = make_record(1, "submitted")
+    office = Office.objects.get(pk=record.office_id)
+    day = record.business_date
+
+    def reported() -> int:
+        periods = selectors.semiannual_periods(office, today=day)
+        return sum(p.submitted for p in periods if p.item.no == 1 and p.due == record.due_date)
+
+    assert reported() == 1
+    services.record_withdraw(record=record, user=clerk)
+    assert reported() == 0
