@@ -88,10 +88,11 @@ def records_in_force(today: datetime.date) -> QuerySet:
 
 
 def blacklist_entries_lapsed(*, today: datetime.date | None = None) -> QuerySet:
-    """Listed black-list entries none of whose 失信 records is still in force (all revoked or expired)."""
+    """Listed black-list entries, not yet past their end date, none of whose 失信 records is still in force (all
+    revoked or expired). An entry past its end date left the column normally: nothing to remove or correct."""
     today = _today(today)
     return (
-        BlackListEntry.objects.filter(status=BlackListStatus.LISTED)
+        BlackListEntry.objects.filter(status=BlackListStatus.LISTED, end_date__gte=today)
         .exclude(Exists(records_in_force(today).filter(blacklist_entries=OuterRef("pk"))))
         .order_by("id")
     )

@@ -43,7 +43,7 @@ def blacklist_add(
             errors.setdefault("records", []).append(_("记录 %(id)s 不属于该主体。") % {"id": record.pk})
         elif record.item.info_category != DISHONESTY_CATEGORY:
             errors.setdefault("records", []).append(_("记录 %(id)s 不是失信信息。") % {"id": record.pk})
-        elif record.status != RecordStatus.APPROVED:
+        elif record.status != RecordStatus.APPROVED or record.validity_end < timezone.localdate():
             errors.setdefault("records", []).append(_("记录 %(id)s 尚未审核通过或已失效。") % {"id": record.pk})
     if notified_on > listed_on:
         errors["notified_on"] = [_("事先告知日期不能晚于列入日期。")]

@@ -271,9 +271,11 @@ def publications_end(*, today: datetime.date | None = None) -> dict[str, int]:
         published_at__isnull=False, ended_at__isnull=True, withdrawn_at__isnull=True, valid_until__lt=today
     ).update(ended_at=now)
     withdrawn = 0
+    # Only what is still on the column: a publication whose period already ended is not withdrawn (nor corrected) again.
     gone = Publication.objects.filter(
         published_at__isnull=False,
         withdrawn_at__isnull=True,
+        ended_at__isnull=True,
         record__status__in=[RecordStatus.REVOKED, RecordStatus.EXPIRED],
     ).select_related("record")
     for pub in gone:

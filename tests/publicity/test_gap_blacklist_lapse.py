@@ -64,3 +64,40 @@ def test_entry_leaves_when_its_record_is_past_validity(build, client):
     assert entry.document_number not in client.get("/api/v1/public/black-list/").content.decode()
     assert publications_end()["blacklist_removed"] == 1
     assert CorrectionNotice.objects.filter(blacklist_entry=entry, source="record_status").exists()
+
+
+def test_an_entry_that_already_ended_is_not_removed_or_corrected_when_its_record_later_lapses(build, client):
+    entry = build.blacklist()
+    past = timezone.localdate() - datetime.timedelta(days=30)
+    BlackListEntry.objects.filter(pk=entry.pk).update(listed_on=past - datetime.timedelta(days=60), end_date=past)
+    assert client.get(f"/black-list/{entry.pk}/").status_code == 404  # left the column at its end date
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    Record.objects.filter(pk=entry.records.get().pk).update(validity_end=yesterday)
+    assert publications_end()["blacklist_removed"] == 0
+    entry.refresh_from_db()
+    assert entry.status == "listed" and not CorrectionNotice.objects.filter(blacklist_entry=entry).exists()
+
+
+def test_a_record_past_its_validity_cannot_found_a_new_listing(build):
+    from publicity.services.errors import PublicityError
+
+    record = build.record(9, seq=9302)
+    Record.objects.filter(pk=record.pk).update(validity_end=timezone.localdate() - datetime.timedelta(days=1))
+    record.refresh_from_db()
+    with pytest.raises(PublicityError) as caught:
+        build.blacklist(record)
+    assert "尚未审核通过或已失效" in str(caught.value.errors["records"])
+    assert not BlackListEntry.objects.exists()
+
+
+def test_a_publication_that_already_ended_is_not_withdrawn_again_when_its_decision_is_revoked(build):
+    from publicity.models import Publication
+
+    pub = build.penalty(8)
+    ended = timezone.localdate() - datetime.timedelta(days=1)
+    Publication.objects.filter(pk=pub.pk).update(valid_until=ended)
+    assert publications_end()["ended"] == 1
+    rs.record_revoke(record=pub.record, user=build.reviewer, reason="原决定已撤销")
+    assert publications_end()["withdrawn"] == 0
+    pub.refresh_from_db()
+    assert pub.withdrawn_at is None and not CorrectionNotice.objects.filter(publication=pub, kind="withdrawn").exists()
