@@ -86,6 +86,12 @@ class SemiannualPeriod:
         return f"{self.due.year}年{'上' if self.due.month <= 6 else '下'}半年"
 
 
+def submitted_q() -> Q:
+    """Records that count as reported: submitted, and not since returned or withdrawn (草稿/已退回 are not reported).
+    One rule for the dashboard's semiannual periods, the reminders and oversight's figures."""
+    return Q(submitted_at__isnull=False) & ~Q(status__in=UNSUBMITTED)
+
+
 def semiannual_periods(office: Office, *, today: datetime.date | None = None) -> list[SemiannualPeriod]:
     """The semiannual (一年两次) reporting periods of the office's items: last year's second half up to the current one,
     each with how many records were submitted for it; a period with none is still owed."""
@@ -101,7 +107,7 @@ def semiannual_periods(office: Office, *, today: datetime.date | None = None) ->
         day = due + datetime.timedelta(days=1)
     counts = {
         (item_id, due): n
-        for item_id, due, n in Record.objects.filter(office=office, item__in=items, submitted_at__isnull=False)
+        for item_id, due, n in Record.objects.filter(submitted_q(), office=office, item__in=items)
         .values_list("item_id", "due_date")
         .annotate(n=Count("id"))
     }

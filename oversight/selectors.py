@@ -33,7 +33,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.roles import Role
-from credit.models import DeadlineKind, Item, Office, Record, RecordStatus
+from credit.models import DeadlineKind, Item, Office, Record
+from credit.selectors import submitted_q
 from credit.services.calendar import semiannual_period
 from oversight.models import Indicator, IndicatorOffice, IndicatorRole, IndicatorStatus, ProgressEntry
 from oversight.periods import Period, parse_period
@@ -100,7 +101,7 @@ class OfficeTimeliness:
 
 
 def _submitted_q() -> Q:
-    return Q(submitted_at__isnull=False) & ~Q(status__in=[RecordStatus.DRAFT, RecordStatus.RETURNED])
+    return submitted_q()
 
 
 def _figure_aggregates(today: datetime.date) -> dict:

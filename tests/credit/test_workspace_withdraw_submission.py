@@ -81,3 +81,24 @@ def test_a_withdrawn_semiannual_report_no_longer_counts_as_reported(clerk, make_
     assert reported() == 1
     services.record_withdraw(record=record, user=clerk)
     assert reported() == 0
+
+
+def test_a_returned_semiannual_report_is_owed_on_the_dashboard_as_in_oversight(clerk, reviewer, make_record):
+    from credit import selectors
+    from credit.models import Office
+
+    record = make_record(1, "submitted")
+    office = Office.objects.get(pk=record.office_id)
+    period = next(
+        p
+        for p in selectors.semiannual_periods(office, today=record.business_date)
+        if p.item.no == 1 and p.due == record.due_date
+    )
+    assert not period.owed
+    services.record_return(record=record, user=reviewer, reason="请补充证书编号")
+    period = next(
+        p
+        for p in selectors.semiannual_periods(office, today=record.business_date)
+        if p.item.no == 1 and p.due == record.due_date
+    )
+    assert period.owed and period.submitted == 0
