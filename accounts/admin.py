@@ -66,7 +66,18 @@ class UserAdmin(DjangoUserAdmin):
 
 class PortalTOTPDeviceAdmin(TOTPDeviceAdmin):
     """django-otp's TOTP device admin, whose configuration and QR code pages answer 404 (not a 500) for a device
-    that does not exist (they look it up with ``objects.get``)."""
+    that does not exist (they look it up with ``objects.get``).
+
+    Nobody adds a device for someone else here, and a device's owner, key and confirmation cannot be changed: a
+    security admin could otherwise plant a confirmed device with a key they chose on another admin's account. Each
+    admin binds their own at /admin/two-factor/; the security admin may still rename or delete a lost device.
+    """
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "user", "key", "confirmed"]
 
     def config_view(self, request, pk):
         get_object_or_404(TOTPDevice, pk=pk)

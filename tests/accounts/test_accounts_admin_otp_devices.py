@@ -34,3 +34,22 @@ def test_the_system_admin_has_no_device_pages(client):
     client.force_login(UserFactory(username="sys_nodev", role=Role.SYSADMIN))
     device = TOTPDevice.objects.create(user=UserFactory(username="other_dev", role=Role.SECADMIN), name="手机")
     assert client.get(f"/admin/otp_totp/totpdevice/{device.pk}/qrcode/").status_code == 403
+
+
+def test_the_security_admin_cannot_plant_or_rebind_a_device(sec_client):
+    target = UserFactory(username="sys_target", role=Role.SYSADMIN)
+    assert sec_client.get("/admin/otp_totp/totpdevice/add/").status_code == 403
+    response = sec_client.post(
+        "/admin/otp_totp/totpdevice/add/",
+        {"user": target.pk, "name": "x", "key": "3132333435363738393031323334353637383930", "confirmed": "on"},
+    )
+    assert response.status_code == 403 and not TOTPDevice.objects.filter(user=target).exists()
+
+    device = TOTPDevice.objects.create(user=target, name="手机", confirmed=False)
+    other = UserFactory(username="sec_other", role=Role.SECADMIN)
+    data = {"user": other.pk, "name": "改名", "key": "3132333435363738393031323334353637383930", "confirmed": "on"}
+    data.update({"step": 30, "t0": 0, "digits": 6, "tolerance": 1, "drift": 0})
+    sec_client.post(f"/admin/otp_totp/totpdevice/{device.pk}/change/", data)
+    device.refresh_from_db()
+    assert device.user == target and not device.confirmed
+    assert device.key != "3132333435363738393031323334353637383930"
