@@ -1,15 +1,28 @@
 """Admin views of the reporting app: the ledger, read-only (the workflow is the workspace), and the system admin's
 delivery settings (报送设置), whose token is write-only."""
 
+from urllib.parse import urlsplit, urlunsplit
+
 from django import forms
+from django.conf import settings
 from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
 from credit import crypto
-from reporting.models import DELIVERY_SETTINGS_PK, DeliverySettings, ExportBatch, ImportJob
+from reporting.models import (
+    DELIVERY_SETTINGS_PK,
+    TOKEN_MAX_LENGTH,
+    DeliverySettings,
+    DeliveryTransport,
+    ExportBatch,
+    ImportJob,
+    validate_https_url,
+    validate_token,
+)
 from reporting.services.delivery import delivery_settings_errors, delivery_settings_update
+from reporting.transports import delivery_config
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -59,8 +72,9 @@ class DeliverySettingsForm(forms.ModelForm):
     new_token = forms.CharField(
         label=_("新接口令牌"),
         required=False,
-        max_length=500,
+        max_length=TOKEN_MAX_LENGTH,
         strip=True,
+        validators=[validate_token],
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
         help_text=_("只写：填写则替换已保存的令牌，留空则保持不变；已保存的令牌不会显示。"),
     )
@@ -70,7 +84,8 @@ class DeliverySettingsForm(forms.ModelForm):
         required=False,
         max_length=500,
         assume_scheme="https",
-        help_text=_("留空则使用环境变量 REPORTING_HTTP_URL"),
+        validators=[validate_https_url],
+        help_text=_("须为 https:// 地址；留空则使用环境变量 REPORTING_HTTP_URL（及其令牌 REPORTING_HTTP_TOKEN）"),
     )
 
     class Meta:
@@ -81,6 +96,11 @@ class DeliverySettingsForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk is None:
             self.instance.pk = DELIVERY_SETTINGS_PK  # the one row (its check constraint is validated with the form)
+        # What an empty folder or address falls back to, shown but not filled in (filled in, it would stop following
+        # the environment).
+        self.fields["drop_dir"].widget.attrs["placeholder"] = str(settings.REPORTING_DROP_DIR)
+        if env_url := _shown_url(settings.REPORTING_HTTP_URL):
+            self.fields["http_url"].widget.attrs["placeholder"] = env_url
 
     def clean(self):
         cleaned = super().clean()
@@ -88,14 +108,27 @@ class DeliverySettingsForm(forms.ModelForm):
             self.add_error("new_token", _("接口令牌不能以“%(prefix)s”开头。") % {"prefix": crypto.PREFIX})
         if cleaned.get("new_token") and cleaned.get("clear_token"):
             self.add_error("clear_token", _("不能同时填写新令牌和清除令牌。"))
+        has_token = not cleaned.get("clear_token") and bool(cleaned.get("new_token") or self.instance.http_token)
         errors = delivery_settings_errors(
             transport=cleaned.get("transport", ""),
             drop_dir=cleaned.get("drop_dir", ""),
             http_url=cleaned.get("http_url", ""),
+            has_token=has_token,
         )
         for field, message in errors.items():
-            self.add_error(field, message)
+            self.add_error("new_token" if field == "http_token" else field, message)
         return cleaned
+
+
+def _shown_url(url: str) -> str:
+    """The environment address as shown to the system admin: without user info, query or fragment (may hold secrets)."""
+    if not url:
+        return ""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if parts.port:
+        host = f"{host}:{parts.port}"
+    return urlunsplit((parts.scheme, host, parts.path, "", ""))
 
 
 @admin.register(DeliverySettings)
@@ -124,6 +157,18 @@ class DeliverySettingsAdmin(admin.ModelAdmin):
         if obj is not None and obj.has_token:
             return str(_("已设置（加密保存，不显示）"))
         return str(_("未设置（使用环境变量 REPORTING_HTTP_TOKEN，如有）"))
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict:
+        """The first save starts from what is in force (the environment), not from the model's defaults: saving the
+        add form unchanged must not switch delivery to another channel, timeout or retry count. Folder and address
+        stay empty (shown as placeholders), so they keep following the environment."""
+        initial = super().get_changeform_initial_data(request)
+        config = delivery_config()
+        if config.transport in DeliveryTransport.values:
+            initial.setdefault("transport", config.transport)
+        initial.setdefault("http_timeout", config.http_timeout)
+        initial.setdefault("max_retries", config.retries)
+        return initial
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return _is_sysadmin(request)

@@ -5,7 +5,13 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
-from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
+from django.core.validators import (
+    MaxLengthValidator,
+    MaxValueValidator,
+    MinValueValidator,
+    RegexValidator,
+    URLValidator,
+)
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -275,13 +281,28 @@ class DeliveryTransport(models.TextChoices):
 
 
 DELIVERY_SETTINGS_PK = 1
+TOKEN_MAX_LENGTH = 500
+# The column holds the ciphertext: len(credit.crypto.encrypt("~" * TOKEN_MAX_LENGTH)) is 693 (ASCII only: one
+# byte a character; 300 Chinese characters would already need 1,229).
+TOKEN_COLUMN_LENGTH = 800
+
+# Batches carry decrypted ID numbers: an address set in the admin is https only (the environment's is the operators').
+validate_https_url = URLValidator(schemes=["https"], message=_("“接口地址”须为以 https:// 开头的有效地址。"))
+# Bearer tokens are ASCII; anything else (spaces, Chinese) is a typo and would overflow the encrypted column.
+validate_token = RegexValidator(
+    r"\A[!-~]*\Z",
+    message=_("“接口令牌”只能包含可打印的 ASCII 字符（字母、数字、符号），不能含空格、中文或其他字符。"),
+    code="invalid_token",
+)
 
 
 class DeliverySettings(models.Model):
     """How batches reach the municipal platform (报送设置), kept by the system admin: one row (pk 1).
 
     With no row, or an empty field, the environment settings (``REPORTING_*`` in config/settings/reporting.py) apply;
-    ``reporting.transports.delivery_config`` merges the two. The token is stored encrypted and never shown again.
+    ``reporting.transports.delivery_config`` merges the two, except that the environment token only ever goes with
+    the environment address: a row with its own ``http_url`` uses its own ``http_token`` or none. The token is stored
+    encrypted and never shown again.
     """
 
     transport = models.CharField(
@@ -294,14 +315,21 @@ class DeliverySettings(models.Model):
         help_text=_("服务器上的绝对路径；留空则使用环境变量 REPORTING_DROP_DIR"),
     )
     http_url = models.URLField(
-        _("接口地址"), max_length=500, blank=True, help_text=_("留空则使用环境变量 REPORTING_HTTP_URL")
+        _("接口地址"),
+        max_length=500,
+        blank=True,
+        validators=[validate_https_url],
+        help_text=_("留空则使用环境变量 REPORTING_HTTP_URL"),
     )
     http_token = EncryptedCharField(
         _("接口令牌"),
-        max_length=800,
+        max_length=TOKEN_COLUMN_LENGTH,
         blank=True,
-        validators=[MaxLengthValidator(500)],
-        help_text=_("加密保存，只写不显示；留空则使用环境变量 REPORTING_HTTP_TOKEN"),
+        validators=[MaxLengthValidator(TOKEN_MAX_LENGTH), validate_token],
+        help_text=_(
+            "加密保存，只写不显示；留空且“接口地址”也留空时使用环境变量 REPORTING_HTTP_TOKEN（环境变量中的令牌"
+            "只发往环境变量中的地址）"
+        ),
     )
     http_timeout = models.PositiveIntegerField(
         _("接口超时（秒）"), default=60, validators=[MinValueValidator(1), MaxValueValidator(600)]

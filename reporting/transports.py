@@ -44,7 +44,8 @@ class DeliveryConfig:
 
 
 def delivery_config() -> DeliveryConfig:
-    """The system admin's 报送设置 where saved; the environment settings without a row, and for its empty fields."""
+    """The system admin's 报送设置 where saved; the environment settings without a row, and for its empty fields
+    (the token only with the environment address: an address set in the admin goes with the admin's token or none)."""
     from reporting.models import DELIVERY_SETTINGS_PK, DeliverySettings
 
     row = DeliverySettings.objects.filter(pk=DELIVERY_SETTINGS_PK).first()
@@ -58,11 +59,17 @@ def delivery_config() -> DeliveryConfig:
             retries=settings.REPORTING_DELIVERY_RETRIES,
             source="environment",
         )
+    if row.http_url:
+        # Never the environment token with an address set in the admin: the system admin never saw that token and
+        # must not be able to send it (with every batch) to an address of their choosing.
+        http_url, http_token = row.http_url, row.http_token
+    else:
+        http_url, http_token = settings.REPORTING_HTTP_URL, row.http_token or settings.REPORTING_HTTP_TOKEN
     return DeliveryConfig(
         transport=row.transport,
         drop_dir=Path(row.drop_dir or settings.REPORTING_DROP_DIR),
-        http_url=row.http_url or settings.REPORTING_HTTP_URL,
-        http_token=row.http_token or settings.REPORTING_HTTP_TOKEN,
+        http_url=http_url,
+        http_token=http_token,
         http_timeout=row.http_timeout,
         retries=row.max_retries,
         source="admin",

@@ -19,14 +19,21 @@ from reporting.models import DELIVERY_SETTINGS_PK, DeliverySettings, DeliveryTra
 EDITABLE_FIELDS = ("transport", "drop_dir", "http_url", "http_timeout", "max_retries")
 
 
-def delivery_settings_errors(*, transport: str, drop_dir: str, http_url: str) -> dict[str, str]:
-    """What makes these settings unusable, by field (in Chinese): a relative folder; HTTP without any address."""
+def delivery_settings_errors(*, transport: str, drop_dir: str, http_url: str, has_token: bool = True) -> dict[str, str]:
+    """What makes these settings unusable, by field (in Chinese): a relative folder; HTTP without any address; HTTP to
+    an address set here without a token set here (``has_token``: whether the row will hold one), since the
+    environment token only goes to the environment address."""
     errors = {}
     drop_dir = (drop_dir or "").strip()
     if drop_dir and not (PurePosixPath(drop_dir).is_absolute() or PureWindowsPath(drop_dir).is_absolute()):
         errors["drop_dir"] = _("“投递目录”须为服务器上的绝对路径，例如 /mnt/exchange/credit。")
     if transport == DeliveryTransport.HTTP and not (http_url or settings.REPORTING_HTTP_URL):
         errors["http_url"] = _("报送通道为“HTTP 接口”时须填写“接口地址”（环境变量中也未配置）。")
+    elif transport == DeliveryTransport.HTTP and (http_url or "").strip() and not has_token:
+        errors["http_token"] = _(
+            "报送通道为“HTTP 接口”且在此填写了“接口地址”时，须同时在此设置“接口令牌”："
+            "环境变量中的令牌只发往环境变量中的地址。"
+        )
     return errors
 
 
@@ -51,14 +58,18 @@ def delivery_settings_update(
     """Save the delivery settings (creating the row the first time). The token is write-only: ``new_token`` replaces
     it, ``clear_token`` removes it, neither keeps it; it is stored encrypted and never written to the audit log."""
     _require_sysadmin(user)
-    errors = delivery_settings_errors(transport=transport, drop_dir=drop_dir, http_url=http_url)
-    if (new_token or "").strip().startswith(crypto.PREFIX):  # would be taken for a ciphertext and stored in clear
-        errors["http_token"] = _("接口令牌不能以“%(prefix)s”开头。") % {"prefix": crypto.PREFIX}
-    if errors:
-        raise ValidationError(errors)
     row = DeliverySettings.objects.select_for_update().filter(pk=DELIVERY_SETTINGS_PK).first()
     created = row is None
     row = row or DeliverySettings(pk=DELIVERY_SETTINGS_PK)
+    new_token = (new_token or "").strip()
+    has_token = not clear_token and bool(new_token or row.http_token)
+    errors = delivery_settings_errors(
+        transport=transport, drop_dir=drop_dir, http_url=(http_url or "").strip(), has_token=has_token
+    )
+    if new_token.startswith(crypto.PREFIX):  # would be taken for a ciphertext and stored in clear
+        errors["http_token"] = _("接口令牌不能以“%(prefix)s”开头。") % {"prefix": crypto.PREFIX}
+    if errors:
+        raise ValidationError(errors)
     before = {name: getattr(row, name) for name in EDITABLE_FIELDS}
     row.transport, row.drop_dir, row.http_url = transport, (drop_dir or "").strip(), (http_url or "").strip()
     row.http_timeout, row.max_retries = http_timeout, max_retries
@@ -66,7 +77,7 @@ def delivery_settings_update(
     if clear_token:
         row.http_token, token = "", "cleared"
     elif new_token:
-        row.http_token, token = new_token.strip(), "replaced"
+        row.http_token, token = new_token, "replaced"
     row.updated_at, row.updated_by = timezone.now(), user
     row.full_clean()
     row.save()

@@ -107,7 +107,7 @@ def test_transports_and_retries_follow_the_saved_settings(make_records, sysadmin
     assert [f.name for f in folder.iterdir()] == [batch.receipt]
 
     delivery_settings_update(
-        user=sysadmin, transport="http", http_url="http://127.0.0.1:9/upload", new_token=SECRET, max_retries=1
+        user=sysadmin, transport="http", http_url="https://127.0.0.1:9/upload", new_token=SECRET, max_retries=1
     )
     transport = get_transport()
     assert isinstance(transport, HttpTransport) and transport.token == SECRET and transport.url.endswith(":9/upload")
