@@ -2,7 +2,8 @@
 
 Semiannual items (一年两次, item 1) owe a report per responsible office and period even when the office has no record
 yet: ``semiannual_reminders_send`` reminds those offices (``reporting.SemiannualNotice``, one per office, item, period
-and kind) before the period's due date and once it has passed.
+and kind) before the period's due date and once it has passed. A notice whose period the office has since reported for
+is neither e-mailed nor listed (``semiannual_notices_owed``).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import datetime
 import logging
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -83,10 +85,13 @@ def reminders_send(*, today: datetime.date | None = None, days: int | None = Non
     return ReminderResult(created=created, emailed=emailed, mails=mails)
 
 
-def _email_unsent(notices, *, subject: str) -> tuple[int, int]:
+def _email_unsent(notices, *, subject: str, keep: Callable[[list], list] | None = None) -> tuple[int, int]:
     """E-mail each office its notices not yet e-mailed (of ``notices``: a queryset of a notice model with ``office``,
-    ``message``, ``emailed_at``, ``emailed_to``), one mail per office; returns (notices e-mailed, mails sent)."""
-    unsent = notices.filter(emailed_at__isnull=True).select_related("office").order_by("office_id", "id")
+    ``message``, ``emailed_at``, ``emailed_to``; of those, the ones ``keep`` keeps), one mail per office; returns
+    (notices e-mailed, mails sent)."""
+    unsent = list(notices.filter(emailed_at__isnull=True).select_related("office").order_by("office_id", "id"))
+    if keep is not None:
+        unsent = keep(unsent)
     by_office: dict[Office, list] = defaultdict(list)
     for notice in unsent:
         by_office[notice.office].append(notice)
@@ -115,6 +120,23 @@ def _email_unsent(notices, *, subject: str) -> tuple[int, int]:
     return emailed, mails
 
 
+def semiannual_notices_owed(notices: Iterable, *, today: datetime.date | None = None) -> list:
+    """Of ``notices`` (``reporting.SemiannualNotice``, best with ``office`` loaded), those whose period the office still
+    owes by ``credit.selectors.semiannual_periods``: a period reported since the notice was made is settled, and so is
+    one older than the selector's periods (last year's second half on). A period that becomes owed again (its only
+    record withdrawn, say) has its notice back. Two queries per office of the notices, whatever their number."""
+    today = today or timezone.localdate()
+    owed: dict[int, set[tuple[int, datetime.date]]] = {}
+    kept = []
+    for notice in notices:
+        if notice.office_id not in owed:
+            periods = semiannual_periods(notice.office, today=today)
+            owed[notice.office_id] = {(period.item.pk, period.due) for period in periods if period.owed}
+        if (notice.item_id, notice.due_date) in owed[notice.office_id]:
+            kept.append(notice)
+    return kept
+
+
 def _period_message(office: Office, item, start: datetime.date, due: datetime.date, kind: str) -> str:
     half = _("上半年") if due.month <= 6 else _("下半年")
     values = {
@@ -136,7 +158,8 @@ def _period_message(office: Office, item, start: datetime.date, due: datetime.da
 def semiannual_reminders_send(*, today: datetime.date | None = None, days: int | None = None) -> ReminderResult:
     """Remind every office responsible for a semiannual item (一年两次) that has submitted nothing for a period: when
     the period's due date is within ``days`` working days (default ``REMINDER_WORKING_DAYS``), and once the period
-    just ended is past due; then e-mail the offices' unsent semiannual notices. Each (office, item, period, kind) once.
+    just ended is past due; then e-mail the offices' unsent semiannual notices of periods still owed. Each (office,
+    item, period, kind) once.
     """
     from credit.models import Item
     from reporting.models import SemiannualNotice
@@ -170,6 +193,9 @@ def semiannual_reminders_send(*, today: datetime.date | None = None, days: int |
                 )
                 created += was_created
     emailed, mails = _email_unsent(
-        SemiannualNotice.objects.all(), subject=_("【信用信息报送】%(office)s有 %(n)d 项半年报送需要处理")
+        SemiannualNotice.objects.all(),
+        subject=_("【信用信息报送】%(office)s有 %(n)d 项半年报送需要处理"),
+        # Not "尚未报送" to an office that has reported since (e.g. one that had no address when the notice was made).
+        keep=lambda unsent: semiannual_notices_owed(unsent, today=today),
     )
     return ReminderResult(created=created, emailed=emailed, mails=mails)

@@ -7,7 +7,7 @@ from django.core import mail
 from django.utils import timezone
 
 from credit.models import Item, Notice, NoticeKind
-from credit.services.calendar import due_date_for
+from credit.services.calendar import due_date_for, semiannual_period
 from credit.services.notices import semiannual_reminders_send
 from credit.tasks import send_record_reminders, send_semiannual_reminders
 from reporting.models import SemiannualNotice
@@ -97,3 +97,70 @@ def test_clerk_sees_the_offices_semiannual_reminders_and_others_do_not(client, c
     assert notice.message in client.get("/workspace/reporting/").content.decode()
     client.force_login(clerk_of("yijiao"))
     assert notice.message not in client.get("/workspace/reporting/").content.decode()
+
+
+def test_a_notice_not_yet_e_mailed_is_dropped_once_the_office_has_reported_for_its_period(clerk):
+    from credit.models import Office
+
+    # No address when the notices are made: they wait in the workspace, unsent.
+    Office.objects.filter(code="zuren").update(email="")
+    address, clerk.email = clerk.email, ""
+    clerk.save(update_fields=["email"])
+    semiannual_reminders_send(today=FRIDAY_BEFORE_H1_DUE, days=3)
+    zuren = SemiannualNotice.objects.filter(office__code="zuren", emailed_at=None)
+    assert {n.due_date for n in zuren} == {H1_DUE, H2_2025_DUE}
+    assert not [m for m in mail.outbox if address in m.to]
+
+    # The office reports for 2026 H1, then gets an address: only the period still owed (2025 H2) is e-mailed.
+    create_record(1, clerk, status="submitted", day=datetime.date(2026, 3, 2))
+    clerk.email = address
+    clerk.save(update_fields=["email"])
+    semiannual_reminders_send(today=FRIDAY_BEFORE_H1_DUE, days=3)
+    sent = [m for m in mail.outbox if address in m.to]
+    assert len(sent) == 1
+    assert "2025下半年" in sent[0].body and "2026上半年" not in sent[0].body
+    assert zuren.get().due_date == H1_DUE  # the settled one stays unsent (and unshown), not e-mailed
+
+    # Once everything is reported, nothing more is sent.
+    create_record(1, clerk, status="submitted", day=datetime.date(2025, 9, 1))
+    outbox = len(mail.outbox)
+    assert semiannual_reminders_send(today=FRIDAY_BEFORE_H1_DUE, days=3).mails == 0
+    assert len(mail.outbox) == outbox
+
+
+def _current_period_notice(clerk):
+    today = timezone.localdate()
+    semiannual_reminders_send(today=today, days=400)
+    due = semiannual_period(today)[1]
+    return SemiannualNotice.objects.get(office__code="zuren", due_date=due, kind=NoticeKind.DUE_SOON)
+
+
+def test_the_workspace_stops_listing_a_period_once_the_office_has_reported(client, clerk):
+    notice = _current_period_notice(clerk)
+    client.force_login(clerk)
+    assert notice.message in client.get("/workspace/reporting/").content.decode()
+    create_record(1, clerk, status="submitted", day=timezone.localdate())
+    assert notice.message not in client.get("/workspace/reporting/").content.decode()
+
+
+def test_the_reporting_home_page_query_count_does_not_grow_with_the_notices(client, clerk):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    notice = _current_period_notice(clerk)
+    SemiannualNotice.objects.filter(office__code="zuren").exclude(pk=notice.pk).delete()
+    client.force_login(clerk)
+    client.get("/workspace/reporting/")  # warm the session and caches
+    with CaptureQueriesContext(connection) as one:
+        assert notice.message in client.get("/workspace/reporting/").content.decode()
+    start, due = semiannual_period(timezone.localdate())
+    last_due = start - datetime.timedelta(days=1)
+    item = Item.objects.get(no=1)
+    for due_date, kind in [(due, NoticeKind.OVERDUE), (last_due, NoticeKind.DUE_SOON), (last_due, NoticeKind.OVERDUE)]:
+        SemiannualNotice.objects.create(
+            office=notice.office, item=item, period_start=start, due_date=due_date, kind=kind, message=f"m-{kind}"
+        )
+    with CaptureQueriesContext(connection) as four:
+        page = client.get("/workspace/reporting/").content.decode()
+    assert notice.message in page and "m-overdue" in page
+    assert len(four) == len(one)
