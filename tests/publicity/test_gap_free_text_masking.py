@@ -106,3 +106,31 @@ def test_reply_on_the_public_tracking_page_is_masked(build, client):
     page = client.get(f"/track/{req.tracking_code}/").content.decode()
     assert "经核实身份证" in page
     _assert_masked(page, phone=True)
+
+
+def test_migration_0006_remasks_forms_the_first_pass_missed(build, client):
+    import importlib
+
+    from django.apps import apps
+
+    from publicity.models import BlackListEntry, Publication
+
+    migration = importlib.import_module("publicity.migrations.0006_remask_free_text").Migration
+    step = migration.operations[0]
+    assert step.reversible and step.reverse_code is not None
+    pub = build.penalty(2)
+    entry = build.blacklist()
+    old_id = "360102900101123"
+    Publication.objects.filter(pk=pub.pk).update(
+        offence_facts=f"当事人{PID[:6]} {PID[6:14]} {PID[14:]}，电话0791-86123456"
+    )
+    BlackListEntry.objects.filter(pk=entry.pk).update(reason=f"冒用旧证号{old_id}，手机１３９０７９１５６７８")
+    step.code(apps, None)
+    page = client.get(f"/penalties/{pub.pk}/").content.decode()
+    _assert_masked(page)
+    assert "0791-****3456" in page and "86123456" not in page
+    entry.refresh_from_db()
+    assert entry.reason == f"冒用旧证号{old_id[:6]}*****{old_id[-4:]}，手机{PHONE_MASKED}"
+    step.code(apps, None)  # running it again changes nothing
+    entry.refresh_from_db()
+    assert entry.reason == f"冒用旧证号{old_id[:6]}*****{old_id[-4:]}，手机{PHONE_MASKED}"
