@@ -27,7 +27,8 @@ def public_code_for(kind: str, identifier: str) -> str:
 
 
 def mask_public_text(entry: PublicEntryColumns) -> None:
-    """Mask ID and mobile numbers in ``entry``'s free-text public columns (see ``publicity.masking``)."""
+    """Mask ID numbers (18- and 15-digit), mobile and landline numbers in ``entry``'s free-text public columns
+    (see ``publicity.masking``)."""
     for field in PUBLIC_TEXT_FIELDS.get(type(entry).__name__, ()):
         setattr(entry, field, mask_free_text(getattr(entry, field)))
 
