@@ -116,7 +116,9 @@ class DeliverySettingsForm(forms.ModelForm):
             has_token=has_token,
         )
         for field, message in errors.items():
-            self.add_error("new_token" if field == "http_token" else field, message)
+            field = "new_token" if field == "http_token" else field
+            if field not in self.errors:  # one reason at a time (an invalid address is not also a missing one)
+                self.add_error(field, message)
         return cleaned
 
 

@@ -287,7 +287,10 @@ TOKEN_MAX_LENGTH = 500
 TOKEN_COLUMN_LENGTH = 800
 
 # Batches carry decrypted ID numbers: an address set in the admin is https only (the environment's is the operators').
-validate_https_url = URLValidator(schemes=["https"], message=_("“接口地址”须为以 https:// 开头的有效地址。"))
+# (Its own code: a form's URLField would replace an "invalid" message by its generic one.)
+validate_https_url = URLValidator(
+    schemes=["https"], message=_("“接口地址”须为以 https:// 开头的有效地址。"), code="https_only"
+)
 # Bearer tokens are ASCII; anything else (spaces, Chinese) is a typo and would overflow the encrypted column.
 validate_token = RegexValidator(
     r"\A[!-~]*\Z",

@@ -88,7 +88,7 @@ def test_without_an_admin_url_the_environment_pair_still_applies(http_env):
 def test_form_refuses_http_with_an_admin_url_but_no_admin_token(client, sysadmin, http_env):
     client.force_login(sysadmin)
     page = client.post(ADD, _form(transport="http", http_url="https://collector.example/x")).content.decode()
-    assert "接口令牌" in page and "环境变量中的令牌" in page
+    assert "须同时在此设置“接口令牌”" in page
     assert not DeliverySettings.objects.exists()
 
     client.post(ADD, _form(transport="http", http_url="https://collector.example/x", new_token=ADMIN_TOKEN))
@@ -97,7 +97,7 @@ def test_form_refuses_http_with_an_admin_url_but_no_admin_token(client, sysadmin
     page = client.post(
         _change_url(), _form(transport="http", http_url="https://collector.example/x", clear_token="on")
     ).content.decode()
-    assert "接口令牌" in page and DeliverySettings.objects.get().http_token == ADMIN_TOKEN
+    assert "须同时在此设置“接口令牌”" in page and DeliverySettings.objects.get().http_token == ADMIN_TOKEN
 
 
 def test_service_refuses_http_with_an_admin_url_but_no_admin_token(sysadmin, http_env):
@@ -111,7 +111,7 @@ def test_service_refuses_http_with_an_admin_url_but_no_admin_token(sysadmin, htt
 def test_admin_url_must_be_https(client, sysadmin, sysadmin_url_env, url):
     client.force_login(sysadmin)
     page = client.post(ADD, _form(transport="http", http_url=url, new_token=ADMIN_TOKEN)).content.decode()
-    assert "接口地址" in page and "https://" in page and "须为" in page
+    assert "“接口地址”须为以 https:// 开头的有效地址。" in page
     assert not DeliverySettings.objects.exists()
     with pytest.raises(ValidationError) as exc:
         delivery_settings_update(user=sysadmin, transport="http", http_url=url, new_token=ADMIN_TOKEN)
@@ -134,7 +134,7 @@ def test_non_ascii_or_spaced_tokens_are_refused_in_chinese(client, sysadmin, tok
     response = client.post(ADD, _form(transport="http", http_url="https://collector.example/x", new_token=token))
     assert response.status_code == 200
     page = response.content.decode()
-    assert "接口令牌" in page and "ASCII" in page
+    assert "“接口令牌”只能包含可打印的 ASCII 字符" in page
     assert not DeliverySettings.objects.exists()
     with pytest.raises(ValidationError):
         delivery_settings_update(
