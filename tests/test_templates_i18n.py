@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.core.paginator import Paginator
 from django.template import engines
 from django.template.loader import get_template, render_to_string
 from django.test import RequestFactory
@@ -170,3 +171,12 @@ def test_standalone_pages_declare_simplified_chinese(name):
 def test_keyset_lists_render_a_next_page_link(name):
     source = dict(TEMPLATES)[name].read_text(encoding="utf-8")
     assert "page.next_cursor" in source and "aria-label=\"{% translate '翻页' %}\"" in source
+
+
+def test_page_links_keep_the_filters_and_replace_the_page():
+    page = Paginator(list(range(120)), 50).get_page(2)
+    request = RequestFactory().get("/workspace/reporting/batches/", {"status": "failed", "item": "3", "page": "2"})
+    html = render_to_string("workspace/_pagination.html", {"page_obj": page, "is_paginated": True}, request=request)
+    assert 'href="?status=failed&amp;item=3&amp;page=1"' in html
+    assert 'href="?status=failed&amp;item=3&amp;page=3"' in html
+    assert "第 2 / 3 页，共 120 条" in html
