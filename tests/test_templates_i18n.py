@@ -146,9 +146,7 @@ def test_template_shows_only_translated_chinese_text(name, path):
     assert untranslated_text(path.read_text(encoding="utf-8")) == []
 
 
-# tests/publicity/test_search_and_lists.py and the browser test pin the public column's lang="zh-CN"; zh-CN also
-# names Simplified Chinese, so it is accepted there until those tests move to zh-hans.
-ACCEPTED_LANG = {"publicity/base.html": {"zh-hans", "zh-CN"}}
+ACCEPTED_LANG: dict[str, set[str]] = {}
 
 
 @pytest.mark.parametrize(

@@ -41,7 +41,7 @@ def test_visitor_objects_reviewer_decides_visitor_sees_outcome(live_server, page
 
     # The visitor searches from the home page.
     page.goto(f"{live_server.url}/")
-    assert page.locator("html").get_attribute("lang") == "zh-CN"
+    assert page.locator("html").get_attribute("lang") == "zh-hans"
     page.get_by_label("搜索名称、统一社会信用代码或文书号").fill("豫章")
     page.get_by_role("button", name="搜索").first.click()
     page.wait_for_url(re.compile(r"/search/\?q="))

@@ -76,7 +76,7 @@ def test_search_covers_licences_black_list_policies_and_news(build, reviewer, cl
         "黑名单",
         "诚信制度",
         "信用动态",
-        'lang="zh-CN"',
+        'lang="zh-hans"',
         'role="search"',
         "<main",
         "<nav",
