@@ -3,6 +3,7 @@
 import re
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
@@ -33,7 +34,10 @@ class ReviewQueueView(ReviewerMixin, RecordFilterListMixin, FilterView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["changes"] = selectors.pending_changes(self.request.user)
+        # The change requests page on their own (``changes_page``), so the record list's pages stay as they are.
+        changes = Paginator(selectors.pending_changes(self.request.user), self.paginate_by)
+        ctx["changes_page"] = changes.get_page(self.request.GET.get("changes_page"))
+        ctx["changes"] = ctx["changes_page"].object_list
         ctx["reason_form"] = ReasonForm()
         return ctx
 

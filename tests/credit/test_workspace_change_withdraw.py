@@ -81,3 +81,17 @@ def test_reviewer_cannot_decide_a_withdrawn_change(client, clerk, reviewer, pend
     response = client.post(reverse("credit:change-approve", args=[pending.pk]), follow=True)
     assert "已撤回" in response.content.decode()
     assert RecordChange.objects.get().status == ChangeStatus.WITHDRAWN
+
+
+def test_pending_changes_in_the_review_queue_page_on_their_own(client, clerk, reviewer, make_record):
+    for n in range(52):
+        record = make_record(8, "approved")
+        services.record_change_propose(record=record, user=clerk, data={"penalty_result": f"变更{n}"})
+    client.force_login(reviewer)
+    first = client.get(reverse("credit:review"))
+    assert len(first.context["changes"]) == 50
+    html = first.content.decode()
+    assert "第 1 / 2 页，共 52 条" in html and "changes_page=2" in html
+    second = client.get(reverse("credit:review"), {"changes_page": 2})
+    assert len(second.context["changes"]) == 2
+    assert client.get(reverse("credit:review"), {"changes_page": "²"}).status_code == 200
