@@ -40,6 +40,9 @@ from publicity.services.requests import working_days_between
 LICENCES, PENALTIES, RED_LIST, BLACK_LIST = "licences", "penalties", "red-list", "black-list"
 SECTIONS = (LICENCES, PENALTIES, RED_LIST, BLACK_LIST)
 MIN_TERM = 2
+# Longer than any name, credit code or document number: a longer "term" is pasted text. Cut, it stays a cheap query
+# (SQLite refuses LIKE patterns over 50,000 bytes, PostgreSQL does a long trigram scan).
+MAX_TERM = 100
 
 
 def _today(today: datetime.date | None) -> datetime.date:
@@ -104,9 +107,16 @@ def public_entry(section: str, pk: int, *, today: datetime.date | None = None):
 
 
 def normalize_term(q: str | None) -> str:
-    """The search term as stored in ``search_text`` (upper case, trimmed); '' when shorter than two characters."""
-    term = " ".join((q or "").split()).upper()
+    """The search term as stored in ``search_text`` (upper case, trimmed, at most ``MAX_TERM`` characters); '' when
+    shorter than two characters. NUL characters are dropped: stored text never holds one, and PostgreSQL refuses them
+    in a query parameter (a 500 instead of "nothing found")."""
+    term = " ".join((q or "").replace("\x00", "").split()).upper()[:MAX_TERM].strip()
     return term if len(term) >= MIN_TERM else ""
+
+
+def term_was_cut(q: str | None) -> bool:
+    """Whether ``normalize_term`` searched only the first ``MAX_TERM`` characters of ``q``."""
+    return len(" ".join((q or "").replace("\x00", "").split())) > MAX_TERM
 
 
 def search_entries(section: str, q: str, *, today: datetime.date | None = None) -> QuerySet:

@@ -25,6 +25,11 @@ SEARCH_ROWS = 10
 ARTICLES = {"policies": (PolicyDocument, _("诚信制度")), "news": (NewsItem, _("信用动态"))}
 
 
+def _warn_if_cut(request, q: str) -> None:
+    if selectors.term_was_cut(q):
+        messages.warning(request, _("搜索词过长：仅按前 %(n)d 个字符检索。") % {"n": selectors.MAX_TERM})
+
+
 def _section_or_404(section: str) -> str:
     if section not in SECTIONS:
         raise Http404
@@ -57,6 +62,7 @@ def entry_list(request, section: str):
     """A public list with keyset pagination (``?after=<id>``) and an optional ``?q=`` filter."""
     section = _section_or_404(section)
     q = request.GET.get("q", "").strip()
+    _warn_if_cut(request, q)
     qs = selectors.search_entries(section, q) if q else selectors.public_entries(section)
     page = selectors.keyset_page(qs, request.GET.get("after"))
     return render(
@@ -95,6 +101,7 @@ def entry_detail(request, section: str, pk: int):
 def search(request):
     """/search/?q=: name, credit code or document number, over every public list, policies and news."""
     q = request.GET.get("q", "").strip()
+    _warn_if_cut(request, q)
     term = selectors.normalize_term(q)
     results = []
     if term:
