@@ -10,6 +10,9 @@ from credit.selectors import records_due_soon, records_overdue
 
 # Record ids are BigAutoField: never more than 19 ASCII digits.
 _MAX_ID_DIGITS = 19
+# Longer than any subject name or identifier; a longer search is pasted text (SQLite refuses LIKE patterns over
+# 50,000 bytes: a 500, not "nothing found").
+MAX_SEARCH_LENGTH = 100
 
 
 def _record_id(value: str) -> int | None:
@@ -20,7 +23,7 @@ def _record_id(value: str) -> int | None:
 
 
 class RecordFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("搜索"), method="filter_q")
+    q = django_filters.CharFilter(label=_("搜索"), method="filter_q", max_length=MAX_SEARCH_LENGTH)
     item = django_filters.ModelChoiceFilter(
         label=_("事项"), queryset=Item.objects.order_by("no"), to_field_name="no", empty_label=_("全部事项")
     )

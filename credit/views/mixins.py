@@ -58,6 +58,7 @@ def reason_errors(request, form) -> None:
 class RecordFilterListMixin:
     """The filtered, paginated record list shared by the record list and the review queue.
 
+    An invalid filter value (a date that is none, a search longer than any name) is ignored and named in a message.
     Adds the query string without its page (for pagination links) and whether to show the office column.
     """
 
@@ -70,6 +71,9 @@ class RecordFilterListMixin:
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
+        # Not strict: an invalid filter is left out of the filtering; say which one and why (搜索：…).
+        if self.filterset.is_bound and self.filterset.errors:
+            reason_errors(self.request, self.filterset.form)
         query = self.request.GET.copy()
         query.pop("page", None)
         ctx["query"] = query.urlencode()
