@@ -38,3 +38,14 @@ def test_record_lists_name_a_search_longer_than_any_name(db):
     assert response.status_code == 200
     assert "搜索：" in response.content.decode()
     assert "搜索：" not in _signed_in(reviewer).get("/workspace/review/", {"q": "x" * 100}).content.decode()
+
+
+def test_admin_search_is_cut_and_nul_dropped(db):
+    """Pasted text was thousands of conditions (SQLite: expression tree too large), a NUL a PostgreSQL error."""
+    client = _signed_in(UserFactory(username="sysadmin", role=Role.SYSADMIN))
+    response = client.get("/admin/credit/item/", {"q": LONG_TEXT})
+    assert response.status_code == 200
+    assert "搜索词过长：仅按前 100 个字符检索。" in response.content.decode()
+    assert client.get("/admin/credit/office/", {"q": "组人\x00"}).status_code == 200
+    response = client.get("/admin/credit/item/", {"q": "\x00", "deadline_kind__exact": "working\x00days"})
+    assert response.status_code in (200, 302)
