@@ -3,11 +3,14 @@ delivery settings (报送设置), whose token is write-only."""
 
 from urllib.parse import urlsplit, urlunsplit
 
+from celery.schedules import ParseException
 from django import forms
 from django.conf import settings
 from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django_celery_beat.admin import CrontabScheduleAdmin
+from django_celery_beat.models import CrontabSchedule
 
 from accounts.roles import Role
 from credit import crypto
@@ -201,3 +204,23 @@ class DeliverySettingsAdmin(admin.ModelAdmin):
             request=request,
         )
         obj.pk, obj.http_token, obj._state.adding = row.pk, row.http_token, False
+
+
+class PortalCrontabScheduleAdmin(CrontabScheduleAdmin):
+    """django-celery-beat's crontab admin (the report schedules' timing), whose read-only description survives an
+    invalid expression: the form shown again after a refused value such as ``-1`` describes the unsaved instance, and
+    celery's crontab parser raises ParseException (not ValueError) there, a 500 instead of the field errors."""
+
+    fields = ("schedule_description", "minute", "hour", "day_of_month", "month_of_year", "day_of_week", "timezone")
+    readonly_fields = ("schedule_description",)
+
+    @admin.display(description=_("说明"))
+    def schedule_description(self, obj) -> str:
+        try:
+            return obj.human_readable
+        except (ParseException, ValueError):
+            return _("（表达式无效）")
+
+
+admin.site.unregister(CrontabSchedule)
+admin.site.register(CrontabSchedule, PortalCrontabScheduleAdmin)

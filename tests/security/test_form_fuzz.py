@@ -49,3 +49,23 @@ def test_admin_search_is_cut_and_nul_dropped(db):
     assert client.get("/admin/credit/office/", {"q": "组人\x00"}).status_code == 200
     response = client.get("/admin/credit/item/", {"q": "\x00", "deadline_kind__exact": "working\x00days"})
     assert response.status_code in (200, 302)
+
+
+def test_crontab_admin_shows_the_errors_of_a_negative_value(db):
+    """The form shown again described the refused schedule with celery's parser, which raised: a 500."""
+    from django_celery_beat.models import CrontabSchedule
+
+    client = _signed_in(UserFactory(username="sysadmin", role=Role.SYSADMIN))
+    before = CrontabSchedule.objects.count()
+    fields = ("minute", "hour", "day_of_month", "month_of_year", "day_of_week")
+    response = client.post(
+        "/admin/django_celery_beat/crontabschedule/add/",
+        {**dict.fromkeys(fields, "-1"), "timezone": "Asia/Shanghai", **_empty_inline("periodictask_set")},
+    )
+    assert response.status_code == 200
+    assert "请更正以下错误。" in response.content.decode()
+    assert CrontabSchedule.objects.count() == before
+
+
+def _empty_inline(prefix: str) -> dict:
+    return {f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0", f"{prefix}-MAX_NUM_FORMS": "1000"}
