@@ -134,14 +134,31 @@ class BlackListForm(forms.Form):
             raise forms.ValidationError(_("请填写记录编号（数字），以逗号分隔。")) from None
 
 
-class PolicyDocumentForm(forms.ModelForm):
+# When an article may be shown from. Outside, a date is a typo; before year 2 it is not even storable (0001-01-01 in
+# Beijing time is in year 0 in UTC: OverflowError on save, a 500).
+ARTICLE_FIRST_YEAR, ARTICLE_LAST_YEAR = 2000, 2099
+
+
+class _ArticleForm(forms.ModelForm):
+    def clean_published_at(self):
+        value = self.cleaned_data.get("published_at")
+        if value is not None and not ARTICLE_FIRST_YEAR <= value.year <= ARTICLE_LAST_YEAR:
+            raise forms.ValidationError(
+                _("发布时间应在 %(first)d 年至 %(last)d 年之间。"),
+                params={"first": ARTICLE_FIRST_YEAR, "last": ARTICLE_LAST_YEAR},
+                code="out_of_range",
+            )
+        return value
+
+
+class PolicyDocumentForm(_ArticleForm):
     class Meta:
         model = PolicyDocument
         fields = ["title", "document_number", "source", "body", "is_published", "published_at"]
         widgets = {"body": forms.Textarea({"rows": 12})}
 
 
-class NewsItemForm(forms.ModelForm):
+class NewsItemForm(_ArticleForm):
     class Meta:
         model = NewsItem
         fields = ["title", "source", "body", "is_published", "published_at"]

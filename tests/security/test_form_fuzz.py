@@ -5,6 +5,7 @@ import pytest
 from django.test import Client
 
 from accounts.roles import Role
+from publicity.models import NewsItem
 from tests.factories import UserFactory, clerk_of
 
 pytestmark = pytest.mark.django_db
@@ -69,3 +70,16 @@ def test_crontab_admin_shows_the_errors_of_a_negative_value(db):
 
 def _empty_inline(prefix: str) -> dict:
     return {f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0", f"{prefix}-MAX_NUM_FORMS": "1000"}
+
+
+def test_article_publication_time_out_of_range_is_refused(db):
+    """0001-01-01 in Beijing time is year 0 in UTC: saving it raised OverflowError."""
+    client = _signed_in(UserFactory(username="reviewer", role=Role.REVIEWER))
+    data = {"title": "信用动态", "source": "南昌市教育局", "body": "正文", "is_published": "on"}
+    response = client.post("/workspace/publicity/news/new/", {**data, "published_at": "0001-01-01 00:00"})
+    assert response.status_code == 200
+    assert "发布时间应在 2000 年至 2099 年之间。" in response.content.decode()
+    assert not NewsItem.objects.exists()
+    response = client.post("/workspace/publicity/news/new/", {**data, "published_at": "2026-03-02 09:00"})
+    assert response.status_code == 302
+    assert NewsItem.objects.get().title == "信用动态"
