@@ -229,14 +229,23 @@ def request_timers(rows: list, *, today: datetime.date | None = None) -> list:
     return rows
 
 
-def open_requests(*, today: datetime.date | None = None) -> list:
+def open_requests(*, today: datetime.date | None = None, limit: int | None = None) -> list:
     """Objections and repairs not yet decided, soonest due first, each with its timer (``days_left``): four queries
-    in all, whatever the number of rows."""
-    objections = list(
-        Objection.objects.filter(status=RequestStatus.RECEIVED).select_related(
-            "publication", "licence", "blacklist_entry"
-        )
+    in all, whatever the number of rows. ``limit`` keeps the soonest due (each kind is cut in the database first)."""
+    order = ("due_date", "received_at", "id")
+    objections = Objection.objects.filter(status=RequestStatus.RECEIVED).select_related(
+        "publication", "licence", "blacklist_entry"
     )
-    repairs = list(RepairApplication.objects.filter(status=RequestStatus.RECEIVED).select_related("publication"))
-    rows = sorted(objections + repairs, key=lambda r: (r.due_date, r.received_at))
+    repairs = RepairApplication.objects.filter(status=RequestStatus.RECEIVED).select_related("publication")
+    objections, repairs = objections.order_by(*order), repairs.order_by(*order)
+    if limit is not None:
+        objections, repairs = objections[:limit], repairs[:limit]
+    rows = sorted([*objections, *repairs], key=lambda r: (r.due_date, r.received_at))[:limit]
     return request_timers(rows, today=today)
+
+
+def open_request_count() -> int:
+    return (
+        Objection.objects.filter(status=RequestStatus.RECEIVED).count()
+        + RepairApplication.objects.filter(status=RequestStatus.RECEIVED).count()
+    )

@@ -69,6 +69,9 @@ def _role_required(*roles):
     return decorator
 
 
+# Rows per list on the reviewer's to-do page (the most urgent first; the page says how many there are in all).
+DASHBOARD_ROWS = 200
+
 reviewer_required = _role_required("reviewer")
 staff_required = _role_required("reviewer", "clerk")
 
@@ -76,22 +79,34 @@ staff_required = _role_required("reviewer", "clerk")
 @reviewer_required
 def dashboard(request):
     """Due for publication (decision + 7 working days), licences to review, open objections and repairs."""
-    due = selectors.publication_deadlines(
-        list(selectors.penalties_awaiting_publication()[:200]), lambda r: r.business_date, "record"
-    )
-    licences_due = selectors.publication_deadlines(
-        list(selectors.licences_awaiting_publication()[:200]), lambda lic: lic.jdrq, "licence"
-    )
+    # A to-do page: each list shows its most urgent DASHBOARD_ROWS, and says how many there are in all.
+    rows = DASHBOARD_ROWS
+    penalties = selectors.penalties_awaiting_publication()
+    licences = selectors.licences_awaiting_publication()
+    submitted = LicenceDecision.objects.filter(status=LicenceStatus.SUBMITTED).select_related("office").order_by("id")
+    due = selectors.publication_deadlines(list(penalties[:rows]), lambda r: r.business_date, "record")
+    licences_due = selectors.publication_deadlines(list(licences[:rows]), lambda lic: lic.jdrq, "licence")
+    requests = selectors.open_requests(limit=rows)
+    totals = {"due": len(due), "licences_due": len(licences_due), "requests": len(requests)}
+    # Counted only when a list is full: an ordinary day costs no extra query.
+    if totals["due"] == rows:
+        totals["due"] = penalties.count()
+    if totals["licences_due"] == rows:
+        totals["licences_due"] = licences.count()
+    if totals["requests"] == rows:
+        totals["requests"] = selectors.open_request_count()
+    licences_submitted = list(submitted[:rows])
+    totals["licences_submitted"] = submitted.count() if len(licences_submitted) == rows else len(licences_submitted)
     return render(
         request,
         "publicity/workspace/dashboard.html",
         {
             "due": due,
             "licences_due": licences_due,
-            "licences_submitted": LicenceDecision.objects.filter(status=LicenceStatus.SUBMITTED).select_related(
-                "office"
-            ),
-            "requests": selectors.open_requests(),
+            "licences_submitted": licences_submitted,
+            "requests": requests,
+            "totals": totals,
+            "shown": rows,
             "due_soon_days": 3,
         },
     )
