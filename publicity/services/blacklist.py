@@ -14,6 +14,7 @@ from publicity.models import BlackListEntry, BlackListStatus, CorrectionKind
 from publicity.services.entries import mask_public_text, public_code_for
 from publicity.services.errors import PublicityError
 from publicity.services.publications import _require_reviewer, correction_notice_create
+from publicity.services.reasons import reason_clean
 
 DISHONESTY_CATEGORY = "失信信息"
 
@@ -146,19 +147,18 @@ def blacklist_remove(
     a correction is queued. ``user`` is None only for the scheduled job."""
     if user is not None:
         _require_reviewer(user)
-    if not (reason or "").strip():
-        raise PublicityError({"reason": [_("请填写移出原因。")]})
+    reason = reason_clean(reason, label=_("移出原因"), missing=_("请填写移出原因。"))
     entry = BlackListEntry.objects.select_for_update().get(pk=entry.pk)
     if entry.status == BlackListStatus.REMOVED:
         return entry
-    entry.status, entry.removed_at, entry.removed_reason = BlackListStatus.REMOVED, timezone.now(), reason.strip()
+    entry.status, entry.removed_at, entry.removed_reason = BlackListStatus.REMOVED, timezone.now(), reason
     entry.save()
     correction_notice_create(
         kind=CorrectionKind.WITHDRAWN,
         source=source,
         source_reference=source_reference,
         blacklist_entry=entry,
-        description=_("移出黑名单：%(r)s") % {"r": reason.strip()},
+        description=_("移出黑名单：%(r)s") % {"r": reason},
     )
     return entry
 

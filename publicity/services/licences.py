@@ -19,6 +19,7 @@ from publicity.models import CorrectionKind, LicenceDecision, LicenceStatus
 from publicity.services.entries import public_code_for
 from publicity.services.errors import PublicityError
 from publicity.services.publications import _require_reviewer, correction_notice_create
+from publicity.services.reasons import reason_clean
 
 
 def _form_errors(form) -> dict[str, list[str]]:
@@ -139,11 +140,8 @@ def licence_approve(*, licence: LicenceDecision, user, publish: bool = True) -> 
 def licence_return(*, licence: LicenceDecision, user, reason: str) -> LicenceDecision:
     """待审核 → 已退回 with the reviewer's reason."""
     _require_reviewer(user)
-    if not (reason or "").strip():
-        raise PublicityError({"reason": [_("退回理由：请填写退回理由。")]})
-    return _transition(
-        licence, allowed={LicenceStatus.SUBMITTED}, to=LicenceStatus.RETURNED, user=user, reason=reason.strip()
-    )
+    reason = reason_clean(reason, label=_("退回理由"), missing=_("退回理由：请填写退回理由。"))
+    return _transition(licence, allowed={LicenceStatus.SUBMITTED}, to=LicenceStatus.RETURNED, user=user, reason=reason)
 
 
 @transaction.atomic
@@ -163,16 +161,13 @@ def licence_publish(*, licence: LicenceDecision, user) -> LicenceDecision:
 def licence_revoke(*, licence: LicenceDecision, user, reason: str) -> LicenceDecision:
     """已通过 → 已撤销: the decision was annulled; it leaves the column at once and a correction is queued."""
     _require_reviewer(user)
-    if not (reason or "").strip():
-        raise PublicityError({"reason": [_("撤销理由：请填写撤销理由。")]})
-    licence = _transition(
-        licence, allowed={LicenceStatus.APPROVED}, to=LicenceStatus.REVOKED, user=user, reason=reason.strip()
-    )
+    reason = reason_clean(reason, label=_("撤销理由"), missing=_("撤销理由：请填写撤销理由。"))
+    licence = _transition(licence, allowed={LicenceStatus.APPROVED}, to=LicenceStatus.REVOKED, user=user, reason=reason)
     correction_notice_create(
         kind=CorrectionKind.WITHDRAWN,
         source="revoked",
         licence=licence,
-        description=_("许可决定已撤销：%(r)s") % {"r": reason.strip()},
+        description=_("许可决定已撤销：%(r)s") % {"r": reason},
     )
     return licence
 

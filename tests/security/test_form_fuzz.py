@@ -596,3 +596,31 @@ def test_article_publication_time_out_of_range_is_refused(db):
     response = client.post("/workspace/publicity/news/new/", {**data, "published_at": "2026-03-02 09:00"})
     assert response.status_code == 302
     assert NewsItem.objects.get().title == "信用动态"
+
+
+def test_reviewer_reasons_with_a_nul_character_are_refused_by_name(tmp_path, settings):
+    """Returning or revoking a licence and removing a black-list entry took the reason straight from the POST: a NUL
+    was a 500 on PostgreSQL (SQLite stored it)."""
+    from publicity.models import BlackListEntry, BlackListStatus, LicenceDecision, LicenceStatus
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    reviewer = UserFactory(username="reviewer", role=Role.REVIEWER)
+    build = Builder(reviewer=reviewer, zuren=clerk_of("zuren"), yijiao=clerk_of("yijiao"), sheguan=clerk_of("sheguan"))
+    submitted = lic.licence_create(user=build.yijiao, data=_licence_data(), submit=True)
+    approved = build.licence()
+    entry = build.blacklist(build.record(9))
+    client = _signed_in(reviewer)
+    cases = [
+        (f"/workspace/publicity/licences/{submitted.pk}/return/", "退回理由：不能包含空字符"),
+        (f"/workspace/publicity/licences/{approved.pk}/revoke/", "撤销理由：不能包含空字符"),
+        (f"/workspace/publicity/black-list/{entry.pk}/remove/", "移出原因：不能包含空字符"),
+    ]
+    for url, message in cases:
+        response = client.post(url, {"reason": "理由\x00"}, follow=True)
+        assert response.status_code == 200, url
+        assert message in response.content.decode(), url
+    assert LicenceDecision.objects.get(pk=submitted.pk).status == LicenceStatus.SUBMITTED
+    assert LicenceDecision.objects.get(pk=approved.pk).status == LicenceStatus.APPROVED
+    assert BlackListEntry.objects.get(pk=entry.pk).status != BlackListStatus.REMOVED
+    client.post(f"/workspace/publicity/licences/{submitted.pk}/return/", {"reason": "请补充许可依据"})
+    assert LicenceDecision.objects.get(pk=submitted.pk).decision_reason == "请补充许可依据"
