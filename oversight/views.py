@@ -9,6 +9,7 @@ import json
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -112,7 +113,9 @@ class OfficeFiguresView(WorkspaceMixin, View):
         today = timezone.localdate()
         offices = selectors.offices_for(request.user).filter(pk=self.office.pk)
         rows, total = selectors.timeliness_by_office(period=period, offices=offices, today=today)
-        records = selectors.classified_records(period=period, offices=offices, today=today)[:500]
+        page = Paginator(selectors.classified_records(period=period, offices=offices, today=today), 100).get_page(
+            request.GET.get("page")
+        )
         return render(
             request,
             "oversight/office.html",
@@ -122,7 +125,9 @@ class OfficeFiguresView(WorkspaceMixin, View):
                 "period": period,
                 "figures": rows[0].figures,
                 "semi": rows[0].semiannual,
-                "records": records,
+                "records": page.object_list,
+                "page_obj": page,
+                "is_paginated": page.has_other_pages(),
                 "labels": selectors.TIMELINESS_LABELS,
                 "today": today,
             },
@@ -261,10 +266,17 @@ class ProgressAttachmentView(WorkspaceMixin, View):
 
 class BulletinListView(ReviewerMixin, View):
     def get(self, request, form=None):
+        bulletins = Bulletin.objects.select_related("generated_by").order_by("-generated_at", "-id")
+        page = Paginator(bulletins, 50).get_page(request.GET.get("page"))
         return render(
             request,
             "oversight/bulletin_list.html",
-            {"bulletins": Bulletin.objects.select_related("generated_by")[:200], "form": form or BulletinForm()},
+            {
+                "bulletins": page.object_list,
+                "page_obj": page,
+                "is_paginated": page.has_other_pages(),
+                "form": form or BulletinForm(),
+            },
         )
 
     def post(self, request):

@@ -8,6 +8,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -329,11 +330,10 @@ def blacklist_remove(request, pk: int):
 @reviewer_required
 def article_list(request, kind: str):
     model, _form = ARTICLE_MODELS[kind]
-    return render(
-        request,
-        "publicity/workspace/article_list.html",
-        {"kind": kind, "title": model._meta.verbose_name, "articles": model.objects.order_by("-published_at")[:200]},
-    )
+    page = Paginator(model.objects.order_by("-published_at", "-id"), 50).get_page(request.GET.get("page"))
+    context = {"kind": kind, "title": model._meta.verbose_name, "articles": page.object_list}
+    context.update(page_obj=page, is_paginated=page.has_other_pages())
+    return render(request, "publicity/workspace/article_list.html", context)
 
 
 @reviewer_required

@@ -1,6 +1,7 @@
 """The reviewer's to-do page lists the most urgent entries of each kind and says how many there are in all."""
 
 import pytest
+from django.urls import reverse
 
 from publicity.services.requests import objection_file
 from publicity.views import workspace
@@ -28,3 +29,16 @@ def test_lists_below_the_cap_carry_no_notice(build, client):
     client.force_login(build.reviewer)
     html = client.get("/workspace/publicity/").content.decode()
     assert "仅列出" not in html and "每类仅列出" not in html
+
+
+def test_the_news_list_in_the_workspace_pages_instead_of_stopping(build, client):
+    from publicity.models import NewsItem
+
+    NewsItem.objects.bulk_create(
+        [NewsItem(title=f"信用动态第{n}期", body="正文", created_by=build.reviewer) for n in range(53)]
+    )
+    client.force_login(build.reviewer)
+    url = reverse("publicity-workspace:articles", args=["news"])
+    first = client.get(url).content.decode()
+    assert first.count("信用动态第") == 50 and "第 1 / 2 页，共 53 条" in first
+    assert client.get(url, {"page": 2}).content.decode().count("信用动态第") == 3
