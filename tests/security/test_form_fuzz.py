@@ -18,11 +18,12 @@ import datetime
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from urllib.parse import parse_qsl, urljoin, urlsplit
+from urllib.parse import parse_qsl, quote, urljoin, urlsplit
 
 import pytest
 from django.conf import settings as django_settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.test import Client
 from django.utils import timezone
 
@@ -82,12 +83,19 @@ QUERY_PARAMS = [
     "reveal",
     "next",
 ]
+# Addresses with a free-text segment, per role that can reach them.
+PATH_PROBES = {
+    "anonymous": ["/org/{}/", "/track/{}/"],
+    "reviewer": ["/workspace/publicity/requests/{}/1/", "/workspace/publicity/licences/1/{}/"],
+}
 HIDDEN_VALUES = ["NaN", "-1", "1\x00", "9" * 25, "x" * 10_000]
+ONE_FIELD_VALUES = ["1\x00", "x" * 10_000, "9999-12-31", "0001-01-01", "-1", "9" * 25, "NaN", "²", "1e309", SCRIPT]
 GET_VALUES = ["²", "３", "1\x00", "x" * 10_000, "9999-12-31", "-1", "1e309", "NaN", "9" * 25, "   ", SCRIPT]
 
 CRAWL_LIMIT = 60  # pages per role
 PER_PATTERN = 4  # pages of one URL shape (/workspace/records/N/) per role
 FORM_LIMIT = 40  # distinct forms per role
+ONE_FIELD_ROUNDS = 5  # rounds per form with one hostile field among the page's values
 QUERY_PAGE_LIMIT = 20  # list pages per role tried with hostile query parameters
 
 # Links and forms not to follow: they end the session, delete or only download.
@@ -468,24 +476,48 @@ def _rounds(form_no: int) -> list[str]:
     return [*HOSTILE, SCRIPT, HIDDEN_VALUES[form_no % len(HIDDEN_VALUES)]]
 
 
-def _fuzz_form(run: Run, form: Form, form_no: int) -> None:
+def _one_field_payloads(form: Form, form_no: int) -> list[tuple[str, str, dict]]:
+    """The page's own values (an edit form's are valid) with one visible field at a time made hostile, so the value
+    gets past the other fields' validation to the service: up to ``ONE_FIELD_ROUNDS`` fields, spread over the form."""
+    base = _payload(form, "", len(HOSTILE))  # the valid-choices round, with the page's values as they are
+    visible = [f for f in form.fields if f.kind not in ("hidden", "file", "checkbox", "radio")]
+    step = max(1, len(visible) // ONE_FIELD_ROUNDS)
+    payloads = []
+    for i, f in enumerate(visible[::step][:ONE_FIELD_ROUNDS]):
+        value = ONE_FIELD_VALUES[(form_no + i) % len(ONE_FIELD_VALUES)]
+        payloads.append((f.name, value, {**base, f.name: [value]}))
+    return payloads
+
+
+def _submit(run: Run, form: Form, data: dict, what: str) -> None:
+    """Send ``data`` and follow a redirect once, then undo what it changed: each value meets the data as they were
+    (the first value an action accepts would otherwise leave the record where the next ones are refused early)."""
+    with transaction.atomic():
+        _send_form(run, form, data, what)
+        transaction.set_rollback(True)
+
+
+def _send_form(run: Run, form: Form, data: dict, what: str) -> None:
     action = _local(form.action)
+    if form.method == "post":
+        response = run.send("post", action, data, what)
+        run.check(response, what, posted=form.hostile_fields)
+        redirected = response is not None and response.status_code in (301, 302, 303)
+        target = _local(response.get("Location", "")) if redirected else None
+        if target and not SKIP.search(target):
+            run.check(run.send("get", target, None, f"GET {target} after {what}"), f"GET {target} after {what}")
+    else:
+        flat = {k: v for k, v in data.items() if not any(hasattr(x, "read") for x in v)}
+        run.check(run.send("get", action.split("?")[0], flat, what), what)
+
+
+def _fuzz_form(run: Run, form: Form, form_no: int) -> None:
+    where = f"{form.method.upper()} {_local(form.action)} (form of {urlsplit(form.page).path})"
     for round_no, value in enumerate(_rounds(form_no)):
         data = _payload(form, value, round_no)
-        fields = ", ".join(sorted(data)) or "(no fields)"
-        what = (
-            f"{form.method.upper()} {action} (form of {urlsplit(form.page).path}) fields [{fields}] = {_short(value)}"
-        )
-        if form.method == "post":
-            response = run.send("post", action, data, what)
-            run.check(response, what, posted=form.hostile_fields)
-            redirected = response is not None and response.status_code in (301, 302, 303)
-            target = _local(response.get("Location", "")) if redirected else None
-            if target and not SKIP.search(target):
-                run.check(run.send("get", target, None, f"GET {target} after {what}"), f"GET {target} after {what}")
-        else:
-            flat = {k: v for k, v in data.items() if not any(hasattr(x, "read") for x in v)}
-            run.check(run.send("get", action.split("?")[0], flat, what), what)
+        _submit(run, form, data, f"{where} fields [{', '.join(sorted(data))}] = {_short(value)}")
+    for name, value, data in _one_field_payloads(form, form_no):
+        _submit(run, form, data, f"{where} field {name} = {_short(value)}, the others as on the page")
 
 
 def _list_pages(seeds: list[str], role: str) -> list[str]:
@@ -498,6 +530,16 @@ def _list_pages(seeds: list[str], role: str) -> list[str]:
         if not re.search(r"/\d+/", path) and path not in paths and (staff != (role == "anonymous")):
             paths.append(path)
     return paths[:QUERY_PAGE_LIMIT]
+
+
+def _fuzz_path_segments(run: Run) -> None:
+    """The pages whose address carries free text (a credit code, a tracking code, a request kind, an action)."""
+    for template in PATH_PROBES.get(run.role, []):
+        for value in GET_VALUES:
+            url = template.format(quote(value.strip() or value, safe=""))
+            for method in ("get", "post"):
+                what = f"{method.upper()} {template} with {_short(value)}"
+                run.check(run.send(method, url, None, what), what)
 
 
 def _fuzz_query(run: Run, paths: list[str]) -> None:
@@ -517,6 +559,7 @@ def test_no_500_on_hostile_form_input(role, tmp_path, settings):
     run = Run(role=role, client=client)
     forms = _crawl(run, world.seeds)
     _fuzz_query(run, _list_pages(world.seeds, role))
+    _fuzz_path_segments(run)
     for form_no, form in enumerate(forms):
         _fuzz_form(run, form, form_no)
     assert run.requests > 50
