@@ -562,7 +562,7 @@ def test_no_500_on_hostile_form_input(role, tmp_path, settings):
     _fuzz_path_segments(run)
     for form_no, form in enumerate(forms):
         _fuzz_form(run, form, form_no)
-    assert run.requests > 50
+    assert len(forms) >= 2 and run.requests > 300, "the crawl found next to nothing to fuzz: is the role signed in?"
     assert not run.problems, "\n".join(run.problems[:400]) + f"\n({len(run.problems)} problems)"
 
 
