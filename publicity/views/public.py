@@ -22,6 +22,8 @@ from publicity.services.requests import objection_file, repair_apply, repair_ear
 
 HOME_ROWS = 5
 SEARCH_ROWS = 10
+# Entries per section on an organisation's page; beyond that the section's own list, searched by the code, has them all.
+ORG_ROWS = 200
 ARTICLES = {"policies": (PolicyDocument, _("诚信制度")), "news": (NewsItem, _("信用动态"))}
 
 
@@ -137,7 +139,12 @@ def organisation(request, code: str):
     except ValidationError:
         raise Http404 from None
     sections = selectors.org_entries(code)
-    blocks = [{"section": s, "title": TITLES[s], "entries": list(qs[:200])} for s, qs in sections.items()]
+    blocks = []
+    for section, qs in sections.items():
+        rows = list(qs[: ORG_ROWS + 1])  # one more than shown tells whether there are more
+        blocks.append(
+            {"section": section, "title": TITLES[section], "entries": rows[:ORG_ROWS], "more": len(rows) > ORG_ROWS}
+        )
     entries = [e for b in blocks for e in b["entries"]]
     if not entries:
         raise Http404

@@ -165,3 +165,18 @@ def test_list_and_search_queries_do_not_grow_with_rows(build, client):
     assert before == after
     assert after["/penalties/"] == 1
     assert after["/search/?q=南昌市"] == 6  # four lists, policies, news
+
+
+def test_org_page_says_when_a_section_has_more_and_links_to_all_of_them(build, client, monkeypatch):
+    from credit.demo import credit_code
+    from publicity.views import public
+
+    monkeypatch.setattr(public, "ORG_ROWS", 1)
+    code = credit_code(4)
+    first = build.penalty(2, seq=4)
+    second = build.penalty(2, seq=4, decision_number="洪教罚〔2026〕99号")
+    assert first.public_code == second.public_code == code
+    html = client.get(f"/org/{code}/").content.decode()
+    assert "前 1 条" in html and f"/penalties/?q={code}" in html
+    shown = [f"/penalties/{pub.pk}/" in html for pub in (first, second)]
+    assert sorted(shown) == [False, True]
