@@ -620,8 +620,18 @@ def test_crontab_admin_shows_the_errors_of_a_negative_value(db):
         {**dict.fromkeys(fields, "-1"), "timezone": "Asia/Shanghai", **_empty_inline("periodictask_set")},
     )
     assert response.status_code == 200
-    assert "请更正以下错误。" in response.content.decode()
+    html = response.content.decode()
+    assert "请更正以下错误。" in html
+    # Every field says in Chinese what it takes (django-celery-beat's own messages are English: "Bad range …").
+    assert html.count("取值无效：请填写") == 5 and "0–59" in html and "0–6（0 为星期日）" in html
+    assert "Bad range" not in html and "Unknown cron" not in html and "Invalid" not in html
     assert CrontabSchedule.objects.count() == before
+    valid = {"minute": "*/10", "hour": "2", "day_of_month": "1,15", "month_of_year": "6-12", "day_of_week": "*"}
+    response = client.post(
+        "/admin/django_celery_beat/crontabschedule/add/",
+        {**valid, "timezone": "Asia/Shanghai", **_empty_inline("periodictask_set")},
+    )
+    assert response.status_code == 302 and CrontabSchedule.objects.count() == before + 1
 
 
 def _empty_inline(prefix: str) -> dict:
