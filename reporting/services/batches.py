@@ -62,6 +62,21 @@ def batch_file_store(batch: ExportBatch, exporter) -> None:
     batch.save(update_fields=["sha256", "file"])
 
 
+def batch_export_audit(batch: ExportBatch, *, user, request=None, **detail) -> None:
+    """The audit entry of a batch just written (every export is audited): its item, kind, format, rows and hash, and
+    ``detail`` on top; a batch made by the schedule has no user."""
+    detail = {
+        "item": batch.item.no if batch.item_id else None,
+        "kind": batch.kind,
+        "format": batch.format,
+        "rows": batch.row_count,
+        "sha256": batch.sha256,
+        "scheduled": user is None,
+        **detail,
+    }
+    audit_log(request=request, user=user, action=AuditAction.EXPORT, obj=batch, detail=detail)
+
+
 @transaction.atomic
 def batch_create(
     *,
@@ -107,20 +122,7 @@ def batch_create(
     else:
         exporter = UploadTemplateExporter(item, carried)
     batch_file_store(batch, exporter)
-    audit_log(
-        request=request,
-        user=user,
-        action=AuditAction.EXPORT,
-        obj=batch,
-        detail={
-            "item": item.no,
-            "kind": kind,
-            "format": format,
-            "rows": batch.row_count,
-            "sha256": batch.sha256,
-            "scheduled": user is None,
-        },
-    )
+    batch_export_audit(batch, user=user, request=request)
     return batch
 
 
@@ -147,20 +149,7 @@ def licence_batch_create(*, user, scope: str = "", request=None) -> ExportBatch:
         row_count=len(ids),
     )
     batch_file_store(batch, DoublePublicityLicenceExporter(LicenceDecision.objects.filter(pk__in=ids)))
-    audit_log(
-        request=request,
-        user=user,
-        action=AuditAction.EXPORT,
-        obj=batch,
-        detail={
-            "item": None,
-            "kind": BatchKind.FULL,
-            "format": batch.format,
-            "rows": batch.row_count,
-            "sha256": batch.sha256,
-            "scheduled": False,
-        },
-    )
+    batch_export_audit(batch, user=user, request=request)
     return batch
 
 

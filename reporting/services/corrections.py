@@ -15,14 +15,12 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
-from audit.models import AuditAction
-from audit.services import audit_log
 from credit.models import Item, Record, RecordStatus
 from publicity.models.corrections import CorrectionNotice
 from reporting.exporters import CorrectionExporter
 from reporting.models import BatchFormat, BatchKind, BatchRecord, ExportBatch
 from reporting.selectors import CARRYING_STATUSES, MUNICIPAL_FORMATS, current_version_carried
-from reporting.services.batches import batch_file_store
+from reporting.services.batches import batch_export_audit, batch_file_store
 
 
 def corrections_pending() -> QuerySet[CorrectionNotice]:
@@ -75,20 +73,5 @@ def correction_batch_create(*, user=None, request=None) -> ExportBatch | None:
     CorrectionNotice.objects.filter(pk__in=[n.pk for n in notices]).update(
         picked_up_at=timezone.now(), batch_reference=f"ExportBatch #{batch.pk}"
     )
-    audit_log(
-        request=request,
-        user=user,
-        action=AuditAction.EXPORT,
-        obj=batch,
-        detail={
-            "item": None,
-            "kind": BatchKind.CORRECTION,
-            "format": batch.format,
-            "rows": batch.row_count,
-            "notices": len(notices),
-            "revoked": len(revoked),
-            "sha256": batch.sha256,
-            "scheduled": user is None,
-        },
-    )
+    batch_export_audit(batch, user=user, request=request, notices=len(notices), revoked=len(revoked))
     return batch
