@@ -19,8 +19,8 @@ from accounts.roles import Role
 from audit.models import AuditAction
 from audit.services import audit_log
 from credit.models import Item
+from credit.selectors import semiannual_notices_owed
 from credit.services.calendar import semiannual_period
-from credit.services.notices import semiannual_notices_owed
 from credit.views.mixins import ClerkMixin, ReviewerMixin, WorkspaceMixin
 from reporting.exporters import UploadTemplateExporter
 from reporting.forms import BatchCreateForm, ImportUploadForm, ManualUploadForm

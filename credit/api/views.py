@@ -24,6 +24,7 @@ from credit.api.serializers import (
     record_serializer_for_item,
 )
 from credit.fields import PERSONAL_KEYS
+from credit.forms import PUBLICATION_FIELDS
 from credit.models import Item, Record, RecordStatus
 from credit.registry import model_for_item
 from credit.selectors import change_for, typed_record_for
@@ -218,9 +219,7 @@ class RecordApproveView(_TransitionView):
         body = ApproveSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         options = body.validated_data
-        fields = ("decision_number", "offence_type", "offence_facts", "penalty_basis", "penalty_category")
-        publication = {key: options[key] for key in fields if key in options}
-        publication["publicity_end"] = options.get("publicity_end")
+        publication = {key: options[key] for key in PUBLICATION_FIELDS if key in options}
         # One service for the API and the workspace: approval and publication in one transaction.
         approval = _call(
             services.record_approve_publishing,

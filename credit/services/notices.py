@@ -3,7 +3,7 @@
 Semiannual items (一年两次, item 1) owe a report per responsible office and period even when the office has no record
 yet: ``semiannual_reminders_send`` reminds those offices (``reporting.SemiannualNotice``, one per office, item, period
 and kind) before the period's due date and once it has passed. A notice whose period the office has since reported for
-is neither e-mailed nor listed (``semiannual_notices_owed``).
+is neither e-mailed nor listed (``credit.selectors.semiannual_notices_owed``).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 import logging
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -22,7 +22,13 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import Role
 from credit.models import Notice, NoticeKind, Office, Record
-from credit.selectors import due_soon_end, records_due_soon, records_overdue, semiannual_periods
+from credit.selectors import (
+    due_soon_end,
+    records_due_soon,
+    records_overdue,
+    semiannual_notices_owed,
+    semiannual_periods,
+)
 from credit.services.calendar import semiannual_period
 
 logger = logging.getLogger(__name__)
@@ -118,23 +124,6 @@ def _email_unsent(notices, *, subject: str, keep: Callable[[list], list] | None 
         emailed += len(pending)
         mails += 1
     return emailed, mails
-
-
-def semiannual_notices_owed(notices: Iterable, *, today: datetime.date | None = None) -> list:
-    """Of ``notices`` (``reporting.SemiannualNotice``, best with ``office`` loaded), those whose period the office still
-    owes by ``credit.selectors.semiannual_periods``: a period reported since the notice was made is settled, and so is
-    one older than the selector's periods (last year's second half on). A period that becomes owed again (its only
-    record withdrawn, say) has its notice back. Two queries per office of the notices, whatever their number."""
-    today = today or timezone.localdate()
-    owed: dict[int, set[tuple[int, datetime.date]]] = {}
-    kept = []
-    for notice in notices:
-        if notice.office_id not in owed:
-            periods = semiannual_periods(notice.office, today=today)
-            owed[notice.office_id] = {(period.item.pk, period.due) for period in periods if period.owed}
-        if (notice.item_id, notice.due_date) in owed[notice.office_id]:
-            kept.append(notice)
-    return kept
 
 
 def _period_message(office: Office, item, start: datetime.date, due: datetime.date, kind: str) -> str:

@@ -16,10 +16,9 @@ from django_filters.views import FilterView
 
 from accounts.roles import Role
 from audit.services import audit_log
-from credit import selectors, selectors_workspace
+from credit import selectors
 from credit.fields import PERSONAL_KEYS
-from credit.forms import ChangeNoteForm, ReasonForm
-from credit.forms_review import ApproveForm
+from credit.forms import PUBLICATION_FIELDS, ApproveForm, ChangeNoteForm, ReasonForm
 from credit.models import ChangeStatus, Item, RecordChange, RecordStatus
 from credit.registry import form_for_item, model_for_item
 from credit.services import records as services
@@ -187,7 +186,7 @@ def _approve_form(record) -> ApproveForm | None:
         defaults = penalty_defaults(record)
     except PublicityError:
         return None
-    initial = {key: value for key, value in defaults.items() if key in ApproveForm.base_fields and value}
+    initial = {key: value for key, value in defaults.items() if key in PUBLICATION_FIELDS and value}
     initial["publicity_end"] = publicity_end_bounds(defaults["decision_date"])[1]
     return ApproveForm(initial=initial)
 
@@ -234,8 +233,8 @@ def _detail_context(request, record, *, approve_form: ApproveForm | None = None)
         "reason_form": ReasonForm(),
         "approve_form": approve_form if reviewing else None,
         "joins_red_list": reviewing and record.item.no in RED_LIST_ITEMS,
-        "batches": selectors_workspace.record_batches(record),
-        "publication": selectors_workspace.record_publication(record),
+        "batches": selectors.record_batches(record),
+        "publication": selectors.record_publication(record),
         "publishes": record.item.no in PENALTY_ITEMS,
     }
 

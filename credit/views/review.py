@@ -12,10 +12,10 @@ from django_filters.views import FilterView
 
 from credit import selectors
 from credit.forms import ReasonForm
-from credit.forms_review import ApproveForm
 from credit.models import Record, RecordStatus
 from credit.services import records as services
 from credit.views.mixins import RecordFilterListMixin, ReviewerMixin, reason_errors
+from publicity.forms import PublishForm
 
 
 class ReviewQueueView(ReviewerMixin, RecordFilterListMixin, FilterView):
@@ -125,9 +125,9 @@ def bulk_approval_messages(request, approvals: list[services.Approval]) -> None:
 
 
 def missing_labels(errors: dict[str, list[str]]) -> list[str]:
-    """Short names of what a publication lacks: the field's name where the approve form has it, else the message."""
+    """Short names of what a publication lacks: the field's name where the publication form has it, else the message."""
     out: list[str] = []
     for key, msgs in errors.items():
-        field = ApproveForm.base_fields.get(key)
+        field = PublishForm.base_fields.get(key)
         out.extend([str(field.label)] if field is not None else msgs)
     return out

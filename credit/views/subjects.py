@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.views import View
 
 from audit.services import audit_log
-from credit import selectors_workspace
+from credit import selectors
 from credit.models import SubjectKind
 from credit.validators import mask_cn_id
 from credit.views.mixins import WorkspaceMixin
@@ -24,7 +24,7 @@ class SubjectDetailView(WorkspaceMixin, View):
     paginate_by = 50
 
     def check_scope(self, request, pk, **kwargs):
-        self.subject = selectors_workspace.subject_for(request.user, pk)
+        self.subject = selectors.subject_for(request.user, pk)
 
     def get(self, request, pk):
         subject = self.subject
@@ -33,7 +33,7 @@ class SubjectDetailView(WorkspaceMixin, View):
         if reveal:
             audit_log(request=request, action="view_personal_data", obj=subject, detail={"fields": ["identifier"]})
         identifier = mask_cn_id(subject.identifier) if personal and not reveal else subject.identifier
-        records = selectors_workspace.subject_records(request.user, subject)
+        records = selectors.subject_records(request.user, subject)
         page = Paginator(records, self.paginate_by).get_page(request.GET.get("page"))
         query = request.GET.copy()
         query.pop("page", None)
