@@ -100,12 +100,8 @@ class OfficeTimeliness:
     rank: int | None = None
 
 
-def _submitted_q() -> Q:
-    return submitted_q()
-
-
 def _figure_aggregates(today: datetime.date) -> dict:
-    submitted = _submitted_q()
+    submitted = submitted_q()
     return {
         "due": Count("id"),
         "on_time": Count("id", filter=submitted & Q(submitted_on__lte=F("due_date"))),
@@ -137,7 +133,7 @@ def classified_records(*, period: Period, offices: QuerySet[Office], today: date
     from django.db.models import Case, CharField, Value, When
 
     today = today or timezone.localdate()
-    submitted = _submitted_q()
+    submitted = submitted_q()
     return (
         _with_submission_date(records_due(period=period, offices=offices))
         .annotate(
@@ -182,7 +178,7 @@ def semiannual_reports(*, period: Period, offices: QuerySet[Office], today: date
     received = {
         (row["item_id"], row["office_id"], row["due_date"]): row
         for row in _with_submission_date(
-            Record.objects.filter(item__in=items, office_id__in=office_ids, due_date__in=dues).filter(_submitted_q())
+            Record.objects.filter(item__in=items, office_id__in=office_ids, due_date__in=dues).filter(submitted_q())
         )
         .values("item_id", "office_id", "due_date")
         .annotate(n=Count("id"), on_time=Count("id", filter=Q(submitted_on__lte=F("due_date"))))
