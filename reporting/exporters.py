@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from functools import cached_property
 from typing import IO
 
 import xlsxwriter
@@ -61,6 +62,7 @@ class UploadTemplateExporter:
         self.columns: tuple[Column, ...] = template_columns(self.no)
         self.queryset = queryset
 
+    @cached_property
     def _encrypted(self) -> frozenset[int]:
         """Positions of the columns stored encrypted (ID numbers): ``_stored_rows`` gives them as stored, ``write`` decrypts."""
         if self.queryset is None:
@@ -75,7 +77,7 @@ class UploadTemplateExporter:
         # Dates come out of the database as YYYY-MM-DD text (ISO is what both SQLite and PostgreSQL give a date cast
         # to text): no date objects to build and format again for every cell. Encrypted columns come out as stored,
         # cast to text so the field's per-value decryption is skipped: ``write`` decrypts them with one cipher.
-        encrypted = self._encrypted()
+        encrypted = self._encrypted
         as_text = {
             f"_text_{c.key}": Cast(c.key, output_field=CharField())
             for i, c in enumerate(self.columns)
@@ -114,7 +116,7 @@ class UploadTemplateExporter:
 
         write = sheet.write_string
         decrypt = crypto.decryptor()
-        encrypted = self._encrypted()
+        encrypted = self._encrypted
         plain = [col for col in range(len(self.columns)) if col not in encrypted]
         count = 0
         for count, values in enumerate(self._stored_rows(), start=1):
