@@ -9,14 +9,14 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.roles import Role
 from oversight import selectors
 from oversight.models import IndicatorRole
-from oversight.periods import PeriodError, parse_period, parse_year
+from oversight.periods import parse_period, parse_year
 
 WORKSPACE_ROLES = {Role.CLERK, Role.REVIEWER}
 
@@ -90,10 +90,7 @@ class TimelinessApi(APIView):
     )
     def get(self, request):
         _require_workspace_role(request.user)
-        try:
-            period = parse_period(request.query_params.get("period") or str(timezone.localdate().year))
-        except PeriodError as exc:
-            raise ValidationError({"period": [str(exc)]}) from None
+        period = parse_period(request.query_params.get("period") or str(timezone.localdate().year))
         offices = selectors.offices_for(request.user)
         if request.query_params.get("office"):
             office = get_object_or_404(offices, code=request.query_params["office"])
@@ -154,9 +151,6 @@ class IndicatorsApi(APIView):
     )
     def get(self, request):
         _require_workspace_role(request.user)
-        try:
-            year = parse_year(request.query_params.get("year"), default=timezone.localdate().year)
-        except PeriodError as exc:
-            raise ValidationError({"year": [str(exc)]}) from None
+        year = parse_year(request.query_params.get("year"), default=timezone.localdate().year)
         indicators = selectors.indicators_for(user=request.user, year=year)
         return Response({"year": year, "results": IndicatorSerializer(indicators, many=True).data})

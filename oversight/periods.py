@@ -10,9 +10,12 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from core.errors import DomainError
 
-class PeriodError(ValueError):
-    """A period or year string that is not one of the accepted forms; ``str()`` is the Chinese message."""
+
+class PeriodError(DomainError, ValueError):
+    """A period or year string that is not one of the accepted forms; ``str()`` is the Chinese message, ``errors``
+    has it under ``period`` or ``year`` (the API's query parameter)."""
 
 
 # The years the oversight figures and Annex 2 indicators cover (a typo such as 20260 or 1026 is refused).
@@ -112,8 +115,12 @@ def parse_period(value: str) -> Period:
             )
         return Period(kind, f"{year}", datetime.date(year, 1, 1), datetime.date(year, 12, 31))
     raise PeriodError(
-        _("统计期间“%(value)s”无效：应为 2026-03（月）、2026Q1（季度）、2026H1（半年）或 2026（年度）。")
-        % {"value": value}
+        {
+            "period": [
+                _("统计期间“%(value)s”无效：应为 2026-03（月）、2026Q1（季度）、2026H1（半年）或 2026（年度）。")
+                % {"value": value}
+            ]
+        }
     )
 
 
@@ -128,8 +135,12 @@ def parse_year(value: str | None, *, default: int | None = None) -> int:
     if _YEAR.match(text) and YEAR_MIN <= int(text) <= YEAR_MAX:
         return int(text)
     raise PeriodError(
-        _("年度“%(value)s”无效：应为 %(min)d 至 %(max)d 之间的四位数字年份，如 2026。")
-        % {"value": text, "min": YEAR_MIN, "max": YEAR_MAX}
+        {
+            "year": [
+                _("年度“%(value)s”无效：应为 %(min)d 至 %(max)d 之间的四位数字年份，如 2026。")
+                % {"value": text, "min": YEAR_MIN, "max": YEAR_MAX}
+            ]
+        }
     )
 
 

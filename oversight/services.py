@@ -7,7 +7,7 @@ import datetime
 import hashlib
 from pathlib import Path
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import QuerySet
@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import Role
+from core.errors import DomainError, StateError
+from core.workflow import transition
 from credit.catalog import load_catalog
 from credit.models import Office
 from oversight.indicators import create_indicators, indicator_specs
@@ -31,8 +33,12 @@ from oversight.models import (
 from oversight.periods import YEAR_MAX, YEAR_MIN, Period
 
 
-class IndicatorError(ValidationError):
-    """A change to an indicator that its current state or the input does not allow; shown to the user as is."""
+class IndicatorError(DomainError):
+    """A change to an indicator that the input does not allow; shown to the user as is."""
+
+
+class IndicatorStateError(IndicatorError, StateError):
+    """The indicator's current state does not allow the action (another reviewer first, a re-posted form)."""
 
 
 def business_office_codes() -> list[str]:
@@ -112,23 +118,21 @@ def indicator_add_progress(
 
 def _decide(indicator: Indicator, *, user, allowed_from: set[str], to: str, action: str, comment: str) -> Indicator:
     _require_reviewer(user)
-    indicator = _locked(indicator)
-    if indicator.status not in allowed_from:
-        raise IndicatorError(
+    return transition(
+        indicator,
+        allowed_from=allowed_from,
+        to=to,
+        user=user,
+        values={"status_comment": comment},
+        stale=lambda locked: IndicatorStateError(
             _("操作未执行：指标当前状态为“%(status)s”，可能已被他人处理，请刷新页面。")
-            % {"status": indicator.get_status_display()}
-        )
-    now = timezone.now()
-    before = indicator.status
-    indicator.status = to
-    indicator.status_comment = comment
-    indicator.decided_by, indicator.decided_at = user, now
-    indicator._history_user = user  # who decided, in the history and so in the audit log, also outside a request
-    indicator.save(update_fields=["status", "status_comment", "decided_by", "decided_at"])
-    IndicatorEvent.objects.create(
-        indicator=indicator, action=action, from_status=before, to_status=to, user=user, at=now, comment=comment
+            % {"status": locked.get_status_display()}
+        ),
+        change_reason=None,
+        event=lambda locked, before, now: IndicatorEvent.objects.create(
+            indicator=locked, action=action, from_status=before, to_status=to, user=user, at=now, comment=comment
+        ),
     )
-    return indicator
 
 
 @transaction.atomic

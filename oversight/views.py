@@ -165,7 +165,7 @@ class IndicatorEnsureView(ReviewerMixin, View):
         except PeriodError as exc:
             messages.error(request, str(exc))
             return HttpResponseRedirect(reverse("oversight:indicators"))
-        except ValidationError as exc:
+        except services.IndicatorError as exc:
             for message in exc.messages:
                 messages.error(request, message)
             return HttpResponseRedirect(reverse("oversight:indicators"))
@@ -212,7 +212,9 @@ class IndicatorProgressView(_IndicatorMixin, View):
                     link=form.cleaned_data["link"],
                     attachment=form.cleaned_data.get("attachment") or None,
                 )
-            except ValidationError as exc:
+            except services.IndicatorError as exc:
+                exc.add_to(form)
+            except ValidationError as exc:  # the evidence file's checks (type, content, size), from full_clean
                 form.add_error(None, exc)
             else:
                 messages.success(request, _("工作进展已保存。"))
@@ -241,7 +243,7 @@ class IndicatorDecisionView(ReviewerMixin, _IndicatorMixin, View):
         form.is_valid()
         try:
             service(indicator=self.indicator, user=request.user, comment=form.cleaned_data.get("comment", ""))
-        except ValidationError as exc:
+        except services.IndicatorError as exc:
             for message in exc.messages:
                 messages.error(request, message)
         else:

@@ -11,6 +11,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Domain errors → 400/409, PermissionDenied → 403, Http404 → 404: no view catches them itself.
+    "EXCEPTION_HANDLER": "core.api.exception_handler",
     "DATE_FORMAT": "%Y-%m-%d",
     "DATE_INPUT_FORMATS": ["%Y-%m-%d", "%Y/%m/%d", "%Y年%m月%d日"],
 }

@@ -2,16 +2,16 @@
 
 from collections.abc import Mapping
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from audit.services import audit_log
+from core.errors import NON_FIELD
 from credit.api.serializers import (
     ApproveSerializer,
     ChangeNoteSerializer,
@@ -38,7 +38,7 @@ def _object_body(request) -> Mapping:
     """The request body as field key → value; a JSON array, number, string or null is refused with 400."""
     data = request.data
     if not isinstance(data, Mapping):
-        raise ValidationError({services.NON_FIELD: [_('请求体必须是JSON对象（键为字段名），例如 {"name": "张三"}。')]})
+        raise ValidationError({NON_FIELD: [_('请求体必须是JSON对象（键为字段名），例如 {"name": "张三"}。')]})
     return data
 
 
@@ -66,18 +66,6 @@ def _audit_personal_data(request, records) -> None:
             object_repr=records[0].item.name,
             detail={"fields": personal, "records": [r.pk for r in records]},
         )
-
-
-def _call(service, **kwargs):
-    """Run a service, turning its domain errors into API errors (400 with a message per field, 403, 409)."""
-    try:
-        return service(**kwargs)
-    except services.RecordStateError as exc:
-        return Response(exc.errors, status=status.HTTP_409_CONFLICT)
-    except services.RecordError as exc:
-        raise ValidationError(exc.errors) from exc
-    except DjangoPermissionDenied as exc:
-        raise PermissionDenied(str(exc) or None) from exc
 
 
 class ItemListView(generics.ListAPIView):
@@ -127,10 +115,8 @@ class ItemRecordListView(generics.ListCreateAPIView):
         item = self.get_item()
         data = _object_body(request)
         _check_keys(item, data)
-        result = _call(services.record_create, item=item, user=request.user, data=data)
-        if isinstance(result, Response):
-            return result
-        return Response(self.get_serializer(result).data, status=status.HTTP_201_CREATED)
+        record = services.record_create(item=item, user=request.user, data=data)
+        return Response(self.get_serializer(record).data, status=status.HTTP_201_CREATED)
 
 
 class RecordDetailView(generics.RetrieveUpdateAPIView):
@@ -164,20 +150,12 @@ class RecordDetailView(generics.RetrieveUpdateAPIView):
             note = ChangeNoteSerializer(data={"note": body.get("note") or ""})
             if not note.is_valid():
                 raise ValidationError({"note": [f"{_('变更说明')}：{m}" for m in note.errors["note"]]})
-            result = _call(
-                services.record_change_propose,
-                record=record,
-                user=request.user,
-                data=data,
-                note=note.validated_data["note"],
+            change = services.record_change_propose(
+                record=record, user=request.user, data=data, note=note.validated_data["note"]
             )
-            if isinstance(result, Response):
-                return result
-            return Response(RecordChangeSerializer(result).data, status=status.HTTP_202_ACCEPTED)
-        result = _call(services.record_update, record=record, user=request.user, data=body)
-        if isinstance(result, Response):
-            return result
-        return Response(self.get_serializer(result).data)
+            return Response(RecordChangeSerializer(change).data, status=status.HTTP_202_ACCEPTED)
+        record = services.record_update(record=record, user=request.user, data=body)
+        return Response(self.get_serializer(record).data)
 
 
 class _TransitionView(APIView):
@@ -191,10 +169,8 @@ class _TransitionView(APIView):
         record = typed_record_for(request.user, pk)
         body = TransitionReasonSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        result = _call(self.run, record=record, user=request.user, reason=body.validated_data.get("reason", ""))
-        if isinstance(result, Response):
-            return result
-        return Response(record_serializer_for_item(result.item.no)(result).data)
+        record = self.run(record=record, user=request.user, reason=body.validated_data.get("reason", ""))
+        return Response(record_serializer_for_item(record.item.no)(record).data)
 
 
 class RecordSubmitView(_TransitionView):
@@ -221,15 +197,9 @@ class RecordApproveView(_TransitionView):
         options = body.validated_data
         publication = {key: options[key] for key in PUBLICATION_FIELDS if key in options}
         # One service for the API and the workspace: approval and publication in one transaction.
-        approval = _call(
-            services.record_approve_publishing,
-            record=record,
-            user=request.user,
-            publish=options.get("publish") is not False,
-            publication=publication,
+        approval = services.record_approve_publishing(
+            record=record, user=request.user, publish=options.get("publish") is not False, publication=publication
         )
-        if isinstance(approval, Response):
-            return approval
         data = dict(record_serializer_for_item(approval.record.item.no)(approval.record).data)
         if approval.publication_requested:
             if approval.publication is not None:
@@ -269,9 +239,7 @@ class _ChangeDecisionView(APIView):
         change = change_for(request.user, pk)
         body = TransitionReasonSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        result = _call(self.run, change=change, user=request.user, reason=body.validated_data.get("reason", ""))
-        if isinstance(result, Response):
-            return result
+        self.run(change=change, user=request.user, reason=body.validated_data.get("reason", ""))
         change.refresh_from_db()
         return Response(RecordChangeSerializer(change).data)
 

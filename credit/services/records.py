@@ -12,7 +12,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django import forms
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -22,6 +21,8 @@ from simple_history.models import HistoricalRecords
 
 from accounts.roles import Role
 from audit.services import audit_log
+from core.errors import DomainError, StateError, form_errors
+from core.workflow import transition
 from credit.models import (
     ChangeStatus,
     EventAction,
@@ -36,35 +37,13 @@ from credit.models import (
 from credit.registry import form_for_item, model_for_item
 from credit.services.calendar import item_due_date
 
-NON_FIELD = "non_field_errors"
+
+class RecordError(DomainError):
+    """A record write that cannot be done; ``errors`` maps field keys (or ``non_field_errors``) to Chinese messages."""
 
 
-class RecordError(Exception):
-    """A write that cannot be done; ``errors`` maps field keys (or ``non_field_errors``) to Chinese messages."""
-
-    def __init__(self, errors: Mapping[str, list[str]] | str, *, form: forms.BaseForm | None = None):
-        if isinstance(errors, str):
-            errors = {NON_FIELD: [errors]}
-        self.errors = {key: [str(m) for m in msgs] for key, msgs in errors.items()}
-        # The bound form that failed, when there is one: the browser shows its messages under each field.
-        self.form = form
-        super().__init__("; ".join(m for msgs in self.errors.values() for m in msgs))
-
-
-class RecordStateError(RecordError):
+class RecordStateError(RecordError, StateError):
     """The record is not in a state that allows the action (stale page, double click, another reviewer first)."""
-
-
-def labelled_errors(form: forms.BaseForm) -> dict[str, list[str]]:
-    """Form errors keyed by field key, each message prefixed by the field's Chinese name (for API and import)."""
-    out: dict[str, list[str]] = {}
-    for key, errors in form.errors.items():
-        if key == "__all__":
-            out[NON_FIELD] = list(errors)
-            continue
-        label = form.fields[key].label if key in form.fields else key
-        out[key] = [f"{label}：{message}" for message in errors]
-    return out
 
 
 def validity_end_for(business_date: datetime.date, years: int) -> datetime.date:
@@ -126,7 +105,7 @@ def _event(
 def _validate(record: Record, data: Mapping[str, Any]) -> Record:
     form = form_for_item(record.ITEM_NO)(data=data, instance=record)
     if not form.is_valid():
-        raise RecordError(labelled_errors(form), form=form)
+        raise RecordError(form_errors(form), form=form)
     return form.instance
 
 
@@ -244,26 +223,30 @@ def _stale(record: Record, to: str) -> RecordStateError:
 
 def _transition(record: Record, *, user, allowed_from: set[str], to: str, reason: str = "") -> Record:
     """Move ``record`` to ``to`` if its current state (read under a row lock) allows it, and log the event."""
-    record = _locked(record)
-    if record.status not in allowed_from:
-        raise _stale(record, to)
-    now = timezone.now()
-    before = record.status
-    record.status = to
-    record.updated_by, record.updated_at = user, now
-    record.version += 1
-    if to == RecordStatus.SUBMITTED:
-        record.submitted_at = now
-    elif to == RecordStatus.DRAFT:
-        # Withdrawn (撤回提交): no longer submitted, so not counted as reported (semiannual periods, reminders).
-        record.submitted_at = None
-    elif to in {RecordStatus.APPROVED, RecordStatus.RETURNED, RecordStatus.REVOKED}:
-        record.decided_at, record.decided_by, record.decision_reason = now, user, reason
-    record._change_reason = f"{to}:{reason}"[:100]
-    record._history_user = user
-    record.save()
-    _event(record, action=_EVENT_OF[to], user=user, from_status=before, to_status=to, reason=reason, at=now)
-    return record
+
+    def bookkeeping(locked: Record, now: datetime.datetime) -> dict[str, Any]:
+        values = {"updated_by": user, "updated_at": now, "version": locked.version + 1}
+        if to == RecordStatus.SUBMITTED:
+            values["submitted_at"] = now
+        elif to == RecordStatus.DRAFT:
+            # Withdrawn (撤回提交): no longer submitted, so not counted as reported (semiannual periods, reminders).
+            values["submitted_at"] = None
+        return values
+
+    return transition(
+        record,
+        allowed_from=allowed_from,
+        to=to,
+        user=user,
+        reason=reason,
+        decides=to in {RecordStatus.APPROVED, RecordStatus.RETURNED, RecordStatus.REVOKED},
+        values=bookkeeping,
+        lock=_locked,
+        stale=lambda locked: _stale(locked, to),
+        event=lambda locked, before, now: _event(
+            locked, action=_EVENT_OF[to], user=user, from_status=before, to_status=to, reason=reason, at=now
+        ),
+    )
 
 
 @transaction.atomic
@@ -430,7 +413,7 @@ def record_change_propose(*, record: Record, user, data: Mapping[str, Any], note
     copy = model_for_item(record.item.no).objects.select_related("item").get(pk=record.pk)
     form = form_for_item(record.ITEM_NO)(data=merged, instance=copy)
     if not form.is_valid():
-        raise RecordError(labelled_errors(form))
+        raise RecordError(form_errors(form))
     proposed = {key: _as_json(form.cleaned_data.get(key)) for key in keys}
     if proposed == current:
         raise RecordError(_("变更内容与已通过的记录相同，无需提交变更。"))
@@ -552,21 +535,27 @@ def records_expire(*, today: datetime.date | None = None) -> int:
     today = today or timezone.localdate()
     expired = 0
     for record in Record.objects.filter(status=RecordStatus.APPROVED, validity_end__lt=today).select_related("item"):
-        typed = _locked(record)
-        if typed.status != RecordStatus.APPROVED:
+        try:
+            transition(
+                record,
+                allowed_from={RecordStatus.APPROVED},
+                to=RecordStatus.EXPIRED,
+                user=None,
+                decides=False,
+                values=lambda locked, now: {"updated_at": now, "version": locked.version + 1},
+                lock=_locked,
+                change_reason="expired",
+                event=lambda locked, before, now: _event(
+                    locked,
+                    action=EventAction.EXPIRE,
+                    user=None,
+                    from_status=before,
+                    to_status=locked.status,
+                    reason=_("有效期已届满（%(end)s）。") % {"end": locked.validity_end.isoformat()},
+                    at=now,
+                ),
+            )
+        except StateError:  # changed since the query (revoked meanwhile): nothing to expire
             continue
-        typed.status = RecordStatus.EXPIRED
-        typed.version += 1
-        typed.updated_at = timezone.now()
-        typed._change_reason = "expired"
-        typed.save()
-        _event(
-            typed,
-            action=EventAction.EXPIRE,
-            user=None,
-            from_status=RecordStatus.APPROVED,
-            to_status=RecordStatus.EXPIRED,
-            reason=_("有效期已届满（%(end)s）。") % {"end": typed.validity_end.isoformat()},
-        )
         expired += 1
     return expired

@@ -63,18 +63,6 @@ def _form_context(request, item: Item, form, *, record=None, offices=None, chang
     }
 
 
-def _form_with_errors(item: Item, data, exc: services.RecordError, instance=None):
-    """The bound form showing ``exc``'s messages under their fields (the service's form when it failed there)."""
-    if exc.form is not None:
-        return exc.form
-    form = form_for_item(item.no)(data=data, instance=instance)
-    form.is_valid()
-    for key, msgs in exc.errors.items():
-        for msg in msgs:
-            form.add_error(key if key in form.fields else None, msg)
-    return form
-
-
 class RecordCreateView(ClerkMixin, View):
     """New record of item ``no``: the item's generated form; save as draft or submit. POST-redirect-GET."""
 
@@ -101,7 +89,7 @@ class RecordCreateView(ClerkMixin, View):
                 item=self.item, user=request.user, data=request.POST, submit="submit" in request.POST
             )
         except services.RecordError as exc:
-            form = _form_with_errors(self.item, request.POST, exc)
+            form = exc.add_to(exc.form or form_for_item(self.item.no)(data=request.POST))
             if "office" in exc.errors:
                 messages.error(request, " ".join(exc.errors["office"]))
             return render(request, self.template_name, _form_context(request, self.item, form, offices=offices))
@@ -167,7 +155,7 @@ class RecordEditView(ClerkMixin, View):
             messages.error(request, str(exc))
             return redirect("credit:record-detail", pk=pk)
         except services.RecordError as exc:
-            form = _form_with_errors(record.item, request.POST, exc, instance=record)
+            form = exc.add_to(exc.form or form_for_item(record.item.no)(data=request.POST, instance=record))
             change_form = ChangeNoteForm(request.POST) if record.status == RecordStatus.APPROVED else None
             ctx = _form_context(request, record.item, form, record=record, change_form=change_form)
             return render(request, self.template_name, ctx)

@@ -12,22 +12,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import Role
+from core.errors import form_errors
+from core.workflow import transition
 from credit.models import Office, Subject, SubjectKind
 from credit.validators import classify_org_code
 from publicity.forms import LicenceForm
 from publicity.models import CorrectionKind, LicenceDecision, LicenceStatus
 from publicity.services.entries import public_code_for
-from publicity.services.errors import PublicityError
+from publicity.services.errors import PublicityError, PublicityStateError
 from publicity.services.publications import _require_reviewer, correction_notice_create
 from publicity.services.reasons import reason_clean
-
-
-def _form_errors(form) -> dict[str, list[str]]:
-    out = {}
-    for key, errors in form.errors.items():
-        label = form.fields[key].label if key in form.fields else ""
-        out[key] = [f"{label}：{m}" if label else m for m in errors]
-    return out
 
 
 def _derive(licence: LicenceDecision) -> None:
@@ -71,7 +65,7 @@ def _clerk_office(user, office: Office | None) -> Office:
 def _validated(licence: LicenceDecision, data: Mapping[str, Any]) -> LicenceDecision:
     form = LicenceForm(data=data, instance=licence)
     if not form.is_valid():
-        raise PublicityError(_form_errors(form))
+        raise PublicityError(form_errors(form))
     return form.instance
 
 
@@ -103,20 +97,16 @@ def licence_update(*, licence: LicenceDecision, user, data: Mapping[str, Any]) -
 
 
 def _transition(licence: LicenceDecision, *, allowed: set[str], to: str, user, reason: str = "") -> LicenceDecision:
-    licence = LicenceDecision.objects.select_for_update().get(pk=licence.pk)
-    if licence.status not in allowed:
-        raise PublicityError(
-            _("操作未执行：当前状态为“%(s)s”，可能已被他人处理，请刷新页面。") % {"s": licence.get_status_display()}
-        )
-    now = timezone.now()
-    licence.status = to
-    if to == LicenceStatus.SUBMITTED:
-        licence.submitted_at = now
-    else:
-        licence.decided_at, licence.decided_by, licence.decision_reason = now, user, reason
-    licence._change_reason = f"{to}:{reason}"[:100]
-    licence.save()
-    return licence
+    return transition(
+        licence,
+        allowed_from=allowed,
+        to=to,
+        user=user,
+        reason=reason,
+        decides=to != LicenceStatus.SUBMITTED,
+        values=lambda locked, now: {"submitted_at": now} if to == LicenceStatus.SUBMITTED else {},
+        error=PublicityStateError,
+    )
 
 
 @transaction.atomic

@@ -1,6 +1,5 @@
 """Reporting REST API: batch imports (clerks) and the ledger (reviewers). Thin: the services do the work."""
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
@@ -46,8 +45,6 @@ class ImportCreateView(APIView):
             )
         except ImportRejected as exc:
             raise ValidationError({"file": [str(exc)]}) from exc
-        except DjangoPermissionDenied as exc:
-            raise PermissionDenied(str(exc)) from exc
         return Response(ImportJobSerializer(job).data, status=status.HTTP_201_CREATED)
 
 

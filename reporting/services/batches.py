@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from accounts.roles import Role
 from audit.models import AuditAction
 from audit.services import audit_log
+from core.errors import DomainError, StateError
 from credit.models import Item
 from credit.registry import model_for_item
 from reporting import double_publicity
@@ -36,8 +37,12 @@ from reporting.selectors import records_awaiting_delivery, records_reportable
 from reporting.transports import TransportError, get_transport
 
 
-class BatchError(Exception):
+class BatchError(DomainError):
     """A ledger action that cannot be done; the message is for the reviewer."""
+
+
+class BatchStateError(BatchError, StateError):
+    """The batch is no longer in a state that allows the action (delivered meanwhile, delivering, not failed)."""
 
 
 def _sha256(path: str) -> str:
@@ -215,9 +220,11 @@ def batch_record_manual_upload(*, batch: ExportBatch, user, receipt: str, note: 
         raise BatchError(_("请填写平台回执号。"))
     batch = ExportBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.status == BatchStatus.DELIVERED:
-        raise BatchError(_("该批次已报送（回执号 %(receipt)s），不能重复登记。") % {"receipt": batch.receipt or "—"})
+        raise BatchStateError(
+            _("该批次已报送（回执号 %(receipt)s），不能重复登记。") % {"receipt": batch.receipt or "—"}
+        )
     if batch.status == BatchStatus.DELIVERING:
-        raise BatchError(_("该批次正在自动报送，请稍后刷新。"))
+        raise BatchStateError(_("该批次正在自动报送，请稍后刷新。"))
     now = timezone.now()
     batch.status = BatchStatus.DELIVERED
     batch.delivered_at, batch.delivered_by, batch.delivered_via = now, user, "manual"
@@ -242,7 +249,7 @@ def batch_retry(*, batch: ExportBatch, user) -> ExportBatch:
         pk=batch.pk, status=BatchStatus.FAILED, format=BatchFormat.UPLOAD_TEMPLATE
     ).update(status=BatchStatus.PENDING)
     if not updated:
-        raise BatchError(_("只有报送失败的批次可以重新报送。"))
+        raise BatchStateError(_("只有报送失败的批次可以重新报送。"))
     dispatch(batch)
     batch.refresh_from_db()
     return batch
@@ -257,6 +264,7 @@ def dispatch(batch: ExportBatch) -> None:
 
 __all__ = [
     "BatchError",
+    "BatchStateError",
     "TransportError",
     "batch_create",
     "batch_deliver",

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from oversight.models import Indicator, IndicatorEvent, IndicatorStatus
 from oversight.services import (
+    IndicatorError,
     business_office_codes,
     ensure_indicators,
     indicator_add_progress,
@@ -83,7 +84,7 @@ def test_progress_then_return_then_progress_then_complete(clerk, reviewer):
         indicator=ind, office=clerk.offices.get(), user=clerk, text="评优评先已查询信用记录。"
     )
     assert entry.pk
-    with pytest.raises(ValidationError):
+    with pytest.raises(IndicatorError):
         indicator_return(indicator=ind, user=reviewer, comment="  ")
     ind = indicator_return(indicator=ind, user=reviewer, comment="请补充佐证材料。")
     assert ind.status == IndicatorStatus.RETURNED and ind.status_comment == "请补充佐证材料。"
@@ -93,7 +94,7 @@ def test_progress_then_return_then_progress_then_complete(clerk, reviewer):
     assert ind.status == IndicatorStatus.IN_PROGRESS
     ind = indicator_complete(indicator=ind, user=reviewer)
     assert ind.status == IndicatorStatus.DONE and ind.decided_by == reviewer
-    with pytest.raises(ValidationError):
+    with pytest.raises(IndicatorError):
         indicator_add_progress(indicator=ind, office=clerk.offices.get(), user=clerk, text="再补充")
     indicator_reopen(indicator=ind, user=reviewer)
     actions = list(IndicatorEvent.objects.filter(indicator=ind).values_list("action", flat=True))
