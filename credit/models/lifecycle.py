@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.models import Decided
 from credit.fields import PersonalDataJSONField
 from credit.models.records import Record, RecordStatus
 
@@ -70,7 +71,7 @@ class ChangeStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("已撤回")
 
 
-class RecordChange(models.Model):
+class RecordChange(Decided):
     """A proposed change to an approved record, reviewed like a submission while the approved version stays in force.
 
     ``values`` holds the proposed field values by field key, as validated by the item's form when proposed; approving
@@ -86,15 +87,7 @@ class RecordChange(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("提出人")
     )
     created_at = models.DateTimeField(_("提出时间"), default=timezone.now)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("审核人"),
-    )
-    decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    # A change is returned or withdrawn, never revoked: its own label for the reason.
     decision_reason = models.TextField(_("退回理由"), blank=True)
 
     class Meta:

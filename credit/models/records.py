@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.roles import Role
+from core.models import Decided
 from credit import fields, validators
 from credit.catalog import ITEM_FIELD_KEYS
 from credit.models.catalog import Item, Office
@@ -44,7 +45,7 @@ class RecordQuerySet(models.QuerySet):
         return self.none()
 
 
-class Record(models.Model):
+class Record(Decided):
     """The part every credit record shares, whatever its item (multi-table base of the ten typed models)."""
 
     item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="records", verbose_name=_("信用信息事项"))
@@ -68,16 +69,6 @@ class Record(models.Model):
     )
     updated_at = models.DateTimeField(_("最后修改时间"), default=timezone.now)
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
-    decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("审核人"),
-    )
-    decision_reason = models.TextField(_("退回或撤销理由"), blank=True)
     version = models.PositiveIntegerField(_("版本"), default=1)
 
     objects = RecordQuerySet.as_manager()

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.roles import Role
+from core.models import Decided
 from credit import validators
 from credit.fields import ENCRYPTED_MAX_LENGTH, EncryptedCharField
 from credit.models import Office, Subject
@@ -48,7 +49,7 @@ class LicenceQuerySet(models.QuerySet):
         return self.none()
 
 
-class LicenceDecision(PublicEntryColumns):
+class LicenceDecision(PublicEntryColumns, Decided):
     """One licensing decision (e.g. 民办学校办学许可, 教师资格认定), entered by an office and reviewed like a record.
 
     Public once approved and published (within seven working days of ``decision_date``) until withdrawn or revoked.
@@ -108,16 +109,6 @@ class LicenceDecision(PublicEntryColumns):
     )
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("审核人"),
-    )
-    decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
-    decision_reason = models.TextField(_("退回或撤销理由"), blank=True)
     published_at = models.DateTimeField(_("公示时间"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("撤下时间"), null=True, blank=True)
     withdrawn_reason = models.TextField(_("撤下原因"), blank=True)
