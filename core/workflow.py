@@ -59,7 +59,8 @@ def transition(
       now and ``reason`` where the model has those fields (a submission or an expiry is no decision).
     * ``values``: further fields to set, or a function of the locked object and now returning them (e.g. a version).
     * ``change_reason``: the history row's reason; ``""`` means ``"<to>:<reason>"``, ``None`` none. The acting user
-      is the history row's user (not for a ``None`` user, e.g. a scheduled job).
+      is the history row's user, so the audit log names who decided also outside a request (a ``None`` user, e.g.
+      a scheduled job, leaves it to the request, if any).
     * ``event(obj, from_status, now)`` writes the domain event (timeline) after the save.
     """
     if lock is not None:

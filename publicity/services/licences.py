@@ -88,7 +88,7 @@ def licence_update(*, licence: LicenceDecision, user, data: Mapping[str, Any]) -
     _clerk_office(user, licence.office)
     licence = LicenceDecision.objects.select_for_update().get(pk=licence.pk)
     if not licence.is_editable:
-        raise PublicityError(_("当前状态为“%(s)s”，不能修改。") % {"s": licence.get_status_display()})
+        raise PublicityStateError(_("当前状态为“%(s)s”，不能修改。") % {"s": licence.get_status_display()})
     licence = _validated(licence, data)
     _derive(licence)
     licence.full_clean()
@@ -140,7 +140,7 @@ def licence_publish(*, licence: LicenceDecision, user) -> LicenceDecision:
     _require_reviewer(user)
     licence = LicenceDecision.objects.select_for_update().get(pk=licence.pk)
     if licence.status != LicenceStatus.APPROVED:
-        raise PublicityError(_("只有审核通过的许可决定才能公示。"))
+        raise PublicityStateError(_("只有审核通过的许可决定才能公示。"))
     if not licence.published_at:
         licence.published_at = timezone.now()
         licence.save(update_fields=["published_at"])
