@@ -7,6 +7,6 @@ class PublicityConfig(AppConfig):
     verbose_name = _("信用信息公示")
 
     def ready(self) -> None:
-        from publicity import signals
+        from publicity import receivers
 
-        signals.connect()
+        receivers.connect()

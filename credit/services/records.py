@@ -35,6 +35,7 @@ from credit.models import (
 )
 from credit.registry import form_for_item, model_for_item
 from credit.services.calendar import item_due_date
+from credit.signals import record_approved, record_changed
 
 NON_FIELD = "non_field_errors"
 
@@ -168,6 +169,7 @@ def record_create(
     _derive(record, user)
     record.full_clean()
     record.save()
+    record_changed.send(sender=type(record), record=record)
     _event(record, action=EventAction.CREATE, user=user, to_status=RecordStatus.DRAFT, at=now)
     if submit:
         return record_submit(record=record, user=user)
@@ -198,6 +200,7 @@ def record_update(*, record: Record, user, data: Mapping[str, Any], submit: bool
     record.version += 1
     record.full_clean()
     record.save()
+    record_changed.send(sender=type(record), record=record)
     if submit:
         return record_submit(record=record, user=user)
     return record
@@ -262,6 +265,7 @@ def _transition(record: Record, *, user, allowed_from: set[str], to: str, reason
     record._change_reason = f"{to}:{reason}"[:100]
     record._history_user = user
     record.save()
+    record_changed.send(sender=type(record), record=record)
     _event(record, action=_EVENT_OF[to], user=user, from_status=before, to_status=to, reason=reason, at=now)
     return record
 
@@ -301,9 +305,11 @@ def _require_reviewer(user) -> None:
 
 @transaction.atomic
 def record_approve(*, record: Record, user) -> Record:
-    """待审核 → 已通过 (reviewer)."""
+    """待审核 → 已通过 (reviewer). ``credit.signals.record_approved`` follows once the approval has committed."""
     _require_reviewer(user)
-    return _transition(record, user=user, allowed_from={RecordStatus.SUBMITTED}, to=RecordStatus.APPROVED)
+    record = _transition(record, user=user, allowed_from={RecordStatus.SUBMITTED}, to=RecordStatus.APPROVED)
+    transaction.on_commit(lambda: record_approved.send(sender=type(record), record=record, user=user))
+    return record
 
 
 @dataclass
@@ -336,7 +342,7 @@ def record_approve_publishing(
     ``publication`` holds the national 双公示 columns and ``publicity_end`` for ``publication_publish``; blank ones keep
     the record's defaults. Incomplete publication data does not undo the approval: the approval is returned with
     ``publication_errors`` and the reviewer completes the publication later (公示管理). Red-list items (6, 7) join the
-    red list through ``publicity.signals`` on the approving save.
+    red list through ``publicity.receivers`` (``credit.signals.record_changed``) on the approving save.
     """
     # Imported here: the publicity app builds on credit, not the other way round (as the API's approve does).
     from publicity.services.errors import PublicityError
@@ -472,6 +478,7 @@ def record_change_approve(*, change: RecordChange, user) -> Record:
     record._change_reason = f"change:{change.pk}"
     record.full_clean()
     record.save()
+    record_changed.send(sender=type(record), record=record)
     change.status, change.decided_by, change.decided_at = ChangeStatus.APPROVED, user, now
     change.save()
     _event(
@@ -560,6 +567,7 @@ def records_expire(*, today: datetime.date | None = None) -> int:
         typed.updated_at = timezone.now()
         typed._change_reason = "expired"
         typed.save()
+        record_changed.send(sender=type(typed), record=typed)
         _event(
             typed,
             action=EventAction.EXPIRE,
