@@ -303,30 +303,6 @@ def record_events(record: Record) -> QuerySet[RecordEvent]:
 # --- the record page and the subject page -------------------------------------------------------------------
 
 
-def record_batches(record: Record) -> QuerySet:
-    """The export batches (报送批次) that carried ``record``, newest first, each line with the version it carried.
-
-    One query whatever the number of batches (the batch and its item are joined in).
-    """
-    from reporting.models import BatchRecord  # reporting builds on credit; the record page only reads its ledger
-
-    return (
-        BatchRecord.objects.filter(record_id=record.pk)
-        .select_related("batch__item")
-        .order_by("-batch__created_at", "-batch_id")
-    )
-
-
-def record_publication(record: Record):
-    """The record's entry on the public column (双公示 penalty or 红名单), if it has one; None for other items."""
-    from publicity.models import Publication
-    from publicity.services.publications import PUBLIC_ITEMS
-
-    if record.item.no not in PUBLIC_ITEMS:
-        return None
-    return Publication.objects.filter(record_id=record.pk).first()
-
-
 def subject_for(user, pk) -> Subject:
     """The subject ``pk`` if ``user`` may see its history: reviewers any subject; a clerk only one with a record of
     their offices (otherwise 404, so a clerk cannot probe which people or organisations exist)."""

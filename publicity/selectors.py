@@ -34,7 +34,7 @@ from publicity.models import (
     RepairApplication,
     RequestStatus,
 )
-from publicity.services.publications import PENALTY_ITEMS, RED_LIST_ITEMS
+from publicity.services.publications import PENALTY_ITEMS, PUBLIC_ITEMS, RED_LIST_ITEMS
 from publicity.services.requests import working_days_between
 
 LICENCES, PENALTIES, RED_LIST, BLACK_LIST = "licences", "penalties", "red-list", "black-list"
@@ -249,3 +249,10 @@ def open_request_count() -> int:
         Objection.objects.filter(status=RequestStatus.RECEIVED).count()
         + RepairApplication.objects.filter(status=RequestStatus.RECEIVED).count()
     )
+
+
+def record_publication(record: Record) -> Publication | None:
+    """The record's entry on the column (双公示 penalty or 红名单), if it has one; None for other items."""
+    if record.item.no not in PUBLIC_ITEMS:
+        return None
+    return Publication.objects.filter(record_id=record.pk).first()

@@ -52,3 +52,15 @@ def batches_to_dispatch() -> QuerySet[ExportBatch]:
     return ExportBatch.objects.filter(
         status__in=[BatchStatus.PENDING, BatchStatus.DELIVERING], format__in=MUNICIPAL_FORMATS
     )
+
+
+def record_batches(record) -> QuerySet:
+    """The export batches (报送批次) that carried ``record``, newest first, each line with the version it carried.
+
+    One query whatever the number of batches (the batch and its item are joined in).
+    """
+    return (
+        BatchRecord.objects.filter(record_id=record.pk)
+        .select_related("batch__item")
+        .order_by("-batch__created_at", "-batch_id")
+    )

@@ -8,8 +8,7 @@ per field key.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
@@ -310,70 +309,6 @@ def record_approve(*, record: Record, user) -> Record:
     record = _transition(record, user=user, allowed_from={RecordStatus.SUBMITTED}, to=RecordStatus.APPROVED)
     transaction.on_commit(lambda: record_approved.send(sender=type(record), record=record, user=user))
     return record
-
-
-@dataclass
-class Approval:
-    """What approving one record did: the record, and for a penalty (items 2, 8) its publication or what it lacks."""
-
-    record: Record
-    # Whether the item publishes on approval: penalties when confirmed; red-list items (6, 7) always, by signal.
-    publication_requested: bool = False
-    publication: Any = None  # publicity.models.Publication once published
-    publication_errors: dict[str, list[str]] = field(default_factory=dict)
-    red_list: bool = False
-
-    @property
-    def published(self) -> bool:
-        return self.publication is not None
-
-    @property
-    def publication_missing(self) -> list[str]:
-        """The Chinese messages saying what the publication still needs (empty when published or not requested)."""
-        return [message for messages in self.publication_errors.values() for message in messages]
-
-
-@transaction.atomic
-def record_approve_publishing(
-    *, record: Record, user, publish: bool = True, publication: Mapping[str, Any] | None = None
-) -> Approval:
-    """待审核 → 已通过, and for a penalty (items 2, 8) publish it in the same transaction unless ``publish`` is false.
-
-    ``publication`` holds the national 双公示 columns and ``publicity_end`` for ``publication_publish``; blank ones keep
-    the record's defaults. Incomplete publication data does not undo the approval: the approval is returned with
-    ``publication_errors`` and the reviewer completes the publication later (公示管理). Red-list items (6, 7) join the
-    red list through ``publicity.receivers`` (``credit.signals.record_changed``) on the approving save.
-    """
-    # Imported here: the publicity app builds on credit, not the other way round (as the API's approve does).
-    from publicity.services.errors import PublicityError
-    from publicity.services.publications import PENALTY_ITEMS, RED_LIST_ITEMS, publication_publish
-
-    record = record_approve(record=record, user=user)
-    outcome = Approval(record=record, red_list=record.item.no in RED_LIST_ITEMS)
-    if record.item.no in PENALTY_ITEMS and publish:
-        outcome.publication_requested = True
-        try:
-            with transaction.atomic():  # a savepoint: a refused publication leaves the approval in place
-                outcome.publication = publication_publish(record=record, user=user, **dict(publication or {}))
-        except PublicityError as exc:
-            outcome.publication_errors = exc.errors
-    return outcome
-
-
-def records_approve_publishing(*, records: Iterable[Record], user) -> tuple[list[Approval], dict[int, str]]:
-    """Bulk approval: approve each submitted record in its own transaction and publish the penalties that the
-    record's own data allows (``penalty_defaults``); the others are approved and reported as needing completion.
-
-    Returns the approvals and, per record id, the message of those that could not be approved (already decided, …).
-    """
-    done: list[Approval] = []
-    failed: dict[int, str] = {}
-    for record in records:
-        try:
-            done.append(record_approve_publishing(record=record, user=user, publish=True))
-        except RecordError as exc:
-            failed[record.pk] = str(exc)
-    return done, failed
 
 
 @transaction.atomic

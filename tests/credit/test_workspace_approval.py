@@ -197,8 +197,7 @@ def test_record_page_shows_publication_state_after_approval(reviewer_client, mak
 def test_an_unexpected_failure_while_publishing_undoes_the_approval(reviewer, make_record, monkeypatch):
     """Approval and publication are one transaction: only a refused publication (missing national columns) leaves
     the approval in place; anything else rolls both back, so no record is approved half-published."""
-    from credit.services import records as services
-    from publicity.services import publications
+    from publicity.services import approvals, publications
 
     record = make_record(8, "submitted")
 
@@ -207,7 +206,7 @@ def test_an_unexpected_failure_while_publishing_undoes_the_approval(reviewer, ma
 
     monkeypatch.setattr(publications, "publication_publish", broken)
     with pytest.raises(RuntimeError):
-        services.record_approve_publishing(record=record, user=reviewer, publication=COMPLETE)
+        approvals.record_approve_and_publish(record=record, user=reviewer, publication=COMPLETE)
     record.refresh_from_db()
     assert record.status == RecordStatus.SUBMITTED and record.decided_at is None
     assert not record.events.filter(action="approve").exists()
