@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
@@ -118,23 +117,6 @@ def semiannual_periods(office: Office, *, today: datetime.date | None = None) ->
         for item in items
         for start, due in periods
     ]
-
-
-def semiannual_notices_owed(notices: Iterable, *, today: datetime.date | None = None) -> list:
-    """Of ``notices`` (``reporting.SemiannualNotice``, best with ``office`` loaded), those whose period the office still
-    owes by ``credit.selectors.semiannual_periods``: a period reported since the notice was made is settled, and so is
-    one older than the selector's periods (last year's second half on). A period that becomes owed again (its only
-    record withdrawn, say) has its notice back. Two queries per office of the notices, whatever their number."""
-    today = today or timezone.localdate()
-    owed: dict[int, set[tuple[int, datetime.date]]] = {}
-    kept = []
-    for notice in notices:
-        if notice.office_id not in owed:
-            periods = semiannual_periods(notice.office, today=today)
-            owed[notice.office_id] = {(period.item.pk, period.due) for period in periods if period.owed}
-        if (notice.item_id, notice.due_date) in owed[notice.office_id]:
-            kept.append(notice)
-    return kept
 
 
 @dataclass
