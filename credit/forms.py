@@ -1,7 +1,12 @@
-"""Form behaviour shared by every item's generated record form, and the small forms of the review workflow."""
+"""Every item's generated record form (``form_for_item``), the behaviour they share, and the small forms of the review
+workflow."""
+
+from functools import cache
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+
+from credit.registry import model_for_item
 
 
 class RecordFormBase(forms.ModelForm):
@@ -27,6 +32,22 @@ class RecordFormBase(forms.ModelForm):
         if natural and not cleaned.get("business_date") and cleaned.get(natural):
             cleaned["business_date"] = cleaned[natural]
         return cleaned
+
+
+@cache
+def form_for_item(no: int) -> type[forms.ModelForm]:
+    """The record form of item ``no``: catalog fields in catalog order, then the business date."""
+    model = model_for_item(no)
+    keys = list(model.field_keys())
+    form = forms.modelform_factory(model, form=RecordFormBase, fields=[*keys, "business_date"])
+    business_date = form.base_fields["business_date"]
+    business_date.required = model.BUSINESS_DATE_FIELD is None
+    business_date.help_text = (
+        f"默认取“{model._meta.get_field(model.BUSINESS_DATE_FIELD).verbose_name}”"
+        if model.BUSINESS_DATE_FIELD
+        else "报送期限自该日期起算"
+    )
+    return form
 
 
 class ReasonForm(forms.Form):

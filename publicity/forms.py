@@ -13,6 +13,7 @@ from credit.models import SubjectKind
 from credit.validators import validate_cn_id
 from publicity.models import LicenceDecision, NewsItem, Outcome, PolicyDocument
 from publicity.models.publications import PENALTY_CATEGORIES
+from publicity.validators import validate_evidence
 
 LICENCE_FIELDS = [
     "xdr_mc",
@@ -218,8 +219,6 @@ class PublicRequestForm(forms.Form):
     )
 
     def clean_evidence(self):
-        from publicity.services.requests import validate_evidence
-
         upload = self.cleaned_data.get("evidence")
         if upload:
             validate_evidence(upload)

@@ -20,7 +20,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from credit.models import Record, RecordStatus, SubjectKind
-from credit.services.calendar import WorkingCalendar
+from credit.services.calendar import WorkingCalendar, working_days_between
 from publicity.models import (
     BlackListEntry,
     BlackListStatus,
@@ -35,7 +35,6 @@ from publicity.models import (
     RequestStatus,
 )
 from publicity.services.publications import PENALTY_ITEMS, PUBLIC_ITEMS, RED_LIST_ITEMS
-from publicity.services.requests import working_days_between
 
 LICENCES, PENALTIES, RED_LIST, BLACK_LIST = "licences", "penalties", "red-list", "black-list"
 SECTIONS = (LICENCES, PENALTIES, RED_LIST, BLACK_LIST)

@@ -78,7 +78,9 @@ def reminders_send(*, today: datetime.date | None = None, days: int | None = Non
         created = _create_notices(records_due_soon(Record.objects.all(), today=today, days=days), NoticeKind.DUE_SOON)
         created += _create_notices(records_overdue(Record.objects.all(), today=today), NoticeKind.OVERDUE)
 
-    emailed, mails = notices_email_unsent(Notice.objects.all(), subject=_("【信用信息报送】%(office)s有 %(n)d 条记录需要处理"))
+    emailed, mails = notices_email_unsent(
+        Notice.objects.all(), subject=_("【信用信息报送】%(office)s有 %(n)d 条记录需要处理")
+    )
     return ReminderResult(created=created, emailed=emailed, mails=mails)
 
 

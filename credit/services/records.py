@@ -21,6 +21,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts.roles import Role
 from audit.services import audit_log
+from credit.forms import form_for_item
 from credit.models import (
     ChangeStatus,
     EventAction,
@@ -32,7 +33,7 @@ from credit.models import (
     RecordStatus,
     Subject,
 )
-from credit.registry import form_for_item, model_for_item
+from credit.registry import model_for_item
 from credit.services.calendar import item_due_date
 from credit.signals import record_approved, record_changed
 

@@ -16,10 +16,10 @@ from django_filters.views import FilterView
 from audit.services import audit_log
 from credit import selectors
 from credit.fields import PERSONAL_KEYS
-from credit.forms import ChangeNoteForm, ReasonForm
+from credit.forms import ChangeNoteForm, ReasonForm, form_for_item
 from credit.models import ChangeStatus, Item, RecordChange, RecordStatus
 from credit.panels import record_panels
-from credit.registry import form_for_item, model_for_item
+from credit.registry import model_for_item
 from credit.services import records as services
 from credit.validators import mask_cn_id
 from credit.views.mixins import (
