@@ -23,6 +23,7 @@ COPY reporting ./reporting
 COPY publicity ./publicity
 COPY oversight ./oversight
 COPY audit ./audit
+COPY demo ./demo
 COPY templates ./templates
 COPY static ./static
 COPY fixtures ./fixtures

@@ -18,7 +18,7 @@ PYTEST_ARGS ?=
 help:
 	@echo "make demo   创建环境、载入演示数据并启动 http://127.0.0.1:8000/ (SQLite, tasks in-process)"
 	@echo "make test   运行全部测试 (python -m pytest \$$PYTEST_ARGS)"
-	@echo "make lint   ruff check + ruff format --check"
+	@echo "make lint   ruff check + ruff format --check + lint-imports (the apps' layers)"
 
 install:
 	@set -e; \
@@ -62,3 +62,4 @@ test: install
 lint: install
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(VENV)/bin/lint-imports

@@ -114,3 +114,9 @@ class User(AbstractUser):
     @property
     def is_reviewer(self) -> bool:
         return self.role == Role.REVIEWER
+
+    @property
+    def is_auditor(self) -> bool:
+        # Asked by audit's views: audit sits below accounts (accounts logs through it), so it asks the user model
+        # rather than importing accounts.roles.
+        return self.role == Role.AUDITOR

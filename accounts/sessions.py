@@ -27,11 +27,11 @@ def password_max_age() -> datetime.timedelta:
 
 def user_sessions_revoke(*, user, request=None, reason: str = "") -> None:
     """End every session of ``user`` at once (forced sign-out by the security admin, suspected compromise)."""
-    from accounts.models import User
     from audit.models import AuditAction
     from audit.services import audit_log
 
-    User.objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
+    # The user's own class, not an import of accounts.models: the model asks this module for password_max_age.
+    type(user)._default_manager.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
     user.refresh_from_db(fields=["session_epoch"])
     audit_log(
         request=request, action=AuditAction.SESSIONS_REVOKED, obj=user, detail={"reason": reason} if reason else None

@@ -18,7 +18,6 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import ListView
 
-from accounts.roles import Role
 from audit.forms import AuditFilterForm
 from audit.models import AuditAction, AuditEvent
 from audit.selectors import audit_event_list
@@ -38,7 +37,7 @@ class AuditorRequiredMixin(LoginRequiredMixin):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        if not (request.user.is_active and request.user.role == Role.AUDITOR):
+        if not (request.user.is_active and request.user.is_auditor):
             raise PermissionDenied(_("只有安全审计员可以查看审计日志。"))
         return super().dispatch(request, *args, **kwargs)
 

@@ -3,6 +3,12 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from config.health import healthz
+from credit import urls as credit_urls
+from publicity import review_urls
+
+# Approving publishes, so the approve and review-queue views live in publicity (above credit), served at credit's
+# URLs and names: credit's patterns and these form one ``credit`` namespace.
+workspace_urls = (review_urls.workspace_urlpatterns + credit_urls.urlpatterns, credit_urls.app_name)
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -10,6 +16,7 @@ urlpatterns = [
     path("api/v1/public/", include("publicity.api_urls")),
     path("api/v1/oversight/", include("oversight.api_urls")),
     path("api/v1/reporting/", include("reporting.api.urls")),
+    path("api/v1/", include(review_urls.api_urlpatterns)),
     path("api/v1/", include("credit.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
@@ -18,6 +25,6 @@ urlpatterns = [
     path("workspace/audit/", include("audit.urls")),
     path("workspace/publicity/", include("publicity.workspace_urls")),
     path("workspace/reporting/", include("reporting.urls")),
-    path("workspace/", include("credit.urls")),
+    path("workspace/", include(workspace_urls)),
     path("", include("publicity.urls")),
 ]

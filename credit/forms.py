@@ -1,16 +1,12 @@
-"""Form behaviour shared by every item's generated record form, and the small forms of the review workflow."""
+"""Every item's generated record form (``form_for_item``), the behaviour they share, and the small forms of the review
+workflow."""
 
-import copy
+from functools import cache
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from publicity.forms import PublishForm
-
-# What a reviewer may give when publishing a penalty (``publication_publish``'s keyword arguments besides the record):
-# the national 双公示 columns Annex 1 lacks, and the publicity end. One list for the publication page, the approve
-# form and the API.
-PUBLICATION_FIELDS = tuple(PublishForm.base_fields)
+from credit.registry import model_for_item
 
 
 class RecordFormBase(forms.ModelForm):
@@ -38,6 +34,22 @@ class RecordFormBase(forms.ModelForm):
         return cleaned
 
 
+@cache
+def form_for_item(no: int) -> type[forms.ModelForm]:
+    """The record form of item ``no``: catalog fields in catalog order, then the business date."""
+    model = model_for_item(no)
+    keys = list(model.field_keys())
+    form = forms.modelform_factory(model, form=RecordFormBase, fields=[*keys, "business_date"])
+    business_date = form.base_fields["business_date"]
+    business_date.required = model.BUSINESS_DATE_FIELD is None
+    business_date.help_text = (
+        f"默认取“{model._meta.get_field(model.BUSINESS_DATE_FIELD).verbose_name}”"
+        if model.BUSINESS_DATE_FIELD
+        else "报送期限自该日期起算"
+    )
+    return form
+
+
 class ReasonForm(forms.Form):
     """A reviewer's reason (退回 / 撤销); required where the action needs one."""
 
@@ -48,35 +60,3 @@ class ChangeNoteForm(forms.Form):
     note = forms.CharField(
         label=_("变更说明"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-
-
-class ApproveForm(forms.Form):
-    """审核通过, and for a penalty (items 2 and 8) 同时公示 with the national columns and the publicity end.
-
-    The publication fields are those of the publication page (``publicity.forms.PublishForm``), optional here: they
-    are pre-filled from the record (``penalty_defaults``) and a blank one keeps that default, so an untouched form
-    publishes whatever the record already answers. ``publish`` is a checkbox: absent from a browser POST means
-    unticked. A POST that does not come from this form (the queue's row button, an older page) carries no
-    ``publication_form`` marker and publishes by default, as the API does.
-    """
-
-    publication_form = forms.BooleanField(required=False, widget=forms.HiddenInput, initial=True)
-    publish = forms.BooleanField(label=_("同时公示"), required=False, initial=True)
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("auto_id", "id_approve_%s")  # the record page also has the return form's fields
-        super().__init__(*args, **kwargs)
-        for name in PUBLICATION_FIELDS:
-            self.fields[name] = field = copy.deepcopy(PublishForm.base_fields[name])
-            field.required = False
-
-    @property
-    def wants_publication(self) -> bool:
-        """Whether the reviewer confirmed publication (the default when the POST did not come from this form)."""
-        if not self.cleaned_data.get("publication_form"):
-            return True
-        return bool(self.cleaned_data.get("publish"))
-
-    def publication_values(self) -> dict:
-        """The values for ``publication_publish``: only those entered (blank ones keep the record's defaults)."""
-        return {key: value for key in PUBLICATION_FIELDS if (value := self.cleaned_data.get(key))}

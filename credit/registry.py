@@ -1,11 +1,7 @@
-"""Item number → typed record model, and the ModelForm generated from it (one form per item, not ten copies)."""
-
-from functools import cache
-
-from django import forms
+"""Item number → typed record model. Metadata only: the record form generated from it is
+``credit.forms.form_for_item``, which imports this module (never the other way round)."""
 
 from credit import models as m
-from credit.forms import RecordFormBase
 
 ITEM_MODELS: dict[int, type[m.Record]] = {
     model.ITEM_NO: model
@@ -26,19 +22,3 @@ ITEM_MODELS: dict[int, type[m.Record]] = {
 
 def model_for_item(no: int) -> type[m.Record]:
     return ITEM_MODELS[no]
-
-
-@cache
-def form_for_item(no: int) -> type[forms.ModelForm]:
-    """The record form of item ``no``: catalog fields in catalog order, then the business date."""
-    model = model_for_item(no)
-    keys = list(model.field_keys())
-    form = forms.modelform_factory(model, form=RecordFormBase, fields=[*keys, "business_date"])
-    business_date = form.base_fields["business_date"]
-    business_date.required = model.BUSINESS_DATE_FIELD is None
-    business_date.help_text = (
-        f"默认取“{model._meta.get_field(model.BUSINESS_DATE_FIELD).verbose_name}”"
-        if model.BUSINESS_DATE_FIELD
-        else "报送期限自该日期起算"
-    )
-    return form

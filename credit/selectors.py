@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
@@ -118,23 +117,6 @@ def semiannual_periods(office: Office, *, today: datetime.date | None = None) ->
         for item in items
         for start, due in periods
     ]
-
-
-def semiannual_notices_owed(notices: Iterable, *, today: datetime.date | None = None) -> list:
-    """Of ``notices`` (``reporting.SemiannualNotice``, best with ``office`` loaded), those whose period the office still
-    owes by ``credit.selectors.semiannual_periods``: a period reported since the notice was made is settled, and so is
-    one older than the selector's periods (last year's second half on). A period that becomes owed again (its only
-    record withdrawn, say) has its notice back. Two queries per office of the notices, whatever their number."""
-    today = today or timezone.localdate()
-    owed: dict[int, set[tuple[int, datetime.date]]] = {}
-    kept = []
-    for notice in notices:
-        if notice.office_id not in owed:
-            periods = semiannual_periods(notice.office, today=today)
-            owed[notice.office_id] = {(period.item.pk, period.due) for period in periods if period.owed}
-        if (notice.item_id, notice.due_date) in owed[notice.office_id]:
-            kept.append(notice)
-    return kept
 
 
 @dataclass
@@ -301,30 +283,6 @@ def record_events(record: Record) -> QuerySet[RecordEvent]:
 
 
 # --- the record page and the subject page -------------------------------------------------------------------
-
-
-def record_batches(record: Record) -> QuerySet:
-    """The export batches (报送批次) that carried ``record``, newest first, each line with the version it carried.
-
-    One query whatever the number of batches (the batch and its item are joined in).
-    """
-    from reporting.models import BatchRecord  # reporting builds on credit; the record page only reads its ledger
-
-    return (
-        BatchRecord.objects.filter(record_id=record.pk)
-        .select_related("batch__item")
-        .order_by("-batch__created_at", "-batch_id")
-    )
-
-
-def record_publication(record: Record):
-    """The record's entry on the public column (双公示 penalty or 红名单), if it has one; None for other items."""
-    from publicity.models import Publication
-    from publicity.services.publications import PUBLIC_ITEMS
-
-    if record.item.no not in PUBLIC_ITEMS:
-        return None
-    return Publication.objects.filter(record_id=record.pk).first()
 
 
 def subject_for(user, pk) -> Subject:

@@ -1,8 +1,11 @@
-"""Celery tasks of the credit app. Bodies are services; the tasks only schedule them (beat: see migration 0005)."""
+"""Celery tasks of the credit app. Bodies are services; the tasks only schedule them (beat: see migration 0005, and
+reporting's migrations, which seeded the daily expiry)."""
 
 from celery import shared_task
+from django.db import OperationalError
 
-from credit.services.notices import reminders_send, semiannual_reminders_send
+from credit.services.notices import reminders_send
+from credit.services.records import records_expire
 
 
 @shared_task(name="credit.tasks.send_record_reminders")
@@ -13,9 +16,7 @@ def send_record_reminders(days: int | None = None) -> dict:
     return {"created": result.created, "emailed": result.emailed, "mails": result.mails}
 
 
-@shared_task(name="credit.tasks.send_semiannual_reminders")
-def send_semiannual_reminders(days: int | None = None) -> dict:
-    """Daily: remind the offices that owe a semiannual (一年两次) report for a period ending within ``days`` working
-    days (default ``REMINDER_WORKING_DAYS``) or just ended, each notice once (beat: reporting migration 0006)."""
-    result = semiannual_reminders_send(days=days)
-    return {"created": result.created, "emailed": result.emailed, "mails": result.mails}
+@shared_task(bind=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
+def expire_records(self) -> int:
+    """Daily: approved records past their validity end (and so their publicity period) become expired."""
+    return records_expire()

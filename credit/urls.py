@@ -1,8 +1,9 @@
-"""The staff workspace: /workspace/…"""
+"""The staff workspace: /workspace/… (the approve and review-queue pages join these from ``publicity.review_urls``:
+config/urls.py)."""
 
 from django.urls import path
 
-from credit.views import dashboard, notices, records, review, subjects
+from credit.views import dashboard, notices, records, subjects
 
 app_name = "credit"
 urlpatterns = [
@@ -13,13 +14,11 @@ urlpatterns = [
     path("records/<int:pk>/edit/", records.RecordEditView.as_view(), name="record-edit"),
     path("records/<int:pk>/submit/", records.RecordSubmitView.as_view(), name="record-submit"),
     path("records/<int:pk>/withdraw/", records.RecordWithdrawView.as_view(), name="record-withdraw"),
-    path("records/<int:pk>/approve/", records.RecordApproveView.as_view(), name="record-approve"),
     path("records/<int:pk>/return/", records.RecordReturnView.as_view(), name="record-return"),
     path("records/<int:pk>/revoke/", records.RecordRevokeView.as_view(), name="record-revoke"),
     path("changes/<int:pk>/approve/", records.ChangeApproveView.as_view(), name="change-approve"),
     path("changes/<int:pk>/return/", records.ChangeReturnView.as_view(), name="change-return"),
     path("changes/<int:pk>/withdraw/", records.ChangeWithdrawView.as_view(), name="change-withdraw"),
     path("subjects/<int:pk>/", subjects.SubjectDetailView.as_view(), name="subject-detail"),
-    path("review/", review.ReviewQueueView.as_view(), name="review"),
     path("notices/", notices.NoticeListView.as_view(), name="notices"),
 ]

@@ -7,6 +7,7 @@ class PublicityConfig(AppConfig):
     verbose_name = _("信用信息公示")
 
     def ready(self) -> None:
-        from publicity import signals
+        from publicity import panels, receivers
 
-        signals.connect()
+        receivers.connect()
+        panels.register()

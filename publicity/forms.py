@@ -3,6 +3,8 @@ writes are services."""
 
 from __future__ import annotations
 
+import copy
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +13,7 @@ from credit.models import SubjectKind
 from credit.validators import validate_cn_id
 from publicity.models import LicenceDecision, NewsItem, Outcome, PolicyDocument
 from publicity.models.publications import PENALTY_CATEGORIES
+from publicity.validators import validate_evidence
 
 LICENCE_FIELDS = [
     "xdr_mc",
@@ -106,6 +109,44 @@ class PublishForm(forms.Form):
     )
 
 
+# What a reviewer may give when publishing a penalty (``publication_publish``'s keyword arguments besides the record):
+# the national 双公示 columns Annex 1 lacks, and the publicity end. One list for the publication page, the approve
+# form and the API.
+PUBLICATION_FIELDS = tuple(PublishForm.base_fields)
+
+
+class ApproveForm(forms.Form):
+    """审核通过, and for a penalty (items 2 and 8) 同时公示 with the national columns and the publicity end.
+
+    The publication fields are those of the publication page (``PublishForm``), optional here: they are pre-filled
+    from the record (``penalty_defaults``) and a blank one keeps that default, so an untouched form publishes whatever
+    the record already answers. ``publish`` is a checkbox: absent from a browser POST means unticked. A POST that does
+    not come from this form (the queue's row button, an older page) carries no ``publication_form`` marker and
+    publishes by default, as the API does.
+    """
+
+    publication_form = forms.BooleanField(required=False, widget=forms.HiddenInput, initial=True)
+    publish = forms.BooleanField(label=_("同时公示"), required=False, initial=True)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_approve_%s")  # the record page also has the return form's fields
+        super().__init__(*args, **kwargs)
+        for name in PUBLICATION_FIELDS:
+            self.fields[name] = field = copy.deepcopy(PublishForm.base_fields[name])
+            field.required = False
+
+    @property
+    def wants_publication(self) -> bool:
+        """Whether the reviewer confirmed publication (the default when the POST did not come from this form)."""
+        if not self.cleaned_data.get("publication_form"):
+            return True
+        return bool(self.cleaned_data.get("publish"))
+
+    def publication_values(self) -> dict:
+        """The values for ``publication_publish``: only those entered (blank ones keep the record's defaults)."""
+        return {key: value for key in PUBLICATION_FIELDS if (value := self.cleaned_data.get(key))}
+
+
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("理由"), max_length=2000, widget=forms.Textarea({"rows": 2}))
 
@@ -178,8 +219,6 @@ class PublicRequestForm(forms.Form):
     )
 
     def clean_evidence(self):
-        from publicity.services.requests import validate_evidence
-
         upload = self.cleaned_data.get("evidence")
         if upload:
             validate_evidence(upload)

@@ -20,7 +20,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from credit.models import Record, RecordStatus, SubjectKind
-from credit.services.calendar import WorkingCalendar
+from credit.services.calendar import WorkingCalendar, working_days_between
 from publicity.models import (
     BlackListEntry,
     BlackListStatus,
@@ -34,8 +34,7 @@ from publicity.models import (
     RepairApplication,
     RequestStatus,
 )
-from publicity.services.publications import PENALTY_ITEMS, RED_LIST_ITEMS
-from publicity.services.requests import working_days_between
+from publicity.services.publications import PENALTY_ITEMS, PUBLIC_ITEMS, RED_LIST_ITEMS
 
 LICENCES, PENALTIES, RED_LIST, BLACK_LIST = "licences", "penalties", "red-list", "black-list"
 SECTIONS = (LICENCES, PENALTIES, RED_LIST, BLACK_LIST)
@@ -249,3 +248,10 @@ def open_request_count() -> int:
         Objection.objects.filter(status=RequestStatus.RECEIVED).count()
         + RepairApplication.objects.filter(status=RequestStatus.RECEIVED).count()
     )
+
+
+def record_publication(record: Record) -> Publication | None:
+    """The record's entry on the column (双公示 penalty or 红名单), if it has one; None for other items."""
+    if record.item.no not in PUBLIC_ITEMS:
+        return None
+    return Publication.objects.filter(record_id=record.pk).first()

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from publicity.services.publications import publications_end
+from publicity.services.period_end import publications_end
 
 
 @shared_task(name="publicity.end_publications")

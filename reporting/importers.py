@@ -1,6 +1,6 @@
 """Batch import of a filled upload template (批量导入): read safely, validate every row, save all or nothing.
 
-Every row goes through the item's record form (``credit.registry.form_for_item``), the same validation as the
+Every row goes through the item's record form (``credit.forms.form_for_item``), the same validation as the
 browser form and the API, after the spreadsheet's cell types are turned into what a clerk would have typed (Excel
 numbers → digits, Excel dates → dates; numeric ID cells whose digits Excel already lost are refused). The form's
 steps run without a form object per row (``_RowValidator``: its fields' ``clean()``, its ``clean()``, the model's
@@ -35,9 +35,10 @@ from audit.models import AuditAction, AuditOutcome
 from audit.services import audit_log
 from credit import crypto
 from credit.fields import EncryptedCharField
+from credit.forms import form_for_item
 from credit.models import Item, Office, Record, RecordStatus, Subject
 from credit.models.lifecycle import EventAction, RecordEvent
-from credit.registry import form_for_item, model_for_item
+from credit.registry import model_for_item
 from credit.services.calendar import item_due_date
 from credit.services.records import clerk_offices_for, validity_end_for
 from reporting.columns import NATURAL_KEYS, Column, template_columns, template_headers

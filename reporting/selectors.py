@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Iterable
+
 from django.db.models import Exists, OuterRef, QuerySet
+from django.utils import timezone
 
 from credit.models import Item, RecordStatus
 from credit.registry import model_for_item
+from credit.selectors import semiannual_periods
 from reporting.models import BatchFormat, BatchRecord, BatchStatus, ExportBatch
 
 # A record version carried by a batch in one of these states needs no new delivery.
@@ -52,3 +57,32 @@ def batches_to_dispatch() -> QuerySet[ExportBatch]:
     return ExportBatch.objects.filter(
         status__in=[BatchStatus.PENDING, BatchStatus.DELIVERING], format__in=MUNICIPAL_FORMATS
     )
+
+
+def record_batches(record) -> QuerySet:
+    """The export batches (报送批次) that carried ``record``, newest first, each line with the version it carried.
+
+    One query whatever the number of batches (the batch and its item are joined in).
+    """
+    return (
+        BatchRecord.objects.filter(record_id=record.pk)
+        .select_related("batch__item")
+        .order_by("-batch__created_at", "-batch_id")
+    )
+
+
+def semiannual_notices_owed(notices: Iterable, *, today: datetime.date | None = None) -> list:
+    """Of ``notices`` (``SemiannualNotice``, best with ``office`` loaded), those whose period the office still
+    owes by ``credit.selectors.semiannual_periods``: a period reported since the notice was made is settled, and so is
+    one older than the selector's periods (last year's second half on). A period that becomes owed again (its only
+    record withdrawn, say) has its notice back. Two queries per office of the notices, whatever their number."""
+    today = today or timezone.localdate()
+    owed: dict[int, set[tuple[int, datetime.date]]] = {}
+    kept = []
+    for notice in notices:
+        if notice.office_id not in owed:
+            periods = semiannual_periods(notice.office, today=today)
+            owed[notice.office_id] = {(period.item.pk, period.due) for period in periods if period.owed}
+        if (notice.item_id, notice.due_date) in owed[notice.office_id]:
+            kept.append(notice)
+    return kept

@@ -10,11 +10,11 @@ from celery.utils.time import get_exponential_backoff_interval
 from django.db import OperationalError
 
 from credit.models import Item
-from credit.services.records import records_expire
 from reporting.models import BatchKind
 from reporting.selectors import batches_to_dispatch
 from reporting.services import batches as batch_services
 from reporting.services.imports import import_job_run
+from reporting.services.reminders import semiannual_reminders_send
 from reporting.transports import TransportError, delivery_config
 
 logger = logging.getLogger(__name__)
@@ -89,10 +89,12 @@ def deliver_corrections(self) -> int | None:
     return batch.pk
 
 
-@shared_task(bind=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
-def expire_records(self) -> int:
-    """Daily: approved records past their validity end (and so their publicity period) become expired."""
-    return records_expire()
+@shared_task
+def send_semiannual_reminders(days: int | None = None) -> dict:
+    """Daily: remind the offices that owe a semiannual (一年两次) report for a period ending within ``days`` working
+    days (default ``REMINDER_WORKING_DAYS``) or just ended, each notice once (beat: migrations 0006 and 0010)."""
+    result = semiannual_reminders_send(days=days)
+    return {"created": result.created, "emailed": result.emailed, "mails": result.mails}
 
 
 @shared_task(bind=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)

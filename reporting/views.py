@@ -19,14 +19,13 @@ from accounts.roles import Role
 from audit.models import AuditAction
 from audit.services import audit_log
 from credit.models import Item
-from credit.selectors import semiannual_notices_owed
 from credit.services.calendar import semiannual_period
 from credit.views.mixins import ClerkMixin, ReviewerMixin, WorkspaceMixin
 from reporting.exporters import UploadTemplateExporter
 from reporting.forms import BatchCreateForm, ImportUploadForm, ManualUploadForm
 from reporting.importers import ImportRejected
 from reporting.models import BatchFormat, BatchKind, BatchStatus, ImportJob, SemiannualNotice
-from reporting.selectors import batches_for
+from reporting.selectors import batches_for, semiannual_notices_owed
 from reporting.services import batches as batch_services
 from reporting.services.imports import import_job_create
 

@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "publicity",
     "oversight",
     "audit",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -166,17 +166,3 @@ class RecordChangeSerializer(serializers.ModelSerializer):
             "decision_reason",
         ]
         read_only_fields = fields
-
-
-class ApproveSerializer(serializers.Serializer):
-    """Approval, and for penalties (items 2 and 8) the publication the reviewer confirms with it."""
-
-    publish = serializers.BooleanField(label="同时公示", required=False, allow_null=True, default=None)
-    publicity_end = serializers.DateField(label="公示截止日期", required=False, allow_null=True, default=None)
-    decision_number = serializers.CharField(
-        label="行政处罚决定书文号", required=False, allow_blank=True, max_length=100
-    )
-    offence_type = serializers.CharField(label="违法行为类型", required=False, allow_blank=True, max_length=200)
-    offence_facts = serializers.CharField(label="违法事实", required=False, allow_blank=True, max_length=4000)
-    penalty_basis = serializers.CharField(label="处罚依据", required=False, allow_blank=True, max_length=4000)
-    penalty_category = serializers.CharField(label="处罚类别", required=False, allow_blank=True, max_length=50)

@@ -9,7 +9,6 @@ urlpatterns = [
     path("records/<int:pk>/", views.RecordDetailView.as_view(), name="api-record"),
     path("records/<int:pk>/submit/", views.RecordSubmitView.as_view(), name="api-record-submit"),
     path("records/<int:pk>/withdraw/", views.RecordWithdrawView.as_view(), name="api-record-withdraw"),
-    path("records/<int:pk>/approve/", views.RecordApproveView.as_view(), name="api-record-approve"),
     path("records/<int:pk>/return/", views.RecordReturnView.as_view(), name="api-record-return"),
     path("records/<int:pk>/revoke/", views.RecordRevokeView.as_view(), name="api-record-revoke"),
     path("changes/<int:pk>/approve/", views.ChangeApproveView.as_view(), name="api-change-approve"),

@@ -13,7 +13,6 @@ from rest_framework.views import APIView
 from audit.services import audit_log
 from core.errors import NON_FIELD
 from credit.api.serializers import (
-    ApproveSerializer,
     ChangeNoteSerializer,
     DueDateQuerySerializer,
     DueDateSerializer,
@@ -24,7 +23,6 @@ from credit.api.serializers import (
     record_serializer_for_item,
 )
 from credit.fields import PERSONAL_KEYS
-from credit.forms import PUBLICATION_FIELDS
 from credit.models import Item, Record, RecordStatus
 from credit.registry import model_for_item
 from credit.selectors import change_for, typed_record_for
@@ -178,36 +176,6 @@ class RecordSubmitView(_TransitionView):
 
     def run(self, record, user, reason):
         return services.record_submit(record=record, user=user)
-
-
-class RecordApproveView(_TransitionView):
-    """待审核 → 已通过 (reviewer); for penalties (items 2, 8) also publishes them unless ``publish`` is false.
-
-    Publication needs the national 双公示 columns Annex 1 lacks; when they are incomplete the record is still approved
-    and the response's ``publication`` says what is missing (the reviewer completes it on the publication page).
-    """
-
-    serializer_class = ApproveSerializer
-
-    @extend_schema(request=ApproveSerializer, responses={200: RecordMetaSerializer})
-    def post(self, request, pk: int):
-        record = typed_record_for(request.user, pk)
-        body = ApproveSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        options = body.validated_data
-        publication = {key: options[key] for key in PUBLICATION_FIELDS if key in options}
-        # One service for the API and the workspace: approval and publication in one transaction.
-        approval = services.record_approve_publishing(
-            record=record, user=request.user, publish=options.get("publish") is not False, publication=publication
-        )
-        data = dict(record_serializer_for_item(approval.record.item.no)(approval.record).data)
-        if approval.publication_requested:
-            if approval.publication is not None:
-                end = approval.publication.publicity_end.isoformat()
-                data["publication"] = {"published": True, "publicity_end": end}
-            else:
-                data["publication"] = {"published": False, "errors": approval.publication_errors}
-        return Response(data)
 
 
 class RecordWithdrawView(_TransitionView):

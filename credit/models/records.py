@@ -101,16 +101,6 @@ class Record(Decided):
         return ITEM_FIELD_KEYS[cls.ITEM_NO]
 
     @property
-    def typed(self) -> Record:
-        """The item-specific record (the child row) of a base record."""
-        from credit.registry import model_for_item
-
-        model = model_for_item(self.item.no)
-        if isinstance(self, model):
-            return self
-        return model.objects.get(pk=self.pk)
-
-    @property
     def subject_name(self) -> str:
         return getattr(self, self.SUBJECT_NAME_FIELD, "") if self.SUBJECT_NAME_FIELD else ""
 

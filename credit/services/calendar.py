@@ -102,6 +102,28 @@ def due_date_for(start: datetime.date, days: int) -> DueDate:
     return WorkingCalendar(start, end).add_working_days(start, days)
 
 
+def working_days_between(start: datetime.date, end: datetime.date, *, calendar: WorkingCalendar | None = None) -> int:
+    """Working days after ``start`` up to and including ``end``; negative when ``end`` lies before ``start``.
+    ``calendar`` (one already loaded over both dates) saves the queries when counting many rows.
+
+    Counted arithmetically (Monday–Friday, then the calendar's holidays and 调休 working days in the range), so a
+    span of years costs no more than a span of days."""
+    if end == start:
+        return 0
+    lo, hi, sign = (start, end, 1) if end > start else (end, start, -1)
+    cal = calendar or WorkingCalendar(lo, hi)
+    full_weeks, rest = divmod((hi - lo).days, 7)
+    days = full_weeks * 5 + sum(1 for i in range(1, rest + 1) if (lo.weekday() + i) % 7 < 5)
+    for day, kind in cal.special.items():
+        if lo < day <= hi:
+            weekday = day.weekday() < 5
+            if kind == DayKind.HOLIDAY and weekday:
+                days -= 1
+            elif kind == DayKind.WORKDAY and not weekday:
+                days += 1
+    return sign * days
+
+
 def semiannual_period(day: datetime.date) -> tuple[datetime.date, datetime.date]:
     """(start, due date) of the semiannual reporting period (一年两次) that contains ``day``.
 

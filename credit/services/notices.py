@@ -1,9 +1,7 @@
 """Reminders (到期提醒): before a record's due date and once it is overdue, in the workspace and by e-mail, each once.
 
-Semiannual items (一年两次, item 1) owe a report per responsible office and period even when the office has no record
-yet: ``semiannual_reminders_send`` reminds those offices (``reporting.SemiannualNotice``, one per office, item, period
-and kind) before the period's due date and once it has passed. A notice whose period the office has since reported for
-is neither e-mailed nor listed (``credit.selectors.semiannual_notices_owed``).
+``notices_email_unsent`` e-mails any notice model with an office and a message, so the apps above credit send their
+reminders (e.g. of a semiannual report an office owes) the same way.
 """
 
 from __future__ import annotations
@@ -22,14 +20,7 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import Role
 from credit.models import Notice, NoticeKind, Office, Record
-from credit.selectors import (
-    due_soon_end,
-    records_due_soon,
-    records_overdue,
-    semiannual_notices_owed,
-    semiannual_periods,
-)
-from credit.services.calendar import semiannual_period
+from credit.selectors import records_due_soon, records_overdue
 
 logger = logging.getLogger(__name__)
 
@@ -87,11 +78,13 @@ def reminders_send(*, today: datetime.date | None = None, days: int | None = Non
         created = _create_notices(records_due_soon(Record.objects.all(), today=today, days=days), NoticeKind.DUE_SOON)
         created += _create_notices(records_overdue(Record.objects.all(), today=today), NoticeKind.OVERDUE)
 
-    emailed, mails = _email_unsent(Notice.objects.all(), subject=_("【信用信息报送】%(office)s有 %(n)d 条记录需要处理"))
+    emailed, mails = notices_email_unsent(
+        Notice.objects.all(), subject=_("【信用信息报送】%(office)s有 %(n)d 条记录需要处理")
+    )
     return ReminderResult(created=created, emailed=emailed, mails=mails)
 
 
-def _email_unsent(notices, *, subject: str, keep: Callable[[list], list] | None = None) -> tuple[int, int]:
+def notices_email_unsent(notices, *, subject: str, keep: Callable[[list], list] | None = None) -> tuple[int, int]:
     """E-mail each office its notices not yet e-mailed (of ``notices``: a queryset of a notice model with ``office``,
     ``message``, ``emailed_at``, ``emailed_to``; of those, the ones ``keep`` keeps), one mail per office; returns
     (notices e-mailed, mails sent)."""
@@ -124,67 +117,3 @@ def _email_unsent(notices, *, subject: str, keep: Callable[[list], list] | None 
         emailed += len(pending)
         mails += 1
     return emailed, mails
-
-
-def _period_message(office: Office, item, start: datetime.date, due: datetime.date, kind: str) -> str:
-    half = _("上半年") if due.month <= 6 else _("下半年")
-    values = {
-        "office": office.name,
-        "item": item.name,
-        "period": f"{due.year}{half}",
-        "start": start.isoformat(),
-        "due": due.isoformat(),
-    }
-    if kind == NoticeKind.OVERDUE:
-        text = _(
-            "%(office)s尚未报送%(period)s（%(start)s 至 %(due)s）的“%(item)s”，已超过截止日期 %(due)s，请尽快报送。"
-        )
-    else:
-        text = _("%(office)s尚未报送%(period)s（%(start)s 至 %(due)s）的“%(item)s”，截止日期 %(due)s，请按时报送。")
-    return text % values
-
-
-def semiannual_reminders_send(*, today: datetime.date | None = None, days: int | None = None) -> ReminderResult:
-    """Remind every office responsible for a semiannual item (一年两次) that has submitted nothing for a period: when
-    the period's due date is within ``days`` working days (default ``REMINDER_WORKING_DAYS``), and once the period
-    just ended is past due; then e-mail the offices' unsent semiannual notices of periods still owed. Each (office,
-    item, period, kind) once.
-    """
-    from credit.models import Item
-    from reporting.models import SemiannualNotice
-
-    today = today or timezone.localdate()
-    days = settings.REMINDER_WORKING_DAYS if days is None else days
-    soon_end = due_soon_end(today, days)
-    last_ended = semiannual_period(today)[0] - datetime.timedelta(days=1)  # due date of the period before today's
-    offices = Office.objects.filter(items__in=Item.objects.filter(deadline_kind="semiannual")).distinct()
-    created = 0
-    with transaction.atomic():
-        for office in offices.order_by("pk"):
-            for period in semiannual_periods(office, today=today):
-                if not period.owed:
-                    continue
-                if today <= period.due <= soon_end:
-                    kind = NoticeKind.DUE_SOON
-                elif period.due == last_ended:
-                    kind = NoticeKind.OVERDUE
-                else:
-                    continue
-                _notice, was_created = SemiannualNotice.objects.get_or_create(
-                    office=office,
-                    item=period.item,
-                    due_date=period.due,
-                    kind=kind,
-                    defaults={
-                        "period_start": period.start,
-                        "message": _period_message(office, period.item, period.start, period.due, kind),
-                    },
-                )
-                created += was_created
-    emailed, mails = _email_unsent(
-        SemiannualNotice.objects.all(),
-        subject=_("【信用信息报送】%(office)s有 %(n)d 项半年报送需要处理"),
-        # Not "尚未报送" to an office that has reported since (e.g. one that had no address when the notice was made).
-        keep=lambda unsent: semiannual_notices_owed(unsent, today=today),
-    )
-    return ReminderResult(created=created, emailed=emailed, mails=mails)

@@ -8,8 +8,7 @@ per field key.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
@@ -23,6 +22,7 @@ from accounts.roles import Role
 from audit.services import audit_log
 from core.errors import DomainError, StateError, form_errors
 from core.workflow import transition
+from credit.forms import form_for_item
 from credit.models import (
     ChangeStatus,
     EventAction,
@@ -34,8 +34,9 @@ from credit.models import (
     RecordStatus,
     Subject,
 )
-from credit.registry import form_for_item, model_for_item
+from credit.registry import model_for_item
 from credit.services.calendar import item_due_date
+from credit.signals import record_approved, record_changed
 
 
 class RecordError(DomainError):
@@ -147,6 +148,7 @@ def record_create(
     _derive(record, user)
     record.full_clean()
     record.save()
+    record_changed.send(sender=type(record), record=record)
     _event(record, action=EventAction.CREATE, user=user, to_status=RecordStatus.DRAFT, at=now)
     if submit:
         return record_submit(record=record, user=user)
@@ -177,6 +179,7 @@ def record_update(*, record: Record, user, data: Mapping[str, Any], submit: bool
     record.version += 1
     record.full_clean()
     record.save()
+    record_changed.send(sender=type(record), record=record)
     if submit:
         return record_submit(record=record, user=user)
     return record
@@ -243,10 +246,16 @@ def _transition(record: Record, *, user, allowed_from: set[str], to: str, reason
         values=bookkeeping,
         lock=_locked,
         stale=lambda locked: _stale(locked, to),
-        event=lambda locked, before, now: _event(
+        event=lambda locked, before, now: _changed(
             locked, action=_EVENT_OF[to], user=user, from_status=before, to_status=to, reason=reason, at=now
         ),
     )
+
+
+def _changed(record: Record, **event) -> None:
+    """After a transition's save: announce the change (inside the transaction), then log the event."""
+    record_changed.send(sender=type(record), record=record)
+    _event(record, **event)
 
 
 @transaction.atomic
@@ -284,73 +293,11 @@ def _require_reviewer(user) -> None:
 
 @transaction.atomic
 def record_approve(*, record: Record, user) -> Record:
-    """待审核 → 已通过 (reviewer)."""
+    """待审核 → 已通过 (reviewer). ``credit.signals.record_approved`` follows once the approval has committed."""
     _require_reviewer(user)
-    return _transition(record, user=user, allowed_from={RecordStatus.SUBMITTED}, to=RecordStatus.APPROVED)
-
-
-@dataclass
-class Approval:
-    """What approving one record did: the record, and for a penalty (items 2, 8) its publication or what it lacks."""
-
-    record: Record
-    # Whether the item publishes on approval: penalties when confirmed; red-list items (6, 7) always, by signal.
-    publication_requested: bool = False
-    publication: Any = None  # publicity.models.Publication once published
-    publication_errors: dict[str, list[str]] = field(default_factory=dict)
-    red_list: bool = False
-
-    @property
-    def published(self) -> bool:
-        return self.publication is not None
-
-    @property
-    def publication_missing(self) -> list[str]:
-        """The Chinese messages saying what the publication still needs (empty when published or not requested)."""
-        return [message for messages in self.publication_errors.values() for message in messages]
-
-
-@transaction.atomic
-def record_approve_publishing(
-    *, record: Record, user, publish: bool = True, publication: Mapping[str, Any] | None = None
-) -> Approval:
-    """待审核 → 已通过, and for a penalty (items 2, 8) publish it in the same transaction unless ``publish`` is false.
-
-    ``publication`` holds the national 双公示 columns and ``publicity_end`` for ``publication_publish``; blank ones keep
-    the record's defaults. Incomplete publication data does not undo the approval: the approval is returned with
-    ``publication_errors`` and the reviewer completes the publication later (公示管理). Red-list items (6, 7) join the
-    red list through ``publicity.signals`` on the approving save.
-    """
-    # Imported here: the publicity app builds on credit, not the other way round (as the API's approve does).
-    from publicity.services.errors import PublicityError
-    from publicity.services.publications import PENALTY_ITEMS, RED_LIST_ITEMS, publication_publish
-
-    record = record_approve(record=record, user=user)
-    outcome = Approval(record=record, red_list=record.item.no in RED_LIST_ITEMS)
-    if record.item.no in PENALTY_ITEMS and publish:
-        outcome.publication_requested = True
-        try:
-            with transaction.atomic():  # a savepoint: a refused publication leaves the approval in place
-                outcome.publication = publication_publish(record=record, user=user, **dict(publication or {}))
-        except PublicityError as exc:
-            outcome.publication_errors = exc.errors
-    return outcome
-
-
-def records_approve_publishing(*, records: Iterable[Record], user) -> tuple[list[Approval], dict[int, str]]:
-    """Bulk approval: approve each submitted record in its own transaction and publish the penalties that the
-    record's own data allows (``penalty_defaults``); the others are approved and reported as needing completion.
-
-    Returns the approvals and, per record id, the message of those that could not be approved (already decided, …).
-    """
-    done: list[Approval] = []
-    failed: dict[int, str] = {}
-    for record in records:
-        try:
-            done.append(record_approve_publishing(record=record, user=user, publish=True))
-        except RecordError as exc:
-            failed[record.pk] = str(exc)
-    return done, failed
+    record = _transition(record, user=user, allowed_from={RecordStatus.SUBMITTED}, to=RecordStatus.APPROVED)
+    transaction.on_commit(lambda: record_approved.send(sender=type(record), record=record, user=user))
+    return record
 
 
 @transaction.atomic
@@ -455,6 +402,7 @@ def record_change_approve(*, change: RecordChange, user) -> Record:
     record._change_reason = f"change:{change.pk}"
     record.full_clean()
     record.save()
+    record_changed.send(sender=type(record), record=record)
     change.status, change.decided_by, change.decided_at = ChangeStatus.APPROVED, user, now
     change.save()
     _event(
@@ -545,7 +493,7 @@ def records_expire(*, today: datetime.date | None = None) -> int:
                 values=lambda locked, now: {"updated_at": now, "version": locked.version + 1},
                 lock=_locked,
                 change_reason="expired",
-                event=lambda locked, before, now: _event(
+                event=lambda locked, before, now: _changed(
                     locked,
                     action=EventAction.EXPIRE,
                     user=None,

@@ -9,18 +9,17 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views import View
 from django_filters.views import FilterView
 
-from accounts.roles import Role
 from audit.services import audit_log
 from credit import selectors
 from credit.fields import PERSONAL_KEYS
-from credit.forms import PUBLICATION_FIELDS, ApproveForm, ChangeNoteForm, ReasonForm
+from credit.forms import ChangeNoteForm, ReasonForm, form_for_item
 from credit.models import ChangeStatus, Item, RecordChange, RecordStatus
-from credit.registry import form_for_item, model_for_item
+from credit.panels import record_panels
+from credit.registry import model_for_item
 from credit.services import records as services
 from credit.validators import mask_cn_id
 from credit.views.mixins import (
@@ -31,8 +30,6 @@ from credit.views.mixins import (
     reason_errors,
     redirect_back,
 )
-from publicity.services.errors import PublicityError
-from publicity.services.publications import PENALTY_ITEMS, RED_LIST_ITEMS, penalty_defaults, publicity_end_bounds
 
 
 class RecordListView(WorkspaceMixin, RecordFilterListMixin, FilterView):
@@ -166,21 +163,9 @@ class RecordEditView(ClerkMixin, View):
         return redirect("credit:record-detail", pk=pk)
 
 
-def _approve_form(record) -> ApproveForm | None:
-    """The approve form of a submitted penalty record, pre-filled with what the record answers for publication."""
-    if record.status != RecordStatus.SUBMITTED or record.item.no not in PENALTY_ITEMS:
-        return None
-    try:
-        defaults = penalty_defaults(record)
-    except PublicityError:
-        return None
-    initial = {key: value for key, value in defaults.items() if key in PUBLICATION_FIELDS and value}
-    initial["publicity_end"] = publicity_end_bounds(defaults["decision_date"])[1]
-    return ApproveForm(initial=initial)
-
-
-def _detail_context(request, record, *, approve_form: ApproveForm | None = None) -> dict:
-    """What the record page shows (also re-rendered by the approve view when its form has errors)."""
+def record_detail_context(request, record, *, panels_given: dict | None = None) -> dict:
+    """What the record page shows, with the panels the apps above credit add (``credit.panels``). The approve view
+    re-renders the page with it when its form has errors (``panels_given``: extra arguments per panel)."""
     personal = [key for key in record.field_keys() if key in PERSONAL_KEYS]
     # ID numbers are masked unless the user asks to see them; each showing is audited (等保2.0 个人信息保护).
     reveal = bool(personal) and request.GET.get("reveal") == "1"
@@ -205,9 +190,6 @@ def _detail_context(request, record, *, approve_form: ApproveForm | None = None)
             old = old.isoformat() if hasattr(old, "isoformat") else old
             if (old or None) != (new or None):
                 pending_diff.append((labels.get(key, key), shown(key, old), shown(key, new)))
-    reviewing = request.user.role == Role.REVIEWER and record.status == RecordStatus.SUBMITTED
-    if reviewing and approve_form is None:
-        approve_form = _approve_form(record)
     return {
         "record": record,
         "fields": fields,
@@ -219,11 +201,7 @@ def _detail_context(request, record, *, approve_form: ApproveForm | None = None)
         "pending": pending,
         "pending_diff": pending_diff,
         "reason_form": ReasonForm(),
-        "approve_form": approve_form if reviewing else None,
-        "joins_red_list": reviewing and record.item.no in RED_LIST_ITEMS,
-        "batches": selectors.record_batches(record),
-        "publication": selectors.record_publication(record),
-        "publishes": record.item.no in PENALTY_ITEMS,
+        "panels": record_panels(request, record, given=panels_given),
     }
 
 
@@ -237,7 +215,7 @@ class RecordDetailView(WorkspaceMixin, View):
         self.record = selectors.typed_record_for(request.user, pk)
 
     def get(self, request, pk):
-        return render(request, self.template_name, _detail_context(request, self.record))
+        return render(request, self.template_name, record_detail_context(request, self.record))
 
 
 class _TransitionView(WorkspaceMixin, View):
@@ -278,77 +256,6 @@ class RecordWithdrawView(ClerkMixin, _TransitionView):
 
     def run(self, record, user, reason):
         services.record_withdraw(record=record, user=user)
-
-
-def _publication_link(record_id: int) -> str:
-    return reverse("publicity-workspace:publish", args=[record_id])
-
-
-def approval_messages(request, approval: services.Approval) -> None:
-    """Tell the reviewer what approving did: approved, published (until when), or what publication still needs."""
-    record = approval.record
-    messages.success(request, _("记录 #%(id)s 已审核通过。") % {"id": record.pk})
-    if approval.published:
-        messages.success(
-            request,
-            _("已同时在信用信息专栏公示（行政处罚），公示截止日期 %(end)s。")
-            % {"end": approval.publication.publicity_end.isoformat()},
-        )
-    elif approval.publication_requested:
-        messages.warning(
-            request,
-            format_html(
-                '{} {} <a href="{}">{}</a>',
-                _("公示信息不完整，该记录尚未公示：%(missing)s") % {"missing": "；".join(approval.publication_missing)},
-                _("请补充后在公示管理中公示："),
-                _publication_link(record.pk),
-                _("公示管理"),
-            ),
-        )
-    elif record.item.no in PENALTY_ITEMS:
-        messages.info(
-            request,
-            format_html(
-                '{} <a href="{}">{}</a>',
-                _("未同时公示；如需公示，可稍后在公示管理中发布："),
-                _publication_link(record.pk),
-                _("公示管理"),
-            ),
-        )
-    if approval.red_list:
-        messages.success(
-            request,
-            _("该记录已列入红名单，在信用信息专栏公示至 %(end)s。") % {"end": record.validity_end.isoformat()},
-        )
-
-
-class RecordApproveView(ReviewerMixin, View):
-    """审核通过; for a penalty the reviewer confirms publication (同时公示) with the national columns it needs."""
-
-    http_method_names = ["post"]
-    template_name = "workspace/record_detail.html"
-
-    def check_scope(self, request, pk, **kwargs):
-        self.record = selectors.typed_record_for(request.user, pk)
-
-    def post(self, request, pk):
-        form = ApproveForm(request.POST)
-        if not form.is_valid():
-            # Nothing is approved while the publication data is malformed: the page shows why, under each field.
-            messages.error(request, _("审核未执行：请更正公示信息中标出的错误。"))
-            return render(request, self.template_name, _detail_context(request, self.record, approve_form=form))
-        try:
-            approval = services.record_approve_publishing(
-                record=self.record,
-                user=request.user,
-                publish=form.wants_publication,
-                publication=form.publication_values(),
-            )
-        except services.RecordError as exc:
-            messages.error(request, str(exc))
-        else:
-            approval_messages(request, approval)
-        return redirect_back(request, reverse("credit:record-detail", args=[pk]))
 
 
 class RecordReturnView(ReviewerMixin, _TransitionView):

@@ -11,9 +11,11 @@ from django.utils.translation import gettext as _
 
 from credit.models import Record, RecordStatus, Subject, SubjectKind
 from publicity.models import BlackListEntry, BlackListStatus, CorrectionKind
+from publicity.selectors import blacklist_entries_lapsed
+from publicity.services.corrections import correction_notice_create
 from publicity.services.entries import mask_public_text, public_code_for
 from publicity.services.errors import PublicityError
-from publicity.services.publications import _require_reviewer, correction_notice_create
+from publicity.services.publications import _require_reviewer
 from publicity.services.reasons import reason_clean
 
 DISHONESTY_CATEGORY = "失信信息"
@@ -167,8 +169,6 @@ def blacklist_remove(
 def blacklist_remove_lapsed(*, today: datetime.date | None = None) -> int:
     """The scheduled job: remove the entries whose 失信 records are all revoked or expired (the public selector hides
     them already; this records the removal and queues the correction, like any other withdrawal)."""
-    from publicity.selectors import blacklist_entries_lapsed
-
     removed = 0
     for entry in blacklist_entries_lapsed(today=today):
         blacklist_remove(

@@ -18,9 +18,10 @@ from credit.models import Office, Subject, SubjectKind
 from credit.validators import classify_org_code
 from publicity.forms import LicenceForm
 from publicity.models import CorrectionKind, LicenceDecision, LicenceStatus
+from publicity.services.corrections import correction_notice_create
 from publicity.services.entries import public_code_for
 from publicity.services.errors import PublicityError, PublicityStateError
-from publicity.services.publications import _require_reviewer, correction_notice_create
+from publicity.services.publications import _require_reviewer
 from publicity.services.reasons import reason_clean
 
 

@@ -16,8 +16,9 @@ from accounts.roles import Role
 from credit.models import Record, RecordStatus
 from credit.registry import model_for_item
 from credit.services.calendar import due_date_for
-from publicity.models import CorrectionKind, CorrectionNotice, Publication, PublicationKind
+from publicity.models import CorrectionKind, Publication, PublicationKind
 from publicity.models.publications import PENALTY_CATEGORIES
+from publicity.services.corrections import correction_notice_create
 from publicity.services.entries import fill_from_record
 from publicity.services.errors import PublicityError
 
@@ -55,13 +56,14 @@ def _require_reviewer(user) -> None:
         raise PermissionDenied
 
 
-def _typed(record: Record) -> Record:
+def typed_record(record: Record) -> Record:
+    """The item's own record (the typed child row) of ``record``, with its item and subject."""
     return model_for_item(record.item.no).objects.select_related("item", "subject").get(pk=record.pk)
 
 
 def penalty_defaults(record: Record) -> dict[str, object]:
     """The national penalty columns as far as the Annex 1 record already answers them (the reviewer completes them)."""
-    r = _typed(record)
+    r = typed_record(record)
     if r.ITEM_NO == 2:
         category = r.penalty_type if r.penalty_type in PENALTY_CATEGORIES else ""
         return {
@@ -160,7 +162,7 @@ def publication_publish(
     pub = Publication.objects.filter(record=record).first() or Publication(record=record)
     if pub.pk and pub.withdrawn_at:
         raise PublicityError(_("该公示已撤下，不能重新公示。"))
-    typed = _typed(record)
+    typed = typed_record(record)
     pub.kind, pub.item_no = PublicationKind.PENALTY, record.item.no
     for key, value in values.items():
         if key == "decision_number" or (key == "content" and pub.corrected_at):  # a correction stands
@@ -183,7 +185,7 @@ def red_list_sync(*, record: Record) -> Publication | None:
     """Put an approved item 6/7 record on the red list (or refresh it); its validity bounds it, not a reviewer."""
     if record.item.no not in RED_LIST_ITEMS or record.status != RecordStatus.APPROVED:
         return None
-    typed = _typed(record)
+    typed = typed_record(record)
     pub = Publication.objects.filter(record=record).first() or Publication(record=record)
     _fill_red_list(pub, typed)
     pub.published_at = pub.published_at or record.decided_at or timezone.now()
@@ -197,7 +199,7 @@ def publication_refresh(*, record: Record) -> None:
     pub = Publication.objects.filter(record_id=record.pk).first()
     if pub is None:
         return
-    typed = _typed(record)
+    typed = typed_record(record)
     if pub.kind == PublicationKind.RED_LIST:
         _fill_red_list(pub, typed)
     else:
@@ -210,28 +212,6 @@ def publication_refresh(*, record: Record) -> None:
             pub.document_number = defaults["decision_number"]
         fill_from_record(pub, typed)
     pub.save()
-
-
-def correction_notice_create(
-    *,
-    kind: str,
-    source: str,
-    description: str,
-    source_reference: str = "",
-    publication=None,
-    licence=None,
-    blacklist_entry=None,
-) -> CorrectionNotice:
-    """Queue a correction for the municipal platform; ``reporting`` picks up those without ``picked_up_at``."""
-    return CorrectionNotice.objects.create(
-        kind=kind,
-        source=source,
-        source_reference=source_reference,
-        description=description,
-        publication=publication,
-        licence=licence,
-        blacklist_entry=blacklist_entry,
-    )
 
 
 @transaction.atomic
@@ -256,30 +236,3 @@ def publication_withdraw(
         description=_("撤下公示：%(r)s") % {"r": pub.withdrawn_reason},
     )
     return pub
-
-
-@transaction.atomic
-def publications_end(*, today: datetime.date | None = None) -> dict[str, int]:
-    """The scheduled job: mark publications past their end, withdraw those whose decision was revoked or whose
-    record expired, and remove black-list entries whose 失信 records are all revoked or expired (the selectors hide
-    all of these already; this records it and queues the correction)."""
-    from publicity.services.blacklist import blacklist_remove_lapsed
-
-    today = today or timezone.localdate()
-    now = timezone.now()
-    ended = Publication.objects.filter(
-        published_at__isnull=False, ended_at__isnull=True, withdrawn_at__isnull=True, valid_until__lt=today
-    ).update(ended_at=now)
-    withdrawn = 0
-    # Only what is still on the column: a publication whose period already ended is not withdrawn (nor corrected) again.
-    gone = Publication.objects.filter(
-        published_at__isnull=False,
-        withdrawn_at__isnull=True,
-        ended_at__isnull=True,
-        record__status__in=[RecordStatus.REVOKED, RecordStatus.EXPIRED],
-    ).select_related("record")
-    for pub in gone:
-        label = _("决定已撤销") if pub.record.status == RecordStatus.REVOKED else _("信用记录已过期")
-        publication_withdraw(publication=pub, user=None, reason=label, source="record_status")
-        withdrawn += 1
-    return {"ended": ended, "withdrawn": withdrawn, "blacklist_removed": blacklist_remove_lapsed(today=today)}

@@ -16,8 +16,7 @@ from django.utils.translation import gettext as _
 
 from audit.models import AuditAction, AuditOutcome
 from audit.services import audit_log
-from credit.models import DayKind
-from credit.services.calendar import WorkingCalendar, due_date_for
+from credit.services.calendar import due_date_for
 from publicity.masking import mask_free_text
 from publicity.models import (
     BlackListEntry,
@@ -32,53 +31,11 @@ from publicity.models import (
 )
 from publicity.models.requests import PublicRequest, new_tracking_code
 from publicity.services.blacklist import blacklist_remove
+from publicity.services.corrections import correction_notice_create
 from publicity.services.errors import PublicityError
 from publicity.services.licences import licence_withdraw
-from publicity.services.publications import (
-    _require_reviewer,
-    add_months,
-    correction_notice_create,
-    publication_withdraw,
-)
-
-
-def validate_evidence(upload) -> None:
-    """PDF, JPG or PNG of at most 5 MB, by extension *and* by the file's leading bytes."""
-    if upload.size > settings.PUBLICITY_EVIDENCE_MAX_BYTES:
-        raise ValidationError(_("证明材料不能超过5MB。"))
-    name = upload.name or ""
-    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    magic = settings.PUBLICITY_EVIDENCE_TYPES.get(ext)
-    if magic is None:
-        raise ValidationError(_("证明材料只接受PDF、JPG、PNG文件。"))
-    upload.seek(0)
-    head = upload.read(len(magic))
-    upload.seek(0)
-    if head != magic:
-        raise ValidationError(_("文件内容与扩展名不符，请上传真实的PDF、JPG或PNG文件。"))
-
-
-def working_days_between(start: datetime.date, end: datetime.date, *, calendar: WorkingCalendar | None = None) -> int:
-    """Working days after ``start`` up to and including ``end``; negative when ``end`` lies before ``start``.
-    ``calendar`` (one already loaded over both dates) saves the queries when counting many rows.
-
-    Counted arithmetically (Monday–Friday, then the calendar's holidays and 调休 working days in the range), so a
-    span of years costs no more than a span of days."""
-    if end == start:
-        return 0
-    lo, hi, sign = (start, end, 1) if end > start else (end, start, -1)
-    cal = calendar or WorkingCalendar(lo, hi)
-    full_weeks, rest = divmod((hi - lo).days, 7)
-    days = full_weeks * 5 + sum(1 for i in range(1, rest + 1) if (lo.weekday() + i) % 7 < 5)
-    for day, kind in cal.special.items():
-        if lo < day <= hi:
-            weekday = day.weekday() < 5
-            if kind == DayKind.HOLIDAY and weekday:
-                days -= 1
-            elif kind == DayKind.WORKDAY and not weekday:
-                days += 1
-    return sign * days
-
+from publicity.services.publications import _require_reviewer, add_months, publication_withdraw
+from publicity.validators import validate_evidence
 
 EVIDENCE_CONTENT_TYPES = {"pdf": "application/pdf", "jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png"}
 _UNSAFE_NAME = re.compile(r"[^\w.（）()\-]+")

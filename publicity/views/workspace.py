@@ -47,6 +47,7 @@ from publicity.services.publications import (
     publication_publish,
     publication_withdraw,
     publicity_end_bounds,
+    typed_record,
 )
 from publicity.services.requests import evidence_size, request_decide, request_evidence_open
 
@@ -137,7 +138,7 @@ def publish_penalty(request, record_id: int):
         "publicity/workspace/publish.html",
         {
             "form": form,
-            "record": record.typed,
+            "record": typed_record(record),
             "defaults": defaults,
             "earliest": earliest,
             "latest": latest,

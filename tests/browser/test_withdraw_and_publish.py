@@ -9,6 +9,7 @@ from credit.models import Record, RecordStatus
 from publicity.models import Publication
 from tests.browser.test_workspace_flow import _ensure_catalog, login
 from tests.factories import UserFactory, clerk_of, create_record
+from tests.typed import typed
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -54,7 +55,7 @@ def test_withdraw_resubmit_then_approve_and_publish(live_server, browser):
         visitor = public_ctx.new_page()
         visitor.goto(f"{base}/penalties/{publication.pk}/")
         expect(visitor.locator("main")).to_contain_text("违反教师职业行为准则")
-        full_id = record.typed.id_number
+        full_id = typed(record).id_number
         assert full_id not in visitor.content()
         expect(visitor.locator("main")).to_contain_text(full_id[:6] + "********" + full_id[-4:])
     finally:

@@ -8,9 +8,10 @@ from django.utils import timezone
 
 from credit.models import Item, Notice, NoticeKind
 from credit.services.calendar import due_date_for, semiannual_period
-from credit.services.notices import semiannual_reminders_send
-from credit.tasks import send_record_reminders, send_semiannual_reminders
+from credit.tasks import send_record_reminders
 from reporting.models import SemiannualNotice
+from reporting.services.reminders import semiannual_reminders_send
+from reporting.tasks import send_semiannual_reminders
 from tests.factories import create_record
 
 pytestmark = pytest.mark.django_db

@@ -9,6 +9,7 @@ from django.urls import reverse
 from credit.models import Record, RecordStatus
 from publicity.models import Publication, PublicationKind
 from publicity.services.publications import publicity_end_bounds
+from tests.typed import typed
 
 pytestmark = pytest.mark.django_db
 
@@ -33,8 +34,8 @@ def test_penalty_approve_form_offers_publication_prefilled(reviewer_client, make
     assert "同时公示" in html
     form = response.context["approve_form"]
     assert form["publish"].value() is True and "checked" in str(form["publish"])  # ticked by default
-    assert form["decision_number"].value() == record.typed.decision_number
-    assert form["publicity_end"].value() == publicity_end_bounds(record.typed.penalty_date)[1]
+    assert form["decision_number"].value() == typed(record).decision_number
+    assert form["publicity_end"].value() == publicity_end_bounds(typed(record).penalty_date)[1]
     assert "违法行为类型" in html and "处罚类别" in html
 
 
@@ -47,7 +48,7 @@ def test_approve_with_complete_data_publishes_in_the_same_step(reviewer_client, 
     pub = Publication.objects.get(record=record)
     assert pub.kind == PublicationKind.PENALTY and pub.published_at is not None
     assert pub.penalty_basis == COMPLETE["penalty_basis"] and pub.penalty_category == "警告"
-    assert pub.document_number == record.typed.decision_number
+    assert pub.document_number == typed(record).decision_number
     assert "已审核通过" in html and "已同时在信用信息专栏公示" in html
 
 
@@ -75,7 +76,7 @@ def test_unticked_publish_approves_without_publishing(reviewer_client, make_reco
 
 def test_publicity_end_out_of_bounds_approves_and_warns(reviewer_client, make_record):
     record = make_record(8, "submitted")
-    too_late = record.typed.penalty_date + datetime.timedelta(days=5 * 366)
+    too_late = typed(record).penalty_date + datetime.timedelta(days=5 * 366)
     response = _approve(reviewer_client, record, {**COMPLETE, "publicity_end": too_late.isoformat()})
     record.refresh_from_db()
     assert record.status == RecordStatus.APPROVED
@@ -197,8 +198,7 @@ def test_record_page_shows_publication_state_after_approval(reviewer_client, mak
 def test_an_unexpected_failure_while_publishing_undoes_the_approval(reviewer, make_record, monkeypatch):
     """Approval and publication are one transaction: only a refused publication (missing national columns) leaves
     the approval in place; anything else rolls both back, so no record is approved half-published."""
-    from credit.services import records as services
-    from publicity.services import publications
+    from publicity.services import approvals, publications
 
     record = make_record(8, "submitted")
 
@@ -207,7 +207,7 @@ def test_an_unexpected_failure_while_publishing_undoes_the_approval(reviewer, ma
 
     monkeypatch.setattr(publications, "publication_publish", broken)
     with pytest.raises(RuntimeError):
-        services.record_approve_publishing(record=record, user=reviewer, publication=COMPLETE)
+        approvals.record_approve_and_publish(record=record, user=reviewer, publication=COMPLETE)
     record.refresh_from_db()
     assert record.status == RecordStatus.SUBMITTED and record.decided_at is None
     assert not record.events.filter(action="approve").exists()

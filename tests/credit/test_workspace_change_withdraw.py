@@ -6,6 +6,7 @@ from django.urls import reverse
 from audit.models import AuditEvent
 from credit.models import ChangeStatus, EventAction, RecordChange, RecordEvent, RecordStatus
 from credit.services import records as services
+from tests.typed import typed
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +19,7 @@ def pending(make_record, clerk):
 
 
 def test_clerk_withdraws_pending_change_and_approved_version_stays(client, clerk, reviewer, pending):
-    record = pending.record.typed
+    record = typed(pending.record)
     client.force_login(clerk)
     page = client.get(reverse("credit:record-detail", args=[record.pk])).content.decode()
     assert "撤回变更申请" in page and reverse("credit:change-withdraw", args=[pending.pk]) in page
@@ -35,7 +36,7 @@ def test_clerk_withdraws_pending_change_and_approved_version_stays(client, clerk
     assert AuditEvent.objects.filter(action="transition", object_type="credit.recordchange").exists()
     record.refresh_from_db()
     assert record.status == RecordStatus.APPROVED
-    assert record.typed.penalty_result != "变更后的处罚结果"
+    assert typed(record).penalty_result != "变更后的处罚结果"
 
     client.force_login(reviewer)
     queue = client.get(reverse("credit:review"))

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from audit.models import AuditEvent
 from reporting.models import BatchKind, BatchRecord, BatchStatus, ExportBatch
+from tests.typed import typed
 
 pytestmark = pytest.mark.django_db
 
@@ -65,11 +66,11 @@ def test_edit_form_showing_full_id_numbers_is_audited(client, clerk, make_record
     record = make_record(8, "draft")
     client.force_login(clerk)
     response = client.get(reverse("credit:record-edit", args=[record.pk]))
-    assert record.typed.id_number in response.content.decode()
+    assert typed(record).id_number in response.content.decode()
     event = AuditEvent.objects.get(action="view_personal_data")
     assert event.object_id == str(record.pk)
     assert event.detail["fields"] == ["id_number"]
-    assert record.typed.id_number not in str(event.detail)
+    assert typed(record).id_number not in str(event.detail)
 
 
 def test_record_page_links_its_subject(client, clerk, make_record):

@@ -10,6 +10,7 @@ from audit.models import AuditEvent
 from credit.models import Subject
 from credit.validators import mask_cn_id
 from tests.factories import clerk_of, create_record
+from tests.typed import typed
 
 pytestmark = pytest.mark.django_db
 
@@ -69,7 +70,7 @@ def test_admin_roles_are_refused(client, sysadmin, auditor, school_records):
 
 def test_person_id_is_masked_unless_shown_and_the_showing_is_audited(client, clerk, make_record):
     record = make_record(8, "approved")
-    number = record.typed.id_number
+    number = typed(record).id_number
     client.force_login(clerk)
     html = client.get(_url(record.subject_id)).content.decode()
     assert number not in html and mask_cn_id(number) in html

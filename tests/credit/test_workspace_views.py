@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from credit.models import ChangeStatus, EventAction, Record, RecordChange, RecordEvent, RecordStatus
 from tests.factories import clerk_of, create_record, record_values
+from tests.typed import typed
 
 pytestmark = pytest.mark.django_db
 
@@ -121,7 +122,7 @@ def test_create_and_submit_redirects_to_record_page(clerk_client):
     assert response.status_code == 302
     assert response["Location"] == reverse("credit:record-detail", args=[record.pk])
     assert record.status == RecordStatus.SUBMITTED
-    assert record.business_date == record.typed.penalty_date
+    assert record.business_date == typed(record).penalty_date
 
 
 def test_save_as_draft(clerk_client):
@@ -161,7 +162,7 @@ def test_edit_returned_record_shows_reason_and_resubmits(clerk_client, make_reco
     assert response.status_code == 302
     record.refresh_from_db()
     assert record.status == RecordStatus.SUBMITTED
-    assert record.typed.offence == "补充后的违法事实"
+    assert typed(record).offence == "补充后的违法事实"
 
 
 def test_edit_of_submitted_record_redirects_with_message(clerk_client, make_record):
@@ -180,7 +181,7 @@ def test_approved_record_edit_proposes_a_change(clerk_client, make_record):
     change = RecordChange.objects.get()
     assert change.status == ChangeStatus.PENDING and change.values["penalty_result"] == "变更后的处罚结果"
     record.refresh_from_db()
-    assert record.typed.penalty_result != "变更后的处罚结果"
+    assert typed(record).penalty_result != "变更后的处罚结果"
     page = clerk_client.get(f"/workspace/records/{record.pk}/").content.decode()
     assert "有一项变更正在审核" in page and "变更后的处罚结果" in page
 
@@ -252,7 +253,7 @@ def test_list_filters_search_and_sort(clerk_client, clerk):
     a = create_record(8, clerk, name="张三丰")
     b = create_record(8, clerk, status="submitted")
     assert [r.pk for r in clerk_client.get("/workspace/records/?q=张三").context["records"]] == [a.pk]
-    ident = a.typed.id_number
+    ident = typed(a).id_number
     assert [r.pk for r in clerk_client.get(f"/workspace/records/?q={ident}").context["records"]] == [a.pk]
     assert [r.pk for r in clerk_client.get("/workspace/records/?status=submitted").context["records"]] == [b.pk]
     ordered = [r.pk for r in clerk_client.get("/workspace/records/?ordering=-status").context["records"]]

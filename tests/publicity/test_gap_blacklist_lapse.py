@@ -9,7 +9,7 @@ from django.utils import timezone
 from credit.models import Record
 from credit.services import records as rs
 from publicity.models import BlackListEntry, CorrectionNotice
-from publicity.services.publications import publications_end
+from publicity.services.period_end import publications_end
 
 pytestmark = pytest.mark.django_db
 

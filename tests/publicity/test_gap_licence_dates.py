@@ -8,11 +8,10 @@ from django.conf import settings
 from django.utils import timezone
 
 from credit.demo import credit_code
-from credit.services.calendar import WorkingCalendar
+from credit.services.calendar import WorkingCalendar, working_days_between
 from publicity.models import LicenceDecision
 from publicity.services import licences as lic
 from publicity.services.errors import PublicityError
-from publicity.services.requests import working_days_between
 
 pytestmark = pytest.mark.django_db
 

@@ -8,9 +8,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from credit.services.calendar import working_days_between
 from publicity import selectors
 from publicity.models import Objection
-from publicity.services.requests import objection_file, repair_apply, working_days_between
+from publicity.services.requests import objection_file, repair_apply
 from tests.publicity.builders import days_ago
 
 pytestmark = pytest.mark.django_db

@@ -10,6 +10,7 @@ import pytest
 from credit.demo import person_id
 from credit.validators import mask_cn_id
 from publicity.services.requests import objection_file
+from tests.typed import typed
 
 pytestmark = pytest.mark.django_db
 
@@ -62,14 +63,14 @@ def test_no_full_id_number_anywhere_public(build, client):
     req = objection_file(target=teacher, applicant_name="王晓明", applicant_contact="13807910000", content="有误")
 
     full_ids = {
-        teacher.record.typed.id_number,
-        worker.record.typed.id_number,
+        typed(teacher.record).id_number,
+        typed(worker.record).id_number,
         natural_licence.xdr_zjhm,
         org_licence.fr_zjhm,
-        black.records.get().typed.doc_number,
+        typed(black.records.get()).doc_number,
     }
     masked = {mask_cn_id(i) for i in full_ids if i != org_licence.fr_zjhm}
-    private = {fraud.typed.contact_phone, "13807910000", school.record.typed.address}
+    private = {typed(fraud).contact_phone, "13807910000", typed(school.record).address}
 
     seeds = [
         "/",
@@ -97,13 +98,13 @@ def test_no_full_id_number_anywhere_public(build, client):
     for url in OPEN_DATA:
         assert url in pages
     # The masked form is in the open data too, JSON and CSV.
-    assert mask_cn_id(teacher.record.typed.id_number) in pages["/api/v1/public/penalties/"]
-    assert mask_cn_id(worker.record.typed.id_number) in pages["/api/v1/public/red-list.csv"]
+    assert mask_cn_id(typed(teacher.record).id_number) in pages["/api/v1/public/penalties/"]
+    assert mask_cn_id(typed(worker.record).id_number) in pages["/api/v1/public/red-list.csv"]
 
 
 def test_no_public_page_per_natural_person(build, client):
     pub = build.penalty(8)
-    full = pub.record.typed.id_number
+    full = typed(pub.record).id_number
     assert client.get(f"/org/{full}/").status_code == 404
     assert client.get(f"/org/{pub.public_code}/").status_code == 404
     assert client.get("/search/", {"q": full}).content.decode().count(pub.subject_name + "</a>") == 0

@@ -11,8 +11,10 @@ from credit.validators import mask_cn_id
 from publicity import selectors
 from publicity.models import CorrectionNotice, Publication
 from publicity.services.errors import PublicityError
-from publicity.services.publications import publication_publish, publications_end
+from publicity.services.period_end import publications_end
+from publicity.services.publications import publication_publish
 from tests.publicity.builders import days_ago
+from tests.typed import typed
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +53,7 @@ def test_items_with_publicity_roles_match_the_catalog():
 
 def test_approved_natural_person_penalty_is_public_and_masked(build, client):
     pub = build.penalty(8)
-    record = pub.record.typed
+    record = typed(pub.record)
     masked = mask_cn_id(record.id_number)
     assert pub.public_code == masked
     text = _everything(client, [f"/penalties/{pub.pk}/", f"/search/?q={record.name}"])
@@ -64,7 +66,7 @@ def test_approved_natural_person_penalty_is_public_and_masked(build, client):
 def test_approved_but_unpublished_penalty_is_not_public(build, client):
     record = build.record(8)
     assert not selectors.public_entries(selectors.PENALTIES).exists()
-    assert record.typed.name not in _everything(client)
+    assert typed(record).name not in _everything(client)
 
 
 def test_penalty_past_its_publicity_end_is_gone_before_and_after_the_job(build, client):
@@ -108,7 +110,7 @@ def test_red_list_is_approved_items_6_and_7_within_validity(build):
     worker = build.red(7)
     build.record(7, status="submitted")
     assert set(selectors.public_entries(selectors.RED_LIST)) == {collective, worker}
-    assert worker.public_code == mask_cn_id(worker.record.typed.id_number)
+    assert worker.public_code == mask_cn_id(typed(worker.record).id_number)
     past_validity = timezone.localdate() + datetime.timedelta(days=365 * 6)
     assert not selectors.public_entries(selectors.RED_LIST, today=past_validity).exists()
 
@@ -117,7 +119,7 @@ def test_items_1_3_4_5_are_never_public(build, client):
     names = []
     for no in (1, 3, 4, 5):
         record = build.record(no)
-        names.append(record.typed.subject_name)
+        names.append(typed(record).subject_name)
         with pytest.raises(PublicityError):
             publication_publish(record=record, user=build.reviewer)
     assert not Publication.objects.exists()
@@ -132,11 +134,11 @@ def test_black_list_is_only_explicit_decisions(build, client):
     assert not selectors.public_entries(selectors.BLACK_LIST).exists()
     entry = build.blacklist(record)
     assert list(selectors.public_entries(selectors.BLACK_LIST)) == [entry]
-    assert entry.public_code == mask_cn_id(record.typed.doc_number)
+    assert entry.public_code == mask_cn_id(typed(record).doc_number)
     page = client.get(f"/black-list/{entry.pk}/").content.decode()
     for text in (entry.legal_basis, entry.document_number, entry.removal_conditions, "事先告知日期"):
         assert text in page
-    assert record.typed.doc_number not in page
+    assert typed(record).doc_number not in page
 
 
 def test_black_list_refuses_records_that_are_not_dishonesty(build):

@@ -7,11 +7,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from credit.services.calendar import due_date_for
+from credit.services.calendar import due_date_for, working_days_between
 from publicity import selectors
 from publicity.models import CorrectionNotice, Objection, RepairApplication
 from publicity.services.errors import PublicityError
-from publicity.services.requests import objection_file, repair_apply, request_decide, working_days_between
+from publicity.services.requests import objection_file, repair_apply, request_decide
 from tests.publicity.builders import days_ago
 
 pytestmark = pytest.mark.django_db

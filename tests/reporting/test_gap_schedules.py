@@ -41,5 +41,5 @@ def test_changed_due_dates_move_the_schedule_with_the_command(settings):
 def test_reminder_beat_entries_take_the_working_days_from_the_setting():
     record_reminders = PeriodicTask.objects.get(task="credit.tasks.send_record_reminders")
     assert json.loads(record_reminders.kwargs) == {}  # no fixed days: the task reads REMINDER_WORKING_DAYS
-    semiannual = PeriodicTask.objects.get(task="credit.tasks.send_semiannual_reminders")
+    semiannual = PeriodicTask.objects.get(task="reporting.tasks.send_semiannual_reminders")
     assert semiannual.enabled and json.loads(semiannual.kwargs or "{}") == {}

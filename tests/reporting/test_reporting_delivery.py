@@ -8,6 +8,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 import pytest
 from django.utils import timezone
 
+from credit import tasks as credit_tasks
 from credit.models import Item
 from credit.registry import model_for_item
 from reporting import tasks
@@ -148,7 +149,7 @@ def test_expiry_task_calls_records_expire(make_records):
     model_for_item(8).objects.filter(pk=records[0].pk).update(
         validity_end=timezone.localdate() - timezone.timedelta(days=1)
     )
-    assert tasks.expire_records.delay().get() == 1
+    assert credit_tasks.expire_records.delay().get() == 1
 
 
 def test_periodic_tasks_are_seeded():
@@ -158,5 +159,5 @@ def test_periodic_tasks_are_seeded():
     assert {
         "reporting.tasks.deliver_incremental",
         "reporting.tasks.deliver_semiannual",
-        "reporting.tasks.expire_records",
+        "credit.tasks.expire_records",
     } <= seeded

@@ -1,21 +1,102 @@
-"""The reviewer queue across offices: submissions and change requests, decided one by one or in bulk."""
+"""The reviewer's decisions that publish: approving a record from its page (with the penalty's publication) and the
+review queue across offices (submissions and change requests, decided one by one or in bulk).
+
+They are credit's workspace pages (served at credit's URLs, ``credit:record-approve`` and ``credit:review``: see
+``publicity/review_urls.py``) but approving publishes, so they live here, above credit.
+"""
 
 import re
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
+from django.views import View
 from django_filters.views import FilterView
 
 from credit import selectors
 from credit.forms import ReasonForm
 from credit.models import Record, RecordStatus
 from credit.services import records as services
-from credit.views.mixins import RecordFilterListMixin, ReviewerMixin, reason_errors
-from publicity.forms import PublishForm
+from credit.views.mixins import RecordFilterListMixin, ReviewerMixin, reason_errors, redirect_back
+from credit.views.records import record_detail_context
+from publicity.forms import ApproveForm, PublishForm
+from publicity.services.approvals import Approval, record_approve_and_publish, records_approve_and_publish
+from publicity.services.publications import PENALTY_ITEMS
+
+
+def _publication_link(record_id: int) -> str:
+    return reverse("publicity-workspace:publish", args=[record_id])
+
+
+def approval_messages(request, approval: Approval) -> None:
+    """Tell the reviewer what approving did: approved, published (until when), or what publication still needs."""
+    record = approval.record
+    messages.success(request, _("记录 #%(id)s 已审核通过。") % {"id": record.pk})
+    if approval.published:
+        messages.success(
+            request,
+            _("已同时在信用信息专栏公示（行政处罚），公示截止日期 %(end)s。")
+            % {"end": approval.publication.publicity_end.isoformat()},
+        )
+    elif approval.publication_requested:
+        messages.warning(
+            request,
+            format_html(
+                '{} {} <a href="{}">{}</a>',
+                _("公示信息不完整，该记录尚未公示：%(missing)s") % {"missing": "；".join(approval.publication_missing)},
+                _("请补充后在公示管理中公示："),
+                _publication_link(record.pk),
+                _("公示管理"),
+            ),
+        )
+    elif record.item.no in PENALTY_ITEMS:
+        messages.info(
+            request,
+            format_html(
+                '{} <a href="{}">{}</a>',
+                _("未同时公示；如需公示，可稍后在公示管理中发布："),
+                _publication_link(record.pk),
+                _("公示管理"),
+            ),
+        )
+    if approval.red_list:
+        messages.success(
+            request,
+            _("该记录已列入红名单，在信用信息专栏公示至 %(end)s。") % {"end": record.validity_end.isoformat()},
+        )
+
+
+class RecordApproveView(ReviewerMixin, View):
+    """审核通过; for a penalty the reviewer confirms publication (同时公示) with the national columns it needs."""
+
+    http_method_names = ["post"]
+    template_name = "workspace/record_detail.html"
+
+    def check_scope(self, request, pk, **kwargs):
+        self.record = selectors.typed_record_for(request.user, pk)
+
+    def post(self, request, pk):
+        form = ApproveForm(request.POST)
+        if not form.is_valid():
+            # Nothing is approved while the publication data is malformed: the page shows why, under each field.
+            messages.error(request, _("审核未执行：请更正公示信息中标出的错误。"))
+            context = record_detail_context(request, self.record, panels_given={"publicity-approve": {"form": form}})
+            return render(request, self.template_name, context)
+        try:
+            approval = record_approve_and_publish(
+                record=self.record,
+                user=request.user,
+                publish=form.wants_publication,
+                publication=form.publication_values(),
+            )
+        except services.RecordError as exc:
+            messages.error(request, str(exc))
+        else:
+            approval_messages(request, approval)
+        return redirect_back(request, reverse("credit:record-detail", args=[pk]))
 
 
 class ReviewQueueView(ReviewerMixin, RecordFilterListMixin, FilterView):
@@ -58,7 +139,7 @@ class ReviewQueueView(ReviewerMixin, RecordFilterListMixin, FilterView):
         records = list(Record.objects.restrict(request.user, "review").filter(pk__in=ids).select_related("item"))
         try:
             if action == "approve":
-                approvals, failed = services.records_approve_publishing(records=records, user=request.user)
+                approvals, failed = records_approve_and_publish(records=records, user=request.user)
             else:
                 done, failed = services.records_decide(
                     records=records, user=request.user, approve=False, reason=form.cleaned_data["reason"]
@@ -88,7 +169,7 @@ def record_ids(values) -> list[int]:
     return [int(value) for value in values if isinstance(value, str) and _RECORD_ID.fullmatch(value.strip())]
 
 
-def bulk_approval_messages(request, approvals: list[services.Approval]) -> None:
+def bulk_approval_messages(request, approvals: list[Approval]) -> None:
     """How many were approved, how many penalties were published with them, and which still need completing."""
     if not approvals:
         return

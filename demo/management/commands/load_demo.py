@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
@@ -11,6 +12,8 @@ from accounts.roles import Role
 from credit.demo import sample_values
 from credit.models import Item, Office, Record
 from credit.services import records as services
+from publicity.models import NewsItem, PolicyDocument
+from publicity.services import blacklist, content, licences, publications
 
 DEFAULT_PASSWORD = "Demo@2026nc"
 
@@ -98,11 +101,6 @@ class Command(BaseCommand):
 
         Red-list entries (items 6 and 7) appear by themselves when their records are approved.
         """
-        from django.conf import settings
-
-        from publicity.models import NewsItem, PolicyDocument
-        from publicity.services import blacklist, content, licences, publications
-
         reviewer = users["reviewer"]
         today = datetime.date.today()
         for record in Record.objects.filter(item__no__in=[2, 8], status="approved").order_by("pk"):

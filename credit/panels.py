@@ -1,0 +1,63 @@
+"""Panels that the apps built on credit add to credit's record page (in the manner of NetBox's view registry and
+pretix's ``order_info`` signal): credit's page shows what the column or reporting know about a record without
+importing them. An app registers its panels in its ``AppConfig.ready``.
+
+A panel belongs to a slot of the page:
+
+* ``facts``: ``<dt>/<dd>`` pairs appended to the record's 报送信息 list;
+* ``approve``: inside the reviewer's approve form (e.g. the publication the approval makes);
+* ``cards``: a ``<section class="card">`` after the record's history.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
+
+from credit.models import Record
+
+SLOTS = ("facts", "approve", "cards")
+
+# The context a panel's template gets besides the page's ``record`` (and the request's ``user``); None hides the
+# panel for this record. Extra keyword arguments come from the view (e.g. a bound form re-shown with its errors).
+PanelContext = Callable[..., Mapping[str, Any] | None]
+
+
+@dataclass(frozen=True)
+class RecordPanel:
+    name: str
+    slot: str
+    template: str
+    context: PanelContext
+    order: int = 100
+
+
+_panels: dict[str, RecordPanel] = {}
+
+
+def register_record_panel(*, name: str, slot: str, template: str, context: PanelContext, order: int = 100) -> None:
+    """Add (or replace: ``ready`` may run twice in tests) the panel ``name`` to the record page's ``slot``."""
+    if slot not in SLOTS:
+        raise ValueError(f"unknown record page slot {slot!r}; one of {SLOTS}")
+    _panels[name] = RecordPanel(name=name, slot=slot, template=template, context=context, order=order)
+
+
+def record_panels(
+    request: HttpRequest, record: Record, *, given: Mapping[str, Mapping[str, Any]] | None = None
+) -> dict[str, list[SafeString]]:
+    """The rendered panels of ``record``'s page per slot, in ``order``; ``given`` passes a panel (by name) extra
+    keyword arguments for its context function."""
+    given = given or {}
+    rendered: dict[str, list[SafeString]] = {slot: [] for slot in SLOTS}
+    for panel in sorted(_panels.values(), key=lambda p: (p.order, p.name)):
+        context = panel.context(request, record, **given.get(panel.name, {}))
+        if context is None:
+            continue
+        # render_to_string's result is already safe: the panel's template escaped what it shows.
+        rendered[panel.slot].append(render_to_string(panel.template, {"record": record, **context}, request=request))
+    return rendered
