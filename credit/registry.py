@@ -1,27 +1,17 @@
 """Item number → typed record model, and the ModelForm generated from it (one form per item, not ten copies)."""
 
+from collections.abc import Mapping
 from functools import cache
+from types import MappingProxyType
 
 from django import forms
 
 from credit import models as m
 from credit.forms import RecordFormBase
 
-ITEM_MODELS: dict[int, type[m.Record]] = {
-    model.ITEM_NO: model
-    for model in (
-        m.TeacherQualificationRecord,
-        m.SchoolPenaltyRecord,
-        m.InstitutionRecord,
-        m.ModelSchoolRecord,
-        m.TutoringInspectionRecord,
-        m.AdvancedCollectiveRecord,
-        m.AdvancedWorkerRecord,
-        m.TeacherPenaltyRecord,
-        m.FalseRegistrationRecord,
-        m.QualificationFraudRecord,
-    )
-}
+# Filled by the typed models themselves as they are declared (``class FooRecord(Record, item=11)``); a live view, so
+# a typed model declared in another installed app is found too.
+ITEM_MODELS: Mapping[int, type[m.Record]] = MappingProxyType(m.Record.item_models)
 
 
 def model_for_item(no: int) -> type[m.Record]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from credit.catalog import ITEM_FIELD_KEYS, catalog_item
+from credit.catalog import ItemSpec
 
 # Catalog field types whose values are identifiers: written as text cells, refused when Excel turned them into numbers.
 IDENTIFIER_TYPES = frozenset({"cn_id", "org_code", "doc_number", "phone"})
@@ -61,17 +61,9 @@ class Column:
 @cache
 def template_columns(no: int) -> tuple[Column, ...]:
     """The upload template's columns of item ``no``, in catalog order."""
-    fields = catalog_item(no)["fields"]
     return tuple(
-        Column(
-            key=key,
-            name=spec["name"],
-            type=spec["type"],
-            required=bool(spec.get("required", False)),
-            values=tuple(spec.get("values", ())),
-            rule=spec.get("rule", ""),
-        )
-        for key, spec in zip(ITEM_FIELD_KEYS[no], fields, strict=True)
+        Column(key=f.key, name=f.name, type=f.type, required=f.required, values=f.values, rule=f.rule)
+        for f in ItemSpec.get(no).fields
     )
 
 
@@ -86,16 +78,6 @@ def item_sheet_name(name: str) -> str:
     return name[:31]
 
 
-# Natural key of each item: the fields that identify "the same record" for duplicate detection in imports.
-NATURAL_KEYS: dict[int, tuple[str, ...]] = {
-    1: ("id_number", "cert_number"),  # one person, one certificate
-    2: ("org_code", "penalty_date", "penalty_type"),  # one penalty decision of a kind on a day
-    3: ("org_code",),  # one institution
-    4: ("org_code", "cert_number"),  # one recognition certificate
-    5: ("org_code", "inspection_year"),  # one inspection per year
-    6: ("org_code", "award_doc_number"),  # one commendation document per collective
-    7: ("id_number", "honour_name", "award_date"),  # one honour per person per award
-    8: ("id_number", "decision_number"),  # one penalty decision document per person
-    9: ("doc_type", "doc_number", "registration_date"),  # one false registration per person and day
-    10: ("target_code", "implementation_date"),  # one measure per organisation and day
-}
+# Natural key of each item (``natural_key`` in the catalogue): the fields that identify "the same record" for
+# duplicate detection in imports.
+NATURAL_KEYS: dict[int, tuple[str, ...]] = {item.no: item.natural_key for item in ItemSpec.all()}
