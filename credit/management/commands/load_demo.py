@@ -9,7 +9,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.roles import Role
 from credit.catalog import BLACK_LIST, NOT_PUBLIC, WORKING_DAYS, ItemSpec
-from credit.demo import sample_values
+from credit.demo import credit_code, person_id, sample_values
 from credit.models import Item, Office, Record
 from credit.services import records as services
 
@@ -131,7 +131,7 @@ class Command(BaseCommand):
                 **common,
                 "xdr_mc": "南昌市启航文化艺术培训学校",
                 "xdr_lb": "法人及非法人组织",
-                "xdr_shxym": sample_values(3, 90)["org_code"],
+                "xdr_shxym": credit_code(90),
                 "frdb": "刘建华",
                 "xkws": "民办学校办学许可证",
                 "wsh": "洪教许〔2026〕18号",
@@ -144,7 +144,7 @@ class Command(BaseCommand):
                 "xdr_mc": "陈丽华",
                 "xdr_lb": "自然人",
                 "xdr_zjlx": "身份证",
-                "xdr_zjhm": sample_values(7, 91)["id_number"],
+                "xdr_zjhm": person_id(91, female=True),
                 "xkws": "教师资格认定",
                 "xklb": "认可",
                 "wsh": "洪教资〔2026〕205号",
