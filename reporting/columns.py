@@ -26,15 +26,6 @@ TYPE_FORMATS = {
     "enum": "从下拉列表中选择",
 }
 
-# Catalog rules are written in English in catalog.json; the 填写说明 sheet shows them in Chinese.
-RULES_ZH = {
-    "must agree with the sex digit (17th character) of 身份证号码": "须与身份证号码第17位表示的性别一致",
-    "not before 认定有效起始日期": "不得早于认定有效起始日期",
-    "not before 注册日期": "不得早于注册日期",
-    "a document number such as 洪教字〔2018〕13号": "文号，例如 洪教字〔2018〕13号",
-    "types of administrative penalty, Administrative Penalty Law of the PRC (2021), art. 9": "《行政处罚法》（2021）第九条规定的处罚种类",
-}
-
 
 @dataclass(frozen=True)
 class Column:
@@ -44,6 +35,7 @@ class Column:
     required: bool
     values: tuple[str, ...]
     rule: str
+    rule_zh: str = ""
 
     @property
     def is_identifier(self) -> bool:
@@ -55,14 +47,16 @@ class Column:
 
     @property
     def rule_text(self) -> str:
-        return RULES_ZH.get(self.rule, self.rule)
+        return self.rule_zh or self.rule  # the 填写说明 sheet shows the catalogue's Chinese rule text
 
 
 @cache
 def template_columns(no: int) -> tuple[Column, ...]:
     """The upload template's columns of item ``no``, in catalog order."""
     return tuple(
-        Column(key=f.key, name=f.name, type=f.type, required=f.required, values=f.values, rule=f.rule)
+        Column(
+            key=f.key, name=f.name, type=f.type, required=f.required, values=f.values, rule=f.rule, rule_zh=f.rule_zh
+        )
         for f in ItemSpec.get(no).fields
     )
 

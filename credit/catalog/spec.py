@@ -50,6 +50,7 @@ class FieldSpec:
     required: bool = False
     values: tuple[str, ...] = ()
     rule: str = ""
+    rule_zh: str = ""  # the rule as the upload template's 填写说明 sheet states it
     # A str.format template of a realistic demo value (see credit.demo); None: generated from the type.
     demo: str | None = None
 
@@ -62,6 +63,7 @@ class FieldSpec:
             required=bool(data.get("required", False)),
             values=tuple(data.get("values", ())),
             rule=data.get("rule", ""),
+            rule_zh=data.get("rule_zh", ""),
             demo=data.get("demo"),
         )
 

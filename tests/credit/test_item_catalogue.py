@@ -37,7 +37,7 @@ PRODUCT_ITEM_KEYS = {
     "future_date_fields",
     "publication",
 }
-PRODUCT_FIELD_KEYS = {"key", "demo"}
+PRODUCT_FIELD_KEYS = {"key", "demo", "rule_zh"}
 
 
 # --- the catalogue is the annex ----------------------------------------------------------------------------------
