@@ -121,6 +121,13 @@ def test_publicity_and_the_national_mapping_follow_the_catalogue():
         assert not answered & set(double_publicity.GAP_FIELDS[no])  # a column the record answers is never a gap
 
 
+def test_publicity_kinds_are_the_item_model_choices():
+    from credit.catalog.spec import PUBLICITY_KINDS
+    from credit.models import Publicity
+
+    assert set(PUBLICITY_KINDS) == set(Publicity.values)
+
+
 def test_semiannual_beat_entries_are_the_semiannual_items():
     from reporting.schedules import semiannual_items, semiannual_task_name
 
