@@ -6,7 +6,6 @@ generated schema migration and a one-line data migration (``SyncCatalog``); see 
 
 from credit.catalog.spec import (
     BLACK_LIST,
-    CATALOG_PATH,
     NOT_PUBLIC,
     PENALTY,
     RED_LIST,
@@ -23,7 +22,6 @@ from credit.catalog.spec import (
 
 __all__ = [
     "BLACK_LIST",
-    "CATALOG_PATH",
     "NOT_PUBLIC",
     "PENALTY",
     "RED_LIST",

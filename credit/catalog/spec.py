@@ -213,7 +213,7 @@ class ItemSpec:
                 if publicity == PENALTY
                 else None
             ),
-            red_list_entry=RedListEntry(**publication) if publicity == RED_LIST else None,
+            red_list_entry=_red_list_entry(data["no"], publication) if publicity == RED_LIST else None,
             _by_key=MappingProxyType({f.key: f for f in fields}),
         )
         item._check(data)
@@ -271,6 +271,13 @@ class ItemSpec:
             raise ImproperlyConfigured(f"catalogue item {self.no}: " + "; ".join(problems))
 
 
+def _red_list_entry(no: int, publication: Mapping) -> RedListEntry:
+    expected = {"document_number", "content", "authority"}
+    if set(publication) != expected:
+        raise ImproperlyConfigured(f"catalogue item {no}: a red-list publication has exactly {sorted(expected)}")
+    return RedListEntry(**publication)
+
+
 @cache
 def load_catalog() -> dict:
     """The catalogue as stored: Annex 1 items (with the product's per-item decisions), offices, Annex 2 indicators."""
@@ -280,11 +287,17 @@ def load_catalog() -> dict:
 
 @cache
 def _items() -> Mapping[int, ItemSpec]:
+    catalogue = load_catalog()
+    offices = {office["code"] for office in catalogue["offices"]}
     items: dict[int, ItemSpec] = {}
-    for data in load_catalog()["items"]:
+    for data in catalogue["items"]:
         item = ItemSpec.from_json(data)
         if item.no in items:
             raise ImproperlyConfigured(f"catalogue item {item.no} is declared twice")
+        if not set(item.offices) <= offices:
+            raise ImproperlyConfigured(
+                f"catalogue item {item.no}: unknown offices {sorted(set(item.offices) - offices)}"
+            )
         items[item.no] = item
     return MappingProxyType(items)
 
