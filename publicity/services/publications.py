@@ -1,6 +1,6 @@
-"""Publishing credit records on the column: 双公示 penalties (the catalogue's penalty items, by a reviewer, with the
-national fields and a publicity end date) and the red list (its red-list items, on approval, for their validity);
-withdrawal; the end of publicity periods. Whether an entry is *visible* is decided by ``publicity.selectors`` alone."""
+"""Publishing credit records on the column: 双公示 penalties (items 2 and 8, by a reviewer, with the national fields
+and a publicity end date) and the red list (items 6 and 7, on approval, for their validity); withdrawal; the end of
+publicity periods. Whether an entry is *visible* is decided by ``publicity.selectors`` alone."""
 
 from __future__ import annotations
 
@@ -117,7 +117,7 @@ def publication_publish(
     penalty_basis: str | None = None,
     penalty_category: str | None = None,
 ) -> Publication:
-    """Publish an approved penalty decision (a penalty item of the catalogue) with the national columns Annex 1 lacks and its publicity
+    """Publish an approved penalty decision (items 2 and 8) with the national columns Annex 1 lacks and its publicity
     end (default three years after the decision; between three months and three years)."""
     _require_reviewer(user)
     record = Record.objects.select_for_update().select_related("item").get(pk=record.pk)
@@ -183,7 +183,7 @@ def publication_publish(
 
 
 def red_list_sync(*, record: Record) -> Publication | None:
-    """Put an approved record of a red-list item on the red list (or refresh it); its validity bounds it, not a reviewer."""
+    """Put an approved item 6/7 record on the red list (or refresh it); its validity bounds it, not a reviewer."""
     if record.item.no not in RED_LIST_ITEMS or record.status != RecordStatus.APPROVED:
         return None
     typed = _typed(record)
