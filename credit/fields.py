@@ -1,18 +1,19 @@
-"""Model fields for the catalog's field types (``field_types`` in catalog.json).
+"""Model fields for the catalogue's field types (``field_types`` in credit/catalog/catalog.json).
 
-Each builder takes the item number and the field key, and reads the field's Chinese name, whether it is required
-and its allowed values from the catalog, so a model declares only which key has which type.
+Each builder names only the type (and a width where the type leaves it open); the field's Chinese name, whether it
+is required and its allowed values are read from the catalogue entry of the model's item, found by the attribute
+name, so a typed model declares only which key has which type.
 """
 
 import datetime
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
 
 from credit import crypto, validators
-from credit.catalog import catalog_field
+from credit.catalog import FieldSpec, ItemSpec
 
 
 class CatalogDateFormField(forms.DateField):
@@ -64,77 +65,127 @@ class NormalizedCharField(models.CharField):
         return super().formfield(**{"form_class": NormalizedCharFormField, "normalize": self.normalize, **kwargs})
 
 
-def _common(no: int, key: str) -> dict:
-    spec = catalog_field(no, key)
-    required = spec.get("required", False)
-    return {"verbose_name": spec["name"], "blank": not required}
+class CatalogField:
+    """A typed record field whose name, required flag and allowed values come from the item catalogue.
+
+    Declared on a typed record model without repeating the item or the key (``org_code = fields.org_code()``): when
+    the model class is built, ``contribute_to_class`` looks the field up in the model's catalogue item
+    (``cls.ITEM_NO``, set by ``Record.__init_subclass__``) by its attribute name, builds the real Django field and
+    adds that in its place, keeping the declaration's position among the model's fields.
+    """
+
+    def __init__(self, field_type: str, build, **options) -> None:
+        self.field_type = field_type
+        self.build = build
+        self.options = options
+        # Take a place in the field order now, as a Django field would when declared.
+        self.creation_counter = models.Field.creation_counter
+        models.Field.creation_counter += 1
+
+    def contribute_to_class(self, cls, name: str) -> None:
+        spec = ItemSpec.get(cls.ITEM_NO).field(name)
+        if spec.type != self.field_type:
+            raise ImproperlyConfigured(
+                f"{cls.__name__}.{name} is declared {self.field_type}, the catalogue says {spec.type}"
+            )
+        field = self.build(spec, **self.options)
+        field.creation_counter = self.creation_counter
+        cls.add_to_class(name, field)
 
 
-def text(no: int, key: str, max_length: int = 200) -> models.CharField:
-    return models.CharField(max_length=max_length, **_common(no, key))
+def _common(spec: FieldSpec) -> dict:
+    return {"verbose_name": spec.name, "blank": not spec.required}
 
 
-def long_text(no: int, key: str) -> models.TextField:
-    return models.TextField(max_length=4000, **_common(no, key))
+def _char(spec: FieldSpec, *, max_length: int) -> models.CharField:
+    return models.CharField(max_length=max_length, **_common(spec))
 
 
-def person_name(no: int, key: str) -> models.CharField:
-    return models.CharField(max_length=30, validators=[validators.validate_person_name], **_common(no, key))
+def text(max_length: int = 200) -> CatalogField:
+    return CatalogField("text", _char, max_length=max_length)
+
+
+def long_text() -> CatalogField:
+    return CatalogField("long_text", lambda spec: models.TextField(max_length=4000, **_common(spec)))
+
+
+def person_name() -> CatalogField:
+    return CatalogField(
+        "person_name",
+        lambda spec: models.CharField(max_length=30, validators=[validators.validate_person_name], **_common(spec)),
+    )
 
 
 # Column width of an encrypted identifier: "enc1:" + base64 of (16-byte tag + up to 30 bytes) fits in 96.
 ENCRYPTED_MAX_LENGTH = 96
 
 
-def cn_id(no: int, key: str) -> models.CharField:
+def cn_id() -> CatalogField:
     # Stored encrypted (等保2.0 personal data at rest); the validator checks the 18 characters of the plaintext.
-    return EncryptedCharField(
-        max_length=ENCRYPTED_MAX_LENGTH,
-        validators=[validators.validate_cn_id],
-        normalize=validators.normalize_cn_id,
-        **_common(no, key),
+    return CatalogField(
+        "cn_id",
+        lambda spec: EncryptedCharField(
+            max_length=ENCRYPTED_MAX_LENGTH,
+            validators=[validators.validate_cn_id],
+            normalize=validators.normalize_cn_id,
+            **_common(spec),
+        ),
     )
 
 
-def doc_number(no: int, key: str) -> models.CharField:
+def doc_number() -> CatalogField:
     # Validated against the record's 证件类型 in the model's clean(); stored encrypted like cn_id.
-    return EncryptedCharField(
-        max_length=ENCRYPTED_MAX_LENGTH,
-        validators=[MaxLengthValidator(30)],
-        normalize=validators.normalize_cn_id,
-        **_common(no, key),
+    return CatalogField(
+        "doc_number",
+        lambda spec: EncryptedCharField(
+            max_length=ENCRYPTED_MAX_LENGTH,
+            validators=[MaxLengthValidator(30)],
+            normalize=validators.normalize_cn_id,
+            **_common(spec),
+        ),
     )
 
 
-def org_code(no: int, key: str) -> models.CharField:
-    return NormalizedCharField(
-        max_length=20,
-        validators=[validators.validate_org_code],
-        normalize=validators.normalize_org_code,
-        **_common(no, key),
+def org_code() -> CatalogField:
+    return CatalogField(
+        "org_code",
+        lambda spec: NormalizedCharField(
+            max_length=20,
+            validators=[validators.validate_org_code],
+            normalize=validators.normalize_org_code,
+            **_common(spec),
+        ),
     )
 
 
-def date(no: int, key: str) -> models.DateField:
-    return CatalogDateField(null=not catalog_field(no, key).get("required", False), **_common(no, key))
+def date() -> CatalogField:
+    return CatalogField("date", lambda spec: CatalogDateField(null=not spec.required, **_common(spec)))
 
 
-def year(no: int, key: str) -> models.PositiveSmallIntegerField:
-    return models.PositiveSmallIntegerField(
-        validators=[validators.validate_year],
-        null=not catalog_field(no, key).get("required", False),
-        **_common(no, key),
+def year() -> CatalogField:
+    return CatalogField(
+        "year",
+        lambda spec: models.PositiveSmallIntegerField(
+            validators=[validators.validate_year], null=not spec.required, **_common(spec)
+        ),
     )
 
 
-def phone(no: int, key: str) -> models.CharField:
-    return models.CharField(max_length=32, validators=[validators.validate_phone], **_common(no, key))
+def phone() -> CatalogField:
+    return CatalogField(
+        "phone",
+        lambda spec: models.CharField(max_length=32, validators=[validators.validate_phone], **_common(spec)),
+    )
 
 
-def enum(no: int, key: str) -> models.CharField:
-    values = catalog_field(no, key)["values"]
-    return models.CharField(
-        max_length=max(len(v) for v in values) + 4, choices=[(v, v) for v in values], **_common(no, key)
+def enum() -> CatalogField:
+    return CatalogField(
+        "enum",
+        lambda spec: models.CharField(
+            max_length=max(len(v) for v in spec.values) + 4,
+            choices=[(v, v) for v in spec.values],
+            **_common(spec),
+        ),
     )
 
 

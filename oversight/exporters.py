@@ -9,6 +9,8 @@ import xlsxwriter
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from credit.catalog import SEMIANNUAL, ItemSpec
+
 # (header, key in the bulletin's office row, kind) — the order of the columns of the 处室报送情况 sheet.
 OFFICE_COLUMNS = [
     (gettext_lazy("排名"), "rank", "int"),
@@ -90,7 +92,8 @@ class BulletinXlsxExporter:
             _("逾期未报：未提交（草稿或被退回）且截止日期已过；未到期：未提交且尚未到截止日期。"),
             _("及时率 = 按时报送 ÷ 应报记录；报送率 =（按时报送 + 迟报）÷ 应报记录。"),
             _("截止日期暂定：所在年度节假日安排尚未录入、按周一至周五推算的记录数，录入后可能变化。"),
-            _("半年报：一年两次报送的事项（事项1），每个责任处室每半年应报一次。"),
+            _("半年报：一年两次报送的事项（事项%(items)s），每个责任处室每半年应报一次。")
+            % {"items": "、".join(str(item.no) for item in ItemSpec.items_with(deadline_kind=SEMIANNUAL))},
             _("排名按及时率从高到低；本期无应报记录的处室不参与排名。"),
         ]
         for i, note in enumerate(notes):

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from credit.catalog import ITEM_FIELD_KEYS, catalog_item
+from credit.catalog import ItemSpec
 
 # Catalog field types whose values are identifiers: written as text cells, refused when Excel turned them into numbers.
 IDENTIFIER_TYPES = frozenset({"cn_id", "org_code", "doc_number", "phone"})
@@ -26,15 +26,6 @@ TYPE_FORMATS = {
     "enum": "从下拉列表中选择",
 }
 
-# Catalog rules are written in English in catalog.json; the 填写说明 sheet shows them in Chinese.
-RULES_ZH = {
-    "must agree with the sex digit (17th character) of 身份证号码": "须与身份证号码第17位表示的性别一致",
-    "not before 认定有效起始日期": "不得早于认定有效起始日期",
-    "not before 注册日期": "不得早于注册日期",
-    "a document number such as 洪教字〔2018〕13号": "文号，例如 洪教字〔2018〕13号",
-    "types of administrative penalty, Administrative Penalty Law of the PRC (2021), art. 9": "《行政处罚法》（2021）第九条规定的处罚种类",
-}
-
 
 @dataclass(frozen=True)
 class Column:
@@ -44,6 +35,7 @@ class Column:
     required: bool
     values: tuple[str, ...]
     rule: str
+    rule_zh: str = ""
 
     @property
     def is_identifier(self) -> bool:
@@ -55,23 +47,17 @@ class Column:
 
     @property
     def rule_text(self) -> str:
-        return RULES_ZH.get(self.rule, self.rule)
+        return self.rule_zh or self.rule  # the 填写说明 sheet shows the catalogue's Chinese rule text
 
 
 @cache
 def template_columns(no: int) -> tuple[Column, ...]:
     """The upload template's columns of item ``no``, in catalog order."""
-    fields = catalog_item(no)["fields"]
     return tuple(
         Column(
-            key=key,
-            name=spec["name"],
-            type=spec["type"],
-            required=bool(spec.get("required", False)),
-            values=tuple(spec.get("values", ())),
-            rule=spec.get("rule", ""),
+            key=f.key, name=f.name, type=f.type, required=f.required, values=f.values, rule=f.rule, rule_zh=f.rule_zh
         )
-        for key, spec in zip(ITEM_FIELD_KEYS[no], fields, strict=True)
+        for f in ItemSpec.get(no).fields
     )
 
 
@@ -86,16 +72,6 @@ def item_sheet_name(name: str) -> str:
     return name[:31]
 
 
-# Natural key of each item: the fields that identify "the same record" for duplicate detection in imports.
-NATURAL_KEYS: dict[int, tuple[str, ...]] = {
-    1: ("id_number", "cert_number"),  # one person, one certificate
-    2: ("org_code", "penalty_date", "penalty_type"),  # one penalty decision of a kind on a day
-    3: ("org_code",),  # one institution
-    4: ("org_code", "cert_number"),  # one recognition certificate
-    5: ("org_code", "inspection_year"),  # one inspection per year
-    6: ("org_code", "award_doc_number"),  # one commendation document per collective
-    7: ("id_number", "honour_name", "award_date"),  # one honour per person per award
-    8: ("id_number", "decision_number"),  # one penalty decision document per person
-    9: ("doc_type", "doc_number", "registration_date"),  # one false registration per person and day
-    10: ("target_code", "implementation_date"),  # one measure per organisation and day
-}
+# Natural key of each item (``natural_key`` in the catalogue): the fields that identify "the same record" for
+# duplicate detection in imports.
+NATURAL_KEYS: dict[int, tuple[str, ...]] = {item.no: item.natural_key for item in ItemSpec.all()}

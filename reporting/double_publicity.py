@@ -1,4 +1,4 @@
-"""The national 双公示 data standard: how penalty items 2 and 8 and the licensing decisions map to its columns.
+"""The national 双公示 data standard: how the penalty items and the licensing decisions map to its columns.
 
 The one module to correct when the official column list or code tables differ from ``double_publicity.json`` (the
 standard's text was not at hand; field codes follow the public implementations of the 2021 edition).
@@ -6,11 +6,11 @@ standard's text was not at hand; field codes follow the public implementations o
 File layout: sheet ``行政处罚``; row 1 = field codes (``cf_xdr_mc`` …, what the provincial platform's importer keys
 on), row 2 = the Chinese column names, data from row 3. Dates ``YYYY-MM-DD`` text, amounts in 万元.
 
-Gaps against Annex 1 (``gaps_against_annex1``): item 2 records have no decision document number (cf_wsh), illegal-act
-type (cf_wfxw) or facts (cf_sy) beyond 处罚内容; item 8 records have no 处罚类别 (cf_cflb) or 处罚依据 (cf_yj). The
-publication of a penalty (``publicity.models.Publication``) carries them: where a record has one, its non-empty
-national fields (``PUBLICATION_FIELDS``) fill those columns, and ``GAP_FIELDS`` names what may still be empty
-(``missing_required`` tells which required columns a row lacks).
+Which columns a penalty item's record answers itself is per item data: ``publication.columns`` of the item in the
+catalogue (credit/catalog/catalog.json), plus the subject columns from its subject fields. The required columns it
+leaves open (``GAP_FIELDS``: e.g. item 2 has no decision document number, item 8 no 处罚类别 or 处罚依据) come from the
+publication of the penalty (``publicity.models.Publication``): where a record has one, its non-empty national fields
+(``PUBLICATION_FIELDS``) fill those columns (``missing_required`` tells which required columns a row lacks).
 
 Licensing decisions (``publicity.models.LicenceDecision``) already hold the xk_* columns: ``licence_row`` only tells
 the natural person (证件类型 and 证件号码, no organisation codes) from the organisation (codes, no ID document).
@@ -19,11 +19,11 @@ the natural person (证件类型 and 证件号码, no organisation codes) from t
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
+from credit.catalog import PENALTY, ItemSpec
 from credit.validators import classify_org_code
 
 PENALTY_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -64,12 +64,6 @@ LEGAL_PERSON = "法人及非法人组织"
 NATURAL_PERSON = "自然人"
 ID_CARD = "身份证"
 
-# Required national columns that Annex 1 does not collect, per item (left empty until the publicity fields exist).
-GAP_FIELDS: dict[int, tuple[str, ...]] = {
-    2: ("cf_wsh", "cf_wfxw", "cf_sy"),
-    8: ("cf_wfxw", "cf_cflb", "cf_yj"),
-}
-
 # The national penalty columns a record's Publication fills (its field → the column), preferred when not empty: they are
 # the reviewed, published values in the standard's code tables (e.g. 处罚类别).
 PUBLICATION_FIELDS: tuple[tuple[str, str], ...] = (
@@ -103,31 +97,6 @@ _ORG_CODE_COLUMN = {
     "tax": "cf_xdr_swdj",
 }
 
-# The record fields each item's rows are built from (values_list order).
-PENALTY_SOURCE_FIELDS: dict[int, tuple[str, ...]] = {
-    2: (
-        "org_name",
-        "org_code",
-        "penalty_type",
-        "penalty_content",
-        "penalty_result",
-        "penalty_date",
-        "penalty_authority",
-        "penalty_basis",
-        "validity_end",
-    ),
-    8: (
-        "name",
-        "id_number",
-        "offence",
-        "decision_number",
-        "penalty_result",
-        "penalty_authority",
-        "penalty_date",
-        "validity_end",
-    ),
-}
-
 
 def _iso(value) -> str:
     return value.isoformat() if isinstance(value, datetime.date) else (value or "")
@@ -141,49 +110,59 @@ def _bureau() -> dict[str, str]:
     }
 
 
-def _item2(values: tuple) -> dict[str, str]:
-    org_name, org_code, ptype, content, result, pdate, authority, basis, validity_end = values
-    row = {
-        "cf_xdr_mc": org_name,
-        "cf_xdr_lb": LEGAL_PERSON,
-        "cf_yj": basis,
-        "cf_cflb": ptype,
-        "cf_nr": result or content,
-        "cf_jdrq": _iso(pdate),
-        "cf_yxq": _iso(validity_end),
-        "cf_cfjg": authority,
-        "bz": content if result else "",
-    }
+# The columns every row takes from the bureau (``_bureau``).
+BUREAU_CODES = ("cf_cfjgdm", "cf_sjly", "cf_sjlydm")
+
+
+def _answered(item: ItemSpec) -> set[str]:
+    """The national columns a record of ``item`` fills itself: subject, the catalogue's columns, validity, bureau."""
+    subject = {"cf_xdr_mc", "cf_xdr_lb"}
+    subject |= {"cf_xdr_zjlx", "cf_xdr_zjhm"} if item.is_natural_person else set(_ORG_CODE_COLUMN.values())
+    return subject | set(item.penalty_columns.columns) | {"cf_yxq"} | set(BUREAU_CODES)
+
+
+def source_fields(item: ItemSpec) -> tuple[str, ...]:
+    """The record fields a penalty row of ``item`` is built from (values_list order): the subject's name and
+    identifier, the catalogue's column sources, then the validity end (处罚有效期)."""
+    return (item.subject_name_field, item.subject_id_field, *item.penalty_columns.columns.values(), "validity_end")
+
+
+def _record_columns(item: ItemSpec, values: tuple) -> dict[str, str]:
+    name, ident, *mapped, validity_end = values
+    row = {"cf_xdr_mc": name, "cf_yxq": _iso(validity_end)}
+    for column, value in zip(item.penalty_columns.columns, mapped, strict=True):
+        row[column] = _iso(value)
+    if not row.get("cf_nr") and row.get("bz"):
+        row["cf_nr"], row["bz"] = row["bz"], ""  # 处罚内容 is required: the remark's text stands in for it
+    elif row.get("bz") and row["bz"] == row.get("cf_nr"):
+        row["bz"] = ""  # 备注 says what 处罚内容 does not already say
+    if item.is_natural_person:
+        row.update({"cf_xdr_lb": NATURAL_PERSON, "cf_xdr_zjlx": ID_CARD, "cf_xdr_zjhm": ident})
+        return row
+    row["cf_xdr_lb"] = LEGAL_PERSON
     try:
-        row[_ORG_CODE_COLUMN[classify_org_code(org_code)]] = org_code
+        row[_ORG_CODE_COLUMN[classify_org_code(ident)]] = ident
     except (ValidationError, KeyError):
-        row["cf_xdr_shxym"] = org_code
+        row["cf_xdr_shxym"] = ident
     return row
 
 
-def _item8(values: tuple) -> dict[str, str]:
-    name, id_number, offence, decision_number, result, authority, pdate, validity_end = values
-    return {
-        "cf_xdr_mc": name,
-        "cf_xdr_lb": NATURAL_PERSON,
-        "cf_xdr_zjlx": ID_CARD,
-        "cf_xdr_zjhm": id_number,
-        "cf_wsh": decision_number,
-        "cf_sy": offence,
-        "cf_nr": result,
-        "cf_jdrq": _iso(pdate),
-        "cf_yxq": _iso(validity_end),
-        "cf_cfjg": authority,
-    }
+# The record fields each penalty item's rows are built from (``source_fields``), by item number.
+PENALTY_SOURCE_FIELDS: dict[int, tuple[str, ...]] = {
+    item.no: source_fields(item) for item in ItemSpec.items_with(publicity=PENALTY)
+}
 
-
-_BUILDERS: dict[int, Callable[[tuple], dict[str, str]]] = {2: _item2, 8: _item8}
+# Required national columns a penalty item's record does not answer (left empty until its publication fills them).
+GAP_FIELDS: dict[int, tuple[str, ...]] = {
+    item.no: tuple(code for code in REQUIRED_PENALTY_CODES if code not in _answered(item))
+    for item in ItemSpec.items_with(publicity=PENALTY)
+}
 
 
 def row_for(no: int, values: tuple, publication: tuple | None = None) -> list[str]:
     """The national penalty row (in ``PENALTY_CODES`` order) of one record of item ``no`` given its source values and
     its publication's ``PUBLICATION_FIELDS`` values (None, or all None, when the record has no publication)."""
-    row = {**_bureau(), **_BUILDERS[no](values)}
+    row = {**_bureau(), **_record_columns(ItemSpec.get(no), values)}
     if publication:
         for (_field, code), value in zip(PUBLICATION_FIELDS, publication, strict=True):
             if value:

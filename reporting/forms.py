@@ -71,5 +71,8 @@ class BatchCreateForm(forms.Form):
                 self.add_error("item", _("请选择信用信息事项。"))
             return cleaned
         if format == BatchFormat.DOUBLE_PUBLICITY and item.no not in double_publicity.PENALTY_SOURCE_FIELDS:
-            raise forms.ValidationError(_("双公示国家标准格式只适用于行政处罚事项（事项 2、8）。"))
+            raise forms.ValidationError(
+                _("双公示国家标准格式只适用于行政处罚事项（事项 %(items)s）。")
+                % {"items": "、".join(str(no) for no in double_publicity.PENALTY_SOURCE_FIELDS)}
+            )
         return cleaned

@@ -9,6 +9,7 @@ from celery.exceptions import Retry
 from celery.utils.time import get_exponential_backoff_interval
 from django.db import OperationalError
 
+from credit.catalog import SEMIANNUAL, ItemSpec
 from credit.models import Item
 from reporting.models import BatchKind
 from reporting.selectors import batches_to_dispatch
@@ -19,7 +20,6 @@ from reporting.transports import TransportError, delivery_config
 
 logger = logging.getLogger(__name__)
 
-SEMIANNUAL_ITEM = 1
 RETRY_BACKOFF_MAX = 3600  # seconds: the longest wait between two delivery attempts
 
 
@@ -69,12 +69,20 @@ def dispatch_delivery(batch_id: int) -> None:
 
 
 @shared_task(bind=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
-def deliver_semiannual(self, item_no: int = SEMIANNUAL_ITEM) -> int:
-    """Twice a year: the full report of item 1 (其他类教师资格信息, 一年两次)."""
-    item = Item.objects.get(no=item_no)
-    batch = batch_services.batch_create(item=item, kind=BatchKind.SEMIANNUAL, scope="半年全量报送")
-    dispatch_delivery(batch.pk)
-    return batch.pk
+def deliver_semiannual(self, item_no: int | None = None) -> list[int]:
+    """Twice a year: the full report of a semiannual item (一年两次 in the catalogue), the one its beat entry names
+    (``reporting.schedules``); without ``item_no`` (an entry seeded before entries named their item), of every
+    semiannual item."""
+    if item_no is not None:
+        items = [Item.objects.get(no=item_no)]
+    else:
+        items = Item.objects.filter(no__in=[item.no for item in ItemSpec.items_with(deadline_kind=SEMIANNUAL)])
+    created = []
+    for item in items:
+        batch = batch_services.batch_create(item=item, kind=BatchKind.SEMIANNUAL, scope="半年全量报送")
+        dispatch_delivery(batch.pk)
+        created.append(batch.pk)
+    return created
 
 
 @shared_task(bind=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)

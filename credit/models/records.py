@@ -1,4 +1,8 @@
-"""Credit records: a common base (office, dates, status, who and when) and one typed model per Annex 1 item."""
+"""Credit records: a common base (office, dates, status, who and when) and one typed model per Annex 1 item.
+
+A typed model declares only its item and the type of each catalogue field; its names, requirements, table, history
+and the item's business-date and subject fields come from the catalogue (``credit.catalog``).
+"""
 
 from __future__ import annotations
 
@@ -6,8 +10,9 @@ import datetime
 from typing import ClassVar
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import models
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -15,7 +20,7 @@ from simple_history.models import HistoricalRecords
 from accounts.roles import Role
 from core.models import Decided
 from credit import fields, validators
-from credit.catalog import ITEM_FIELD_KEYS
+from credit.catalog import ItemSpec
 from credit.models.catalog import Item, Office
 from credit.models.subjects import Subject, SubjectKind
 
@@ -73,7 +78,7 @@ class Record(Decided):
 
     objects = RecordQuerySet.as_manager()
 
-    # Set by each typed model.
+    # Set on each typed model from its catalogue entry (``__init_subclass__``).
     ITEM_NO: ClassVar[int] = 0
     # The field the business date is pre-filled from; None where the clerk enters it.
     BUSINESS_DATE_FIELD: ClassVar[str | None] = None
@@ -82,6 +87,8 @@ class Record(Decided):
     SUBJECT_ID_FIELD: ClassVar[str] = ""
     # Date fields that may lie in the future (e.g. the end of a recognition's validity).
     FUTURE_DATE_FIELDS: ClassVar[tuple[str, ...]] = ()
+    # Item number → typed model, filled as the typed models are declared (read through credit.registry).
+    item_models: ClassVar[dict[int, type[Record]]] = {}
 
     class Meta:
         verbose_name = _("信用记录")
@@ -96,9 +103,35 @@ class Record(Decided):
     def __str__(self) -> str:
         return f"{self.item_id and self.item.name} #{self.pk}"
 
+    def __init_subclass__(cls, item: int | None = None, **kwargs) -> None:
+        """Declare a typed model of catalogue item ``item``: ``class FooRecord(Record, item=11)``.
+
+        Called by the model metaclass before the fields are added, so the catalogue fields
+        (``credit.fields``) can find their item; sets what the catalogue says about the item, the table names and
+        the change history, and registers the model for ``credit.registry``.
+        """
+        super().__init_subclass__(**kwargs)
+        if item is None:
+            return
+        spec = ItemSpec.get(item)
+        if item in Record.item_models:
+            raise ImproperlyConfigured(f"item {item} already has a model: {Record.item_models[item].__name__}")
+        cls.ITEM_NO = spec.no
+        cls.BUSINESS_DATE_FIELD = spec.business_date_field
+        cls.SUBJECT_NAME_FIELD, cls.SUBJECT_ID_FIELD = spec.subject_name_field, spec.subject_id_field
+        cls.FUTURE_DATE_FIELDS = spec.future_date_fields
+        # The metaclass reads Meta from the class when the body declares none; typed models declare none.
+        cls.Meta = type(
+            "Meta",
+            (),
+            {"verbose_name": spec.name, "verbose_name_plural": spec.name, "db_table": f"credit_item{spec.no}"},
+        )
+        cls.add_to_class("history", HistoricalRecords(table_name=f"credit_item{spec.no}_history"))
+        Record.item_models[item] = cls
+
     @classmethod
     def field_keys(cls) -> tuple[str, ...]:
-        return ITEM_FIELD_KEYS[cls.ITEM_NO]
+        return ItemSpec.get(cls.ITEM_NO).keys
 
     @property
     def subject_name(self) -> str:
@@ -192,214 +225,133 @@ def _run_clean(record, checks) -> None:
         raise ValidationError(errors)
 
 
-class TeacherQualificationRecord(CnIdSexMixin, Record):
+@receiver(models.signals.class_prepared)
+def _typed_model_matches_catalogue(sender, **kwargs) -> None:
+    """A typed model has exactly its catalogue item's fields: one missing or extra would be left out of the form, the
+    upload template or the API without any error."""
+    if not (
+        isinstance(sender, type) and issubclass(sender, Record) and Record.item_models.get(sender.ITEM_NO) is sender
+    ):
+        return
+    declared = {f.name for f in sender._meta.local_fields if not f.one_to_one}
+    keys = set(sender.field_keys())
+    if declared != keys:
+        raise ImproperlyConfigured(
+            f"{sender.__name__} (item {sender.ITEM_NO}) fields differ from the catalogue: "
+            f"missing {sorted(keys - declared)}, not in the catalogue {sorted(declared - keys)}"
+        )
+
+
+class TeacherQualificationRecord(CnIdSexMixin, Record, item=1):
     """1. 其他类教师资格信息 (natural person, 基础信息, reported twice a year by 组人处)."""
 
-    ITEM_NO = 1
-    BUSINESS_DATE_FIELD = "grant_date"
-    SUBJECT_NAME_FIELD, SUBJECT_ID_FIELD = "name", "id_number"
-
-    name = fields.person_name(1, "name")
-    id_number = fields.cn_id(1, "id_number")
-    sex = fields.enum(1, "sex")
-    cert_name = fields.text(1, "cert_name")
-    cert_number = fields.text(1, "cert_number", max_length=50)
-    issue_date = fields.date(1, "issue_date")
-    grant_date = fields.date(1, "grant_date")
-    issuing_authority = fields.text(1, "issuing_authority")
-    cert_status = fields.enum(1, "cert_status")
-
-    history = HistoricalRecords(table_name="credit_item1_history")
-
-    class Meta:
-        verbose_name = _("其他类教师资格信息")
-        verbose_name_plural = verbose_name
-        db_table = "credit_item1"
+    name = fields.person_name()
+    id_number = fields.cn_id()
+    sex = fields.enum()
+    cert_name = fields.text()
+    cert_number = fields.text(max_length=50)
+    issue_date = fields.date()
+    grant_date = fields.date()
+    issuing_authority = fields.text()
+    cert_status = fields.enum()
 
     def clean(self) -> None:
         _run_clean(self, [self._check_sex])
 
 
-class SchoolPenaltyRecord(Record):
+class SchoolPenaltyRecord(Record, item=2):
     """2. 学校、办学机构处罚信息 (legal person, 失信信息, 双公示 penalty)."""
 
-    ITEM_NO = 2
-    BUSINESS_DATE_FIELD = "penalty_date"
-    SUBJECT_NAME_FIELD, SUBJECT_ID_FIELD = "org_name", "org_code"
-
-    org_name = fields.text(2, "org_name")
-    org_code = fields.org_code(2, "org_code")
-    address = fields.text(2, "address")
-    penalty_type = fields.enum(2, "penalty_type")
-    penalty_content = fields.long_text(2, "penalty_content")
-    penalty_result = fields.long_text(2, "penalty_result")
-    penalty_date = fields.date(2, "penalty_date")
-    penalty_authority = fields.text(2, "penalty_authority")
-    penalty_basis = fields.long_text(2, "penalty_basis")
-    execution_status = fields.enum(2, "execution_status")
-
-    history = HistoricalRecords(table_name="credit_item2_history")
-
-    class Meta:
-        verbose_name = _("学校、办学机构处罚信息")
-        verbose_name_plural = verbose_name
-        db_table = "credit_item2"
+    org_name = fields.text()
+    org_code = fields.org_code()
+    address = fields.text()
+    penalty_type = fields.enum()
+    penalty_content = fields.long_text()
+    penalty_result = fields.long_text()
+    penalty_date = fields.date()
+    penalty_authority = fields.text()
+    penalty_basis = fields.long_text()
+    execution_status = fields.enum()
 
 
-class InstitutionRecord(Record):
+class InstitutionRecord(Record, item=3):
     """3. 教育机构信息 (legal person, 基础信息; business date entered with the record)."""
 
-    ITEM_NO = 3
-    SUBJECT_NAME_FIELD, SUBJECT_ID_FIELD = "org_name", "org_code"
-
-    org_name = fields.text(3, "org_name")
-    org_code = fields.org_code(3, "org_code")
-    supervising_authority = fields.text(3, "supervising_authority")
-    school_type = fields.text(3, "school_type", max_length=100)
-
-    history = HistoricalRecords(table_name="credit_item3_history")
-
-    class Meta:
-        verbose_name = _("教育机构信息")
-        verbose_name_plural = verbose_name
-        db_table = "credit_item3"
+    org_name = fields.text()
+    org_code = fields.org_code()
+    supervising_authority = fields.text()
+    school_type = fields.text(max_length=100)
 
 
-class ModelSchoolRecord(Record):
+class ModelSchoolRecord(Record, item=4):
     """4. 市级示范性学校评估认定信息 (legal person, 基础信息)."""
 
-    ITEM_NO = 4
-    BUSINESS_DATE_FIELD = "recognition_date"
-    SUBJECT_NAME_FIELD, SUBJECT_ID_FIELD = "org_name", "org_code"
-
-    org_code = fields.org_code(4, "org_code")
-    org_name = fields.text(4, "org_name")
-    cert_number = fields.text(4, "cert_number", max_length=50)
-    cert_content = fields.long_text(4, "cert_content")
-    valid_from = fields.date(4, "valid_from")
-    valid_to = fields.date(4, "valid_to")
-    recognition_date = fields.date(4, "recognition_date")
-    recognition_authority = fields.text(4, "recognition_authority")
-
-    history = HistoricalRecords(table_name="credit_item4_history")
-
-    class Meta:
-        verbose_name = _("市级示范性学校评估认定信息")
-        verbose_name_plural = verbose_name
-        db_table = "credit_item4"
-
-    FUTURE_DATE_FIELDS = ("valid_from", "valid_to")
+    org_code = fields.org_code()
+    org_name = fields.text()
+    cert_number = fields.text(max_length=50)
+    cert_content = fields.long_text()
+    valid_from = fields.date()
+    valid_to = fields.date()
+    recognition_date = fields.date()
+    recognition_authority = fields.text()
 
     def clean(self) -> None:
         _run_clean(self, [lambda errors: _date_order(self, errors, "valid_from", "valid_to")])
 
 
-class TutoringInspectionRecord(Record):
+class TutoringInspectionRecord(Record, item=5):
     """5. 民办高等教育自学考试助学机构年度检查信息 (legal person, 其他信息)."""
 
-    ITEM_NO = 5
-    SUBJECT_NAME_FIELD, SUBJECT_ID_FIELD = "org_name", "org_code"
-
-    org_code = fields.org_code(5, "org_code")
-    org_name = fields.text(5, "org_name")
-    inspection_year = fields.year(5, "inspection_year")
-    conclusion = fields.enum(5, "conclusion")
-    inspection_authority = fields.text(5, "inspection_authority")
-
-    history = HistoricalRecords(table_name="credit_item5_history")
-
-    class Meta:
-        verbose_name = _("民办高等教育自学考试助学机构年度检查信息")
-        verbose_name_plural = verbose_name
-        db_table = "credit_item5"
+    org_code = fields.org_code()
+    org_name = fields.text()
+    inspection_year = fields.year()
+    conclusion = fields.enum()
+    inspection_authority = fields.text()
 
 
-class AdvancedCollectiveRecord(Record):
+class AdvancedCollectiveRecord(Record, item=6):
     """6. 全市教育系统先进集体评选信息 (legal person, 守信信息, red list; any office may report)."""
 
-    ITEM_NO = 6
-    SUBJECT_NAME_FIELD, SUBJECT_ID_FIELD = "org_name", "org_code"
-
-    org_code = fields.org_code(6, "org_code")
-    org_name = fields.text(6, "org_name")
-    award_name = fields.text(6, "award_name")
-    award_doc_number = fields.text(6, "award_doc_number", max_length=50)
-    award_content = fields.long_text(6, "award_content")
-
-    history = HistoricalRecords(table_name="credit_item6_history")
-
-    class Meta:
-        verbose_name = _("全市教育系统先进集体评选信息")
-        verbose_name_plural = verbose_name
-        db_table = "credit_item6"
+    org_code = fields.org_code()
+    org_name = fields.text()
+    award_name = fields.text()
+    award_doc_number = fields.text(max_length=50)
+    award_content = fields.long_text()
 
 
-class AdvancedWorkerRecord(Record):
+class AdvancedWorkerRecord(Record, item=7):
     """7. 全市教育系统先进工作者评选信息 (natural person, 守信信息, red list)."""
 
-    ITEM_NO = 7
-    BUSINESS_DATE_FIELD = "award_date"
-    SUBJECT_NAME_FIELD, SUBJECT_ID_FIELD = "name", "id_number"
-
-    name = fields.person_name(7, "name")
-    id_number = fields.cn_id(7, "id_number")
-    honour_matter = fields.text(7, "honour_matter")
-    honour_name = fields.text(7, "honour_name")
-    award_date = fields.date(7, "award_date")
-    awarding_unit = fields.text(7, "awarding_unit")
-
-    history = HistoricalRecords(table_name="credit_item7_history")
-
-    class Meta:
-        verbose_name = _("全市教育系统先进工作者评选信息")
-        verbose_name_plural = verbose_name
-        db_table = "credit_item7"
+    name = fields.person_name()
+    id_number = fields.cn_id()
+    honour_matter = fields.text()
+    honour_name = fields.text()
+    award_date = fields.date()
+    awarding_unit = fields.text()
 
 
-class TeacherPenaltyRecord(Record):
+class TeacherPenaltyRecord(Record, item=8):
     """8. 教师行政处罚 (natural person, 失信信息, 双公示 penalty)."""
 
-    ITEM_NO = 8
-    BUSINESS_DATE_FIELD = "penalty_date"
-    SUBJECT_NAME_FIELD, SUBJECT_ID_FIELD = "name", "id_number"
-
-    name = fields.person_name(8, "name")
-    id_number = fields.cn_id(8, "id_number")
-    offence = fields.long_text(8, "offence")
-    decision_number = fields.text(8, "decision_number", max_length=100)
-    penalty_result = fields.long_text(8, "penalty_result")
-    penalty_authority = fields.text(8, "penalty_authority")
-    penalty_date = fields.date(8, "penalty_date")
-
-    history = HistoricalRecords(table_name="credit_item8_history")
-
-    class Meta:
-        verbose_name = _("教师行政处罚")
-        verbose_name_plural = verbose_name
-        db_table = "credit_item8"
+    name = fields.person_name()
+    id_number = fields.cn_id()
+    offence = fields.long_text()
+    decision_number = fields.text(max_length=100)
+    penalty_result = fields.long_text()
+    penalty_authority = fields.text()
+    penalty_date = fields.date()
 
 
-class FalseRegistrationRecord(Record):
+class FalseRegistrationRecord(Record, item=9):
     """9. 恶意注册虚假信息 (natural person, 失信信息)."""
 
-    ITEM_NO = 9
-    BUSINESS_DATE_FIELD = "report_date"
-    SUBJECT_NAME_FIELD, SUBJECT_ID_FIELD = "actor_name", "doc_number"
-
-    actor_name = fields.person_name(9, "actor_name")
-    doc_type = fields.enum(9, "doc_type")
-    doc_number = fields.doc_number(9, "doc_number")
-    registration_content = fields.long_text(9, "registration_content")
-    registration_date = fields.date(9, "registration_date")
-    report_date = fields.date(9, "report_date")
-    employer = fields.text(9, "employer")
-
-    history = HistoricalRecords(table_name="credit_item9_history")
-
-    class Meta:
-        verbose_name = _("恶意注册虚假信息")
-        verbose_name_plural = verbose_name
-        db_table = "credit_item9"
+    actor_name = fields.person_name()
+    doc_type = fields.enum()
+    doc_number = fields.doc_number()
+    registration_content = fields.long_text()
+    registration_date = fields.date()
+    report_date = fields.date()
+    employer = fields.text()
 
     def clean(self) -> None:
         def doc(errors):
@@ -412,27 +364,16 @@ class FalseRegistrationRecord(Record):
         _run_clean(self, [doc, lambda errors: _date_order(self, errors, "registration_date", "report_date")])
 
 
-class QualificationFraudRecord(Record):
+class QualificationFraudRecord(Record, item=10):
     """10. 弄虚作假、骗取专业机构资格 (legal person, 失信信息; any office holding the information reports it)."""
 
-    ITEM_NO = 10
-    BUSINESS_DATE_FIELD = "implementation_date"
-    SUBJECT_NAME_FIELD, SUBJECT_ID_FIELD = "target_name", "target_code"
-
-    target_name = fields.text(10, "target_name")
-    target_code = fields.org_code(10, "target_code")
-    principal_name = fields.person_name(10, "principal_name")
-    contact_phone = fields.phone(10, "contact_phone")
-    registered_address = fields.text(10, "registered_address")
-    business_scope = fields.long_text(10, "business_scope")
-    implementing_agency = fields.text(10, "implementing_agency")
-    implementation_date = fields.date(10, "implementation_date")
-    reason = fields.long_text(10, "reason")
-    location = fields.text(10, "location")
-
-    history = HistoricalRecords(table_name="credit_item10_history")
-
-    class Meta:
-        verbose_name = _("弄虚作假、骗取专业机构资格")
-        verbose_name_plural = verbose_name
-        db_table = "credit_item10"
+    target_name = fields.text()
+    target_code = fields.org_code()
+    principal_name = fields.person_name()
+    contact_phone = fields.phone()
+    registered_address = fields.text()
+    business_scope = fields.long_text()
+    implementing_agency = fields.text()
+    implementation_date = fields.date()
+    reason = fields.long_text()
+    location = fields.text()

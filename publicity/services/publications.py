@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import Role
+from credit.catalog import PENALTY, RED_LIST, ItemSpec
 from credit.models import Record, RecordStatus
 from credit.registry import model_for_item
 from credit.services.calendar import due_date_for
@@ -22,9 +23,23 @@ from publicity.services.corrections import correction_notice_create
 from publicity.services.entries import fill_from_record
 from publicity.services.errors import PublicityError
 
-PENALTY_ITEMS = (2, 8)
-RED_LIST_ITEMS = (6, 7)
-PUBLIC_ITEMS = PENALTY_ITEMS + RED_LIST_ITEMS  # items 1, 3, 4, 5 (and 9, 10 except via the black list) never
+# The items by how the catalogue publishes them (``publicity``); the others are never public, except an explicit
+# black-list decision (publicity.services.blacklist).
+PENALTY_ITEMS = tuple(item.no for item in ItemSpec.items_with(publicity=PENALTY))
+RED_LIST_ITEMS = tuple(item.no for item in ItemSpec.items_with(publicity=RED_LIST))
+PUBLIC_ITEMS = PENALTY_ITEMS + RED_LIST_ITEMS
+
+# The national penalty column (cf_*) behind each value ``penalty_defaults`` proposes for a Publication.
+_DEFAULT_COLUMNS = {
+    "decision_number": "cf_wsh",
+    "offence_type": "cf_wfxw",
+    "offence_facts": "cf_sy",
+    "penalty_basis": "cf_yj",
+    "penalty_category": "cf_cflb",
+    "content": "cf_nr",
+    "authority": "cf_cfjg",
+    "decision_date": "cf_jdrq",
+}
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
@@ -62,48 +77,33 @@ def typed_record(record: Record) -> Record:
 
 
 def penalty_defaults(record: Record) -> dict[str, object]:
-    """The national penalty columns as far as the Annex 1 record already answers them (the reviewer completes them)."""
+    """The national penalty columns as far as the Annex 1 record already answers them (the reviewer completes them):
+    each value from the record field the catalogue maps to its column (``publication`` of a penalty item), else empty.
+    """
     r = typed_record(record)
-    if r.ITEM_NO == 2:
-        category = r.penalty_type if r.penalty_type in PENALTY_CATEGORIES else ""
-        return {
-            "decision_number": "",
-            "offence_type": "",
-            "offence_facts": r.penalty_content,
-            "penalty_basis": r.penalty_basis,
-            "penalty_category": category,
-            "content": r.penalty_result,
-            "authority": r.penalty_authority,
-            "decision_date": r.penalty_date,
-        }
-    if r.ITEM_NO == 8:
-        return {
-            "decision_number": r.decision_number,
-            "offence_type": r.offence,
-            "offence_facts": r.offence,
-            "penalty_basis": "",
-            "penalty_category": "",
-            "content": r.penalty_result,
-            "authority": r.penalty_authority,
-            "decision_date": r.penalty_date,
-        }
-    raise PublicityError(_("该事项不属于双公示行政处罚。"))
+    mapping = ItemSpec.get(r.ITEM_NO).penalty_columns
+    if mapping is None:
+        raise PublicityError(_("该事项不属于双公示行政处罚。"))
+    values: dict[str, object] = {}
+    for key, column in _DEFAULT_COLUMNS.items():
+        source = mapping.source(column)
+        values[key] = getattr(r, source) if source else ""
+    if values["penalty_category"] not in PENALTY_CATEGORIES:  # only a value of the standard's code table
+        values["penalty_category"] = ""
+    return values
 
 
 def _fill_red_list(pub: Publication, r: Record) -> None:
     pub.kind, pub.item_no = PublicationKind.RED_LIST, r.ITEM_NO
     pub.decision_date = r.business_date
     pub.valid_until = r.validity_end
-    if r.ITEM_NO == 6:
-        pub.document_number = r.award_doc_number
-        content = f"{r.award_name}：{r.award_content}"
-        pub.authority = r.office.name if r.office_id else ""
-    else:
-        pub.document_number = ""
-        content = f"{r.honour_name}（{r.honour_matter}）"
-        pub.authority = r.awarding_unit
+    entry = ItemSpec.get(r.ITEM_NO).red_list_entry
+    fields = {key: getattr(r, key) for key in r.field_keys()}
+    fields["office"] = r.office.name if r.office_id else ""
+    pub.document_number = entry.document_number.format_map(fields)
+    pub.authority = entry.authority.format_map(fields)
     if not pub.corrected_at:  # a content corrected on an objection stands (see request_decide)
-        pub.content = content
+        pub.content = entry.content.format_map(fields)
     fill_from_record(pub, r)
 
 
@@ -124,7 +124,10 @@ def publication_publish(
     _require_reviewer(user)
     record = Record.objects.select_for_update().select_related("item").get(pk=record.pk)
     if record.item.no not in PENALTY_ITEMS:
-        raise PublicityError(_("只有行政处罚（事项2、8）需要发布公示；红名单在审核通过后自动公示。"))
+        raise PublicityError(
+            _("只有行政处罚（事项%(items)s）需要发布公示；红名单在审核通过后自动公示。")
+            % {"items": "、".join(str(no) for no in PENALTY_ITEMS)}
+        )
     if record.status != RecordStatus.APPROVED:
         raise PublicityError(_("只有审核通过的记录才能公示（当前状态：%(s)s）。") % {"s": record.get_status_display()})
     values = penalty_defaults(record)
@@ -208,8 +211,8 @@ def publication_refresh(*, record: Record) -> None:
         if not pub.corrected_at:
             pub.content = defaults["content"] or pub.content
         pub.authority = defaults["authority"] or pub.authority
-        if typed.ITEM_NO == 8 and defaults["decision_number"]:
-            pub.document_number = defaults["decision_number"]
+        if ItemSpec.get(typed.ITEM_NO).penalty_columns.columns.get("cf_wsh") and defaults["decision_number"]:
+            pub.document_number = defaults["decision_number"]  # the record itself carries the decision number
         fill_from_record(pub, typed)
     pub.save()
 

@@ -42,6 +42,7 @@ from publicity.services import licences as lic
 from publicity.services.content import article_save
 from publicity.services.errors import PublicityError
 from publicity.services.publications import (
+    PENALTY_ITEMS,
     penalty_defaults,
     publication_deadline,
     publication_publish,
@@ -116,7 +117,7 @@ def dashboard(request):
 
 @reviewer_required
 def publish_penalty(request, record_id: int):
-    record = get_object_or_404(Record.objects.select_related("item"), pk=record_id, item__no__in=(2, 8))
+    record = get_object_or_404(Record.objects.select_related("item"), pk=record_id, item__no__in=PENALTY_ITEMS)
     try:
         defaults = penalty_defaults(record)
     except PublicityError:

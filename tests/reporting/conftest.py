@@ -5,23 +5,14 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
+from credit.catalog import ItemSpec
 from credit.demo import sample_values
 from credit.models import Item, Office, RecordStatus
 from credit.registry import model_for_item
 from credit.services.records import record_create
 
-ITEM_OFFICE = {
-    1: "zuren",
-    2: "sheguan",
-    3: "sheguan",
-    4: "yijiao",
-    5: "sheguan",
-    6: "office",
-    7: "zuren",
-    8: "zuren",
-    9: "zuren",
-    10: "office",
-}
+# The office each item's records are made in: its first responsible office, 办公室 for items any office reports.
+ITEM_OFFICE = {spec.no: spec.offices[0] if spec.offices else "office" for spec in ItemSpec.all()}
 
 
 @pytest.fixture(autouse=True)

@@ -7,7 +7,8 @@ import pytest
 from django.core.management import call_command
 from django_celery_beat.models import PeriodicTask
 
-from reporting.schedules import SEMIANNUAL_TASK_NAME, semiannual_crontab
+from credit.catalog import ItemSpec
+from reporting.schedules import semiannual_crontab, semiannual_task_name
 
 pytestmark = pytest.mark.django_db
 
@@ -33,8 +34,9 @@ def test_changed_due_dates_move_the_schedule_with_the_command(settings):
     settings.SEMIANNUAL_DUE_DATES = [(3, 31), (9, 30)]
     settings.REPORTING_SEMIANNUAL_LEAD_DAYS = 15
     call_command("sync_semiannual_schedule", stdout=io.StringIO())
-    task = PeriodicTask.objects.get(name=SEMIANNUAL_TASK_NAME)
+    task = PeriodicTask.objects.get(name=semiannual_task_name(ItemSpec.get(1)))
     assert _crontab(task) == ("0", "2", "15", "3,9")
+    assert json.loads(task.kwargs) == {"item_no": 1}  # the entry delivers its own item
     assert PeriodicTask.objects.filter(task="reporting.tasks.deliver_semiannual").count() == 1
 
 

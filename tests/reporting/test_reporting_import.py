@@ -9,6 +9,7 @@ import pytest
 import xlsxwriter
 from django.core.management import CommandError, call_command
 
+from credit.catalog import ItemSpec
 from credit.demo import sample_values
 from credit.models import Item, Office, Record
 from credit.registry import model_for_item
@@ -217,7 +218,7 @@ def test_clerk_of_another_office_cannot_import(other_clerk):
         )
 
 
-@pytest.mark.parametrize("no", range(1, 11))
+@pytest.mark.parametrize("no", ItemSpec.numbers())
 def test_row_validator_accepts_exactly_what_the_form_accepts(no, clerk):
     """The per-row fast path decides like the item's form, on valid rows and on every single-cell corruption."""
     from django.utils import timezone

@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import Role
-from credit.demo import sample_values
+from credit.catalog import BLACK_LIST, NOT_PUBLIC, WORKING_DAYS, ItemSpec
+from credit.demo import credit_code, person_id, sample_values
 from credit.models import Item, Office, Record
 from credit.services import records as services
 from publicity.models import NewsItem, PolicyDocument
@@ -66,11 +67,11 @@ class Command(BaseCommand):
                 self._advance(record, status, clerk, reviewer)
                 self._backdate_submission(record, late=seq % 4 == 0)
         # One approved record whose five-year validity has run out, expired by the same job the schedule runs.
-        item = Item.objects.get(no=3)
+        item = Item.objects.get(no=ItemSpec.items_with(publicity=NOT_PUBLIC, deadline_kind=WORKING_DAYS)[0].no)
         office = item.offices.first()
         clerk = users[f"clerk_{office.code}"]
         old = services.record_create(
-            item=item, user=clerk, office=office, data=sample_values(3, seq, day=datetime.date(2020, 9, 1))
+            item=item, user=clerk, office=office, data=sample_values(item.no, seq, day=datetime.date(2020, 9, 1))
         )
         self._advance(old, "approved", clerk, reviewer)
         services.records_expire()
@@ -99,16 +100,16 @@ class Command(BaseCommand):
     def _publicity(self, users) -> None:
         """The public column's demo content: published penalties, licences, a black-list entry, policies and news.
 
-        Red-list entries (items 6 and 7) appear by themselves when their records are approved.
+        Red-list entries (the red-list items) appear by themselves when their records are approved.
         """
         reviewer = users["reviewer"]
         today = datetime.date.today()
-        for record in Record.objects.filter(item__no__in=[2, 8], status="approved").order_by("pk"):
+        for record in Record.objects.filter(item__no__in=publications.PENALTY_ITEMS, status="approved").order_by("pk"):
             publications.publication_publish(
                 record=record,
                 user=reviewer,
                 decision_number=f"洪教罚〔2026〕{record.pk}号",
-                offence_type="违反招生管理规定" if record.item.no == 2 else "违反师德规范",
+                offence_type="违反师德规范" if record.item.is_natural_person else "违反招生管理规定",
                 penalty_basis="《中华人民共和国教育法》第七十五条",
                 penalty_category="警告",
             )
@@ -128,7 +129,7 @@ class Command(BaseCommand):
                 **common,
                 "xdr_mc": "南昌市启航文化艺术培训学校",
                 "xdr_lb": "法人及非法人组织",
-                "xdr_shxym": sample_values(3, 90)["org_code"],
+                "xdr_shxym": credit_code(90),
                 "frdb": "刘建华",
                 "xkws": "民办学校办学许可证",
                 "wsh": "洪教许〔2026〕18号",
@@ -141,7 +142,7 @@ class Command(BaseCommand):
                 "xdr_mc": "陈丽华",
                 "xdr_lb": "自然人",
                 "xdr_zjlx": "身份证",
-                "xdr_zjhm": sample_values(7, 91)["id_number"],
+                "xdr_zjhm": person_id(91, female=True),
                 "xkws": "教师资格认定",
                 "xklb": "认可",
                 "wsh": "洪教资〔2026〕205号",
@@ -151,7 +152,8 @@ class Command(BaseCommand):
         for data in demo_licences:
             licence = licences.licence_create(user=clerk, data=data, submit=True)
             licences.licence_approve(licence=licence, user=reviewer, publish=True)
-        listed = Record.objects.filter(item__no=9, status="approved").order_by("pk").first()
+        black_list_items = [item.no for item in ItemSpec.items_with(publicity=BLACK_LIST)]
+        listed = Record.objects.filter(item__no__in=black_list_items, status="approved").order_by("pk").first()
         if listed is not None:
             blacklist.blacklist_add(
                 subject=listed.subject,

@@ -1,4 +1,5 @@
-"""Write the national 双公示 file: penalty records (items 2 and 8) or approved licensing decisions, as the standard."""
+"""Write the national 双公示 file: penalty records (of one penalty item) or approved licensing decisions, as the
+standard."""
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -11,7 +12,7 @@ from reporting.selectors import records_reportable
 
 
 class Command(BaseCommand):
-    help = "按双公示国家标准导出：行政处罚（事项 2、8 的已通过记录）或行政许可（已通过的许可决定）。"
+    help = "按双公示国家标准导出：行政处罚（行政处罚事项的已通过记录）或行政许可（已通过的许可决定）。"
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -22,7 +23,7 @@ class Command(BaseCommand):
             "--item",
             type=int,
             choices=sorted(double_publicity.PENALTY_SOURCE_FIELDS),
-            help="行政处罚：只导出该事项（2 学校、办学机构处罚信息，8 教师行政处罚）；默认 2",
+            help="行政处罚：只导出该事项；默认为第一个行政处罚事项",
         )
 
     def handle(self, *args, kind, out, item, **options):
@@ -34,7 +35,7 @@ class Command(BaseCommand):
             target = None
             message = f"已写入 {out}：行政许可 {rows} 条。"
         else:
-            item_obj = Item.objects.get(no=item or 2)
+            item_obj = Item.objects.get(no=item or min(double_publicity.PENALTY_SOURCE_FIELDS))
             exporter = DoublePublicityPenaltyExporter(item_obj, records_reportable(item_obj))
             rows = exporter.write(out)
             detail = {"kind": "double_publicity_penalty", "item": item_obj.no, "rows": rows}

@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand
 from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
-from reporting.schedules import SEMIANNUAL_TASK_NAME, semiannual_crontab, semiannual_schedule_sync
+from reporting.schedules import semiannual_crontab, semiannual_items, semiannual_schedule_sync, semiannual_task_name
 
 
 class Command(BaseCommand):
@@ -16,4 +16,5 @@ class Command(BaseCommand):
         fields = semiannual_crontab()
         when = f"{fields['month_of_year']} 月 {fields['day_of_month']} 日 {int(fields['hour']):02d}:00"
         verb = "已更新" if changed else "无需更新"
-        self.stdout.write(self.style.SUCCESS(f"{verb}：{SEMIANNUAL_TASK_NAME}（每年 {when}）。"))
+        names = "、".join(semiannual_task_name(item) for item in semiannual_items())
+        self.stdout.write(self.style.SUCCESS(f"{verb}：{names}（每年 {when}）。"))

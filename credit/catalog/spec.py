@@ -1,0 +1,312 @@
+"""The item catalogue as Python objects: ``ItemSpec`` (one Annex 1 item) and ``FieldSpec`` (one of its data items).
+
+``catalog.json`` beside this module is the one declaration of the items: the annexes verbatim (names, types, offices,
+deadline, publicity) plus the product's per-item decisions (field keys, natural key, business-date and subject fields,
+future dates, the publication mapping, demo values). Models, forms, templates, imports, exports, publicity and demo
+data all derive from it; nothing else lists items. Loading validates the cross-references (a natural key naming an
+unknown field, a penalty item without a decision date...) so a mistake fails at import, not in production.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
+from functools import cache
+from pathlib import Path
+from string import Formatter
+from types import MappingProxyType
+
+from django.core.exceptions import ImproperlyConfigured
+
+# Where the catalogue is read from (package data, shipped with the code).
+CATALOG_PATH = Path(__file__).resolve().parent / "catalog.json"
+
+# ``publicity`` values of an item (the same strings as ``credit.models.Publicity``).
+PENALTY = "double_publicity_penalty"  # 双公示 administrative penalty: a reviewer publishes it with the national columns
+RED_LIST = "red_list"  # 红名单: public on approval, for its validity
+BLACK_LIST = "black_list"  # 黑名单: only by an explicit decision (publicity.services.blacklist)
+NOT_PUBLIC = ""
+PUBLICITY_KINDS = (PENALTY, RED_LIST, BLACK_LIST, NOT_PUBLIC)
+
+SEMIANNUAL = "semiannual"
+WORKING_DAYS = "working_days"
+
+FIELD_TYPES = ("text", "long_text", "person_name", "cn_id", "doc_number", "org_code", "date", "year", "phone", "enum")
+
+# National 双公示 penalty columns every penalty item must answer from its own fields (the rest may come from the
+# publication, the subject or the bureau).
+PENALTY_REQUIRED_COLUMNS = ("cf_nr", "cf_jdrq", "cf_cfjg")
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One data item (信用信息数据项) of an item: a model column, a form field, a template column."""
+
+    key: str
+    name: str
+    type: str
+    required: bool = False
+    values: tuple[str, ...] = ()
+    rule: str = ""
+    rule_zh: str = ""  # the rule as the upload template's 填写说明 sheet states it
+    # A str.format template of a realistic demo value (see credit.demo); None: generated from the type.
+    demo: str | None = None
+
+    @classmethod
+    def from_json(cls, data: Mapping) -> FieldSpec:
+        return cls(
+            key=data["key"],
+            name=data["name"],
+            type=data["type"],
+            required=bool(data.get("required", False)),
+            values=tuple(data.get("values", ())),
+            rule=data.get("rule", ""),
+            rule_zh=data.get("rule_zh", ""),
+            demo=data.get("demo"),
+        )
+
+
+@dataclass(frozen=True)
+class PenaltyColumns:
+    """How a 双公示 penalty item fills the national penalty columns (``cf_*``).
+
+    ``columns``: national column → record field the record *answers* (exported as is).
+    ``suggested``: national column → record field offered to the reviewer as the publication's initial value (the
+    record has something close, e.g. 处罚内容 for 违法事实, but the reviewer confirms it).
+    """
+
+    columns: Mapping[str, str]
+    suggested: Mapping[str, str]
+
+    def source(self, column: str) -> str | None:
+        """The record field that answers or suggests ``column``, if any."""
+        return self.columns.get(column) or self.suggested.get(column)
+
+
+@dataclass(frozen=True)
+class RedListEntry:
+    """The red-list entry of a record, as ``str.format`` templates over the record's fields and ``{office}``."""
+
+    document_number: str
+    content: str
+    authority: str
+
+
+@dataclass(frozen=True)
+class ItemSpec:
+    """One credit-information item of Annex 1 with every per-item decision of the product."""
+
+    no: int
+    name: str
+    name_en: str
+    subject_type: str
+    info_category: str
+    sharing_scope: str
+    validity: str
+    offices_text: str
+    offices: tuple[str, ...]  # office codes; empty when any office holding the information reports it
+    any_office: bool
+    deadline_text: str
+    deadline_kind: str
+    deadline_days: int | None
+    deadline_from: str
+    publicity: str
+    fields: tuple[FieldSpec, ...]
+    natural_key: tuple[str, ...]
+    business_date_field: str | None  # the field the business date is taken from; None: the clerk enters it
+    subject_name_field: str
+    subject_id_field: str
+    future_date_fields: tuple[str, ...]
+    penalty_columns: PenaltyColumns | None = None
+    red_list_entry: RedListEntry | None = None
+    _by_key: Mapping[str, FieldSpec] = dataclass_field(default_factory=dict, repr=False, compare=False)
+
+    # -- look-ups over the catalogue ----------------------------------------------------------------------------
+
+    @classmethod
+    def get(cls, no: int) -> ItemSpec:
+        try:
+            return _items()[no]
+        except KeyError:
+            raise LookupError(f"item {no} is not in the catalogue") from None
+
+    @classmethod
+    def all(cls) -> tuple[ItemSpec, ...]:
+        """Every item, in catalogue order."""
+        return tuple(_items().values())
+
+    @classmethod
+    def numbers(cls) -> tuple[int, ...]:
+        return tuple(_items())
+
+    @classmethod
+    def items_with(cls, *, publicity: str | None = None, deadline_kind: str | None = None) -> tuple[ItemSpec, ...]:
+        """The items with the given publicity kind and/or deadline kind, in catalogue order."""
+        return tuple(
+            item
+            for item in cls.all()
+            if (publicity is None or item.publicity == publicity)
+            and (deadline_kind is None or item.deadline_kind == deadline_kind)
+        )
+
+    # -- one item -------------------------------------------------------------------------------------------------
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """The field keys in catalogue (template column) order."""
+        return tuple(f.key for f in self.fields)
+
+    def field(self, key: str) -> FieldSpec:
+        try:
+            return self._by_key[key]
+        except KeyError:
+            raise LookupError(f"item {self.no} has no field {key!r}") from None
+
+    @property
+    def is_natural_person(self) -> bool:
+        return self.subject_type == "自然人"
+
+    @property
+    def is_semiannual(self) -> bool:
+        return self.deadline_kind == SEMIANNUAL
+
+    @property
+    def date_fields(self) -> tuple[str, ...]:
+        return tuple(f.key for f in self.fields if f.type == "date")
+
+    @classmethod
+    def from_json(cls, data: Mapping) -> ItemSpec:
+        fields = tuple(FieldSpec.from_json(f) for f in data["fields"])
+        deadline = data["deadline"]
+        any_office = not isinstance(data["offices"], list)
+        publication = data.get("publication") or {}
+        publicity = data.get("publicity", NOT_PUBLIC)
+        item = cls(
+            no=data["no"],
+            name=data["name"],
+            name_en=data.get("en", ""),
+            subject_type=data["subject_type"],
+            info_category=data["info_category"],
+            sharing_scope=data["sharing_scope"],
+            validity=data["validity"],
+            offices_text=data["offices_text"],
+            offices=() if any_office else tuple(data["offices"]),
+            any_office=any_office,
+            deadline_text=data["deadline_text"],
+            deadline_kind=deadline["kind"],
+            deadline_days=deadline.get("days"),
+            deadline_from=deadline.get("from", ""),
+            publicity=publicity,
+            fields=fields,
+            natural_key=tuple(data["natural_key"]),
+            business_date_field=data.get("business_date_field"),
+            subject_name_field=data["subject_name_field"],
+            subject_id_field=data["subject_id_field"],
+            future_date_fields=tuple(data.get("future_date_fields", ())),
+            penalty_columns=(
+                PenaltyColumns(
+                    columns=MappingProxyType(dict(publication.get("columns", {}))),
+                    suggested=MappingProxyType(dict(publication.get("suggested", {}))),
+                )
+                if publicity == PENALTY
+                else None
+            ),
+            red_list_entry=_red_list_entry(data["no"], publication) if publicity == RED_LIST else None,
+            _by_key=MappingProxyType({f.key: f for f in fields}),
+        )
+        item._check(data)
+        return item
+
+    def _check(self, data: Mapping) -> None:
+        """Refuse an entry whose references do not hold together (raised when the catalogue is loaded)."""
+        problems = []
+        keys = self.keys
+        if len(set(keys)) != len(keys):
+            problems.append("field keys repeat")
+        for f in self.fields:
+            if f.type not in FIELD_TYPES:
+                problems.append(f"field {f.key!r} has unknown type {f.type!r}")
+            if f.type == "enum" and not f.values:
+                problems.append(f"enum field {f.key!r} has no values")
+        named = {
+            "natural_key": self.natural_key,
+            "subject fields": (self.subject_name_field, self.subject_id_field),
+            "future_date_fields": self.future_date_fields,
+        }
+        if self.business_date_field is not None:
+            named["business_date_field"] = (self.business_date_field,)
+        if self.penalty_columns is not None:
+            named["publication"] = (*self.penalty_columns.columns.values(), *self.penalty_columns.suggested.values())
+        for what, names in named.items():
+            unknown = [n for n in names if n not in keys]
+            if unknown:
+                problems.append(f"{what} names unknown fields {unknown}")
+        if self.business_date_field and self.field(self.business_date_field).type != "date":
+            problems.append("business_date_field is not a date field")
+        if not set(self.future_date_fields) <= set(self.date_fields):
+            problems.append("future_date_fields must be date fields")
+        if self.publicity not in PUBLICITY_KINDS:
+            problems.append(f"unknown publicity {self.publicity!r}")
+        if self.publicity == PENALTY:
+            missing = [c for c in PENALTY_REQUIRED_COLUMNS if c not in self.penalty_columns.columns]
+            if missing:
+                problems.append(f"a penalty item must answer the national columns {missing}")
+        elif self.publicity == RED_LIST:
+            templates = (
+                self.red_list_entry.document_number,
+                self.red_list_entry.content,
+                self.red_list_entry.authority,
+            )
+            used = {name for text in templates for _lit, name, _spec, _conv in Formatter().parse(text) if name}
+            unknown = sorted(used - set(keys) - {"office"})
+            if unknown:
+                problems.append(f"the red-list entry names unknown fields {unknown}")
+        elif data.get("publication"):
+            problems.append("only penalty and red-list items have a publication mapping")
+        if self.deadline_kind not in (SEMIANNUAL, WORKING_DAYS):
+            problems.append(f"unknown deadline kind {self.deadline_kind!r}")
+        if problems:
+            raise ImproperlyConfigured(f"catalogue item {self.no}: " + "; ".join(problems))
+
+
+def _red_list_entry(no: int, publication: Mapping) -> RedListEntry:
+    expected = {"document_number", "content", "authority"}
+    if set(publication) != expected:
+        raise ImproperlyConfigured(f"catalogue item {no}: a red-list publication has exactly {sorted(expected)}")
+    return RedListEntry(**publication)
+
+
+@cache
+def load_catalog() -> dict:
+    """The catalogue as stored: Annex 1 items (with the product's per-item decisions), offices, Annex 2 indicators."""
+    with CATALOG_PATH.open(encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+@cache
+def _items() -> Mapping[int, ItemSpec]:
+    catalogue = load_catalog()
+    offices = {office["code"] for office in catalogue["offices"]}
+    items: dict[int, ItemSpec] = {}
+    for data in catalogue["items"]:
+        item = ItemSpec.from_json(data)
+        if item.no in items:
+            raise ImproperlyConfigured(f"catalogue item {item.no} is declared twice")
+        if not set(item.offices) <= offices:
+            raise ImproperlyConfigured(
+                f"catalogue item {item.no}: unknown offices {sorted(set(item.offices) - offices)}"
+            )
+        items[item.no] = item
+    return MappingProxyType(items)
+
+
+def catalog_item(no: int) -> dict:
+    """The stored entry of item ``no`` (as in ``catalog.json``)."""
+    return next(item for item in load_catalog()["items"] if item["no"] == no)
+
+
+def catalog_field(no: int, key: str) -> FieldSpec:
+    """The catalogue entry (name, type, required, values, rule) of one item field, found by its key."""
+    return ItemSpec.get(no).field(key)
