@@ -19,8 +19,9 @@ from django.test.utils import isolate_apps
 from credit import fields
 from credit.catalog import PENALTY, RED_LIST, SEMIANNUAL, ItemSpec, load_catalog
 from credit.demo import sample_values
+from credit.forms import form_for_item
 from credit.models import Item, Record
-from credit.registry import form_for_item, model_for_item
+from credit.registry import model_for_item
 from publicity.services.publications import PENALTY_ITEMS, PUBLIC_ITEMS, RED_LIST_ITEMS
 from reporting import double_publicity
 from reporting.columns import NATURAL_KEYS, template_columns

@@ -60,8 +60,9 @@ def main() -> dict:
 
 def _derived() -> dict:
     from credit.demo import sample_values
+    from credit.forms import form_for_item
     from credit.models import Item
-    from credit.registry import form_for_item, model_for_item
+    from credit.registry import model_for_item
     from publicity.services.publications import PENALTY_ITEMS, PUBLIC_ITEMS, RED_LIST_ITEMS
     from reporting import double_publicity
     from reporting.columns import NATURAL_KEYS, template_headers
