@@ -17,6 +17,7 @@ WORKDIR /app
 # Only what the portal runs on: no .env, .venv, db.sqlite3 or .git in the image.
 COPY pyproject.toml manage.py ./
 COPY config ./config
+COPY core ./core
 COPY accounts ./accounts
 COPY credit ./credit
 COPY reporting ./reporting
