@@ -17,6 +17,8 @@ class Role(models.TextChoices):
 
 
 ADMIN_ROLES = frozenset({Role.SYSADMIN, Role.SECADMIN, Role.AUDITOR})
+# The roles of the workspace (/workspace/, /api/v1/): the offices' clerks and the General Office's reviewers.
+WORKSPACE_ROLES = frozenset({Role.CLERK, Role.REVIEWER})
 
 # Which admin models each role may manage: "app_label.model" → allowed actions. Deny by default.
 _ALL = frozenset({"view", "add", "change", "delete"})
