@@ -66,12 +66,9 @@ class Row:
     url: str  # the URL requested; {name} is filled from the world's objects
     get: dict | None
     post: dict | None = None
+    patch: dict | None = None  # the API's partial update
     data: dict = field(default_factory=dict)  # the POST body; {name} filled as in the URL
     json: bool = False  # POST a JSON body (the API)
-
-    @property
-    def id(self) -> str:
-        return self.route or "/"
 
 
 W = "workspace/"
@@ -103,7 +100,11 @@ ROWS = [
         post=by_role(LOGIN, 302, 403, 403),
         data={"record_values": 8},
     ),
+    Row(W + "items/<int:no>/new/", "/workspace/items/99/new/", by_role(LOGIN, 404, 404, 404)),
     Row(W + "records/<int:pk>/", "/workspace/records/{draft}/", by_role(LOGIN, 200, 404, 200)),
+    Row(W + "records/<int:pk>/", "/workspace/records/999999/", by_role(LOGIN, 404, 404, 404)),
+    # An approved record's edit form proposes a change.
+    Row(W + "records/<int:pk>/edit/", "/workspace/records/{approved}/edit/", by_role(LOGIN, 200, 404, 403)),
     Row(
         W + "records/<int:pk>/edit/",
         "/workspace/records/{draft}/edit/",
@@ -160,6 +161,7 @@ ROWS = [
         CLERK_ACTS,
     ),
     Row(W + "subjects/<int:pk>/", "/workspace/subjects/{subject}/", by_role(LOGIN, 200, 404, 200)),
+    Row(W + "subjects/<int:pk>/", "/workspace/subjects/999999/", by_role(LOGIN, 404, 404, 404)),
     # --- publicity: the General Office's workspace -----------------------------------------------------------------
     Row(W + "publicity/", "/workspace/publicity/", REVIEWER_ONLY),
     Row(
@@ -346,7 +348,24 @@ ROWS = [
         data={"record_values": 8},
         json=True,
     ),
-    Row("api/v1/records/<int:pk>/", "/api/v1/records/{draft}/", by_role(ANON_API, 200, 404, 200)),
+    Row(
+        "api/v1/records/<int:pk>/",
+        "/api/v1/records/{draft}/",
+        by_role(ANON_API, 200, 404, 200),
+        patch=by_role(ANON_API, 200, 404, 403),
+        data={"offence": "改"},
+        json=True,
+    ),
+    # PATCH on an approved record proposes a change (202).
+    Row(
+        "api/v1/records/<int:pk>/",
+        "/api/v1/records/{unchanged}/",
+        by_role(ANON_API, 200, 404, 200),
+        patch=by_role(ANON_API, 202, 404, 403),
+        data={"offence": "改"},
+        json=True,
+    ),
+    Row("api/v1/records/<int:pk>/", "/api/v1/records/999999/", by_role(ANON_API, 404, 404, 404)),
     Row(
         "api/v1/records/<int:pk>/submit/",
         "/api/v1/records/{draft}/submit/",
@@ -646,6 +665,7 @@ def _build_world(tmp_media) -> tuple[dict[str, object], dict[str, object]]:
     draft = create_record(8, clerk_in)
     submitted = create_record(8, clerk_in, status="submitted")
     approved = create_record(8, clerk_in, status="approved", reviewer=reviewer)
+    unchanged = create_record(8, clerk_in, status="approved", reviewer=reviewer)
     change = record_services.record_change_propose(record=approved, user=clerk_in, data={"offence": "变更后的案由"})
     published = create_record(8, clerk_in, status="approved", reviewer=reviewer)
     publication = publication_publish(
@@ -701,6 +721,7 @@ def _build_world(tmp_media) -> tuple[dict[str, object], dict[str, object]]:
         "draft": draft.pk,
         "submitted": submitted.pk,
         "approved": approved.pk,
+        "unchanged": unchanged.pk,
         "change": change.pk,
         "subject": draft.subject_id,
         "publication": publication.pk,
@@ -849,7 +870,7 @@ def _request(world, row: Row, role: str, method: str):
             draft_values["offence"] = "修改后的案由"
         data = _body(row, objects, draft_values)
         if row.json:
-            response = client.post(url, data, content_type="application/json")
+            response = getattr(client, method)(url, data, content_type="application/json")
         else:
             response = client.post(url, data)
     try:
@@ -872,13 +893,11 @@ def _each_role(check_role) -> None:
     assert not failures, "\n".join(failures)
 
 
-CASES = [(row, "get") for row in ROWS + ADMIN_ROWS if row.get] + [
-    (row, "post") for row in ROWS + ADMIN_ROWS if row.post
-]
+CASES = [(row, method) for row in ROWS + ADMIN_ROWS for method in ("get", "post", "patch") if getattr(row, method)]
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("row", "method"), CASES, ids=[f"{m.upper()} {r.id}" for r, m in CASES])
+@pytest.mark.parametrize(("row", "method"), CASES, ids=[f"{m.upper()} {r.url}" for r, m in CASES])
 def test_matrix(world, row, method):
     def check(role):
         response, url = _request(world, row, role, method)
