@@ -2,7 +2,7 @@
 
 In the manner of pretix's ``tests/control/test_permissions.py``: one row per URL pattern of the project (walked from
 the root resolver; a pattern without a row fails ``test_every_url_pattern_has_a_row``), each naming what every role
-gets for GET and, where the view takes it, POST. The answers are the gate's (``core.access``):
+gets for GET and, where the view takes them, POST and PATCH. The answers are the gate's (``core.access``):
 
 - anonymous: the login page (``LOGIN``) for pages, 401/403 for the API;
 - a role that does not belong in the area: 403 (the admin roles in the workspace, by ``RoleSeparationMiddleware``
@@ -12,7 +12,8 @@ gets for GET and, where the view takes it, POST. The answers are the gate's (``c
 
 The objects in the URLs belong to 组人处 (zuren): "clerk_in" is a clerk of 组人处, "clerk_out" a clerk of 义教处, who
 sees none of them. The admin site's per-model URLs follow one rule (``ADMIN_MODEL_PERMISSIONS``) instead of a row each.
-Everything runs on SQLite; nothing here needs PostgreSQL.
+The world (users, objects, one signed-in session per role) is built once for the module; each role's request runs in
+a savepoint rolled back after it. Everything runs on SQLite; no row needs PostgreSQL.
 """
 
 from __future__ import annotations
@@ -32,8 +33,18 @@ from django.utils import timezone
 
 from accounts.roles import ADMIN_MODEL_PERMISSIONS, Role
 from credit.demo import credit_code, person_id
+from credit.registry import model_for_item
 from credit.services import records as record_services
-from tests.factories import UserFactory, clerk_of, create_record, record_values
+from oversight import services as oversight_services
+from oversight.models import Indicator, IndicatorOffice, IndicatorRole, ProgressEntry
+from oversight.periods import parse_period
+from publicity.models import PolicyDocument
+from publicity.services import blacklist as bl
+from publicity.services import licences as lic
+from publicity.services.publications import publication_publish
+from publicity.services.requests import objection_file
+from reporting.models import BatchFormat, BatchKind, ExportBatch, ImportJob
+from tests.factories import UserFactory, clerk_of, create_record, office, record_values
 
 ROLES = ["anonymous", "clerk_in", "clerk_out", "reviewer", "sysadmin", "secadmin", "auditor"]
 ADMINS = ("sysadmin", "secadmin", "auditor")
@@ -638,18 +649,7 @@ def _licence_data(seq: int) -> dict[str, str]:
     }
 
 
-def _build_world(tmp_media) -> tuple[dict[str, object], dict[str, object]]:
-    from oversight import services as oversight_services
-    from oversight.models import Indicator, IndicatorOffice, IndicatorRole, ProgressEntry
-    from oversight.periods import parse_period
-    from publicity.models import PolicyDocument
-    from publicity.services import blacklist as bl
-    from publicity.services import licences as lic
-    from publicity.services.publications import publication_publish
-    from publicity.services.requests import objection_file
-    from reporting.models import BatchFormat, BatchKind, ExportBatch, ImportJob
-    from tests.factories import office
-
+def _build_world() -> tuple[dict[str, object], dict[str, object]]:
     clerk_in = clerk_of("zuren", username="matrix_clerk_in")
     reviewer = UserFactory(username="matrix_reviewer", role=Role.REVIEWER)
     users = {
@@ -797,7 +797,7 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
     """The users and objects of the matrix, built once; each test's changes are rolled back with the test."""
     media = tmp_path_factory.mktemp("matrix-media")
     with override_settings(MEDIA_ROOT=media), django_db_blocker.unblock(), transaction.atomic():
-        users, objects = _build_world(media)
+        users, objects = _build_world()
         sessions = {}
         for role, user in users.items():
             if user is not None:
@@ -862,8 +862,6 @@ def _request(world, row: Row, role: str, method: str):
     else:
         draft_values = {}
         if "edit" in row.data:
-            from credit.registry import model_for_item
-
             record = model_for_item(8).objects.get(pk=objects["draft"])
             draft_values = {k: getattr(record, k) for k in record.field_keys()}
             draft_values["penalty_date"] = record.penalty_date.isoformat()
@@ -873,10 +871,8 @@ def _request(world, row: Row, role: str, method: str):
             response = getattr(client, method)(url, data, content_type="application/json")
         else:
             response = client.post(url, data)
-    try:
-        return response, url
-    finally:
-        response.close()
+    response.close()  # file downloads hold their file open until closed
+    return response, url
 
 
 def _each_role(check_role) -> None:
