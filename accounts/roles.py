@@ -4,19 +4,11 @@ The three admin roles are separated (三员分立): an account holds exactly one
 and security admin, or an admin and an auditor.
 """
 
-from django.db import models
-from django.utils.translation import gettext_lazy as _
-
-
-class Role(models.TextChoices):
-    CLERK = "clerk", _("处室填报员")
-    REVIEWER = "reviewer", _("审核员")
-    SYSADMIN = "sysadmin", _("系统管理员")
-    SECADMIN = "secadmin", _("安全管理员")
-    AUDITOR = "auditor", _("安全审计员")
-
+from core.roles import Role  # defined below every app, so the audit log can name roles too
 
 ADMIN_ROLES = frozenset({Role.SYSADMIN, Role.SECADMIN, Role.AUDITOR})
+# The roles of the workspace (/workspace/, /api/v1/): the offices' clerks and the General Office's reviewers.
+WORKSPACE_ROLES = frozenset({Role.CLERK, Role.REVIEWER})
 
 # Which admin models each role may manage: "app_label.model" → allowed actions. Deny by default.
 _ALL = frozenset({"view", "add", "change", "delete"})

@@ -10,8 +10,6 @@ from __future__ import annotations
 import csv
 import json
 
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +20,8 @@ from audit.forms import AuditFilterForm
 from audit.models import AuditAction, AuditEvent
 from audit.selectors import audit_event_list
 from audit.services import audit_log
+from core.access import RoleRequiredMixin
+from core.roles import Role
 
 EXPORT_MAX_ROWS = 200_000
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -33,13 +33,9 @@ def csv_safe(value) -> str:
     return "'" + text if text.startswith(_FORMULA_PREFIXES) else text
 
 
-class AuditorRequiredMixin(LoginRequiredMixin):
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        if not (request.user.is_active and request.user.is_auditor):
-            raise PermissionDenied(_("只有安全审计员可以查看审计日志。"))
-        return super().dispatch(request, *args, **kwargs)
+class AuditorRequiredMixin(RoleRequiredMixin):
+    roles = frozenset({Role.AUDITOR})
+    permission_denied_message = _("只有安全审计员可以查看审计日志。")
 
 
 class _FilteredMixin:

@@ -14,16 +14,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.roles import Role
+from core.scoping import require_role
 from oversight import selectors
 from oversight.models import IndicatorRole
 from oversight.periods import parse_period, parse_year
 
 WORKSPACE_ROLES = {Role.CLERK, Role.REVIEWER}
-
-
-def _require_workspace_role(user) -> None:
-    if user.role not in WORKSPACE_ROLES:
-        raise PermissionDenied
 
 
 class FiguresSerializer(serializers.Serializer):
@@ -89,7 +85,7 @@ class TimelinessApi(APIView):
         responses={200: TimelinessResponseSerializer},
     )
     def get(self, request):
-        _require_workspace_role(request.user)
+        require_role(request.user, *WORKSPACE_ROLES, error=PermissionDenied)
         period = parse_period(request.query_params.get("period") or str(timezone.localdate().year))
         offices = selectors.offices_for(request.user)
         if request.query_params.get("office"):
@@ -150,7 +146,7 @@ class IndicatorsApi(APIView):
         parameters=[OpenApiParameter("year", int, required=False)], responses={200: IndicatorListResponseSerializer}
     )
     def get(self, request):
-        _require_workspace_role(request.user)
+        require_role(request.user, *WORKSPACE_ROLES, error=PermissionDenied)
         year = parse_year(request.query_params.get("year"), default=timezone.localdate().year)
         indicators = selectors.indicators_for(user=request.user, year=year)
         return Response({"year": year, "results": IndicatorSerializer(indicators, many=True).data})

@@ -12,23 +12,24 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.roles import Role
+from core.scoping import ALL, ANY, ScopedQuerySet
 from credit.models import Office
 from oversight.validators import validate_attachment
 
 
-class IndicatorQuerySet(models.QuerySet):
-    def restrict(self, user, action: str = "view") -> IndicatorQuerySet:
-        """The indicators ``user`` may see: reviewers (the General Office) all; a clerk those of their offices.
+def _indicators_of_offices(queryset: models.QuerySet, user) -> models.QuerySet:
+    # Through IndicatorOffice, as a subquery: a join on the many-to-many would repeat an indicator per office.
+    return queryset.filter(pk__in=IndicatorOffice.objects.filter(office__in=user.offices.all()).values("indicator"))
 
-        Everything outside answers 404.
-        """
-        if user is None or not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.role == Role.REVIEWER:
-            return self
-        if user.role == Role.CLERK and action in {"view", "progress"}:
-            return self.filter(pk__in=IndicatorOffice.objects.filter(office__in=user.offices.all()).values("indicator"))
-        return self.none()
+
+class IndicatorQuerySet(ScopedQuerySet):
+    """Reviewers (the General Office) reach every indicator; a clerk sees, and reports progress on, those of their
+    offices. Everything outside answers 404."""
+
+    scope_rules = {
+        Role.REVIEWER: {ANY: ALL},
+        Role.CLERK: {"view": _indicators_of_offices, "progress": _indicators_of_offices},
+    }
 
 
 class IndicatorStatus(models.TextChoices):

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import Role
 from core.errors import DomainError, StateError
+from core.scoping import require_role
 from core.workflow import transition
 from credit.catalog import load_catalog
 from credit.models import Office
@@ -60,11 +61,6 @@ def ensure_indicators(year: int) -> int:
 
 def _locked(indicator: Indicator) -> Indicator:
     return Indicator.objects.select_for_update().get(pk=indicator.pk)
-
-
-def _require_reviewer(user) -> None:
-    if not (user.is_authenticated and user.is_active and user.role == Role.REVIEWER):
-        raise PermissionDenied
 
 
 def progress_offices(*, indicator: Indicator, user) -> QuerySet[Office]:
@@ -117,7 +113,7 @@ def indicator_add_progress(
 
 
 def _decide(indicator: Indicator, *, user, allowed_from: set[str], to: str, action: str, comment: str) -> Indicator:
-    _require_reviewer(user)
+    require_role(user, Role.REVIEWER)
     return transition(
         indicator,
         allowed_from=allowed_from,
@@ -153,7 +149,7 @@ def indicator_return(*, indicator: Indicator, user, comment: str) -> Indicator:
     """The General Office sends an indicator back with its comment (推进中 → 已退回); the offices report again."""
     comment = (comment or "").strip()
     if not comment:
-        _require_reviewer(user)
+        require_role(user, Role.REVIEWER)
         raise IndicatorError({"comment": [_("退回时请填写意见。")]})
     return _decide(
         indicator,
@@ -187,7 +183,7 @@ def bulletin_generate(
     from oversight.selectors import bulletin_data
 
     if user is not None:
-        _require_reviewer(user)
+        require_role(user, Role.REVIEWER)
     data = bulletin_data(period=period, today=today)
     content = BulletinXlsxExporter(data).render()
     bulletin = Bulletin(

@@ -1,7 +1,7 @@
 """Oversight pages under /workspace/oversight/: the dashboard, per-office figures, indicators and bulletins.
 
 Thin views: figures come from ``oversight.selectors``, writes from ``oversight.services``. Scope gives 404, role 403
-(``credit.views.mixins``)."""
+(the gate of ``core.access``, through ``credit.views.mixins``)."""
 
 from __future__ import annotations
 
@@ -174,8 +174,8 @@ class IndicatorEnsureView(ReviewerMixin, View):
 
 
 class _IndicatorMixin(WorkspaceMixin):
-    def check_scope(self, request, pk, **kwargs):
-        self.indicator = get_object_or_404(Indicator.objects.restrict(request.user), pk=pk)
+    scope_queryset = Indicator.objects.all()
+    scope_attribute = "indicator"
 
 
 class IndicatorDetailView(_IndicatorMixin, View):

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
+from core.scoping import ALL, ANY, ScopedQuerySet
 from credit.fields import EncryptedCharField
 from credit.models import Item, NoticeKind, Office, Record
 
@@ -41,14 +42,10 @@ class BatchStatus(models.TextChoices):
     FAILED = "failed", _("报送失败")
 
 
-class ExportBatchQuerySet(models.QuerySet):
-    def restrict(self, user, action: str = "view") -> ExportBatchQuerySet:
-        """Batches ``user`` may see: the ledger is the reviewers' (审核员); everyone else sees none (404)."""
-        if user is None or not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.role == Role.REVIEWER:
-            return self
-        return self.none()
+class ExportBatchQuerySet(ScopedQuerySet):
+    """The ledger is the reviewers' (审核员), whatever they do with it; everyone else sees none (404)."""
+
+    scope_rules = {Role.REVIEWER: {ANY: ALL}}
 
 
 def batch_upload_to(batch: ExportBatch, filename: str) -> str:
@@ -177,14 +174,10 @@ class ImportStatus(models.TextChoices):
     FAILED = "failed", _("处理出错")
 
 
-class ImportJobQuerySet(models.QuerySet):
-    def restrict(self, user, action: str = "view") -> ImportJobQuerySet:
-        """Clerks see the import jobs of their offices; nobody else sees any (out of scope → 404)."""
-        if user is None or not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.role == Role.CLERK:
-            return self.filter(office__in=user.offices.all())
-        return self.none()
+class ImportJobQuerySet(ScopedQuerySet):
+    """Clerks reach the import jobs of their offices; nobody else any (out of scope → 404)."""
+
+    scope_rules = {Role.CLERK: {ANY: "office"}}
 
 
 def import_upload_to(job: ImportJob, filename: str) -> str:
@@ -232,14 +225,10 @@ class ImportJob(models.Model):
         return self.status in {ImportStatus.INVALID, ImportStatus.SUCCEEDED, ImportStatus.FAILED}
 
 
-class SemiannualNoticeQuerySet(models.QuerySet):
-    def restrict(self, user, action: str = "view") -> SemiannualNoticeQuerySet:
-        """Clerks see their offices' notices; nobody else sees any."""
-        if user is None or not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.role == Role.CLERK:
-            return self.filter(office__in=user.offices.all())
-        return self.none()
+class SemiannualNoticeQuerySet(ScopedQuerySet):
+    """Clerks see their offices' notices; nobody else any."""
+
+    scope_rules = {Role.CLERK: {ANY: "office"}}
 
 
 class SemiannualNotice(models.Model):

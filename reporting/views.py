@@ -24,7 +24,7 @@ from credit.views.mixins import ClerkMixin, ReviewerMixin, WorkspaceMixin
 from reporting.exporters import UploadTemplateExporter
 from reporting.forms import BatchCreateForm, ImportUploadForm, ManualUploadForm
 from reporting.importers import ImportRejected
-from reporting.models import BatchFormat, BatchKind, BatchStatus, ImportJob, SemiannualNotice
+from reporting.models import BatchFormat, BatchKind, BatchStatus, ExportBatch, ImportJob, SemiannualNotice
 from reporting.selectors import batches_for, semiannual_notices_owed
 from reporting.services import batches as batch_services
 from reporting.services.imports import import_job_create
@@ -110,10 +110,7 @@ class ImportCreateView(ClerkMixin, FormView):
 
 
 class ImportScopeMixin:
-    def check_scope(self, request, *args, **kwargs):
-        self.object = get_object_or_404(
-            ImportJob.objects.restrict(request.user).select_related("item", "office", "created_by"), pk=kwargs["pk"]
-        )
+    scope_queryset = ImportJob.objects.select_related("item", "office", "created_by")
 
 
 class ImportDetailView(ImportScopeMixin, ClerkMixin, DetailView):
@@ -230,8 +227,7 @@ class BatchCreateView(ReviewerMixin, FormView):
 
 
 class BatchScopeMixin:
-    def check_scope(self, request, *args, **kwargs):
-        self.object = get_object_or_404(batches_for(request.user), pk=kwargs["pk"])
+    scope_queryset = ExportBatch.objects.select_related("item", "created_by", "delivered_by")
 
 
 class BatchDetailView(BatchScopeMixin, ReviewerMixin, DetailView):

@@ -10,7 +10,9 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.roles import WORKSPACE_ROLES
 from audit.services import audit_log
+from core.access import role_permission
 from core.errors import NON_FIELD
 from credit.api.serializers import (
     ChangeNoteSerializer,
@@ -30,6 +32,8 @@ from credit.services import records as services
 from credit.services.calendar import CalendarRangeError, due_date_for
 
 _WRITABLE_EXTRA = {"business_date", "office", "version"}
+# Clerks and reviewers; the admin roles (三员) are refused (403), anonymous requests get 401/403.
+WORKSPACE_API = [role_permission(*WORKSPACE_ROLES)]
 
 
 def _object_body(request) -> Mapping:
@@ -69,12 +73,15 @@ def _audit_personal_data(request, records) -> None:
 class ItemListView(generics.ListAPIView):
     """The ten credit-information items of Annex 1 with every attribute and their data items (fields)."""
 
+    permission_classes = WORKSPACE_API
+
     serializer_class = ItemSerializer
     pagination_class = None
     queryset = Item.objects.prefetch_related("offices", "fields")
 
 
 class ItemDetailView(generics.RetrieveAPIView):
+    permission_classes = WORKSPACE_API
     serializer_class = ItemSerializer
     queryset = Item.objects.prefetch_related("offices", "fields")
     lookup_field = "no"
@@ -82,6 +89,8 @@ class ItemDetailView(generics.RetrieveAPIView):
 
 class ItemRecordListView(generics.ListCreateAPIView):
     """Records of one item in the user's scope; POST creates a draft (clerks of an office owning the item)."""
+
+    permission_classes = WORKSPACE_API
 
     def get_item(self) -> Item:
         if not hasattr(self, "_item"):
@@ -121,6 +130,7 @@ class RecordDetailView(generics.RetrieveUpdateAPIView):
     """One record in the user's scope (404 outside it); PATCH changes a draft or returned record."""
 
     http_method_names = ["get", "patch", "head", "options"]
+    permission_classes = WORKSPACE_API
 
     def get_object(self):
         return typed_record_for(self.request.user, self.kwargs["pk"])
@@ -157,6 +167,7 @@ class RecordDetailView(generics.RetrieveUpdateAPIView):
 
 
 class _TransitionView(APIView):
+    permission_classes = WORKSPACE_API
     serializer_class = TransitionReasonSerializer
 
     def run(self, record, user, reason):  # pragma: no cover - abstract
@@ -200,6 +211,7 @@ class RecordRevokeView(_TransitionView):
 
 
 class _ChangeDecisionView(APIView):
+    permission_classes = WORKSPACE_API
     serializer_class = TransitionReasonSerializer
 
     @extend_schema(request=TransitionReasonSerializer, responses={200: RecordChangeSerializer})
@@ -228,6 +240,8 @@ class ChangeReturnView(_ChangeDecisionView):
 
 class DueDateView(APIView):
     """The due date ``days`` working days after ``start`` on the official calendar; provisional for unknown years."""
+
+    permission_classes = WORKSPACE_API
 
     @extend_schema(
         parameters=[

@@ -19,6 +19,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts.roles import Role
 from core.models import Decided
+from core.scoping import ALL, ScopedQuerySet
 from credit import fields, validators
 from credit.catalog import ItemSpec
 from credit.models.catalog import Item, Office
@@ -34,20 +35,14 @@ class RecordStatus(models.TextChoices):
     EXPIRED = "expired", _("已过期")
 
 
-class RecordQuerySet(models.QuerySet):
-    def restrict(self, user, action: str = "view") -> RecordQuerySet:
-        """The records ``user`` may see (``view``) or change (``change``): the one scoping rule of the portal.
+class RecordQuerySet(ScopedQuerySet):
+    """Records: reviewers see (``view``) and decide (``review``) every office's; clerks see and change (``change``)
+    their own offices'; everyone else none. Objects outside answer 404."""
 
-        Reviewers see every office's records; clerks their own offices' records; everyone else none. Objects
-        outside this queryset answer 404.
-        """
-        if user is None or not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.role == Role.REVIEWER and action in {"view", "review"}:
-            return self
-        if user.role == Role.CLERK and action in {"view", "change"}:
-            return self.filter(office__in=user.offices.all())
-        return self.none()
+    scope_rules = {
+        Role.REVIEWER: {"view": ALL, "review": ALL},
+        Role.CLERK: {"view": "office", "change": "office"},
+    }
 
 
 class Record(Decided):

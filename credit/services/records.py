@@ -16,11 +16,13 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.models import HistoricalRecords
 
 from accounts.roles import Role
 from audit.services import audit_log
 from core.errors import DomainError, StateError, form_errors
+from core.scoping import require_role
 from core.workflow import transition
 from credit.forms import form_for_item
 from credit.models import (
@@ -37,6 +39,9 @@ from credit.models import (
 from credit.registry import model_for_item
 from credit.services.calendar import item_due_date
 from credit.signals import record_approved, record_changed
+
+# The refusal whenever someone other than a clerk of the record's office changes, submits or withdraws it.
+OFFICE_CLERK_ONLY = gettext_lazy("只有报送处室的填报员可以修改或提交该记录。")
 
 
 class RecordError(DomainError):
@@ -161,7 +166,7 @@ def record_update(*, record: Record, user, data: Mapping[str, Any], submit: bool
 
     With ``submit`` the corrected record is submitted (resubmitted) in the same transaction.
     """
-    _require_office_clerk(user, record)
+    require_role(user, Role.CLERK, office=record.office_id, message=OFFICE_CLERK_ONLY)
     record = _locked(record)
     if "version" in data and str(data["version"]) != str(record.version):
         raise RecordStateError(_("该记录已被他人修改（当前版本 %(v)s），请刷新后重新编辑。") % {"v": record.version})
@@ -261,7 +266,7 @@ def _changed(record: Record, **event) -> None:
 @transaction.atomic
 def record_submit(*, record: Record, user) -> Record:
     """草稿 / 已退回 → 待审核."""
-    _require_office_clerk(user, record)
+    require_role(user, Role.CLERK, office=record.office_id, message=OFFICE_CLERK_ONLY)
     return _transition(
         record, user=user, allowed_from={RecordStatus.DRAFT, RecordStatus.RETURNED}, to=RecordStatus.SUBMITTED
     )
@@ -272,29 +277,14 @@ def record_withdraw(*, record: Record, user) -> Record:
     """待审核 → 草稿: the office's clerk takes back a submission the General Office has not decided yet (e.g. to correct
     it); it is edited and submitted again. The row lock makes this and a reviewer's decision exclusive: whichever comes
     second is told what happened. Timeliness counts the later submission, as for a returned record."""
-    _require_office_clerk(user, record)
+    require_role(user, Role.CLERK, office=record.office_id, message=OFFICE_CLERK_ONLY)
     return _transition(record, user=user, allowed_from={RecordStatus.SUBMITTED}, to=RecordStatus.DRAFT)
-
-
-def _require_office_clerk(user, record: Record) -> None:
-    if not (
-        user.is_authenticated
-        and user.is_active
-        and user.role == Role.CLERK
-        and user.offices.filter(pk=record.office_id).exists()
-    ):
-        raise PermissionDenied(_("只有报送处室的填报员可以修改或提交该记录。"))
-
-
-def _require_reviewer(user) -> None:
-    if not (user.is_authenticated and user.is_active and user.role == Role.REVIEWER):
-        raise PermissionDenied
 
 
 @transaction.atomic
 def record_approve(*, record: Record, user) -> Record:
     """待审核 → 已通过 (reviewer). ``credit.signals.record_approved`` follows once the approval has committed."""
-    _require_reviewer(user)
+    require_role(user, Role.REVIEWER)
     record = _transition(record, user=user, allowed_from={RecordStatus.SUBMITTED}, to=RecordStatus.APPROVED)
     transaction.on_commit(lambda: record_approved.send(sender=type(record), record=record, user=user))
     return record
@@ -303,7 +293,7 @@ def record_approve(*, record: Record, user) -> Record:
 @transaction.atomic
 def record_return(*, record: Record, user, reason: str) -> Record:
     """待审核 → 已退回 with the reviewer's reason (required)."""
-    _require_reviewer(user)
+    require_role(user, Role.REVIEWER)
     if not (reason or "").strip():
         raise RecordError({"reason": [_("退回理由：请填写退回理由。")]})
     return _transition(
@@ -314,7 +304,7 @@ def record_return(*, record: Record, user, reason: str) -> Record:
 @transaction.atomic
 def record_revoke(*, record: Record, user, reason: str) -> Record:
     """已通过 → 已撤销: the decision was annulled (reviewer; reason required). A pending change is withdrawn."""
-    _require_reviewer(user)
+    require_role(user, Role.REVIEWER)
     if not (reason or "").strip():
         raise RecordError({"reason": [_("撤销理由：请填写撤销理由。")]})
     record = _transition(
@@ -342,7 +332,7 @@ def _as_json(value: Any) -> Any:
 @transaction.atomic
 def record_change_propose(*, record: Record, user, data: Mapping[str, Any], note: str = "") -> RecordChange:
     """Propose new values for an approved record (clerk of its office). The record itself does not change yet."""
-    _require_office_clerk(user, record)
+    require_role(user, Role.CLERK, office=record.office_id, message=OFFICE_CLERK_ONLY)
     record = _locked(record)
     if record.status != RecordStatus.APPROVED:
         raise RecordStateError(
@@ -386,7 +376,7 @@ def _stale_change(change: RecordChange) -> RecordStateError:
 @transaction.atomic
 def record_change_approve(*, change: RecordChange, user) -> Record:
     """Approve a pending change: its values replace the approved record's (validated again), which stays 已通过."""
-    _require_reviewer(user)
+    require_role(user, Role.REVIEWER)
     record, change = _locked_change(change)
     if change.status != ChangeStatus.PENDING:
         raise _stale_change(change)
@@ -420,7 +410,7 @@ def record_change_approve(*, change: RecordChange, user) -> Record:
 @transaction.atomic
 def record_change_return(*, change: RecordChange, user, reason: str) -> RecordChange:
     """Return a pending change with a reason; the approved record is left exactly as it was."""
-    _require_reviewer(user)
+    require_role(user, Role.REVIEWER)
     if not (reason or "").strip():
         raise RecordError({"reason": [_("退回理由：请填写退回理由。")]})
     record, change = _locked_change(change)
@@ -437,7 +427,12 @@ def record_change_return(*, change: RecordChange, user, reason: str) -> RecordCh
 def record_change_withdraw(*, change: RecordChange, user, reason: str = "") -> RecordChange:
     """The clerk of the record's office withdraws (撤回) their office's pending change before a reviewer decides it;
     the approved record is left exactly as it was and the change leaves the review queue."""
-    _require_office_clerk(user, Record.objects.only("office_id").get(pk=change.record_id))
+    require_role(
+        user,
+        Role.CLERK,
+        office=Record.objects.only("office_id").get(pk=change.record_id).office_id,
+        message=OFFICE_CLERK_ONLY,
+    )
     record, change = _locked_change(change)
     if change.status != ChangeStatus.PENDING:
         raise _stale_change(change)

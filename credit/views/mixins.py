@@ -1,34 +1,21 @@
-"""Who may enter the workspace and do what there. Scope (404) comes from the selectors; roles (403) from here."""
+"""Who may enter the workspace and do what there: the portal's gate (``core.access``) with the workspace's roles.
+
+Scope (404) comes from ``check_scope``/the selectors, before the role (403)."""
 
 from django.contrib import messages
-from django.contrib.auth.mixins import AccessMixin
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from accounts.roles import Role
+from accounts.roles import WORKSPACE_ROLES, Role
+from core.access import RoleRequiredMixin
 from credit.filters import RecordFilter
 
-WORKSPACE_ROLES = frozenset({Role.CLERK, Role.REVIEWER})
 
-
-class WorkspaceMixin(AccessMixin):
+class WorkspaceMixin(RoleRequiredMixin):
     """Signed-in clerks and reviewers only: anonymous → login page; the admin roles (三员) → 403."""
 
-    roles: frozenset[str] = WORKSPACE_ROLES
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        if request.user.role not in WORKSPACE_ROLES:
-            raise PermissionDenied
-        self.check_scope(request, *args, **kwargs)
-        if request.user.role not in self.roles:
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-    def check_scope(self, request, *args, **kwargs) -> None:
-        """Load the object the URL names (404 outside the user's scope) before the role check, so 404 wins."""
+    roles = WORKSPACE_ROLES
+    area_roles = WORKSPACE_ROLES
 
 
 class ClerkMixin(WorkspaceMixin):

@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts.roles import Role
 from core.models import Decided
+from core.scoping import ALL, ScopedQuerySet
 from credit import validators
 from credit.fields import ENCRYPTED_MAX_LENGTH, EncryptedCharField
 from credit.models import Office, Subject
@@ -37,16 +38,13 @@ class LicenceStatus(models.TextChoices):
     REVOKED = "revoked", _("已撤销")
 
 
-class LicenceQuerySet(models.QuerySet):
-    def restrict(self, user, action: str = "view") -> LicenceQuerySet:
-        """Reviewers see all; clerks their offices' decisions; anyone else none (out of scope answers 404)."""
-        if user is None or not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.role == Role.REVIEWER and action in {"view", "review"}:
-            return self
-        if user.role == Role.CLERK and action in {"view", "change"}:
-            return self.filter(office__in=user.offices.all())
-        return self.none()
+class LicenceQuerySet(ScopedQuerySet):
+    """Reviewers see and decide all; clerks see and change their offices' decisions; anyone else none (404)."""
+
+    scope_rules = {
+        Role.REVIEWER: {"view": ALL, "review": ALL},
+        Role.CLERK: {"view": "office", "change": "office"},
+    }
 
 
 class LicenceDecision(PublicEntryColumns, Decided):

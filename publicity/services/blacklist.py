@@ -9,13 +9,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.roles import Role
+from core.scoping import require_role
 from credit.models import Record, RecordStatus, Subject, SubjectKind
 from publicity.models import BlackListEntry, BlackListStatus, CorrectionKind
 from publicity.selectors import blacklist_entries_lapsed
 from publicity.services.corrections import correction_notice_create
 from publicity.services.entries import mask_public_text, public_code_for
 from publicity.services.errors import PublicityError
-from publicity.services.publications import _require_reviewer
 from publicity.services.reasons import reason_clean
 
 DISHONESTY_CATEGORY = "失信信息"
@@ -37,7 +38,7 @@ def blacklist_add(
     removal_conditions: str,
 ) -> BlackListEntry:
     """List ``subject`` on the black list on the strength of its approved 失信 ``records``."""
-    _require_reviewer(user)
+    require_role(user, Role.REVIEWER)
     errors: dict[str, list[str]] = {}
     if not records:
         errors["records"] = [_("请至少引用一条失信记录。")]
@@ -103,7 +104,7 @@ def blacklist_add_by_code(
 
     The subject must exist (it does once it has a record) and be the only one with that code, and every number must
     be an existing record; whether each is an approved 失信 record of that subject ``blacklist_add`` checks."""
-    _require_reviewer(user)
+    require_role(user, Role.REVIEWER)
     code = (subject_code or "").strip().upper()
     if subject_kind and subject_kind not in SubjectKind.values:
         raise PublicityError({"subject_kind": [_("主体类别：请选择法人及非法人组织或自然人。")]})
@@ -148,7 +149,7 @@ def blacklist_remove(
     """移出黑名单 before its end date (conditions met, objection upheld, the records it rests on revoked or expired);
     a correction is queued. ``user`` is None only for the scheduled job."""
     if user is not None:
-        _require_reviewer(user)
+        require_role(user, Role.REVIEWER)
     reason = reason_clean(reason, label=_("移出原因"), missing=_("请填写移出原因。"))
     entry = BlackListEntry.objects.select_for_update().get(pk=entry.pk)
     if entry.status == BlackListStatus.REMOVED:

@@ -7,10 +7,11 @@ from typing import Any
 
 from django.db import transaction
 
+from accounts.roles import Role
+from core.scoping import require_role
 from publicity.forms import NewsItemForm, PolicyDocumentForm
 from publicity.models import NewsItem, PolicyDocument
 from publicity.services.errors import PublicityError
-from publicity.services.publications import _require_reviewer
 
 _FORMS = {PolicyDocument: PolicyDocumentForm, NewsItem: NewsItemForm}
 
@@ -18,7 +19,7 @@ _FORMS = {PolicyDocument: PolicyDocumentForm, NewsItem: NewsItemForm}
 @transaction.atomic
 def article_save(*, model: type[PolicyDocument] | type[NewsItem], user, data: Mapping[str, Any], instance=None):
     """Create or change a policy document or news item."""
-    _require_reviewer(user)
+    require_role(user, Role.REVIEWER)
     form = _FORMS[model](data=data, instance=instance)
     if not form.is_valid():
         raise PublicityError({k: list(v) for k, v in form.errors.items()})

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import Role
 from core.errors import form_errors
+from core.scoping import require_role
 from core.workflow import transition
 from credit.models import Office, Subject, SubjectKind
 from credit.validators import classify_org_code
@@ -21,7 +22,6 @@ from publicity.models import CorrectionKind, LicenceDecision, LicenceStatus
 from publicity.services.corrections import correction_notice_create
 from publicity.services.entries import public_code_for
 from publicity.services.errors import PublicityError, PublicityStateError
-from publicity.services.publications import _require_reviewer
 from publicity.services.reasons import reason_clean
 
 
@@ -51,8 +51,7 @@ def _derive(licence: LicenceDecision) -> None:
 
 
 def _clerk_office(user, office: Office | None) -> Office:
-    if not (user.is_authenticated and user.is_active and user.role == Role.CLERK):
-        raise PermissionDenied
+    require_role(user, Role.CLERK)
     offices = list(user.offices.all())
     if office is None:
         if len(offices) != 1:
@@ -122,7 +121,7 @@ def licence_submit(*, licence: LicenceDecision, user) -> LicenceDecision:
 @transaction.atomic
 def licence_approve(*, licence: LicenceDecision, user, publish: bool = True) -> LicenceDecision:
     """待审核 → 已通过 (reviewer); published at once unless ``publish`` is false."""
-    _require_reviewer(user)
+    require_role(user, Role.REVIEWER)
     licence = _transition(licence, allowed={LicenceStatus.SUBMITTED}, to=LicenceStatus.APPROVED, user=user)
     return licence_publish(licence=licence, user=user) if publish else licence
 
@@ -130,7 +129,7 @@ def licence_approve(*, licence: LicenceDecision, user, publish: bool = True) -> 
 @transaction.atomic
 def licence_return(*, licence: LicenceDecision, user, reason: str) -> LicenceDecision:
     """待审核 → 已退回 with the reviewer's reason."""
-    _require_reviewer(user)
+    require_role(user, Role.REVIEWER)
     reason = reason_clean(reason, label=_("退回理由"), missing=_("退回理由：请填写退回理由。"))
     return _transition(licence, allowed={LicenceStatus.SUBMITTED}, to=LicenceStatus.RETURNED, user=user, reason=reason)
 
@@ -138,7 +137,7 @@ def licence_return(*, licence: LicenceDecision, user, reason: str) -> LicenceDec
 @transaction.atomic
 def licence_publish(*, licence: LicenceDecision, user) -> LicenceDecision:
     """Put an approved decision on the column."""
-    _require_reviewer(user)
+    require_role(user, Role.REVIEWER)
     licence = LicenceDecision.objects.select_for_update().get(pk=licence.pk)
     if licence.status != LicenceStatus.APPROVED:
         raise PublicityStateError(_("只有审核通过的许可决定才能公示。"))
@@ -151,7 +150,7 @@ def licence_publish(*, licence: LicenceDecision, user) -> LicenceDecision:
 @transaction.atomic
 def licence_revoke(*, licence: LicenceDecision, user, reason: str) -> LicenceDecision:
     """已通过 → 已撤销: the decision was annulled; it leaves the column at once and a correction is queued."""
-    _require_reviewer(user)
+    require_role(user, Role.REVIEWER)
     reason = reason_clean(reason, label=_("撤销理由"), missing=_("撤销理由：请填写撤销理由。"))
     licence = _transition(licence, allowed={LicenceStatus.APPROVED}, to=LicenceStatus.REVOKED, user=user, reason=reason)
     correction_notice_create(
@@ -168,7 +167,7 @@ def licence_withdraw(
     *, licence: LicenceDecision, user, reason: str, source: str = "reviewer", source_reference: str = ""
 ) -> LicenceDecision:
     """Take a licence off the column (e.g. an upheld objection) without revoking the decision."""
-    _require_reviewer(user)
+    require_role(user, Role.REVIEWER)
     licence = LicenceDecision.objects.select_for_update().get(pk=licence.pk)
     if not licence.withdrawn_at:
         licence.withdrawn_at, licence.withdrawn_reason = timezone.now(), reason

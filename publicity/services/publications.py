@@ -7,12 +7,13 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import Role
+from core.scoping import require_role
 from credit.catalog import PENALTY, RED_LIST, ItemSpec
 from credit.models import Record, RecordStatus
 from credit.registry import model_for_item
@@ -66,11 +67,6 @@ def publication_deadline(decision_date: datetime.date):
     return due_date_for(decision_date, settings.PUBLICITY_PUBLISH_WORKING_DAYS)
 
 
-def _require_reviewer(user) -> None:
-    if not (user is not None and user.is_authenticated and user.is_active and user.role == Role.REVIEWER):
-        raise PermissionDenied
-
-
 def typed_record(record: Record) -> Record:
     """The item's own record (the typed child row) of ``record``, with its item and subject."""
     return model_for_item(record.item.no).objects.select_related("item", "subject").get(pk=record.pk)
@@ -121,7 +117,7 @@ def publication_publish(
 ) -> Publication:
     """Publish an approved penalty decision (items 2 and 8) with the national columns Annex 1 lacks and its publicity
     end (default three years after the decision; between three months and three years)."""
-    _require_reviewer(user)
+    require_role(user, Role.REVIEWER)
     record = Record.objects.select_for_update().select_related("item").get(pk=record.pk)
     if record.item.no not in PENALTY_ITEMS:
         raise PublicityError(
@@ -223,7 +219,7 @@ def publication_withdraw(
 ) -> Publication:
     """Take an entry off the column before its end (repair granted, objection upheld, decision revoked)."""
     if user is not None:
-        _require_reviewer(user)
+        require_role(user, Role.REVIEWER)
     if not (reason or "").strip():
         raise PublicityError({"reason": [_("请填写撤下原因。")]})
     pub = Publication.objects.select_for_update().get(pk=publication.pk)

@@ -14,8 +14,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.roles import Role
 from audit.models import AuditAction, AuditOutcome
 from audit.services import audit_log
+from core.scoping import require_role
 from credit.services.calendar import due_date_for
 from publicity.masking import mask_free_text
 from publicity.models import (
@@ -34,7 +36,7 @@ from publicity.services.blacklist import blacklist_remove
 from publicity.services.corrections import correction_notice_create
 from publicity.services.errors import PublicityError
 from publicity.services.licences import licence_withdraw
-from publicity.services.publications import _require_reviewer, add_months, publication_withdraw
+from publicity.services.publications import add_months, publication_withdraw
 from publicity.validators import validate_evidence
 
 EVIDENCE_CONTENT_TYPES = {"pdf": "application/pdf", "jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png"}
@@ -63,7 +65,7 @@ def evidence_filename(req: PublicRequest) -> str:
 def request_evidence_open(*, req: PublicRequest, user, http_request=None) -> Evidence:
     """Open the evidence of an objection or repair for a reviewer, and record the download in the audit log (the
     evidence may show a person's ID card). A file gone from storage is a clear error, audited as a failure."""
-    _require_reviewer(user)
+    require_role(user, Role.REVIEWER)
     if not req.evidence:
         raise PublicityError(_("该申请未提交证明材料。"))
     try:
@@ -212,7 +214,7 @@ def request_decide(
 ) -> PublicRequest:
     """Decide an objection or repair: 予以更正 corrects the entry's public content, 提前撤下 withdraws it, 维持 keeps it.
     Corrections and withdrawals are queued for the municipal platform."""
-    _require_reviewer(user)
+    require_role(user, Role.REVIEWER)
     model = type(request)
     req = model.objects.select_for_update().get(pk=request.pk)
     if req.status == RequestStatus.DECIDED:

@@ -3,11 +3,7 @@ black-list decisions, policies and news, and the objection/repair queue with its
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -15,7 +11,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.roles import Role
+from accounts.roles import WORKSPACE_ROLES, Role
+from core.access import get_object_in_scope, role_required
+from core.scoping import require_role
 from credit.models import Record
 from publicity import selectors
 from publicity.forms import (
@@ -55,28 +53,12 @@ from publicity.services.requests import evidence_size, request_decide, request_e
 ARTICLE_MODELS = {"policies": (PolicyDocument, PolicyDocumentForm), "news": (NewsItem, NewsItemForm)}
 
 
-def _role_required(*roles):
-    """Signed-in staff of ``roles``; others get 404 (no existence leak), anonymous visitors the login page."""
-
-    def decorator(view):
-        @wraps(view)
-        def wrapper(request, *args, **kwargs):
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            if request.user.role not in roles or not request.user.is_active:
-                raise Http404
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
-
-
 # Rows per list on the reviewer's to-do page (the most urgent first; the page says how many there are in all).
 DASHBOARD_ROWS = 200
 
-reviewer_required = _role_required("reviewer")
-staff_required = _role_required("reviewer", "clerk")
+# Signed-in staff of these roles; anonymous visitors get the login page, other roles 403 (core.access).
+reviewer_required = role_required(Role.REVIEWER)
+staff_required = role_required(*WORKSPACE_ROLES)
 
 
 @reviewer_required
@@ -235,9 +217,9 @@ def licence_list(request):
 def licence_edit(request, pk: int | None = None):
     licence = None
     if pk is not None:
-        licence = get_object_or_404(LicenceDecision.objects.restrict(request.user, "change"), pk=pk)
-    elif request.user.role != Role.CLERK:
-        raise Http404
+        # In scope first (404), then the role (403): a reviewer may see the decision but not edit it.
+        licence = get_object_in_scope(LicenceDecision, request.user, "view", pk=pk)
+    require_role(request.user, Role.CLERK)
     form = LicenceForm(request.POST or None, instance=licence)
     if request.method == "POST" and form.is_valid():
         data = request.POST
@@ -260,14 +242,14 @@ def licence_edit(request, pk: int | None = None):
 
 @staff_required
 def licence_detail(request, pk: int):
-    licence = get_object_or_404(LicenceDecision.objects.restrict(request.user).select_related("office"), pk=pk)
+    licence = get_object_in_scope(LicenceDecision.objects.select_related("office"), request.user, pk=pk)
     return render(request, "publicity/workspace/licence_detail.html", {"licence": licence, "reason_form": ReasonForm()})
 
 
 @staff_required
 @require_POST
 def licence_action(request, pk: int, action: str):
-    licence = get_object_or_404(LicenceDecision.objects.restrict(request.user), pk=pk)
+    licence = get_object_in_scope(LicenceDecision, request.user, pk=pk)
     reason = request.POST.get("reason", "")
     actions = {
         "submit": lambda: lic.licence_submit(licence=licence, user=request.user),
@@ -285,8 +267,6 @@ def licence_action(request, pk: int, action: str):
         messages.success(request, _("操作成功。"))
     except PublicityError as exc:
         messages.error(request, str(exc))
-    except PermissionDenied:
-        raise Http404 from None
     return HttpResponseRedirect(reverse("publicity-workspace:licence", args=[pk]))
 
 

@@ -3,12 +3,13 @@
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.roles import Role
+from accounts.roles import WORKSPACE_ROLES, Role
+from core.access import role_permission
 from credit.models import Item, Office
 from reporting.api.serializers import ExportBatchSerializer, ImportCreateSerializer, ImportJobSerializer
 from reporting.importers import ImportRejected
@@ -21,11 +22,10 @@ class ImportCreateView(APIView):
     """Upload a filled template; small files are validated (and saved) at once, large ones in the background."""
 
     parser_classes = [MultiPartParser, FormParser]
+    permission_classes = [role_permission(Role.CLERK)]
 
     @extend_schema(request=ImportCreateSerializer, responses={201: ImportJobSerializer})
     def post(self, request):
-        if request.user.role != Role.CLERK:
-            raise PermissionDenied
         params = ImportCreateSerializer(data=request.data)
         params.is_valid(raise_exception=True)
         data = params.validated_data
@@ -50,6 +50,7 @@ class ImportCreateView(APIView):
 
 class ImportDetailView(generics.RetrieveAPIView):
     serializer_class = ImportJobSerializer
+    permission_classes = [role_permission(*WORKSPACE_ROLES)]
 
     def get_queryset(self):
         return ImportJob.objects.restrict(self.request.user).select_related("item", "office")
@@ -59,17 +60,17 @@ class BatchListView(generics.ListAPIView):
     """报送台账 (reviewers)."""
 
     serializer_class = ExportBatchSerializer
+    permission_classes = [role_permission(Role.REVIEWER)]
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation, no user
             return ExportBatch.objects.none()
-        if self.request.user.role != Role.REVIEWER:
-            raise PermissionDenied
         return batches_for(self.request.user)
 
 
 class BatchDetailView(generics.RetrieveAPIView):
     serializer_class = ExportBatchSerializer
+    permission_classes = [role_permission(*WORKSPACE_ROLES)]
 
     def get_queryset(self):
         return batches_for(self.request.user)

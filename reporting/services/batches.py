@@ -13,7 +13,6 @@ import os
 import tempfile
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
@@ -24,6 +23,7 @@ from accounts.roles import Role
 from audit.models import AuditAction
 from audit.services import audit_log
 from core.errors import DomainError, StateError
+from core.scoping import require_role
 from credit.models import Item
 from credit.registry import model_for_item
 from reporting import double_publicity
@@ -138,7 +138,7 @@ def licence_batch_create(*, user, scope: str = "", request=None) -> ExportBatch:
     the municipal transport."""
     from publicity.models.licences import LicenceDecision, LicenceStatus
 
-    _require_reviewer(user)
+    require_role(user, Role.REVIEWER)
     decisions = LicenceDecision.objects.filter(status=LicenceStatus.APPROVED)
     # Same lock as every other batch selection: a decision approved meanwhile is in this batch or the next, whole.
     list(Item.objects.select_for_update().order_by("pk").values_list("pk", flat=True)[:1])
@@ -206,15 +206,10 @@ def batch_mark_failed(*, batch_id: int, reason: str) -> None:
     )
 
 
-def _require_reviewer(user) -> None:
-    if not (user.is_authenticated and user.is_active and user.role == Role.REVIEWER):
-        raise PermissionDenied
-
-
 @transaction.atomic
 def batch_record_manual_upload(*, batch: ExportBatch, user, receipt: str, note: str = "", request=None) -> ExportBatch:
     """A reviewer uploaded the batch file to the platform by hand: store the receipt number (回执号)."""
-    _require_reviewer(user)
+    require_role(user, Role.REVIEWER)
     receipt = (receipt or "").strip()
     if not receipt:
         raise BatchError(_("请填写平台回执号。"))
@@ -244,7 +239,7 @@ def batch_record_manual_upload(*, batch: ExportBatch, user, receipt: str, note: 
 @transaction.atomic
 def batch_retry(*, batch: ExportBatch, user) -> ExportBatch:
     """A failed batch goes back to pending for another automatic delivery."""
-    _require_reviewer(user)
+    require_role(user, Role.REVIEWER)
     updated = ExportBatch.objects.filter(
         pk=batch.pk, status=BatchStatus.FAILED, format=BatchFormat.UPLOAD_TEMPLATE
     ).update(status=BatchStatus.PENDING)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import PurePosixPath, PureWindowsPath
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from accounts.roles import Role
 from audit.models import AuditAction
 from audit.services import audit_log
+from core.scoping import require_role
 from credit import crypto
 from reporting.models import DELIVERY_SETTINGS_PK, DeliverySettings, DeliveryTransport
 
@@ -37,11 +38,6 @@ def delivery_settings_errors(*, transport: str, drop_dir: str, http_url: str, ha
     return errors
 
 
-def _require_sysadmin(user) -> None:
-    if not (user is not None and user.is_authenticated and user.is_active and user.role == Role.SYSADMIN):
-        raise PermissionDenied(_("只有系统管理员可以修改报送设置。"))
-
-
 @transaction.atomic
 def delivery_settings_update(
     *,
@@ -57,7 +53,7 @@ def delivery_settings_update(
 ) -> DeliverySettings:
     """Save the delivery settings (creating the row the first time). The token is write-only: ``new_token`` replaces
     it, ``clear_token`` removes it, neither keeps it; it is stored encrypted and never written to the audit log."""
-    _require_sysadmin(user)
+    require_role(user, Role.SYSADMIN, message=_("只有系统管理员可以修改报送设置。"))
     row = DeliverySettings.objects.select_for_update().filter(pk=DELIVERY_SETTINGS_PK).first()
     created = row is None
     row = row or DeliverySettings(pk=DELIVERY_SETTINGS_PK)

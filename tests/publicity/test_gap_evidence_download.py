@@ -60,7 +60,7 @@ def test_nobody_else_gets_it(build, client, media, who):
     req = _objection(build)
     if who == "clerk":
         client.force_login(build.zuren)
-        assert client.get(_url(req)).status_code == 404
+        assert client.get(_url(req)).status_code == 403
     else:
         client.force_login(build.reviewer)
         assert client.get(f"/workspace/publicity/requests/repair/{req.pk}/evidence/").status_code == 404

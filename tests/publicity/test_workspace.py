@@ -1,5 +1,6 @@
 """The publicity workspace: what is due for publication, publishing with a publicity end, licences entered by clerks
-and approved by reviewers, black-list decisions, articles, and the request queue; others get 404."""
+and approved by reviewers, black-list decisions, articles, and the request queue; other roles get 403, objects outside
+the user's scope 404."""
 
 import datetime
 
@@ -71,9 +72,9 @@ def test_publish_form_rejects_an_end_beyond_three_years(build, client):
         "/workspace/publicity/news/new/",
     ],
 )
-def test_reviewer_pages_are_404_for_clerks_and_login_for_visitors(build, client, url):
+def test_reviewer_pages_are_403_for_clerks_and_login_for_visitors(build, client, url):
     assert client.get(url).status_code == 302
-    assert _login(client, build.zuren).get(url).status_code == 404
+    assert _login(client, build.zuren).get(url).status_code == 403
 
 
 def test_licence_entered_by_clerk_approved_by_reviewer_goes_public(build, client):
@@ -107,7 +108,7 @@ def test_licence_entered_by_clerk_approved_by_reviewer_goes_public(build, client
     assert response.status_code == 302
     licence = LicenceDecision.objects.get()
     assert licence.status == LicenceStatus.SUBMITTED
-    assert c.post(f"/workspace/publicity/licences/{licence.pk}/approve/").status_code == 404
+    assert c.post(f"/workspace/publicity/licences/{licence.pk}/approve/").status_code == 403
     c.logout()
     r = _login(client, build.reviewer)
     assert "待审核" in r.get("/workspace/publicity/").content.decode()
