@@ -1,22 +1,19 @@
 """The API's approve endpoint (``/api/v1/records/<pk>/approve/``, among credit's record endpoints: see
 ``publicity/review_urls.py``): approving a penalty publishes it, so it lives above credit, like the workspace's."""
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from credit.api.serializers import RecordMetaSerializer, record_serializer_for_item
 from credit.selectors import typed_record_for
-from credit.services.records import RecordError, RecordStateError
 from publicity.forms import PUBLICATION_FIELDS
 from publicity.services.approvals import record_approve_and_publish
 
 
 class ApproveSerializer(serializers.Serializer):
-    """Approval, and for penalties (items 2 and 8) the publication the reviewer confirms with it."""
+    """Approval, and for penalty items (双公示行政处罚) the publication the reviewer confirms with it."""
 
     publish = serializers.BooleanField(label="同时公示", required=False, allow_null=True, default=None)
     publicity_end = serializers.DateField(label="公示截止日期", required=False, allow_null=True, default=None)
@@ -30,7 +27,7 @@ class ApproveSerializer(serializers.Serializer):
 
 
 class RecordApproveApi(APIView):
-    """待审核 → 已通过 (reviewer); for penalties (items 2, 8) also publishes them unless ``publish`` is false.
+    """待审核 → 已通过 (reviewer); for penalty items also publishes them unless ``publish`` is false.
 
     Publication needs the national 双公示 columns Annex 1 lacks; when they are incomplete the record is still approved
     and the response's ``publication`` says what is missing (the reviewer completes it on the publication page).
@@ -46,19 +43,13 @@ class RecordApproveApi(APIView):
         options = body.validated_data
         publication = {key: options[key] for key in PUBLICATION_FIELDS if key in options}
         # One service for the API and the workspace: approval and publication in one transaction.
-        try:
-            approval = record_approve_and_publish(
-                record=record,
-                user=request.user,
-                publish=options.get("publish") is not False,
-                publication=publication,
-            )
-        except RecordStateError as exc:
-            return Response(exc.errors, status=status.HTTP_409_CONFLICT)
-        except RecordError as exc:
-            raise ValidationError(exc.errors) from exc
-        except DjangoPermissionDenied as exc:
-            raise PermissionDenied(str(exc) or None) from exc
+        # A refusal is a DomainError (400, or 409 for a wrong state) or PermissionDenied (403): core.api answers it.
+        approval = record_approve_and_publish(
+            record=record,
+            user=request.user,
+            publish=options.get("publish") is not False,
+            publication=publication,
+        )
         data = dict(record_serializer_for_item(approval.record.item.no)(approval.record).data)
         if approval.publication_requested:
             if approval.publication is not None:
