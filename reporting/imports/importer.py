@@ -65,7 +65,7 @@ class RecordImporter:
         self.max_rows = max_rows
         # One cache of prepared values (encrypted ID numbers) for the duplicate look-ups and the inserts.
         self.prepared = PreparedValues()
-        self.rows = RecordRowValidator(
+        self.validator = RecordRowValidator(
             item=item, office=office, user=user, business_date=business_date, progress=progress, prepared=self.prepared
         )
 
@@ -86,7 +86,7 @@ class RecordImporter:
             result.message = _("文件中没有数据行：请在表头下方逐行填写记录。")
             self._audit(outcome=AuditOutcome.FAILURE, rows=0, errors=1, reason=result.message)
             return result
-        records, errors = self.rows.validate(rows)
+        records, errors = self.validator.validate(rows)
         result.errors = errors
         if errors:
             # Counts only: the rejected values may be ID numbers, which the audit log must not hold.

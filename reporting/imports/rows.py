@@ -1,9 +1,9 @@
 """Validating the rows of an upload: every row through the item's record form, duplicates in the file and stored.
 
 Every row goes through the item's record form (``credit.registry.form_for_item``), the same validation as the
-browser form and the API. The form's steps run without a form object per row (``core.django_internals.
-FormRowValidator``); any row they refuse is run through the real form, whose messages are reported. All problems
-are collected; nothing is saved here.
+browser form and the API. The form's steps run without a form object per row (``FormRowValidator`` in
+``core.django_internals``); any row they refuse is run through the real form, whose messages are reported. All
+problems are collected; nothing is saved here.
 """
 
 from __future__ import annotations
