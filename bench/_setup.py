@@ -57,13 +57,12 @@ def seed_records(no: int, n: int, *, status: str = "approved") -> None:
     """n valid records of item ``no`` inserted in bulk (values from credit.demo.sample_values)."""
     from django.utils import timezone
 
+    from core.django_internals import insert_child_instances
     from credit.demo import sample_values
     from credit.registry import model_for_item
-    from reporting.importers import RecordImporter
 
     item, office, user = clerk_and_office(no)
     model = model_for_item(no)
-    importer = RecordImporter(item=item, office=office, user=user)
     now = timezone.now()
     keys = model.field_keys()
     chunk = []
@@ -89,10 +88,10 @@ def seed_records(no: int, n: int, *, status: str = "approved") -> None:
         record.due_date = record.validity_end = record.business_date
         chunk.append(record)
         if len(chunk) == 5000:
-            importer._insert(chunk)
+            insert_child_instances(chunk)
             chunk = []
     if chunk:
-        importer._insert(chunk)
+        insert_child_instances(chunk)
 
 
 def timed(fn, *args, **kwargs):

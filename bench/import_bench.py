@@ -100,7 +100,7 @@ def main() -> None:
         import tablib
 
         from credit.registry import model_for_item
-        from reporting.importers import RecordImporter
+        from reporting.imports import RecordImporter
 
         item, office, user = clerk_and_office(ITEM)
         data = make_file(ITEM, ROWS)

@@ -23,7 +23,7 @@ from credit.services.calendar import semiannual_period
 from credit.views.mixins import ClerkMixin, ReviewerMixin, WorkspaceMixin
 from reporting.exporters import UploadTemplateExporter
 from reporting.forms import BatchCreateForm, ImportUploadForm, ManualUploadForm
-from reporting.importers import ImportRejected
+from reporting.imports import ImportRejected
 from reporting.models import BatchFormat, BatchKind, BatchStatus, ExportBatch, ImportJob, SemiannualNotice
 from reporting.selectors import batches_for, semiannual_notices_owed
 from reporting.services import batches as batch_services

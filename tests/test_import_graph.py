@@ -19,10 +19,6 @@ PACKAGES = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))[
 # Cycles inside one app that are accepted, each as the frozenset of its modules with the reason. A cycle that is
 # broken must leave this table too (the last test says so).
 ALLOWED_CYCLES: dict[frozenset[str], str] = {
-    frozenset({"config.settings.base", "config.settings.publicity", "config.settings.security"}): (
-        "settings components read values from base and base imports them back; the settings split (issue 11, "
-        "point 5: components stop importing base) removes it"
-    ),
     frozenset(
         {
             "reporting.services.batches",

@@ -1,12 +1,5 @@
-"""Celery: Redis broker when REDIS_URL is set, otherwise tasks run in-process (the embedded default)."""
+"""Celery. The broker, the result backend and in-process execution follow REDIS_URL, in base.py next to the cache."""
 
-from config.env import env
-
-_redis = env("REDIS_URL", default="")
-
-CELERY_BROKER_URL = _redis or "memory://"
-CELERY_RESULT_BACKEND = _redis or None
-CELERY_TASK_ALWAYS_EAGER = not _redis
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_TASK_ACKS_LATE = True

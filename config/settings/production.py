@@ -20,18 +20,12 @@ if len(SECRET_KEY) < 50:
 ALLOWED_HOSTS = [h for h in _required("ALLOWED_HOSTS").split(",") if h]
 DATABASES = {"default": env.db_url_config(_required("DATABASE_URL"))}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
-REDIS_URL = _required("REDIS_URL")
+if not REDIS_URL:  # noqa: F405 (base.py reads it and sets the Redis cache and the Celery broker from it)
+    raise ImproperlyConfigured("REDIS_URL must be set in the environment for production")
 FIELD_ENCRYPTION_KEY = _required("FIELD_ENCRYPTION_KEY")  # ID numbers at rest (credit.crypto)
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
-CELERY_BROKER_URL = REDIS_URL
-CELERY_RESULT_BACKEND = REDIS_URL
-CELERY_TASK_ALWAYS_EAGER = False
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[f"https://{h}" for h in ALLOWED_HOSTS])
 
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
-}
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}}  # noqa: F405
 
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -1,11 +1,13 @@
 """The public credit column."""
 
-# Imported at the end of base.py, so base's settings are already defined here.
-from config.settings.base import DATABASES, INSTALLED_APPS
 
-# pg_trgm search (GIN trigram indexes on the public columns) needs django.contrib.postgres, on PostgreSQL only.
-if DATABASES["default"]["ENGINE"].endswith("postgresql") and "django.contrib.postgres" not in INSTALLED_APPS:
-    INSTALLED_APPS += ["django.contrib.postgres"]
+def postgres_apps(databases: dict) -> list[str]:
+    """The apps of the column's search that ``databases`` allow (for base.py's INSTALLED_APPS).
+
+    pg_trgm search (GIN trigram indexes on the public columns) needs django.contrib.postgres, on PostgreSQL only.
+    """
+    return ["django.contrib.postgres"] if databases["default"]["ENGINE"].endswith("postgresql") else []
+
 
 # Evidence uploads of objections and repair applications: type by extension *and* leading bytes, at most 5 MB.
 PUBLICITY_EVIDENCE_MAX_BYTES = 5 * 1024 * 1024

@@ -1,39 +1,17 @@
-"""Security settings (MLPS 2.0 / 等保2.0 level 2, OWASP ASVS level 2). Imported at the end of base.py, so it extends
-the apps and middleware defined there; production-only switches (HSTS, secure cookies) are in production.py.
-See docs/security.md for the reasons and the deviations."""
+"""Security settings (MLPS 2.0 / 等保2.0 level 2, OWASP ASVS level 2). Imported at the end of base.py, which also
+lists the security middleware in its place in the chain (body limit, CSP, OTP, session timeout, denied-request
+audit, password expiry, role separation, lockout); production-only switches (HSTS, secure cookies) are in
+production.py. See docs/security.md for the reasons and the deviations."""
 
 import datetime
 
-from config.settings.base import INSTALLED_APPS, MIDDLEWARE, env
-
-INSTALLED_APPS += [
-    "axes",
-    "django_otp",
-    "django_otp.plugins.otp_totp",
-    "django_otp.plugins.otp_static",
-    "pgtrigger",
-    "csp",
-]
+from config.env import env
 
 
-def _insert_after(anchor: str, *names: str) -> None:
-    index = MIDDLEWARE.index(anchor) + 1
-    MIDDLEWARE[index:index] = list(names)
+def security_apps() -> list[str]:
+    """Lockout, second factor, database triggers (the append-only audit log) and CSP (for base.py's INSTALLED_APPS)."""
+    return ["axes", "django_otp", "django_otp.plugins.otp_totp", "django_otp.plugins.otp_static", "pgtrigger", "csp"]
 
-
-# Before everything that reads the body.
-MIDDLEWARE.insert(1, "accounts.middleware.RequestBodyLimitMiddleware")
-_insert_after("django.middleware.security.SecurityMiddleware", "csp.middleware.CSPMiddleware")
-_insert_after(
-    "django.contrib.messages.middleware.MessageMiddleware",
-    "django_otp.middleware.OTPMiddleware",
-    "accounts.middleware.SessionTimeoutMiddleware",
-    "audit.middleware.AuditDeniedMiddleware",
-    "accounts.middleware.PasswordExpiryMiddleware",
-    "accounts.middleware.RoleSeparationMiddleware",
-)
-# Axes last: it turns its lockout exception into the lockout page.
-MIDDLEWARE.append("axes.middleware.AxesMiddleware")
 
 # --- Authentication --------------------------------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
@@ -70,6 +48,7 @@ SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = False
 CSRF_COOKIE_SAMESITE = "Lax"
 
 # TOTP second factor for admins who registered a device (django-otp).

@@ -12,7 +12,7 @@ from accounts.roles import WORKSPACE_ROLES, Role
 from core.access import role_permission
 from credit.models import Item, Office
 from reporting.api.serializers import ExportBatchSerializer, ImportCreateSerializer, ImportJobSerializer
-from reporting.importers import ImportRejected
+from reporting.imports import ImportRejected
 from reporting.models import ExportBatch, ImportJob
 from reporting.selectors import batches_for
 from reporting.services.imports import import_job_create

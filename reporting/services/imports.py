@@ -17,7 +17,7 @@ from audit.models import AuditAction, AuditOutcome
 from audit.services import audit_log
 from credit.models import Item, Office
 from credit.services.records import clerk_offices_for
-from reporting.importers import ImportRejected, RecordImporter, write_error_copy
+from reporting.imports import ImportRejected, RecordImporter, write_error_copy
 from reporting.models import ImportJob, ImportStatus
 from reporting.xlsx_safety import UnsafeWorkbook, check_xlsx
 

@@ -7,7 +7,7 @@ from test_reporting_import import _rows, _workbook
 
 from audit.models import AuditEvent
 from credit.models import Item, Office
-from reporting.importers import RecordImporter
+from reporting.imports import RecordImporter
 from reporting.models import BatchKind, ExportBatch, ImportJob
 from reporting.services.batches import batch_create
 
@@ -71,12 +71,12 @@ def test_command_line_import_is_audited_against_the_item(clerk):
 
 def test_import_audit_rolls_back_with_the_rows(clerk, monkeypatch):
     """The success entry is written inside the import's transaction: a failure after it leaves neither."""
-    from reporting import importers
+    from credit.services import records_bulk
 
-    def boom(self, records, **kwargs):
+    def boom(records, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(importers.RecordImporter, "_insert_history", boom)
+    monkeypatch.setattr(records_bulk, "_insert_history", boom)
     item, office = Item.objects.get(no=1), Office.objects.get(code="zuren")
     with pytest.raises(RuntimeError):
         RecordImporter(item=item, office=office, user=clerk).run(_workbook(1, _rows(1, range(2))))

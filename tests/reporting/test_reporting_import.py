@@ -15,7 +15,7 @@ from credit.models import Item, Office, Record
 from credit.registry import model_for_item
 from reporting.columns import template_columns, template_headers
 from reporting.exporters import UploadTemplateExporter
-from reporting.importers import RecordImporter
+from reporting.imports import RecordImporter
 
 pytestmark = pytest.mark.django_db
 
@@ -223,10 +223,10 @@ def test_row_validator_accepts_exactly_what_the_form_accepts(no, clerk):
     """The per-row fast path decides like the item's form, on valid rows and on every single-cell corruption."""
     from django.utils import timezone
 
-    from reporting.importers import RecordImporter
+    from reporting.imports.rows import RecordRowValidator
 
     item = Item.objects.get(no=no)
-    importer = RecordImporter(item=item, office=Office.objects.get(code="zuren"), user=clerk)
+    importer = RecordRowValidator(item=item, office=Office.objects.get(code="zuren"), user=clerk)
     model, now = model_for_item(no), timezone.now()
     keys = [c.key for c in template_columns(no)]
     garbage = ["", "x", "12345", "2999-01-01", "=1+1", "男", "0" * 40, "2020/2/30", "  ", "9" * 18]
@@ -240,8 +240,8 @@ def test_row_validator_accepts_exactly_what_the_form_accepts(no, clerk):
             cases += [{**base, key: bad} for bad in garbage]
     accepted = 0
     for data in cases:
-        form = importer.form_class(data=data, instance=importer._new_instance(now))
-        fast = importer.row_validator.validate(dict(data), importer._new_instance(now))
+        form = importer.form_class(data=data, instance=importer.new_instance(now))
+        fast = importer.row_validator.validate(dict(data), importer.new_instance(now))
         assert (fast is not None) == form.is_valid(), (data, form.errors)
         if fast is not None:
             accepted += 1

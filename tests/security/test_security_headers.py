@@ -80,14 +80,20 @@ def test_production_settings_values():
     env = _production_env()
     old = dict(os.environ)
     os.environ.update(env)
-    try:
-        import sys as _sys
+    import sys as _sys
 
-        _sys.modules.pop("config.settings.production", None)
+    # As in a fresh process: base.py reads the environment too (REDIS_URL), so it is imported anew and put back after.
+    loaded = {name: module for name, module in _sys.modules.items() if name.startswith("config.settings.")}
+    try:
+        for name in loaded:
+            del _sys.modules[name]
         prod = import_module("config.settings.production")
     finally:
         os.environ.clear()
         os.environ.update(old)
+        for name in [n for n in _sys.modules if n.startswith("config.settings.")]:
+            del _sys.modules[name]
+        _sys.modules.update(loaded)
     assert prod.DEBUG is False
     assert prod.SESSION_COOKIE_SECURE and prod.CSRF_COOKIE_SECURE and prod.SESSION_COOKIE_HTTPONLY
     assert prod.SECURE_HSTS_SECONDS >= 31536000 and prod.SECURE_SSL_REDIRECT

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.roles import Role
 from credit.models import Item, Office
-from reporting.importers import RecordImporter, write_error_copy
+from reporting.imports import RecordImporter, write_error_copy
 
 
 class Command(BaseCommand):

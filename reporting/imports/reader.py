@@ -1,0 +1,128 @@
+"""Reading a filled upload template: the file-level safety check, the header, the data rows and their cells.
+
+Excel's cell types are turned into what a clerk would have typed in the form (Excel numbers → digits, Excel dates →
+dates); numeric ID cells whose digits Excel already lost are refused.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import math
+from typing import Any
+
+import xlsxwriter
+from django.conf import settings
+from django.utils.translation import gettext as _
+from python_calamine import CalamineError, CalamineWorkbook
+
+from credit.models import Item
+from reporting.columns import Column, template_columns, template_headers
+from reporting.xlsx_safety import UnsafeWorkbook, check_xlsx
+
+
+class ImportRejected(Exception):
+    """The file as a whole cannot be imported (unsafe, unreadable, wrong header); ``str(exc)`` is the message."""
+
+
+def read_rows(data: bytes, *, item: Item, max_rows: int | None = None) -> list[tuple[int, list[Any]]]:
+    """(Excel row number, cells) of every non-empty data row; raises ImportRejected for file-level problems."""
+    try:
+        check_xlsx(data)
+    except UnsafeWorkbook as exc:
+        raise ImportRejected(str(exc)) from exc
+    try:
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        sheet = workbook.get_sheet_by_index(0)
+        table = sheet.to_python(skip_empty_area=False)
+    except (CalamineError, ValueError, IndexError, OSError) as exc:
+        raise ImportRejected(_("无法读取工作簿：%(error)s") % {"error": exc}) from exc
+    if not table:
+        raise ImportRejected(_("第一个工作表是空的：请在上传模板的第一个工作表中填写。"))
+    check_header(table[0], item=item)
+    width = len(template_columns(item.no))
+    rows = []
+    for index, cells in enumerate(table[1:], start=2):
+        cells = list(cells[:width]) + [""] * (width - len(cells))
+        if all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
+            continue
+        rows.append((index, cells))
+    limit = settings.REPORTING_IMPORT_MAX_ROWS if max_rows is None else max_rows
+    if len(rows) > limit:
+        raise ImportRejected(
+            _("数据行过多（%(n)s 行，上限 %(max)s 行），请分批导入。") % {"n": len(rows), "max": limit}
+        )
+    return rows
+
+
+def check_header(header: list[Any], *, item: Item) -> None:
+    """Raises ImportRejected, naming up to five wrong columns, unless ``header`` is the item's template header."""
+    expected = template_headers(item.no)
+    actual = [str(c).strip() if c is not None else "" for c in header]
+    while actual and not actual[-1]:
+        actual.pop()
+    if actual == expected:
+        return
+    problems = []
+    for i in range(max(len(expected), len(actual))):
+        want = expected[i] if i < len(expected) else None
+        got = actual[i] if i < len(actual) else None
+        if want != got:
+            col = xlsxwriter.utility.xl_col_to_name(i)
+            if want is None:
+                problems.append(_("%(col)s列“%(got)s”是多余的列") % {"col": col, "got": got})
+            elif not got:
+                problems.append(_("%(col)s列应为“%(want)s”，实为空") % {"col": col, "want": want})
+            else:
+                problems.append(_("%(col)s列应为“%(want)s”，实为“%(got)s”") % {"col": col, "want": want, "got": got})
+        if len(problems) >= 5:
+            break
+    raise ImportRejected(
+        _("表头与“%(item)s”上传模板不符（第一个工作表第1行须依次为：%(names)s）。%(problems)s。请下载最新模板填写。")
+        % {"item": item.name, "names": "、".join(expected), "problems": "；".join(problems)}
+    )
+
+
+def cell_input(column: Column, value: Any) -> tuple[Any, str | None]:
+    """The form input for one cell, or an error reason."""
+    if value is None:
+        return "", None
+    if isinstance(value, str):
+        return value.strip(), None
+    if isinstance(value, bool):
+        return ("是" if value else "否"), None
+    if isinstance(value, datetime.datetime):
+        return (value if column.type == "date" else value.date().isoformat()), None
+    if isinstance(value, datetime.date):
+        return (value if column.type == "date" else value.isoformat()), None
+    if isinstance(value, datetime.time | datetime.timedelta):
+        return str(value), None
+    if isinstance(value, int | float):
+        number = float(value)
+        if not math.isfinite(number):
+            return "", _("数值无效")
+        if column.type == "date":
+            return number, None  # an Excel date serial without a date format: parse_date handles it
+        if column.is_identifier and (abs(number) >= 1e15 or not number.is_integer()):
+            return "", _(
+                "该号码被 Excel 存成了数字（显示为 %(shown)s），末几位已丢失；请把该列设为“文本”格式后重新输入完整号码"
+            ) % {"shown": f"{number:.14E}"}
+        return _digits_text(number), None
+    return str(value), None
+
+
+def shown(value: Any) -> str:
+    """A cell's value as the clerk sees it, for error messages and the error copy."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return _digits_text(value) if abs(value) < 1e15 else f"{value:.14E}"
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _digits_text(number: float) -> str:
+    if number.is_integer():
+        return str(int(number))
+    return repr(number)

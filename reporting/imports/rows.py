@@ -1,0 +1,190 @@
+"""Validating the rows of an upload: every row through the item's record form, duplicates in the file and stored.
+
+Every row goes through the item's record form (``credit.forms.form_for_item``), the same validation as the
+browser form and the API. The form's steps run without a form object per row (``FormRowValidator`` in
+``core.django_internals``); any row they refuse is run through the real form, whose messages are reported. All
+problems are collected; nothing is saved here.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.django_internals import FormRowValidator, copy_unsaved, has_init_receivers, shared_fields_form
+from credit.fields import EncryptedCharField
+from credit.forms import form_for_item
+from credit.models import Item, Office, Record, RecordStatus
+from credit.registry import model_for_item
+from credit.services.records_bulk import PreparedValues
+from reporting.columns import NATURAL_KEYS, Column, template_columns
+from reporting.imports.reader import cell_input, shown
+
+ProgressCallback = Callable[[int, int], None]
+ROW_LEVEL = ""  # column name of an error that concerns the whole row
+
+
+@dataclass
+class CellError:
+    """One problem: Excel row number (header = 1), column name ('' for the whole row), the cell's value, the reason."""
+
+    row: int
+    column: str
+    value: str
+    reason: str
+    col_index: int | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class RecordRowValidator:
+    """Turns the rows of one upload of ``item`` for ``office`` by ``user`` into unsaved records, or cell errors."""
+
+    def __init__(
+        self,
+        *,
+        item: Item,
+        office: Office,
+        user,
+        business_date: datetime.date | None = None,
+        progress: ProgressCallback | None = None,
+        prepared: PreparedValues | None = None,
+    ):
+        self.item = item
+        self.office = office
+        self.user = user
+        # Items 3, 5 and 6 have no date field of their own: their business date is the import date unless given.
+        self.business_date = business_date
+        self.progress = progress or (lambda done, total: None)
+        # Encrypted identifiers of the duplicate look-ups, reused by the inserts of the same import.
+        self.prepared = PreparedValues() if prepared is None else prepared
+        self.model = model_for_item(item.no)
+        self.form_class = shared_fields_form(form_for_item(item.no))
+        self.row_validator = FormRowValidator(self.form_class)
+        self.columns: tuple[Column, ...] = template_columns(item.no)
+        self._templates: dict[datetime.datetime, Record] = {}
+        self._init_receivers = has_init_receivers(self.model)
+
+    def validate(self, rows: list[tuple[int, list[Any]]]) -> tuple[list[Record], list[CellError]]:
+        """Every row through the item's form; duplicates in the file and against stored records. Nothing is saved."""
+        errors: list[CellError] = []
+        instances: list[Record] = []
+        now = timezone.now()
+        default_bd = self.business_date or timezone.localdate()
+        needs_bd = self.model.BUSINESS_DATE_FIELD is None
+        column_index = {column.key: i for i, column in enumerate(self.columns)}
+        keys = NATURAL_KEYS[self.item.no]
+        seen: dict[tuple, int] = {}
+        keyed: list[tuple[tuple, int, Record]] = []
+        total = len(rows)
+        for done, (row_no, cells) in enumerate(rows, start=1):
+            data: dict[str, Any] = {}
+            row_errors: list[CellError] = []
+            for i, (column, raw) in enumerate(zip(self.columns, cells, strict=True)):
+                value, problem = cell_input(column, raw)
+                if problem:
+                    row_errors.append(CellError(row_no, column.name, shown(raw), problem, i))
+                data[column.key] = value
+            if needs_bd:
+                data["business_date"] = default_bd
+            instance = self.new_instance(now)
+            record = None if row_errors else self.row_validator.validate(data, instance)
+            if record is None:
+                # Some check failed (or a cell was refused): the real form, on a fresh instance, says which and how,
+                # so the messages are the form's own, word for word.
+                form = self.form_class(data=data, instance=self.new_instance(now))
+                if form.is_valid():
+                    record = form.instance
+                for key, messages in form.errors.items():
+                    if any(e.col_index == column_index.get(key) for e in row_errors):
+                        continue  # the conversion error already explains this cell
+                    if key in column_index:
+                        i = column_index[key]
+                        row_errors.append(
+                            CellError(row_no, self.columns[i].name, shown(cells[i]), "；".join(messages), i)
+                        )
+                    else:
+                        label = form.fields[key].label if key in form.fields else ""
+                        reason = "；".join(messages)
+                        row_errors.append(CellError(row_no, ROW_LEVEL, "", f"{label}：{reason}" if label else reason))
+            if row_errors:
+                errors.extend(row_errors)
+            else:
+                nkey = tuple(_key_part(getattr(record, k)) for k in keys)
+                if nkey in seen:
+                    errors.append(
+                        CellError(
+                            row_no,
+                            ROW_LEVEL,
+                            "",
+                            _("与本文件第 %(row)s 行重复（%(fields)s 相同）")
+                            % {"row": seen[nkey], "fields": self._key_names()},
+                        )
+                    )
+                else:
+                    seen[nkey] = row_no
+                    keyed.append((nkey, row_no, record))
+                    instances.append(record)
+            if done % 500 == 0 or done == total:
+                self.progress(done, total)
+        errors.extend(self._stored_duplicates(keyed))
+        errors.sort(key=lambda e: (e.row, e.col_index if e.col_index is not None else -1))
+        return instances, errors
+
+    def new_instance(self, now: datetime.datetime) -> Record:
+        """A new unsaved record of the office, by the clerk, at ``now`` (what ``record_create`` starts from)."""
+        template = self._templates.get(now)
+        if template is None or self._init_receivers:
+            template = self._templates[now] = self.model(
+                item=self.item,
+                office=self.office,
+                created_by=self.user,
+                created_at=now,
+                updated_by=self.user,
+                updated_at=now,
+            )
+            if self._init_receivers:
+                return template
+        return copy_unsaved(template)
+
+    def _key_names(self) -> str:
+        names = {c.key: c.name for c in self.columns}
+        return "、".join(names[k] for k in NATURAL_KEYS[self.item.no])
+
+    def _stored_duplicates(self, keyed: list[tuple[tuple, int, Record]]) -> list[CellError]:
+        """Rows whose natural key matches a stored record of the item (revoked and expired records excepted)."""
+        if not keyed:
+            return []
+        keys = NATURAL_KEYS[self.item.no]
+        first = keys[0]
+        wanted = {k: row for k, row, _rec in keyed}
+        firsts = sorted({k[0] for k in wanted})
+        stored = self.model.objects.exclude(status__in=[RecordStatus.REVOKED, RecordStatus.EXPIRED])
+        errors = []
+        encrypted = isinstance(self.model._meta.get_field(first), EncryptedCharField)
+        for start in range(0, len(firsts), 1000):
+            chunk = firsts[start : start + 1000]
+            if encrypted:  # the look-up would encrypt each value again; it takes a stored value as it is
+                chunk = [self.prepared.encrypted(v) if v else v for v in chunk]
+            for values in stored.filter(**{f"{first}__in": chunk}).values_list(*keys):
+                nkey = tuple(_key_part(v) for v in values)
+                if nkey in wanted:
+                    errors.append(
+                        CellError(
+                            wanted.pop(nkey),
+                            ROW_LEVEL,
+                            "",
+                            _("系统中已有相同记录（%(fields)s 相同），请勿重复报送") % {"fields": self._key_names()},
+                        )
+                    )
+        return errors
+
+
+def _key_part(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime.date) else value
