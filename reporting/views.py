@@ -18,12 +18,12 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView, V
 from accounts.roles import Role
 from audit.models import AuditAction
 from audit.services import audit_log
+from core.errors import DomainError
 from credit.models import Item
 from credit.services.calendar import semiannual_period
 from credit.views.mixins import ClerkMixin, ReviewerMixin, WorkspaceMixin
 from reporting.exporters import UploadTemplateExporter
 from reporting.forms import BatchCreateForm, ImportUploadForm, ManualUploadForm
-from reporting.imports import ImportRejected
 from reporting.models import BatchFormat, BatchKind, BatchStatus, ExportBatch, ImportJob, SemiannualNotice
 from reporting.selectors import batches_for, semiannual_notices_owed
 from reporting.services import batches as batch_services
@@ -100,8 +100,8 @@ class ImportCreateView(ClerkMixin, FormView):
                 submit=form.cleaned_data["submit"],
                 request=self.request,
             )
-        except ImportRejected as exc:
-            form.add_error("file", str(exc))
+        except DomainError as exc:  # the file refused as a whole (ImportRejected): shown under the file field
+            exc.add_to(form)
             return self.form_invalid(form)
         except PermissionDenied as exc:
             form.add_error("office", str(exc))

@@ -12,7 +12,6 @@ from accounts.roles import WORKSPACE_ROLES, Role
 from core.access import role_permission
 from credit.models import Item, Office
 from reporting.api.serializers import ExportBatchSerializer, ImportCreateSerializer, ImportJobSerializer
-from reporting.imports import ImportRejected
 from reporting.models import ExportBatch, ImportJob
 from reporting.selectors import batches_for
 from reporting.services.imports import import_job_create
@@ -33,18 +32,16 @@ class ImportCreateView(APIView):
         office = Office.objects.filter(code=data["office"]).first()
         if office is None:
             raise ValidationError({"office": ["报送处室：没有该处室。"]})
-        try:
-            job = import_job_create(
-                user=request.user,
-                item=item,
-                office=office,
-                data=data["file"].read(),
-                original_name=data["file"].name,
-                submit=data["submit"],
-                request=request,
-            )
-        except ImportRejected as exc:
-            raise ValidationError({"file": [str(exc)]}) from exc
+        # A rejected file is a DomainError on "file" (400): core.api's exception handler answers it.
+        job = import_job_create(
+            user=request.user,
+            item=item,
+            office=office,
+            data=data["file"].read(),
+            original_name=data["file"].name,
+            submit=data["submit"],
+            request=request,
+        )
         return Response(ImportJobSerializer(job).data, status=status.HTTP_201_CREATED)
 
 

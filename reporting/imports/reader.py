@@ -16,13 +16,21 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from python_calamine import CalamineError, CalamineWorkbook
 
+from core.errors import DomainError
 from credit.models import Item
 from reporting.columns import Column, template_columns, template_headers
 from reporting.xlsx_safety import UnsafeWorkbook, check_xlsx
 
 
-class ImportRejected(Exception):
-    """The file as a whole cannot be imported (unsafe, unreadable, wrong header); ``str(exc)`` is the message."""
+class ImportRejected(DomainError):
+    """The file as a whole cannot be imported (unsafe, unreadable, wrong header): an error of the ``file`` field, so
+    the upload form shows it under the file and the API answers 400 ``{"file": [message]}``; ``str(exc)`` is the
+    message (the import job's page shows it as it is)."""
+
+    default_code = "rejected"
+
+    def __init__(self, message: str):
+        super().__init__({"file": [message]})
 
 
 def read_rows(data: bytes, *, item: Item, max_rows: int | None = None) -> list[tuple[int, list[Any]]]:

@@ -1,0 +1,59 @@
+"""How an import that is refused as a whole reaches the clerk: one DomainError on the ``file`` field, shown under the
+upload form's file field and answered 400 ``{"file": [...]}`` by the API's exception handler."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from test_reporting_import import _rows, _workbook
+
+from core.errors import DomainError
+from credit.models import Item, Office
+from reporting.imports import ImportRejected
+from reporting.models import ImportJob
+
+pytestmark = pytest.mark.django_db
+
+NOT_A_WORKBOOK = b"not a workbook at all"
+
+
+def test_import_rejected_is_a_domain_error_on_the_file_field():
+    exc = ImportRejected("第一个工作表是空的。")
+    assert isinstance(exc, DomainError)
+    assert exc.status_code == 400 and exc.detail == {"file": ["第一个工作表是空的。"]}
+    assert str(exc) == "第一个工作表是空的。"
+
+
+def test_page_and_api_show_the_same_message_for_a_refused_file(client, clerk):
+    client.force_login(clerk)
+    item = Item.objects.get(no=8)
+    page = client.post(
+        reverse("reporting:import-create"),
+        {
+            "item": item.pk,
+            "office": Office.objects.get(code="zuren").pk,
+            "file": SimpleUploadedFile("x.xlsx", NOT_A_WORKBOOK),
+        },
+    )
+    assert page.status_code == 200
+    shown = page.context["form"].errors["file"]
+    assert len(shown) == 1 and "不是 .xlsx 工作簿" in shown[0]
+
+    api = client.post(
+        "/api/v1/reporting/imports/",
+        {"item": 8, "office": "zuren", "file": SimpleUploadedFile("x.xlsx", NOT_A_WORKBOOK)},
+    )
+    assert api.status_code == 400
+    assert api.json() == {"file": shown}
+    assert ImportJob.objects.count() == 0
+
+
+def test_a_wrong_header_is_reported_on_the_job_not_as_an_error(client, clerk):
+    """A readable but wrong workbook is stored as an invalid job whose message names the columns (the clerk keeps
+    the job's page), not refused up front."""
+    client.force_login(clerk)
+    data = _workbook(1, _rows(1, range(1)))  # item 1's template uploaded as item 8
+    response = client.post(
+        "/api/v1/reporting/imports/", {"item": 8, "office": "zuren", "file": SimpleUploadedFile("t.xlsx", data)}
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["status"] == "invalid" and "表头" in response.json()["message"]
