@@ -22,7 +22,7 @@ from publicity.models import CorrectionKind, Publication, PublicationKind
 from publicity.models.publications import PENALTY_CATEGORIES
 from publicity.services.corrections import correction_notice_create
 from publicity.services.entries import fill_from_record
-from publicity.services.errors import PublicityError
+from publicity.services.errors import PublicityError, PublicityStateError
 
 # The items by how the catalogue publishes them (``publicity``); the others are never public, except an explicit
 # black-list decision (publicity.services.blacklist).
@@ -125,7 +125,9 @@ def publication_publish(
             % {"items": "、".join(str(no) for no in PENALTY_ITEMS)}
         )
     if record.status != RecordStatus.APPROVED:
-        raise PublicityError(_("只有审核通过的记录才能公示（当前状态：%(s)s）。") % {"s": record.get_status_display()})
+        raise PublicityStateError(
+            _("只有审核通过的记录才能公示（当前状态：%(s)s）。") % {"s": record.get_status_display()}
+        )
     values = penalty_defaults(record)
     given = {
         "decision_number": decision_number,
@@ -160,7 +162,7 @@ def publication_publish(
         raise PublicityError(errors)
     pub = Publication.objects.filter(record=record).first() or Publication(record=record)
     if pub.pk and pub.withdrawn_at:
-        raise PublicityError(_("该公示已撤下，不能重新公示。"))
+        raise PublicityStateError(_("该公示已撤下，不能重新公示。"))
     typed = typed_record(record)
     pub.kind, pub.item_no = PublicationKind.PENALTY, record.item.no
     for key, value in values.items():

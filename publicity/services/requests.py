@@ -34,7 +34,7 @@ from publicity.models import (
 from publicity.models.requests import PublicRequest, new_tracking_code
 from publicity.services.blacklist import blacklist_remove
 from publicity.services.corrections import correction_notice_create
-from publicity.services.errors import PublicityError
+from publicity.services.errors import PublicityError, PublicityStateError
 from publicity.services.licences import licence_withdraw
 from publicity.services.publications import add_months, publication_withdraw
 from publicity.validators import validate_evidence
@@ -218,7 +218,7 @@ def request_decide(
     model = type(request)
     req = model.objects.select_for_update().get(pk=request.pk)
     if req.status == RequestStatus.DECIDED:
-        raise PublicityError(_("该申请已办结。"))
+        raise PublicityStateError(_("该申请已办结。"))
     if outcome not in Outcome.values:
         raise PublicityError({"outcome": [_("请选择办理结果。")]})
     if not (reply or "").strip():
