@@ -9,17 +9,17 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.roles import Role
-from core.scoping import require_role
+from core.access import role_permission
 from oversight import selectors
 from oversight.models import IndicatorRole
 from oversight.periods import parse_period, parse_year
 
-WORKSPACE_ROLES = {Role.CLERK, Role.REVIEWER}
+# Clerks and reviewers; the admin roles (三员) are refused (403) by the permission class, before the view runs.
+WORKSPACE_API = [role_permission(Role.CLERK, Role.REVIEWER)]
 
 
 class FiguresSerializer(serializers.Serializer):
@@ -75,7 +75,11 @@ class TimelinessResponseSerializer(serializers.Serializer):
 
 
 class TimelinessApi(APIView):
-    """Timeliness and completeness per office for a period (``2026-03``, ``2026Q1``, ``2026H1``, ``2026``)."""
+    """Timeliness and completeness per office for a period (``2026-03``, ``2026Q1``, ``2026H1``, ``2026``).
+
+    A malformed period is a ``PeriodError`` (400 on ``period``), answered by core.api's exception handler."""
+
+    permission_classes = WORKSPACE_API
 
     @extend_schema(
         parameters=[
@@ -85,7 +89,6 @@ class TimelinessApi(APIView):
         responses={200: TimelinessResponseSerializer},
     )
     def get(self, request):
-        require_role(request.user, *WORKSPACE_ROLES, error=PermissionDenied)
         period = parse_period(request.query_params.get("period") or str(timezone.localdate().year))
         offices = selectors.offices_for(request.user)
         if request.query_params.get("office"):
@@ -142,11 +145,12 @@ class IndicatorListResponseSerializer(serializers.Serializer):
 class IndicatorsApi(APIView):
     """Annex 2's indicators of a year that the user may see, with their offices, status and progress count."""
 
+    permission_classes = WORKSPACE_API
+
     @extend_schema(
         parameters=[OpenApiParameter("year", int, required=False)], responses={200: IndicatorListResponseSerializer}
     )
     def get(self, request):
-        require_role(request.user, *WORKSPACE_ROLES, error=PermissionDenied)
         year = parse_year(request.query_params.get("year"), default=timezone.localdate().year)
         indicators = selectors.indicators_for(user=request.user, year=year)
         return Response({"year": year, "results": IndicatorSerializer(indicators, many=True).data})
