@@ -2,8 +2,9 @@
 
 Services raise a ``DomainError`` subclass of their app (``RecordError``, ``PublicityError``, ``BatchError``,
 ``IndicatorError``); the caller shows it where the user looks: ``add_to(form)`` under the form's fields,
-``messages`` for the messages framework, ``detail`` as an API body (``core.api.exception_handler`` answers 400, or 409
-for a ``StateError``). The same shape everywhere means the same key for errors that belong to no field.
+``messages`` for the messages framework, ``detail`` as an API body (``core.api.exception_handler`` answers 400, 403 for
+a ``ForbiddenError``, 409 for a ``StateError``). The same shape everywhere means the same key for errors that belong to
+no field.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections.abc import Iterable, Mapping
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS as DJANGO_NON_FIELD
+from django.core.exceptions import PermissionDenied
 
 # DRF's key for errors of no field; Django forms use "__all__", which the error reads as the same thing.
 NON_FIELD = "non_field_errors"
@@ -78,6 +80,18 @@ class StateError(DomainError):
 
     status_code = 409
     default_code = "state"
+
+
+class ForbiddenError(DomainError, PermissionDenied):
+    """The user may not act with a value they sent, e.g. an office that is not theirs: an authorization refusal (the
+    same request from another user would succeed), so the API answers 403, keyed by that field like any domain error.
+
+    It is also Django's ``PermissionDenied``: a page that does not show it under the field answers 403 as for any
+    refusal of rights.
+    """
+
+    status_code = 403
+    default_code = "forbidden"
 
 
 def form_errors(form: forms.BaseForm) -> dict[str, list[str]]:

@@ -6,7 +6,6 @@ import datetime
 import io
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import Case, IntegerField, Value, When
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -100,11 +99,8 @@ class ImportCreateView(ClerkMixin, FormView):
                 submit=form.cleaned_data["submit"],
                 request=self.request,
             )
-        except DomainError as exc:  # the file refused as a whole (ImportRejected): shown under the file field
+        except DomainError as exc:  # a refused file (ImportRejected) or office (ForbiddenError), under its field
             exc.add_to(form)
-            return self.form_invalid(form)
-        except PermissionDenied as exc:
-            form.add_error("office", str(exc))
             return self.form_invalid(form)
         return redirect("reporting:import-detail", pk=job.pk)
 

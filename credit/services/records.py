@@ -21,7 +21,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts.roles import Role
 from audit.services import audit_log
-from core.errors import DomainError, StateError, form_errors
+from core.errors import DomainError, ForbiddenError, StateError, form_errors
 from core.scoping import require_role
 from core.workflow import transition
 from credit.forms import form_for_item
@@ -50,6 +50,11 @@ class RecordError(DomainError):
 
 class RecordStateError(RecordError, StateError):
     """The record is not in a state that allows the action (stale page, double click, another reviewer first)."""
+
+
+class RecordForbiddenError(RecordError, ForbiddenError):
+    """The clerk named an office they may not report through (403, on ``office``); the form shows it like any
+    RecordError."""
 
 
 def validity_end_for(business_date: datetime.date, years: int) -> datetime.date:
@@ -123,7 +128,11 @@ def clerk_offices_for(user, item: Item) -> list[Office]:
 
 
 def resolve_office(user, item: Item, office_code: str | None) -> Office:
-    """The reporting office of a new record: the one named, or the clerk's only office that owns the item."""
+    """The reporting office of a new record: the one named, or the clerk's only office that owns the item.
+
+    A code that names no office is invalid (RecordError, 400); an office the clerk may not report the item through is
+    refused as RecordForbiddenError (403), both on ``office``.
+    """
     offices = clerk_offices_for(user, item)
     if not offices:
         raise PermissionDenied(_("您所在的处室不负责报送“%(item)s”。") % {"item": item.name})
@@ -131,7 +140,12 @@ def resolve_office(user, item: Item, office_code: str | None) -> Office:
         for office in offices:
             if office.code == office_code:
                 return office
-        raise RecordError({"office": [_("报送处室：您不能以“%(code)s”的名义报送该事项。") % {"code": office_code}]})
+        # Compared in Python: the body's value may be any JSON (a list, a NUL character) and the offices are few.
+        if not any(code == office_code for code in Office.objects.values_list("code", flat=True)):
+            raise RecordError({"office": [_("报送处室：没有该处室。")]})
+        raise RecordForbiddenError(
+            {"office": [_("报送处室：您不能以“%(code)s”的名义报送该事项。") % {"code": office_code}]}
+        )
     if len(offices) > 1:
         raise RecordError({"office": [_("报送处室：您属于多个处室，请选择报送处室。")]})
     return offices[0]

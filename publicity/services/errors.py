@@ -1,4 +1,4 @@
-from core.errors import DomainError, StateError
+from core.errors import DomainError, ForbiddenError, StateError
 
 
 class PublicityError(DomainError):
@@ -8,3 +8,7 @@ class PublicityError(DomainError):
 
 class PublicityStateError(PublicityError, StateError):
     """The licensing decision, publication or request is no longer in a state that allows the action."""
+
+
+class PublicityForbiddenError(PublicityError, ForbiddenError):
+    """The clerk named an office they may not enter licensing decisions for (403, on ``office``)."""

@@ -21,7 +21,7 @@ from publicity.forms import LicenceForm
 from publicity.models import CorrectionKind, LicenceDecision, LicenceStatus
 from publicity.services.corrections import correction_notice_create
 from publicity.services.entries import public_code_for
-from publicity.services.errors import PublicityError, PublicityStateError
+from publicity.services.errors import PublicityError, PublicityForbiddenError, PublicityStateError
 from publicity.services.reasons import reason_clean
 
 
@@ -50,7 +50,13 @@ def _derive(licence: LicenceDecision) -> None:
         licence.subject = None
 
 
-def _clerk_office(user, office: Office | None) -> Office:
+def _clerk_office(user, office: Office | None, *, named: bool = False) -> Office:
+    """The clerk's office for a licensing decision: ``office``, or their only office when it is None.
+
+    ``named``: ``office`` is the value the clerk sent, so one that is not theirs is a PublicityForbiddenError on
+    ``office`` (403, like the record and import APIs); a stored decision's office that is not theirs stays a plain
+    PermissionDenied.
+    """
     require_role(user, Role.CLERK)
     offices = list(user.offices.all())
     if office is None:
@@ -58,6 +64,10 @@ def _clerk_office(user, office: Office | None) -> Office:
             raise PublicityError({"office": [_("报送处室：请选择报送处室。")]})
         return offices[0]
     if office not in offices:
+        if named:
+            raise PublicityForbiddenError(
+                {"office": [_("报送处室：您不能以“%(office)s”的名义填报行政许可决定。") % {"office": office.name}]}
+            )
         raise PermissionDenied
     return office
 
@@ -73,8 +83,8 @@ def _validated(licence: LicenceDecision, data: Mapping[str, Any]) -> LicenceDeci
 def licence_create(
     *, user, data: Mapping[str, Any], office: Office | None = None, submit: bool = False
 ) -> LicenceDecision:
-    """A new licensing decision as a draft (or submitted)."""
-    office = _clerk_office(user, office)
+    """A new licensing decision as a draft (or submitted), for ``office`` (the clerk's only office when None)."""
+    office = _clerk_office(user, office, named=True)
     licence = _validated(LicenceDecision(office=office, created_by=user), data)
     _derive(licence)
     licence.full_clean()

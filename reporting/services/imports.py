@@ -6,7 +6,6 @@ import logging
 import tempfile
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from audit.models import AuditAction, AuditOutcome
 from audit.services import audit_log
+from core.errors import ForbiddenError
 from credit.models import Item, Office
 from credit.services.records import clerk_offices_for
 from reporting.imports import ImportRejected, RecordImporter, write_error_copy
@@ -36,11 +36,18 @@ def import_job_create(
 ) -> ImportJob:
     """Store an upload as an import job after the file-level checks; run it now if small, else in the background.
 
-    Raises ImportRejected (a message for the clerk) when the file is not an acceptable .xlsx, PermissionDenied when
-    the clerk's office does not report the item.
+    Raises ImportRejected (on ``file``, 400) when the file is not an acceptable .xlsx, ForbiddenError (on ``office``,
+    403) when the clerk may not report the item through ``office``.
     """
     if not any(o.pk == office.pk for o in clerk_offices_for(user, item)):
-        raise PermissionDenied(_("您所在的处室不负责报送“%(item)s”。") % {"item": item.name})
+        raise ForbiddenError(
+            {
+                "office": [
+                    _("报送处室：您不能以“%(office)s”的名义报送“%(item)s”。")
+                    % {"office": office.name, "item": item.name}
+                ]
+            }
+        )
     try:
         check_xlsx(data)
     except UnsafeWorkbook as exc:
