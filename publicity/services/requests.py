@@ -18,6 +18,7 @@ from accounts.roles import Role
 from audit.models import AuditAction, AuditOutcome
 from audit.services import audit_log
 from core.scoping import require_role
+from core.workflow import transition
 from credit.services.calendar import due_date_for
 from publicity.masking import mask_free_text
 from publicity.models import (
@@ -215,10 +216,16 @@ def request_decide(
     """Decide an objection or repair: 予以更正 corrects the entry's public content, 提前撤下 withdraws it, 维持 keeps it.
     Corrections and withdrawals are queued for the municipal platform."""
     require_role(user, Role.REVIEWER)
-    model = type(request)
-    req = model.objects.select_for_update().get(pk=request.pk)
-    if req.status == RequestStatus.DECIDED:
-        raise PublicityStateError(_("该申请已办结。"))
+    # The one lifecycle move (row lock, state check, who and when); a refusal below rolls it back with the rest.
+    req = transition(
+        request,
+        allowed_from={RequestStatus.RECEIVED},
+        to=RequestStatus.DECIDED,
+        user=user,
+        values={"outcome": outcome, "reply": (reply or "").strip()},
+        stale=lambda _req: PublicityStateError(_("该申请已办结。")),
+        change_reason=None,
+    )
     if outcome not in Outcome.values:
         raise PublicityError({"outcome": [_("请选择办理结果。")]})
     if not (reply or "").strip():
@@ -255,7 +262,4 @@ def request_decide(
                 ]: target
             },
         )
-    req.status, req.outcome, req.reply = RequestStatus.DECIDED, outcome, reply.strip()
-    req.decided_by, req.decided_at = user, timezone.now()
-    req.save()
     return req

@@ -62,3 +62,15 @@ def test_workspace_shows_already_decided_on_the_request_page(build, client):
     )
     assert page.status_code == 200
     assert "该申请已办结。" in page.context["form"].non_field_errors()
+
+
+def test_deciding_records_who_and_when_and_a_refused_decision_changes_nothing(build):
+    req = _objection(build)
+    with pytest.raises(PublicityError):
+        request_decide(request=req, user=build.reviewer, outcome="corrected", reply="予以更正", corrected_content=" ")
+    req.refresh_from_db()
+    assert (req.status, req.outcome, req.reply, req.decided_by) == ("received", "", "", None)
+    request_decide(request=req, user=build.reviewer, outcome="upheld", reply=" 维持 ")
+    req.refresh_from_db()
+    assert (req.status, req.outcome, req.reply, req.decided_by) == ("decided", "upheld", "维持", build.reviewer)
+    assert req.decided_at is not None
