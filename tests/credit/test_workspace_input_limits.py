@@ -1,4 +1,5 @@
-"""Bad input on the workspace lists and record form: a message or an empty list, never a 500."""
+"""Odd input on the workspace lists and record form (non-ASCII digits, year 9999): a message or an empty list, never a
+500."""
 
 import pytest
 from django.utils import timezone

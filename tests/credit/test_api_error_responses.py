@@ -1,4 +1,5 @@
-"""Bad input on the credit API: 400 with a Chinese message naming the field, never a 500."""
+"""Malformed requests to the credit API (dates past the calendar, bodies that are not JSON objects): 400 with a Chinese
+message naming the field, never a 500."""
 
 import datetime
 
