@@ -9,6 +9,7 @@ from credit.demo import sample_values
 from credit.models import Item, Office, RecordStatus
 from credit.registry import model_for_item
 from credit.services.records import record_create
+from tests.reporting.fake_platform import serve_fake_platform
 
 ITEM_OFFICE = {
     1: "zuren",
@@ -75,3 +76,9 @@ def make_records(clerk):
         return list(model.objects.filter(pk__in=[r.pk for r in records]).order_by("pk"))
 
     return make
+
+
+@pytest.fixture
+def platform():
+    """The fake municipal platform (``tests/reporting/fake_platform.py``), serving while the test runs."""
+    yield from serve_fake_platform()

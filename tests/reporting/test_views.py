@@ -5,11 +5,11 @@ import io
 import openpyxl
 import pytest
 from django.urls import reverse
-from test_reporting_import import _rows, _workbook
 
 from credit.models import Item, Record
 from reporting.models import BatchKind, BatchStatus, ExportBatch, ImportJob
 from reporting.services.batches import batch_create
+from tests.reporting.workbooks import template_rows, workbook_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +35,7 @@ def test_blank_template_download(client, clerk):
 
 def test_import_page_success(client, clerk):
     client.force_login(clerk)
-    response = _upload(client, _workbook(1, _rows(1, range(3))))
+    response = _upload(client, workbook_bytes(1, template_rows(1, range(3))))
     assert response.status_code == 200
     assert "已导入 3 条记录" in response.content.decode()
     assert Record.objects.count() == 3
@@ -43,9 +43,9 @@ def test_import_page_success(client, clerk):
 
 def test_import_page_lists_row_column_reason_and_offers_marked_copy(client, clerk):
     client.force_login(clerk)
-    rows = _rows(1, range(3))
+    rows = template_rows(1, range(3))
     rows[2][1] = "12345"
-    response = _upload(client, _workbook(1, rows))
+    response = _upload(client, workbook_bytes(1, rows))
     page = response.content.decode()
     assert "第 4 行" in page and "身份证号码" in page and "身份证号码应为18位" in page
     assert Record.objects.count() == 0
@@ -64,7 +64,7 @@ def test_import_page_refuses_non_xlsx_with_a_message(client, clerk):
 
 def test_import_job_of_another_office_is_404(client, clerk, other_clerk):
     client.force_login(clerk)
-    _upload(client, _workbook(1, _rows(1, range(1))))
+    _upload(client, workbook_bytes(1, template_rows(1, range(1))))
     job = ImportJob.objects.get()
     client.force_login(other_clerk)
     assert client.get(reverse("reporting:import-detail", args=[job.pk])).status_code == 404
@@ -73,7 +73,7 @@ def test_import_job_of_another_office_is_404(client, clerk, other_clerk):
 
 def test_import_status_json(client, clerk):
     client.force_login(clerk)
-    _upload(client, _workbook(1, _rows(1, range(1))))
+    _upload(client, workbook_bytes(1, template_rows(1, range(1))))
     job = ImportJob.objects.get()
     data = client.get(reverse("reporting:import-status", args=[job.pk])).json()
     assert data["finished"] and data["progress"] == 100 and data["created_count"] == 1
@@ -85,7 +85,11 @@ def test_api_import(client, clerk):
 
     response = client.post(
         "/api/v1/reporting/imports/",
-        {"item": 8, "office": "zuren", "file": SimpleUploadedFile("t.xlsx", _workbook(8, _rows(8, range(2))))},
+        {
+            "item": 8,
+            "office": "zuren",
+            "file": SimpleUploadedFile("t.xlsx", workbook_bytes(8, template_rows(8, range(2)))),
+        },
     )
     assert response.status_code == 201, response.content
     assert response.json()["status"] == "succeeded" and response.json()["created_count"] == 2

@@ -3,13 +3,13 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from test_reporting_import import _rows, _workbook
 
 from audit.models import AuditEvent
 from credit.models import Item, Office
 from reporting.importers import RecordImporter
 from reporting.models import BatchKind, ExportBatch, ImportJob
 from reporting.services.batches import batch_create
+from tests.reporting.workbooks import template_rows, workbook_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +32,7 @@ def _upload(client, data: bytes, item=1, name="filled.xlsx"):
 
 def test_successful_import_is_audited_against_its_job(client, clerk):
     client.force_login(clerk)
-    _upload(client, _workbook(1, _rows(1, range(3))))
+    _upload(client, workbook_bytes(1, template_rows(1, range(3))))
     job = ImportJob.objects.get()
     [event] = _events("import")
     assert (event.outcome, event.object_type, event.object_id) == ("success", "reporting.importjob", str(job.pk))
@@ -42,10 +42,10 @@ def test_successful_import_is_audited_against_its_job(client, clerk):
 
 def test_rejected_import_is_audited_with_counts_not_values(client, clerk):
     client.force_login(clerk)
-    rows = _rows(1, range(3))
+    rows = template_rows(1, range(3))
     rows[1][1] = "12345"
     rows[2][1] = "360102"
-    _upload(client, _workbook(1, rows))
+    _upload(client, workbook_bytes(1, rows))
     [event] = _events("import")
     assert event.outcome == "failure" and event.object_type == "reporting.importjob"
     assert event.detail["rows"] == 3 and event.detail["errors"] == 2
@@ -62,7 +62,7 @@ def test_file_refused_before_a_job_exists_is_audited_against_the_item(client, cl
 
 def test_command_line_import_is_audited_against_the_item(clerk):
     item, office = Item.objects.get(no=8), Office.objects.get(code="zuren")
-    result = RecordImporter(item=item, office=office, user=clerk).run(_workbook(8, _rows(8, range(2))))
+    result = RecordImporter(item=item, office=office, user=clerk).run(workbook_bytes(8, template_rows(8, range(2))))
     assert result.ok
     [event] = _events("import")
     assert (event.outcome, event.object_type, event.object_id) == ("success", "credit.item", str(item.pk))
@@ -79,7 +79,7 @@ def test_import_audit_rolls_back_with_the_rows(clerk, monkeypatch):
     monkeypatch.setattr(importers.RecordImporter, "_insert_history", boom)
     item, office = Item.objects.get(no=1), Office.objects.get(code="zuren")
     with pytest.raises(RuntimeError):
-        RecordImporter(item=item, office=office, user=clerk).run(_workbook(1, _rows(1, range(2))))
+        RecordImporter(item=item, office=office, user=clerk).run(workbook_bytes(1, template_rows(1, range(2))))
     assert not _events("import", outcome="success")
 
 
@@ -112,9 +112,9 @@ def test_batch_created_from_the_ledger_page_is_audited_with_the_request(client, 
 def test_downloads_are_audited(client, make_records, clerk, reviewer):
     client.force_login(clerk)
     client.get(reverse("reporting:template-download", args=[2]))
-    rows = _rows(1, range(2))
+    rows = template_rows(1, range(2))
     rows[0][1] = "12345"
-    _upload(client, _workbook(1, rows))
+    _upload(client, workbook_bytes(1, rows))
     job = ImportJob.objects.get()
     client.get(reverse("reporting:import-errors", args=[job.pk]))
     make_records(2, 2)
