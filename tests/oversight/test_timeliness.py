@@ -38,7 +38,7 @@ def test_selector_equals_hand_count(march_records):
 
 @pytest.mark.django_db
 def test_pending_before_the_due_date(clerk):
-    institution(office="yijiao", user=clerk, due=datetime.date(2026, 3, 20), status=RecordStatus.DRAFT)
+    institution(office="yijiao", due=datetime.date(2026, 3, 20), status=RecordStatus.DRAFT)
     rows, _ = selectors.timeliness_by_office(
         period=MARCH, offices=Office.objects.filter(code="yijiao"), today=datetime.date(2026, 3, 20)
     )
@@ -53,10 +53,10 @@ def test_query_count_does_not_grow_with_records(clerk):
             selectors.timeliness_by_office(period=MARCH, offices=Office.objects.all(), today=TODAY)
         return len(ctx)
 
-    institution(office="yijiao", user=clerk, due=datetime.date(2026, 3, 10), status=RecordStatus.DRAFT)
+    institution(office="yijiao", due=datetime.date(2026, 3, 10), status=RecordStatus.DRAFT)
     few = count()
     for day in range(1, 25):
-        institution(office="yijiao", user=clerk, due=datetime.date(2026, 3, day), status=RecordStatus.DRAFT)
+        institution(office="yijiao", due=datetime.date(2026, 3, day), status=RecordStatus.DRAFT)
     assert count() == few
 
 
@@ -169,11 +169,11 @@ def test_dashboard_queries_do_not_grow_with_records(client, clerk, reviewer):
             assert client.get(url).status_code == 200
         return len(ctx)
 
-    institution(office="yijiao", user=clerk, due=datetime.date(2026, 3, 10), status=RecordStatus.DRAFT)
+    institution(office="yijiao", due=datetime.date(2026, 3, 10), status=RecordStatus.DRAFT)
     few = count()
     for month in range(1, 13):
         for office in ("yijiao", "sheguan", "pugao"):
-            institution(office=office, user=clerk, due=datetime.date(2026, month, 5), status=RecordStatus.DRAFT)
+            institution(office=office, due=datetime.date(2026, month, 5), status=RecordStatus.DRAFT)
     assert count() == few
 
 

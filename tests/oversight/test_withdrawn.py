@@ -18,7 +18,7 @@ MARCH = parse_period("2026-03")
 def test_a_withdrawn_submission_counts_as_overdue_once_past_its_due_date(clerk):
     due = datetime.date(2026, 3, 20)
     submitted = timezone.make_aware(datetime.datetime(2026, 3, 18, 10, 0))
-    record = institution(office="yijiao", user=clerk, due=due, status=RecordStatus.SUBMITTED, submitted_at=submitted)
+    record = institution(office="yijiao", due=due, status=RecordStatus.SUBMITTED, submitted_at=submitted)
     offices = Office.objects.filter(code="yijiao")
 
     def figures():

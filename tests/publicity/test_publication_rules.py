@@ -12,7 +12,7 @@ from publicity import selectors
 from publicity.models import CorrectionNotice, Publication
 from publicity.services.errors import PublicityError
 from publicity.services.publications import publication_publish, publications_end
-from tests.publicity.builders import days_ago
+from tests.factories import days_ago
 
 pytestmark = pytest.mark.django_db
 

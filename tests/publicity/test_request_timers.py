@@ -11,7 +11,7 @@ from django.utils import timezone
 from publicity import selectors
 from publicity.models import Objection
 from publicity.services.requests import objection_file, repair_apply, working_days_between
-from tests.publicity.builders import days_ago
+from tests.factories import days_ago
 
 pytestmark = pytest.mark.django_db
 

@@ -1,28 +1,14 @@
-"""Fixtures of the reporting tests: a clerk per office, a reviewer, valid records of any item, media and drop dirs."""
+"""Fixtures of the reporting tests: a clerk of every office, a reviewer, approved records of any item made through the
+services, media and drop dirs, and the fake municipal platform."""
 
 from __future__ import annotations
 
 import pytest
-from django.utils import timezone
 
 from credit.demo import sample_values
 from credit.models import Item, Office, RecordStatus
-from credit.registry import model_for_item
-from credit.services.records import record_create
+from tests.factories import RecordFactory, reporting_office
 from tests.reporting.fake_platform import serve_fake_platform
-
-ITEM_OFFICE = {
-    1: "zuren",
-    2: "sheguan",
-    3: "sheguan",
-    4: "yijiao",
-    5: "sheguan",
-    6: "office",
-    7: "zuren",
-    8: "zuren",
-    9: "zuren",
-    10: "office",
-}
 
 
 @pytest.fixture(autouse=True)
@@ -45,7 +31,8 @@ def make_user(django_user_model):
 
 @pytest.fixture
 def clerk(make_user):
-    return make_user("clerk", "clerk", tuple(sorted(set(ITEM_OFFICE.values()))))
+    """A clerk of every office that reports an item in these tests (``reporting_office``)."""
+    return make_user("clerk", "clerk", tuple({reporting_office(item.no).code for item in Item.objects.all()}))
 
 
 @pytest.fixture
@@ -59,21 +46,24 @@ def reviewer(make_user):
 
 
 @pytest.fixture
-def make_records(clerk):
-    """``make_records(no, n, start=0, status="approved", **overrides)`` → list of typed records, created by the service."""
+def make_records(clerk, reviewer):
+    """``make_records(no, n, start=0, status="approved", **overrides)`` → records of item ``no`` with the sample values
+    of sequence numbers ``start`` … ``start + n - 1``, entered by the clerk for the item's reporting office and taken
+    to ``status`` through the lifecycle services (approved by the reviewer)."""
 
     def make(no: int, n: int = 3, *, start: int = 0, status: str = RecordStatus.APPROVED, **overrides):
-        item = Item.objects.get(no=no)
-        office = Office.objects.get(code=ITEM_OFFICE[no])
-        records = []
-        for seq in range(start, start + n):
-            values = {**sample_values(no, seq), **overrides}
-            records.append(record_create(item=item, user=clerk, data=values, office=office))
-        model = model_for_item(no)
-        if status == RecordStatus.DRAFT:
-            return list(model.objects.filter(pk__in=[r.pk for r in records]).order_by("pk"))
-        model.objects.filter(pk__in=[r.pk for r in records]).update(status=status, version=2, decided_at=timezone.now())
-        return list(model.objects.filter(pk__in=[r.pk for r in records]).order_by("pk"))
+        office = reporting_office(no).code
+        return [
+            RecordFactory(
+                no=no,
+                clerk=clerk,
+                reviewer=reviewer,
+                status=status,
+                office_code=office,
+                **{**sample_values(no, seq), **overrides},
+            )
+            for seq in range(start, start + n)
+        ]
 
     return make
 

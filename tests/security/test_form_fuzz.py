@@ -40,8 +40,8 @@ from publicity.services.content import article_save
 from publicity.services.requests import objection_file
 from reporting.models import BatchKind
 from reporting.services.batches import batch_create
-from tests.factories import UserFactory, clerk_of, create_record
-from tests.publicity.builders import Builder, days_ago
+from tests.factories import UserFactory, clerk_of, create_record, days_ago
+from tests.factories.publicity import PublicEntries
 
 pytestmark = pytest.mark.django_db
 
@@ -250,7 +250,7 @@ def _world(tmp_path, settings) -> World:
         "secadmin": UserFactory(username="secadmin", role=Role.SECADMIN),
         "auditor": UserFactory(username="auditor", role=Role.AUDITOR),
     }
-    build = Builder(reviewer=reviewer, zuren=clerk, yijiao=clerk_of("yijiao"), sheguan=clerk_of("sheguan"))
+    build = PublicEntries(reviewer)
     records = {s: create_record(8, clerk, status=s, reviewer=reviewer) for s in ("draft", "submitted", "returned")}
     records["draft1"] = create_record(1, clerk, reviewer=reviewer)
     records["revoked"] = create_record(8, clerk, status="revoked", reviewer=reviewer)
@@ -658,7 +658,7 @@ def test_reviewer_reasons_with_a_nul_character_are_refused_by_name(tmp_path, set
 
     settings.MEDIA_ROOT = tmp_path / "media"
     reviewer = UserFactory(username="reviewer", role=Role.REVIEWER)
-    build = Builder(reviewer=reviewer, zuren=clerk_of("zuren"), yijiao=clerk_of("yijiao"), sheguan=clerk_of("sheguan"))
+    build = PublicEntries(reviewer)
     submitted = lic.licence_create(user=build.yijiao, data=_licence_data(), submit=True)
     approved = build.licence()
     entry = build.blacklist(build.record(9))
