@@ -10,18 +10,6 @@ from tests.factories import create_record, record_values
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def clerk_client(client, clerk):
-    client.force_login(clerk)
-    return client
-
-
-@pytest.fixture
-def reviewer_client(client, reviewer):
-    client.force_login(reviewer)
-    return client
-
-
 @pytest.mark.parametrize("q", ["²", "¹²³", "٣", "12²", "99999999999999999999999"])
 def test_record_list_search_with_non_ascii_or_huge_digits_lists_nothing(clerk_client, clerk, q):
     create_record(8, clerk)

@@ -1,5 +1,5 @@
-"""Oversight test data: a clerk of 义教处 (the test office), a clerk of 社管处 (another office), a reviewer, and a
-hand-countable set of item 3 records due in March 2026, made through the record services."""
+"""Oversight test data: a reviewer of the General Office (办公室, which leads most indicators) and a hand-countable
+set of item 3 records due in March 2026, made through the record services."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 
 from accounts.roles import Role
 from credit.models import InstitutionRecord, Office, RecordStatus
-from tests.factories import UserFactory, clerk_of, create_record, user_with_role
+from tests.factories import UserFactory, clerk_of, create_record
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -20,23 +20,9 @@ def local(y, m, d, hh=10, mm=0) -> datetime.datetime:
 
 
 @pytest.fixture
-def clerk(db):
-    return clerk_of("yijiao")
-
-
-@pytest.fixture
-def other_clerk(db):
-    return clerk_of("sheguan")
-
-
-@pytest.fixture
-def reviewer(db):
+def general_office_reviewer(db):
+    """A reviewer who is also a member of 办公室, so may report progress on the indicators it is assigned."""
     return UserFactory(username="reviewer", role=Role.REVIEWER, offices=[Office.objects.get(code="office")])
-
-
-@pytest.fixture
-def sysadmin(db):
-    return user_with_role(Role.SYSADMIN)
 
 
 _codes = iter(range(1, 10_000))
@@ -71,7 +57,7 @@ HAND_COUNT = {"due": 7, "on_time": 3, "late": 2, "overdue": 2, "pending": 0, "pr
 
 
 @pytest.fixture
-def march_records(clerk, other_clerk):
+def march_records(clerk_yijiao, clerk_sheguan):
     S = RecordStatus
     # On time: approved, submitted days before; submitted (pending review) on the due date itself; and a
     # provisional due date submitted in time.

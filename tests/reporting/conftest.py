@@ -1,13 +1,14 @@
-"""Fixtures of the reporting tests: a clerk of every office, a reviewer, approved records of any item made through the
-services, media and drop dirs, and the fake municipal platform."""
+"""Fixtures of the reporting tests: a clerk of every reporting office, a clerk of none, approved records of any item
+made through the services, media and drop dirs, and the fake municipal platform."""
 
 from __future__ import annotations
 
 import pytest
 
+from accounts.roles import Role
 from credit.demo import sample_values
-from credit.models import Item, Office, RecordStatus
-from tests.factories import RecordFactory, reporting_office
+from credit.models import Item, RecordStatus
+from tests.factories import RecordFactory, UserFactory, clerk_of, reporting_office
 from tests.reporting.fake_platform import serve_fake_platform
 
 
@@ -19,34 +20,20 @@ def _reporting_dirs(settings, tmp_path):
 
 
 @pytest.fixture
-def make_user(django_user_model):
-    def make(username: str, role: str, offices: tuple[str, ...] = ()):
-        user = django_user_model.objects.create_user(username=username, password="pw-Secret-123", role=role)
-        if offices:
-            user.offices.set(Office.objects.filter(code__in=offices))
-        return user
-
-    return make
+def clerk_of_item_offices(db):
+    """A clerk of every office that reports an item in these tests (``reporting_office``: 组人处, 义教处, 社管处, 办公室)."""
+    offices = {reporting_office(item.no) for item in Item.objects.all()}
+    return UserFactory(username="clerk", role=Role.CLERK, offices=list(offices))
 
 
 @pytest.fixture
-def clerk(make_user):
-    """A clerk of every office that reports an item in these tests (``reporting_office``)."""
-    return make_user("clerk", "clerk", tuple({reporting_office(item.no).code for item in Item.objects.all()}))
+def clerk_news(db):
+    """A clerk of 新闻中心 only: none of the records these tests make are in its scope."""
+    return clerk_of("news", username="other")
 
 
 @pytest.fixture
-def other_clerk(make_user):
-    return make_user("other", "clerk", ("news",))
-
-
-@pytest.fixture
-def reviewer(make_user):
-    return make_user("reviewer", "reviewer")
-
-
-@pytest.fixture
-def make_records(clerk, reviewer):
+def make_records(clerk_of_item_offices, reviewer):
     """``make_records(no, n, start=0, status="approved", **overrides)`` → records of item ``no`` with the sample values
     of sequence numbers ``start`` … ``start + n - 1``, entered by the clerk for the item's reporting office and taken
     to ``status`` through the lifecycle services (approved by the reviewer)."""
@@ -56,7 +43,7 @@ def make_records(clerk, reviewer):
         return [
             RecordFactory(
                 no=no,
-                clerk=clerk,
+                clerk=clerk_of_item_offices,
                 reviewer=reviewer,
                 status=status,
                 office_code=office,
