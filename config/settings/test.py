@@ -1,7 +1,9 @@
 """Test settings: fast hasher, local cache unless the test run provides Redis, mail kept in memory."""
 
+import hashlib
+
 from config.settings.base import *  # noqa: F403
-from config.settings.base import env
+from config.settings.base import BASE_DIR, env
 
 DEBUG = False
 SECRET_KEY = "test-only-not-secret"
@@ -19,3 +21,18 @@ STORAGES = {
 
 # Static files are served by the test server itself; WhiteNoise would only warn that STATIC_ROOT is not collected.
 MIDDLEWARE = [m for m in MIDDLEWARE if not m.startswith("whitenoise.")]  # noqa: F405
+
+# The SQLite test database is a file kept between runs (``--reuse-db`` in pyproject.toml), so a run does not migrate a
+# new database first. Its name carries a digest of the migrations and the seed data they load: adding, editing or
+# removing either (a later checkout, another branch) names a new file, which pytest-django creates and migrates.
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
+
+    def _schema_digest() -> str:
+        digest = hashlib.sha256()
+        for path in sorted([*BASE_DIR.glob("*/migrations/*.py"), *BASE_DIR.glob("fixtures/**/*.*")]):
+            digest.update(str(path.relative_to(BASE_DIR)).encode() + b"\0" + path.read_bytes())
+        return digest.hexdigest()[:12]
+
+    TEST_DATABASE_DIR = BASE_DIR / "var" / "test-db"
+    TEST_DATABASE_DIR.mkdir(parents=True, exist_ok=True)
+    DATABASES["default"]["TEST"] = {"NAME": str(TEST_DATABASE_DIR / f"{_schema_digest()}.sqlite3")}  # noqa: F405
