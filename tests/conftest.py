@@ -15,7 +15,6 @@ Domain data (users, offices, records) comes from ``tests/factories/`` and ``test
 """
 
 import os
-import sqlite3
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
@@ -88,9 +87,10 @@ def pytest_configure(config: pytest.Config) -> None:
 def _drop_unusable_sqlite_test_databases() -> None:
     """Delete kept SQLite test databases that would mislead a ``--reuse-db`` run.
 
-    The file name carries a digest of the migrations and seed data (``config/settings/test.py``), so files of other
-    digests belong to another checkout: deleted. A file of this digest whose catalogue is empty was left by a run
-    killed during a transactional test (which empties every table): deleted too, so it is migrated afresh.
+    The file name carries a digest of the migrations and seed data (``config/settings/test.py``): files of another
+    digest belong to another checkout. A file is reused only if the run that used it last ended cleanly and left its
+    ``.clean`` marker (see ``_serialized_contents_survive_context_switches``); a run killed during a transactional
+    test, which commits, leaves none, and its file is migrated afresh.
     """
     from django.conf import settings
 
@@ -99,16 +99,29 @@ def _drop_unusable_sqlite_test_databases() -> None:
         return
     current = Path(name)
     for path in current.parent.glob("*.sqlite3*"):
-        if not path.name.startswith(current.name) or not _has_catalogue(path):
+        if path.suffix == ".clean":
+            continue
+        marker = _clean_marker(path)
+        if not path.name.startswith(current.name) or not marker.exists():
             path.unlink(missing_ok=True)
+            marker.unlink(missing_ok=True)
+    for marker in current.parent.glob("*.clean"):  # left by a run that deleted its database (no --reuse-db)
+        if not marker.with_name(marker.name.removesuffix(".clean")).exists():
+            marker.unlink()
 
 
-def _has_catalogue(path: Path) -> bool:
-    try:
-        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
-            return db.execute("SELECT EXISTS (SELECT 1 FROM credit_office)").fetchone()[0] == 1
-    except sqlite3.Error:
-        return False
+def _clean_marker(database: Path) -> Path:
+    return database.with_name(database.name + ".clean")
+
+
+def _sqlite_test_database_files() -> list[Path]:
+    from django.db import connections
+
+    return [
+        Path(connections[alias].settings_dict["NAME"])
+        for alias in connections
+        if connections[alias].vendor == "sqlite" and not connections[alias].is_in_memory_db()
+    ]
 
 
 _REQUIREMENTS = {"postgres": _postgres_missing, "redis": _redis_missing, "browser": _browser_missing}
@@ -210,6 +223,10 @@ def _serialized_contents_survive_context_switches(request):
     blocker = request.getfixturevalue("django_db_blocker")
     from django.db import connections
 
+    kept = _sqlite_test_database_files()
+    for database in kept:  # in use: not clean until this session ends
+        _clean_marker(database).unlink(missing_ok=True)
+
     for alias in connections:
         connection = connections[alias]
         contents = getattr(connection, "_test_serialized_contents", None)
@@ -226,3 +243,5 @@ def _serialized_contents_survive_context_switches(request):
             contents = getattr(connection, "_test_serialized_contents", None)
             if contents and not Office.objects.using(alias).exists():
                 connection.creation.deserialize_db_from_string(contents)
+    for database in kept:
+        _clean_marker(database).touch()
