@@ -1,9 +1,7 @@
 """Test settings: fast hasher, local cache unless the test run provides Redis, mail kept in memory."""
 
-import hashlib
-
 from config.settings.base import *  # noqa: F403
-from config.settings.base import BASE_DIR, env
+from config.settings.base import env
 
 DEBUG = False
 SECRET_KEY = "test-only-not-secret"
@@ -27,12 +25,17 @@ MIDDLEWARE = [m for m in MIDDLEWARE if not m.startswith("whitenoise.")]  # noqa:
 # removing either (a later checkout, another branch) names a new file, which pytest-django creates and migrates.
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
 
-    def _schema_digest() -> str:
-        digest = hashlib.sha256()
-        for path in sorted([*BASE_DIR.glob("*/migrations/*.py"), *BASE_DIR.glob("fixtures/**/*.*")]):
-            digest.update(str(path.relative_to(BASE_DIR)).encode() + b"\0" + path.read_bytes())
-        return digest.hexdigest()[:12]
+    def _kept_test_database() -> str:
+        import hashlib
 
-    TEST_DATABASE_DIR = BASE_DIR / "var" / "test-db"
-    TEST_DATABASE_DIR.mkdir(parents=True, exist_ok=True)
-    DATABASES["default"]["TEST"] = {"NAME": str(TEST_DATABASE_DIR / f"{_schema_digest()}.sqlite3")}  # noqa: F405
+        from config.env import BASE_DIR
+
+        digest = hashlib.sha256()
+        # Migrations and what data migrations load beside them (JSON copies in migrations/, seed data in fixtures/).
+        for path in sorted([*BASE_DIR.glob("*/migrations/*.*"), *BASE_DIR.glob("fixtures/**/*.*")]):
+            digest.update(str(path.relative_to(BASE_DIR)).encode() + b"\0" + path.read_bytes())
+        directory = BASE_DIR / "var" / "test-db"
+        directory.mkdir(parents=True, exist_ok=True)
+        return str(directory / f"{digest.hexdigest()[:12]}.sqlite3")
+
+    DATABASES["default"]["TEST"] = {"NAME": _kept_test_database()}  # noqa: F405
