@@ -12,12 +12,14 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.nc-edu-credit-installed
 PYTEST_ARGS ?=
+# pytest-xdist workers of `make test` (the box has 2 cores); PYTEST_WORKERS=0 runs in one process.
+PYTEST_WORKERS ?= 2
 
 .PHONY: help install demo test lint
 
 help:
 	@echo "make demo   创建环境、载入演示数据并启动 http://127.0.0.1:8000/ (SQLite, tasks in-process)"
-	@echo "make test   运行全部测试 (python -m pytest \$$PYTEST_ARGS)"
+	@echo "make test   运行全部测试 (python -m pytest -n \$$PYTEST_WORKERS \$$PYTEST_ARGS; PYTEST_ARGS=--create-db 重建测试库)"
 	@echo "make lint   ruff check + ruff format --check + lint-imports (the apps' layers)"
 
 install:
@@ -56,8 +58,9 @@ demo: install
 	@echo
 	$(PY) manage.py runserver 127.0.0.1:8000
 
+# The test database is kept between runs (--reuse-db in pyproject.toml; README, "make test").
 test: install
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install
 	$(PY) -m ruff check .

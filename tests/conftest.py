@@ -9,12 +9,15 @@ Markers (declared in pyproject.toml):
 Locally a missing service skips the test. With ``CI=true`` it fails it instead, and a CI session in which any test was
 skipped, for whatever reason, ends with a non-zero exit status: CI must never pass by testing less.
 
-Domain data (users, offices, records) comes from ``tests/factories.py`` and the per-app conftests, not from here.
+The test database is kept between runs (``--reuse-db``); see ``pytest_configure`` for what keeps a kept one honest.
+
+Domain data (users, offices, records) comes from ``tests/factories/`` and ``tests/roles.py``, not from here.
 """
 
 import os
 from collections.abc import Iterator
 from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
@@ -69,6 +72,56 @@ def _browser_missing() -> str | None:
     except ImportError:
         return "needs Playwright: the playwright package is not installed"
     return None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if hasattr(config, "workerinput"):
+        return  # the controlling process has already decided, before starting the workers
+    if IN_CI:
+        # CI's PostgreSQL may hold a test database from an earlier run of other code: always build a new one.
+        config.option.create_db = True
+        return
+    _drop_unusable_sqlite_test_databases()
+
+
+def _drop_unusable_sqlite_test_databases() -> None:
+    """Delete kept SQLite test databases that would mislead a ``--reuse-db`` run.
+
+    The file name carries a digest of the migrations and seed data (``config/settings/test.py``): files of another
+    digest belong to another checkout. A file is reused only if the run that used it last ended cleanly and left its
+    ``.clean`` marker (see ``_serialized_contents_survive_context_switches``); a run killed during a transactional
+    test, which commits, leaves none, and its file is migrated afresh.
+    """
+    from django.conf import settings
+
+    name = settings.DATABASES["default"].get("TEST", {}).get("NAME")
+    if not settings.DATABASES["default"]["ENGINE"].endswith("sqlite3") or not name:
+        return
+    current = Path(name)
+    for path in current.parent.glob("*.sqlite3*"):
+        if path.suffix == ".clean":
+            continue
+        marker = _clean_marker(path)
+        if not path.name.startswith(current.name) or not marker.exists():
+            path.unlink(missing_ok=True)
+            marker.unlink(missing_ok=True)
+    for marker in current.parent.glob("*.clean"):  # left by a run that deleted its database (no --reuse-db)
+        if not marker.with_name(marker.name.removesuffix(".clean")).exists():
+            marker.unlink()
+
+
+def _clean_marker(database: Path) -> Path:
+    return database.with_name(database.name + ".clean")
+
+
+def _sqlite_test_database_files() -> list[Path]:
+    from django.db import connections
+
+    return [
+        Path(connections[alias].settings_dict["NAME"])
+        for alias in connections
+        if connections[alias].vendor == "sqlite" and not connections[alias].is_in_memory_db()
+    ]
 
 
 _REQUIREMENTS = {"postgres": _postgres_missing, "redis": _redis_missing, "browser": _browser_missing}
@@ -156,7 +209,7 @@ def page(browser: "Browser") -> Iterator["Page"]:
 
 @pytest.fixture(scope="session", autouse=True)
 def _serialized_contents_survive_context_switches(request):
-    """Keep serialized rollback working after a Playwright test.
+    """Keep serialized rollback working after a Playwright test, and leave the kept test database as migrated.
 
     Django keeps the test database's serialized contents on the connection object, and connection objects live in a
     context-local store; Playwright's sync API runs the test in another context, after which ``connection`` is a new
@@ -167,7 +220,12 @@ def _serialized_contents_survive_context_switches(request):
         yield
         return
     request.getfixturevalue("django_db_setup")
+    blocker = request.getfixturevalue("django_db_blocker")
     from django.db import connections
+
+    kept = _sqlite_test_database_files()
+    for database in kept:  # in use: not clean until this session ends
+        _clean_marker(database).unlink(missing_ok=True)
 
     for alias in connections:
         connection = connections[alias]
@@ -175,3 +233,15 @@ def _serialized_contents_survive_context_switches(request):
         if contents is not None:
             type(connection)._test_serialized_contents = contents
     yield
+    # The test database is kept for the next run (--reuse-db), but the last transactional test emptied it: put back
+    # what the migrations loaded, or the next run would start without offices, items and calendar.
+    from credit.models import Office
+
+    with blocker.unblock():
+        for alias in connections:
+            connection = connections[alias]
+            contents = getattr(connection, "_test_serialized_contents", None)
+            if contents and not Office.objects.using(alias).exists():
+                connection.creation.deserialize_db_from_string(contents)
+    for database in kept:
+        _clean_marker(database).touch()

@@ -26,7 +26,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
+from django.core.signals import request_finished
+from django.db import close_old_connections, transaction
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
@@ -871,8 +872,18 @@ def _request(world, row: Row, role: str, method: str):
             response = getattr(client, method)(url, data, content_type="application/json")
         else:
             response = client.post(url, data)
-    response.close()  # file downloads hold their file open until closed
+    _close(response)
     return response, url
+
+
+def _close(response) -> None:
+    """Close ``response`` (file downloads hold their file open until closed) as the test client closes its own:
+    without close_old_connections, which would close the kept (file) test database under the module's transaction."""
+    request_finished.disconnect(close_old_connections)
+    try:
+        response.close()
+    finally:
+        request_finished.connect(close_old_connections)
 
 
 def _each_role(check_role) -> None:
@@ -914,7 +925,7 @@ def test_admin_model_rule(world, route):
 
     def check(role):
         response = _client(world, role).get(url)
-        response.close()
+        _close(response)
         _check(response, expected[role], role, "GET", url)
 
     _each_role(check)

@@ -13,3 +13,23 @@ CELERY_TASK_ALWAYS_EAGER = True
 
 # Static files are served by the test server itself; WhiteNoise would only warn that STATIC_ROOT is not collected.
 MIDDLEWARE = [m for m in MIDDLEWARE if not m.startswith("whitenoise.")]  # noqa: F405
+
+# The SQLite test database is a file kept between runs (``--reuse-db`` in pyproject.toml), so a run does not migrate a
+# new database first. Its name carries a digest of the migrations and the seed data they load: adding, editing or
+# removing either (a later checkout, another branch) names a new file, which pytest-django creates and migrates.
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
+
+    def _kept_test_database() -> str:
+        import hashlib
+
+        from config.env import BASE_DIR
+
+        digest = hashlib.sha256()
+        # Migrations and what data migrations load beside them (JSON copies in migrations/, seed data in fixtures/).
+        for path in sorted([*BASE_DIR.glob("*/migrations/*.*"), *BASE_DIR.glob("fixtures/**/*.*")]):
+            digest.update(str(path.relative_to(BASE_DIR)).encode() + b"\0" + path.read_bytes())
+        directory = BASE_DIR / "var" / "test-db"
+        directory.mkdir(parents=True, exist_ok=True)
+        return str(directory / f"{digest.hexdigest()[:12]}.sqlite3")
+
+    DATABASES["default"]["TEST"] = {"NAME": _kept_test_database()}  # noqa: F405

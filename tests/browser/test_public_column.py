@@ -9,8 +9,8 @@ import pytest
 from django.apps import apps
 
 from accounts.roles import Role
-from tests.factories import PASSWORD, UserFactory, clerk_of
-from tests.publicity.builders import Builder
+from tests.factories import PASSWORD, UserFactory
+from tests.factories.publicity import PublicEntries
 
 
 def _ensure_catalog() -> None:
@@ -28,12 +28,7 @@ def _ensure_catalog() -> None:
 def test_visitor_objects_reviewer_decides_visitor_sees_outcome(live_server, page, browser):
     _ensure_catalog()
     reviewer = UserFactory(username="pub_browser_reviewer", role=Role.REVIEWER)
-    build = Builder(
-        reviewer=reviewer,
-        zuren=clerk_of("zuren", username="pub_b_zuren"),
-        yijiao=clerk_of("yijiao", username="pub_b_yijiao"),
-        sheguan=clerk_of("sheguan", username="pub_b_sheguan"),
-    )
+    build = PublicEntries(reviewer)
     pub = build.penalty(2, seq=3)  # 南昌市豫章中学
     build.penalty(2, seq=4)
     external: list[str] = []

@@ -3,13 +3,7 @@
 import pytest
 
 from accounts.roles import Role
-from tests.factories import UserFactory, clerk_of, create_record
-
-
-@pytest.fixture
-def other_clerk(db):
-    """A clerk of 义教处, which does not own item 8 (another office's scope)."""
-    return clerk_of("yijiao")
+from tests.factories import UserFactory, create_record
 
 
 @pytest.fixture

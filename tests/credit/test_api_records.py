@@ -137,8 +137,8 @@ def test_unknown_field_key_is_refused(clerk):
     assert "colour" in response.json()
 
 
-def test_clerk_cannot_create_an_item_their_office_does_not_own(other_clerk):
-    response = api(other_clerk).post("/api/v1/items/8/records/", record_values(8), format="json")
+def test_clerk_cannot_create_an_item_their_office_does_not_own(clerk_out):
+    response = api(clerk_out).post("/api/v1/items/8/records/", record_values(8), format="json")
     assert response.status_code == 403
     assert not Record.objects.exists()
 
@@ -157,17 +157,17 @@ def test_future_business_date_refused(clerk):
 # --- read / patch ---------------------------------------------------------------------------------------------
 
 
-def test_other_office_record_is_404(clerk, other_clerk):
+def test_other_office_record_is_404(clerk, clerk_out):
     record = create_record(8, clerk)
-    assert api(other_clerk).get(f"/api/v1/records/{record.pk}/").status_code == 404
-    assert api(other_clerk).patch(f"/api/v1/records/{record.pk}/", {"offence": "x"}).status_code == 404
+    assert api(clerk_out).get(f"/api/v1/records/{record.pk}/").status_code == 404
+    assert api(clerk_out).patch(f"/api/v1/records/{record.pk}/", {"offence": "x"}).status_code == 404
     assert api(clerk).get(f"/api/v1/records/{record.pk}/").status_code == 200
 
 
-def test_list_is_office_scoped(clerk, other_clerk):
+def test_list_is_office_scoped(clerk, clerk_out):
     create_record(8, clerk)
     assert api(clerk).get("/api/v1/items/8/records/").json()["count"] == 1
-    assert api(other_clerk).get("/api/v1/items/8/records/").json()["count"] == 0
+    assert api(clerk_out).get("/api/v1/items/8/records/").json()["count"] == 0
 
 
 def test_patch_draft(clerk):

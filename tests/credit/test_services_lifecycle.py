@@ -66,14 +66,14 @@ def test_return_needs_a_reason(make_record, reviewer):
     assert "reason" in exc.value.errors
 
 
-def test_roles_are_enforced(make_record, clerk, reviewer, other_clerk):
+def test_roles_are_enforced(make_record, clerk, reviewer, clerk_out):
     record = make_record(8, "submitted")
     with pytest.raises(PermissionDenied):
         services.record_approve(record=record, user=clerk)
     with pytest.raises(PermissionDenied):
         services.record_submit(record=record, user=reviewer)
     with pytest.raises(PermissionDenied):
-        services.record_update(record=record, user=other_clerk, data={})
+        services.record_update(record=record, user=clerk_out, data={})
 
 
 def test_stale_version_edit_is_refused(make_record, clerk):

@@ -71,14 +71,14 @@ def test_office_without_addresses_keeps_notice_for_later(clerk):
     assert len(mail.outbox) == 1
 
 
-def test_notices_shown_in_workspace(client, clerk, other_clerk):
+def test_notices_shown_in_workspace(client, clerk, clerk_out):
     record = create_record(8, clerk, day=timezone.localdate() - datetime.timedelta(days=60))
     send_record_reminders()
     client.force_login(clerk)
     html = client.get("/workspace/notices/").content.decode()
     assert f"#{record.pk}" in html and "已超过报送截止日期" in html
     assert f"#{record.pk}" in client.get("/workspace/").content.decode()
-    client.force_login(other_clerk)
+    client.force_login(clerk_out)
     assert f"#{record.pk}" not in client.get("/workspace/notices/").content.decode()
 
 

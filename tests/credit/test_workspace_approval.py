@@ -16,12 +16,6 @@ pytestmark = pytest.mark.django_db
 COMPLETE = {"penalty_basis": "《教师资格条例》第十九条", "penalty_category": "警告"}
 
 
-@pytest.fixture
-def reviewer_client(client, reviewer):
-    client.force_login(reviewer)
-    return client
-
-
 def _approve(client, record, data=None, *, from_form=True):
     body = {"publication_form": "True", "publish": "on", **(data or {})} if from_form else dict(data or {})
     return client.post(reverse("credit:record-approve", args=[record.pk]), body, follow=True)

@@ -45,8 +45,8 @@ def test_clerk_withdraws_pending_change_and_approved_version_stays(client, clerk
     assert services.record_change_propose(record=record, user=clerk, data={"penalty_result": "再次变更"})
 
 
-def test_clerk_of_another_office_gets_404(client, other_clerk, pending):
-    client.force_login(other_clerk)
+def test_clerk_of_another_office_gets_404(client, clerk_out, pending):
+    client.force_login(clerk_out)
     assert client.post(reverse("credit:change-withdraw", args=[pending.pk])).status_code == 404
     pending.refresh_from_db()
     assert pending.status == ChangeStatus.PENDING

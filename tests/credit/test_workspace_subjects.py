@@ -18,10 +18,10 @@ SCHOOL = {"org_name": "南昌市外国语学校", "org_code": "12360100000395954
 
 
 @pytest.fixture
-def school_records(clerk, other_clerk):
+def school_records(clerk, clerk_out):
     """One school with a 先进集体 (item 6) from 组人处 and a penalty (item 2) from 义教处."""
     award = create_record(6, clerk, **SCHOOL)
-    penalty = create_record(2, other_clerk, **SCHOOL)
+    penalty = create_record(2, clerk_out, **SCHOOL)
     assert award.subject_id == penalty.subject_id
     return award, penalty
 

@@ -15,18 +15,6 @@ from tests.typed import typed
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def clerk_client(client, clerk):
-    client.force_login(clerk)
-    return client
-
-
-@pytest.fixture
-def reviewer_client(client, reviewer):
-    client.force_login(reviewer)
-    return client
-
-
 def test_login_page_uses_the_portal_template(client):
     response = client.get("/accounts/login/")
     assert response.status_code == 200
@@ -130,8 +118,8 @@ def test_save_as_draft(clerk_client):
     assert Record.objects.get().status == RecordStatus.DRAFT
 
 
-def test_clerk_of_an_office_not_owning_the_item_gets_403(client, other_clerk):
-    client.force_login(other_clerk)
+def test_clerk_of_an_office_not_owning_the_item_gets_403(client, clerk_out):
+    client.force_login(clerk_out)
     assert client.get("/workspace/items/8/new/").status_code == 403
     assert client.post("/workspace/items/8/new/", record_values(8)).status_code == 403
 
@@ -272,10 +260,10 @@ def test_list_pagination(clerk_client, clerk):
     assert len(clerk_client.get("/workspace/records/?item=7&page=2").context["records"]) == 2
 
 
-def test_clerk_list_shows_only_own_office(client, clerk, other_clerk):
+def test_clerk_list_shows_only_own_office(client, clerk, clerk_out):
     create_record(8, clerk)
-    create_record(2, other_clerk)
-    client.force_login(other_clerk)
+    create_record(2, clerk_out)
+    client.force_login(clerk_out)
     records = client.get("/workspace/records/").context["records"]
     assert {r.office.code for r in records} == {"yijiao"}
 

@@ -1,5 +1,5 @@
-"""Oversight test data: a clerk of 义教处 (the test office), a clerk of 社管处 (another office), a reviewer, and a
-hand-countable set of item 3 records due in March 2026, created directly through the ORM."""
+"""Oversight test data: a reviewer of the General Office (办公室, which leads most indicators) and a hand-countable
+set of item 3 records due in March 2026, made through the record services."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from accounts.roles import Role
-from credit.models import InstitutionRecord, Item, Office, RecordStatus
-from tests.factories import UserFactory, clerk_of, user_with_role
+from credit.models import InstitutionRecord, Office, RecordStatus
+from tests.factories import UserFactory, clerk_of, create_record
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -20,23 +20,9 @@ def local(y, m, d, hh=10, mm=0) -> datetime.datetime:
 
 
 @pytest.fixture
-def clerk(db):
-    return clerk_of("yijiao")
-
-
-@pytest.fixture
-def other_clerk(db):
-    return clerk_of("sheguan")
-
-
-@pytest.fixture
-def reviewer(db):
+def general_office_reviewer(db):
+    """A reviewer who is also a member of 办公室, so may report progress on the indicators it is assigned."""
     return UserFactory(username="reviewer", role=Role.REVIEWER, offices=[Office.objects.get(code="office")])
-
-
-@pytest.fixture
-def sysadmin(db):
-    return user_with_role(Role.SYSADMIN)
 
 
 _codes = iter(range(1, 10_000))
@@ -45,31 +31,24 @@ _codes = iter(range(1, 10_000))
 def institution(
     *,
     office: str,
-    user,
     due: datetime.date,
     status: str,
     submitted_at: datetime.datetime | None = None,
     provisional: bool = False,
     business: datetime.date | None = None,
 ) -> InstitutionRecord:
-    """An item 3 record written straight to the database with the given due date and submission."""
+    """An item 3 record of ``office`` taken to ``status`` through the record services, then given the due date and
+    submission time of the hand count: the services stamp today's clock and derive the due date from the calendar,
+    while the figures below are about March 2026."""
     business = business or due - datetime.timedelta(days=9)
-    return InstitutionRecord.objects.create(
-        item=Item.objects.get(no=3),
-        office=Office.objects.get(code=office),
-        created_by=user,
-        updated_by=user,
-        org_name=f"南昌市第{next(_codes)}中学",
-        org_code="91350100M000100Y43",
-        supervising_authority="南昌市教育局",
-        school_type="初级中学",
-        business_date=business,
-        due_date=due,
-        due_date_provisional=provisional,
-        validity_end=business.replace(year=business.year + 5),
-        status=status,
-        submitted_at=submitted_at,
+    record = create_record(
+        3, clerk_of(office), status=status, day=business, office_code=office, org_name=f"南昌市第{next(_codes)}中学"
     )
+    InstitutionRecord.objects.filter(pk=record.pk).update(
+        due_date=due, due_date_provisional=provisional, submitted_at=submitted_at
+    )
+    record.refresh_from_db()
+    return record
 
 
 # Hand count for 义教处, March 2026 (as of any day after 31 March 2026):
@@ -78,24 +57,19 @@ HAND_COUNT = {"due": 7, "on_time": 3, "late": 2, "overdue": 2, "pending": 0, "pr
 
 
 @pytest.fixture
-def march_records(clerk, other_clerk):
-    u = clerk
+def march_records(clerk_yijiao, clerk_sheguan):
     S = RecordStatus
     # On time: approved, submitted days before; submitted (pending review) on the due date itself; and a
     # provisional due date submitted in time.
-    institution(
-        office="yijiao", user=u, due=datetime.date(2026, 3, 10), status=S.APPROVED, submitted_at=local(2026, 3, 5)
-    )
+    institution(office="yijiao", due=datetime.date(2026, 3, 10), status=S.APPROVED, submitted_at=local(2026, 3, 5))
     institution(
         office="yijiao",
-        user=u,
         due=datetime.date(2026, 3, 16),
         status=S.SUBMITTED,
         submitted_at=local(2026, 3, 16, 23, 30),
     )
     institution(
         office="yijiao",
-        user=u,
         due=datetime.date(2026, 3, 31),
         status=S.APPROVED,
         submitted_at=local(2026, 3, 20),
@@ -104,24 +78,18 @@ def march_records(clerk, other_clerk):
     # Late: 00:30 local on the day after the due date (still the due date in UTC), and a week late.
     institution(
         office="yijiao",
-        user=u,
         due=datetime.date(2026, 3, 10),
         status=S.SUBMITTED,
         submitted_at=local(2026, 3, 11, 0, 30),
     )
-    institution(
-        office="yijiao", user=u, due=datetime.date(2026, 3, 20), status=S.APPROVED, submitted_at=local(2026, 3, 27)
-    )
+    institution(office="yijiao", due=datetime.date(2026, 3, 20), status=S.APPROVED, submitted_at=local(2026, 3, 27))
     # Overdue: a draft never submitted, and a submission returned and not yet resubmitted.
-    institution(office="yijiao", user=u, due=datetime.date(2026, 3, 12), status=S.DRAFT)
-    institution(
-        office="yijiao", user=u, due=datetime.date(2026, 3, 25), status=S.RETURNED, submitted_at=local(2026, 3, 24)
-    )
+    institution(office="yijiao", due=datetime.date(2026, 3, 12), status=S.DRAFT)
+    institution(office="yijiao", due=datetime.date(2026, 3, 25), status=S.RETURNED, submitted_at=local(2026, 3, 24))
     # Not in the figures of 义教处 for March: due in April; another office's record.
-    institution(office="yijiao", user=u, due=datetime.date(2026, 4, 1), status=S.DRAFT)
+    institution(office="yijiao", due=datetime.date(2026, 4, 1), status=S.DRAFT)
     institution(
         office="sheguan",
-        user=other_clerk,
         due=datetime.date(2026, 3, 10),
         status=S.APPROVED,
         submitted_at=local(2026, 3, 1),

@@ -6,10 +6,10 @@ import time
 
 import pytest
 from stdnum.cn import uscc
-from test_gap_free_text_masking import _everything
 
 from credit.demo import credit_code, person_id
 from publicity.masking import mask_free_text
+from tests.publicity.public_pages import every_public_rendering
 
 FW = str.maketrans("0123456789Xx", "０１２３４５６７８９Ｘｘ")  # ASCII -> full-width
 
@@ -180,7 +180,7 @@ def test_split_full_width_and_landline_forms_masked_on_the_column_and_open_data(
     )
     detail = client.get(f"/penalties/{pub.pk}/").content.decode()
     data = client.get("/api/v1/public/penalties/").content.decode()
-    everything = _everything(client, "penalties", pub.pk)
+    everything = every_public_rendering(client, "penalties", pub.pk)
     for text in (detail, data, everything):
         assert "违规补课" in text
         assert f"{pid[:6]}********{pid[-4:]}" in text

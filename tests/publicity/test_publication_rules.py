@@ -13,7 +13,7 @@ from publicity.models import CorrectionNotice, Publication
 from publicity.services.errors import PublicityError
 from publicity.services.period_end import publications_end
 from publicity.services.publications import publication_publish
-from tests.publicity.builders import days_ago
+from tests.factories import days_ago
 from tests.typed import typed
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,7 @@ from publicity import selectors
 from publicity.models import CorrectionNotice, Objection, RepairApplication
 from publicity.services.errors import PublicityError
 from publicity.services.requests import objection_file, repair_apply, request_decide
-from tests.publicity.builders import days_ago
+from tests.factories import days_ago
 
 pytestmark = pytest.mark.django_db
 

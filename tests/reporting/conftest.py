@@ -1,18 +1,15 @@
-"""Fixtures of the reporting tests: a clerk per office, a reviewer, valid records of any item, media and drop dirs."""
+"""Fixtures of the reporting tests: a clerk of every reporting office, a clerk of none, approved records of any item
+made through the services, media and drop dirs, and the fake municipal platform."""
 
 from __future__ import annotations
 
 import pytest
-from django.utils import timezone
 
-from credit.catalog import ItemSpec
+from accounts.roles import Role
 from credit.demo import sample_values
-from credit.models import Item, Office, RecordStatus
-from credit.registry import model_for_item
-from credit.services.records import record_create
-
-# The office each item's records are made in: its first responsible office, 办公室 for items any office reports.
-ITEM_OFFICE = {spec.no: spec.offices[0] if spec.offices else "office" for spec in ItemSpec.all()}
+from credit.models import Item, RecordStatus
+from tests.factories import RecordFactory, UserFactory, clerk_of, reporting_office
+from tests.reporting.fake_platform import serve_fake_platform
 
 
 @pytest.fixture(autouse=True)
@@ -23,46 +20,42 @@ def _reporting_dirs(settings, tmp_path):
 
 
 @pytest.fixture
-def make_user(django_user_model):
-    def make(username: str, role: str, offices: tuple[str, ...] = ()):
-        user = django_user_model.objects.create_user(username=username, password="pw-Secret-123", role=role)
-        if offices:
-            user.offices.set(Office.objects.filter(code__in=offices))
-        return user
-
-    return make
+def clerk_of_item_offices(db):
+    """A clerk of every office that reports an item in these tests (``reporting_office``: 组人处, 义教处, 社管处, 办公室)."""
+    offices = {reporting_office(item.no) for item in Item.objects.all()}
+    return UserFactory(username="clerk", role=Role.CLERK, offices=list(offices))
 
 
 @pytest.fixture
-def clerk(make_user):
-    return make_user("clerk", "clerk", tuple(sorted(set(ITEM_OFFICE.values()))))
+def clerk_news(db):
+    """A clerk of 新闻中心 only: none of the records these tests make are in its scope."""
+    return clerk_of("news", username="other")
 
 
 @pytest.fixture
-def other_clerk(make_user):
-    return make_user("other", "clerk", ("news",))
-
-
-@pytest.fixture
-def reviewer(make_user):
-    return make_user("reviewer", "reviewer")
-
-
-@pytest.fixture
-def make_records(clerk):
-    """``make_records(no, n, start=0, status="approved", **overrides)`` → list of typed records, created by the service."""
+def make_records(clerk_of_item_offices, reviewer):
+    """``make_records(no, n, start=0, status="approved", **overrides)`` → records of item ``no`` with the sample values
+    of sequence numbers ``start`` … ``start + n - 1``, entered by the clerk for the item's reporting office and taken
+    to ``status`` through the lifecycle services (approved by the reviewer)."""
 
     def make(no: int, n: int = 3, *, start: int = 0, status: str = RecordStatus.APPROVED, **overrides):
-        item = Item.objects.get(no=no)
-        office = Office.objects.get(code=ITEM_OFFICE[no])
-        records = []
-        for seq in range(start, start + n):
-            values = {**sample_values(no, seq), **overrides}
-            records.append(record_create(item=item, user=clerk, data=values, office=office))
-        model = model_for_item(no)
-        if status == RecordStatus.DRAFT:
-            return list(model.objects.filter(pk__in=[r.pk for r in records]).order_by("pk"))
-        model.objects.filter(pk__in=[r.pk for r in records]).update(status=status, version=2, decided_at=timezone.now())
-        return list(model.objects.filter(pk__in=[r.pk for r in records]).order_by("pk"))
+        office = reporting_office(no).code
+        return [
+            RecordFactory(
+                no=no,
+                clerk=clerk_of_item_offices,
+                reviewer=reviewer,
+                status=status,
+                office_code=office,
+                **{**sample_values(no, seq), **overrides},
+            )
+            for seq in range(start, start + n)
+        ]
 
     return make
+
+
+@pytest.fixture
+def platform():
+    """The fake municipal platform (``tests/reporting/fake_platform.py``), serving while the test runs."""
+    yield from serve_fake_platform()

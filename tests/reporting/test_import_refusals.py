@@ -4,12 +4,12 @@ upload form's file field and answered 400 ``{"file": [...]}`` by the API's excep
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from test_reporting_import import _rows, _workbook
 
 from core.errors import DomainError
 from credit.models import Item, Office
 from reporting.imports import ImportRejected
 from reporting.models import ImportJob
+from tests.reporting.workbooks import template_rows, workbook_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +51,7 @@ def test_a_wrong_header_is_reported_on_the_job_not_as_an_error(client, clerk):
     """A readable but wrong workbook is stored as an invalid job whose message names the columns (the clerk keeps
     the job's page), not refused up front."""
     client.force_login(clerk)
-    data = _workbook(1, _rows(1, range(1)))  # item 1's template uploaded as item 8
+    data = workbook_bytes(1, template_rows(1, range(1)))  # item 1's template uploaded as item 8
     response = client.post(
         "/api/v1/reporting/imports/", {"item": 8, "office": "zuren", "file": SimpleUploadedFile("t.xlsx", data)}
     )

@@ -1,11 +1,9 @@
 """ID numbers are encrypted in the database: the raw column is not the number, yet the portal finds and matches it."""
 
-import pytest
 from django.db import connection
 
-from accounts.models import User
 from credit.demo import person_id, sample_values
-from credit.models import Item, Office, Subject, TeacherPenaltyRecord
+from credit.models import Item, Subject, TeacherPenaltyRecord
 from credit.services import records as services
 
 
@@ -13,18 +11,6 @@ def _raw(sql: str, params=()) -> list:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [row[0] for row in cursor.fetchall()]
-
-
-@pytest.fixture
-def clerk(db):
-    user = User.objects.create_user("clerk_enc", password="Pw-2026-abc", role="clerk")
-    user.offices.set([Office.objects.get(code="zuren")])
-    return user
-
-
-@pytest.fixture
-def reviewer(db):
-    return User.objects.create_user("reviewer_enc", password="Pw-2026-abc", role="reviewer")
 
 
 def _penalty(clerk, seq=7):

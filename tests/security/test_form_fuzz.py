@@ -14,21 +14,18 @@ database itself instead of stored.
 
 from __future__ import annotations
 
-import datetime
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import parse_qsl, quote, urljoin, urlsplit
 
 import pytest
-from django.conf import settings as django_settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
 from django.utils import timezone
 
 from accounts.roles import Role
-from credit.demo import credit_code, person_id
 from credit.models import Item
 from credit.services import records as record_services
 from oversight.models import Indicator
@@ -41,7 +38,7 @@ from publicity.services.requests import objection_file
 from reporting.models import BatchKind
 from reporting.services.batches import batch_create
 from tests.factories import UserFactory, clerk_of, create_record
-from tests.publicity.builders import Builder, days_ago
+from tests.factories.publicity import PublicEntries, licence_values
 
 pytestmark = pytest.mark.django_db
 
@@ -250,7 +247,7 @@ def _world(tmp_path, settings) -> World:
         "secadmin": UserFactory(username="secadmin", role=Role.SECADMIN),
         "auditor": UserFactory(username="auditor", role=Role.AUDITOR),
     }
-    build = Builder(reviewer=reviewer, zuren=clerk, yijiao=clerk_of("yijiao"), sheguan=clerk_of("sheguan"))
+    build = PublicEntries(reviewer)
     records = {s: create_record(8, clerk, status=s, reviewer=reviewer) for s in ("draft", "submitted", "returned")}
     records["draft1"] = create_record(1, clerk, reviewer=reviewer)
     records["revoked"] = create_record(8, clerk, status="revoked", reviewer=reviewer)
@@ -329,25 +326,7 @@ def _world(tmp_path, settings) -> World:
 
 
 def _licence_data() -> dict:
-    return {
-        "xdr_mc": "南昌市远航培训学校",
-        "xkws": "民办学校办学许可证",
-        "wsh": "洪教许〔2026〕9001号",
-        "xklb": "普通",
-        "nr": "准予举办民办培训学校",
-        "jdrq": days_ago(5).isoformat(),
-        "yxqz": days_ago(5).isoformat(),
-        "yxqzi": (days_ago(5) + datetime.timedelta(days=5 * 365)).isoformat(),
-        "xkjg": "南昌市教育局",
-        "xkjgdm": django_settings.BUREAU_CREDIT_CODE,
-        "lydw": "南昌市教育局",
-        "lydwdm": django_settings.BUREAU_CREDIT_CODE,
-        "xdr_lb": "法人及非法人组织",
-        "xdr_shxym": credit_code(9001),
-        "frdb": "张建国",
-        "fr_zjlx": "身份证",
-        "fr_zjhm": person_id(9008),
-    }
+    return licence_values(seq=9001, name="南昌市远航培训学校")
 
 
 # --- Fuzz ------------------------------------------------------------------------------------------------------
@@ -658,7 +637,7 @@ def test_reviewer_reasons_with_a_nul_character_are_refused_by_name(tmp_path, set
 
     settings.MEDIA_ROOT = tmp_path / "media"
     reviewer = UserFactory(username="reviewer", role=Role.REVIEWER)
-    build = Builder(reviewer=reviewer, zuren=clerk_of("zuren"), yijiao=clerk_of("yijiao"), sheguan=clerk_of("sheguan"))
+    build = PublicEntries(reviewer)
     submitted = lic.licence_create(user=build.yijiao, data=_licence_data(), submit=True)
     approved = build.licence()
     entry = build.blacklist(build.record(9))

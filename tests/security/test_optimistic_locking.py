@@ -3,35 +3,29 @@
 import pytest
 from rest_framework.test import APIClient
 
-from accounts.models import User
 from credit.demo import sample_values
-from credit.models import InstitutionRecord, Item, Office
+from credit.models import InstitutionRecord, Item
 from credit.services import records as services
 
 
 @pytest.fixture
-def clerk(db):
-    user = User.objects.create_user("clerk_lock", password="Pw-2026-abc", role="clerk")
-    user.offices.set([Office.objects.get(code="yijiao")])
-    return user
+def record(clerk_yijiao):
+    return services.record_create(item=Item.objects.get(no=3), user=clerk_yijiao, data=sample_values(3, 5))
 
 
-@pytest.fixture
-def record(clerk):
-    return services.record_create(item=Item.objects.get(no=3), user=clerk, data=sample_values(3, 5))
-
-
-def test_service_refuses_an_update_based_on_an_old_version(clerk, record):
+def test_service_refuses_an_update_based_on_an_old_version(clerk_yijiao, record):
     stale_version = record.version
-    services.record_update(record=record, user=clerk, data={"school_type": "完全中学", "version": stale_version})
+    services.record_update(record=record, user=clerk_yijiao, data={"school_type": "完全中学", "version": stale_version})
     with pytest.raises(services.RecordStateError, match="已被他人修改"):
-        services.record_update(record=record, user=clerk, data={"school_type": "初级中学", "version": stale_version})
+        services.record_update(
+            record=record, user=clerk_yijiao, data={"school_type": "初级中学", "version": stale_version}
+        )
     assert InstitutionRecord.objects.get(pk=record.pk).school_type == "完全中学"
 
 
-def test_api_patch_with_a_stale_version_answers_409(clerk, record):
+def test_api_patch_with_a_stale_version_answers_409(clerk_yijiao, record):
     api = APIClient()
-    api.force_authenticate(clerk)
+    api.force_authenticate(clerk_yijiao)
     first = api.patch(f"/api/v1/records/{record.pk}/", {"school_type": "完全中学", "version": 1}, format="json")
     assert first.status_code == 200 and first.json()["version"] == 2
     second = api.patch(f"/api/v1/records/{record.pk}/", {"school_type": "初级中学", "version": 1}, format="json")
@@ -39,8 +33,8 @@ def test_api_patch_with_a_stale_version_answers_409(clerk, record):
     assert InstitutionRecord.objects.get(pk=record.pk).school_type == "完全中学"
 
 
-def test_workspace_edit_from_a_stale_page_is_refused_with_a_message(client, clerk, record):
-    client.force_login(clerk)
+def test_workspace_edit_from_a_stale_page_is_refused_with_a_message(client, clerk_yijiao, record):
+    client.force_login(clerk_yijiao)
     form = {**sample_values(3, 5), "version": record.version}
     assert client.post(f"/workspace/records/{record.pk}/edit/", {**form, "school_type": "完全中学"}).status_code == 302
     stale = client.post(f"/workspace/records/{record.pk}/edit/", {**form, "school_type": "初级中学"}, follow=True)

@@ -3,19 +3,11 @@
 import pytest
 from django.urls import reverse
 
-from accounts.models import User
 from audit.models import AuditEvent
 from credit.demo import sample_values
-from credit.models import Item, Office
+from credit.models import Item
 from credit.services import records as services
 from credit.validators import mask_cn_id
-
-
-@pytest.fixture
-def clerk(db):
-    user = User.objects.create_user("clerk_pd", password="Pw-2026-abc", role="clerk")
-    user.offices.set([Office.objects.get(code="zuren")])
-    return user
 
 
 @pytest.fixture

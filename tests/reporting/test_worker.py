@@ -4,13 +4,13 @@ import os
 
 import pytest
 from celery.contrib.testing.worker import start_worker
-from test_reporting_delivery import _Platform, platform  # noqa: F401  (fixture)
 
 from config.celery import app
 from credit.models import Item
 from reporting import tasks
 from reporting.models import BatchKind, BatchStatus, ExportBatch
 from reporting.services.batches import batch_create
+from tests.reporting.fake_platform import FakePlatform
 
 pytestmark = [
     pytest.mark.redis,
@@ -45,11 +45,11 @@ def test_scheduled_delivery_lands_in_drop_folder_once(make_records, settings, wo
     assert [p.name for p in settings.REPORTING_DROP_DIR.iterdir()] == [batch.receipt]
 
 
-def test_http_delivery_retries_on_500_and_stores_receipt(make_records, settings, worker, platform):  # noqa: F811
+def test_http_delivery_retries_on_500_and_stores_receipt(make_records, settings, worker, platform):
     settings.REPORTING_TRANSPORT = "http"
     settings.REPORTING_HTTP_URL = f"http://127.0.0.1:{platform.server_port}/upload"
     settings.REPORTING_HTTP_TOKEN = "s3cret"
-    _Platform.answers = [500, 200]
+    FakePlatform.answers = [500, 200]
     make_records(8, 2)
     batch = batch_create(item=Item.objects.get(no=8), kind=BatchKind.INCREMENTAL)
     result = tasks.deliver_batch.delay(batch.pk)
@@ -63,4 +63,4 @@ def test_http_delivery_retries_on_500_and_stores_receipt(make_records, settings,
         time.sleep(1)
     assert batch.status == BatchStatus.DELIVERED and batch.receipt == "RCPT-1" and batch.attempts == 2
     tasks.deliver_batch.delay(batch.pk).get(timeout=60)
-    assert len(_Platform.received) == 1
+    assert len(FakePlatform.received) == 1

@@ -1,9 +1,6 @@
 """The ledger and delivery: incremental selection by version, at-most-once delivery, retries, failure."""
 
 import hashlib
-import json
-import threading
-from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 from django.utils import timezone
@@ -15,6 +12,7 @@ from reporting import tasks
 from reporting.models import BatchKind, BatchRecord, BatchStatus, ExportBatch
 from reporting.services.batches import batch_create, batch_deliver
 from reporting.transports import HttpTransport, TransportError
+from tests.reporting.fake_platform import FakePlatform
 
 pytestmark = pytest.mark.django_db
 
@@ -94,46 +92,16 @@ def test_failure_after_last_retry_marks_failed(make_records, monkeypatch):
     assert "平台维护中" in batch.outcome
 
 
-class _Platform(BaseHTTPRequestHandler):
-    answers: list[int] = []
-    received: list[bytes] = []
-
-    def do_POST(self):
-        body = self.rfile.read(int(self.headers["Content-Length"]))
-        code = self.answers.pop(0) if self.answers else 200
-        if code == 200:
-            self.received.append(body)
-            if self.headers.get("Authorization") != "Bearer s3cret":
-                code = 401
-        self.send_response(code)
-        self.send_header("Content-Type", "application/json")
-        self.end_headers()
-        self.wfile.write(json.dumps({"receipt": f"RCPT-{len(self.received)}"} if code == 200 else {}).encode())
-
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture
-def platform():
-    _Platform.answers, _Platform.received = [], []
-    server = HTTPServer(("127.0.0.1", 0), _Platform)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-
-
 def test_http_transport_retries_500_then_stores_receipt(make_records, settings, platform):
     settings.REPORTING_TRANSPORT = "http"
     settings.REPORTING_HTTP_URL = f"http://127.0.0.1:{platform.server_port}/upload"
     settings.REPORTING_HTTP_TOKEN = "s3cret"
-    _Platform.answers = [500, 200]
+    FakePlatform.answers = [500, 200]
     make_records(8, 2)
     tasks.deliver_incremental.delay(item_no=8)
     batch = ExportBatch.objects.get()
     assert batch.status == BatchStatus.DELIVERED and batch.receipt == "RCPT-1" and batch.attempts == 2
-    assert len(_Platform.received) == 1
+    assert len(FakePlatform.received) == 1
 
 
 def test_http_transport_needs_url(settings):

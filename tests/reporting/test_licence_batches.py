@@ -17,13 +17,13 @@ from reporting.models import BatchFormat, BatchKind, BatchStatus, ExportBatch
 pytestmark = pytest.mark.django_db
 
 
-def _licence(clerk, status="approved", **fields):
+def _licence(clerk_of_item_offices, status="approved", **fields):
     from publicity.models import LicenceDecision
 
     today = datetime.date.today()
     values = {
         "office": Office.objects.get(code="sheguan"),
-        "created_by": clerk,
+        "created_by": clerk_of_item_offices,
         "subject_kind": "legal",
         "subject_name": "南昌市启航培训学校",
         "xdr_mc": "南昌市启航培训学校",
@@ -46,10 +46,12 @@ def _post(client, **data):
     return client.post(reverse("reporting:batch-create"), form, follow=True)
 
 
-def test_reviewer_creates_a_licence_batch_recorded_hashed_and_downloadable(client, reviewer, clerk, settings):
-    _licence(clerk)
-    _licence(clerk, wsh="洪教许〔2026〕2号", xdr_mc="南昌市远航学校", subject_name="南昌市远航学校")
-    _licence(clerk, status="draft", wsh="洪教许〔2026〕3号")  # not approved: not exported
+def test_reviewer_creates_a_licence_batch_recorded_hashed_and_downloadable(
+    client, reviewer, clerk_of_item_offices, settings
+):
+    _licence(clerk_of_item_offices)
+    _licence(clerk_of_item_offices, wsh="洪教许〔2026〕2号", xdr_mc="南昌市远航学校", subject_name="南昌市远航学校")
+    _licence(clerk_of_item_offices, status="draft", wsh="洪教许〔2026〕3号")  # not approved: not exported
     client.force_login(reviewer)
     response = _post(client, deliver="on")
     assert response.status_code == 200
@@ -81,11 +83,11 @@ def test_reviewer_creates_a_licence_batch_recorded_hashed_and_downloadable(clien
     assert batch.status == BatchStatus.PENDING and batch.attempts == 0
 
 
-def test_licence_batch_form_errors(client, reviewer, clerk):
+def test_licence_batch_form_errors(client, reviewer, clerk_of_item_offices):
     client.force_login(reviewer)
     response = _post(client)
     assert "没有已通过的行政许可决定" in response.content.decode()
-    _licence(clerk)
+    _licence(clerk_of_item_offices)
     response = _post(client, item=Item.objects.get(no=2).pk)
     assert "请不要选择事项" in response.content.decode()
     response = _post(client, kind=BatchKind.INCREMENTAL)
@@ -95,9 +97,9 @@ def test_licence_batch_form_errors(client, reviewer, clerk):
     assert not ExportBatch.objects.exists()
 
 
-def test_licence_batch_is_for_reviewers_only(client, clerk):
-    _licence(clerk)
-    client.force_login(clerk)
+def test_licence_batch_is_for_reviewers_only(client, clerk_of_item_offices):
+    _licence(clerk_of_item_offices)
+    client.force_login(clerk_of_item_offices)
     response = client.post(
         reverse("reporting:batch-create"),
         {"item": "", "kind": BatchKind.FULL, "format": BatchFormat.DOUBLE_PUBLICITY_LICENCE},

@@ -3,13 +3,13 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from test_reporting_import import _rows, _workbook
 
 from audit.models import AuditEvent
 from credit.models import Item, Office
 from reporting.imports import RecordImporter
 from reporting.models import BatchKind, ExportBatch, ImportJob
 from reporting.services.batches import batch_create
+from tests.reporting.workbooks import template_rows, workbook_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -30,46 +30,48 @@ def _upload(client, data: bytes, item=1, name="filled.xlsx"):
     )
 
 
-def test_successful_import_is_audited_against_its_job(client, clerk):
-    client.force_login(clerk)
-    _upload(client, _workbook(1, _rows(1, range(3))))
+def test_successful_import_is_audited_against_its_job(client, clerk_of_item_offices):
+    client.force_login(clerk_of_item_offices)
+    _upload(client, workbook_bytes(1, template_rows(1, range(3))))
     job = ImportJob.objects.get()
     [event] = _events("import")
     assert (event.outcome, event.object_type, event.object_id) == ("success", "reporting.importjob", str(job.pk))
-    assert event.user == clerk and event.path == reverse("reporting:import-create")
+    assert event.user == clerk_of_item_offices and event.path == reverse("reporting:import-create")
     assert event.detail["item"] == 1 and event.detail["rows"] == 3 and event.detail["errors"] == 0
 
 
-def test_rejected_import_is_audited_with_counts_not_values(client, clerk):
-    client.force_login(clerk)
-    rows = _rows(1, range(3))
+def test_rejected_import_is_audited_with_counts_not_values(client, clerk_of_item_offices):
+    client.force_login(clerk_of_item_offices)
+    rows = template_rows(1, range(3))
     rows[1][1] = "12345"
     rows[2][1] = "360102"
-    _upload(client, _workbook(1, rows))
+    _upload(client, workbook_bytes(1, rows))
     [event] = _events("import")
     assert event.outcome == "failure" and event.object_type == "reporting.importjob"
     assert event.detail["rows"] == 3 and event.detail["errors"] == 2
     assert "12345" not in str(event.detail) and "360102" not in str(event.detail)
 
 
-def test_file_refused_before_a_job_exists_is_audited_against_the_item(client, clerk):
-    client.force_login(clerk)
+def test_file_refused_before_a_job_exists_is_audited_against_the_item(client, clerk_of_item_offices):
+    client.force_login(clerk_of_item_offices)
     _upload(client, b"not a workbook", name="x.xlsx")
     assert not ImportJob.objects.exists()
     [event] = _events("import")
     assert event.outcome == "failure" and event.object_type == "credit.item" and event.detail["errors"] == 1
 
 
-def test_command_line_import_is_audited_against_the_item(clerk):
+def test_command_line_import_is_audited_against_the_item(clerk_of_item_offices):
     item, office = Item.objects.get(no=8), Office.objects.get(code="zuren")
-    result = RecordImporter(item=item, office=office, user=clerk).run(_workbook(8, _rows(8, range(2))))
+    result = RecordImporter(item=item, office=office, user=clerk_of_item_offices).run(
+        workbook_bytes(8, template_rows(8, range(2)))
+    )
     assert result.ok
     [event] = _events("import")
     assert (event.outcome, event.object_type, event.object_id) == ("success", "credit.item", str(item.pk))
     assert event.detail["rows"] == 2
 
 
-def test_import_audit_rolls_back_with_the_rows(clerk, monkeypatch):
+def test_import_audit_rolls_back_with_the_rows(clerk_of_item_offices, monkeypatch):
     """The success entry is written inside the import's transaction: a failure after it leaves neither."""
     from credit.services import records_bulk
 
@@ -79,7 +81,9 @@ def test_import_audit_rolls_back_with_the_rows(clerk, monkeypatch):
     monkeypatch.setattr(records_bulk, "_insert_history", boom)
     item, office = Item.objects.get(no=1), Office.objects.get(code="zuren")
     with pytest.raises(RuntimeError):
-        RecordImporter(item=item, office=office, user=clerk).run(_workbook(1, _rows(1, range(2))))
+        RecordImporter(item=item, office=office, user=clerk_of_item_offices).run(
+            workbook_bytes(1, template_rows(1, range(2)))
+        )
     assert not _events("import", outcome="success")
 
 
@@ -109,12 +113,12 @@ def test_batch_created_from_the_ledger_page_is_audited_with_the_request(client, 
     assert event.path == reverse("reporting:batch-create") and event.detail["rows"] == 2
 
 
-def test_downloads_are_audited(client, make_records, clerk, reviewer):
-    client.force_login(clerk)
+def test_downloads_are_audited(client, make_records, clerk_of_item_offices, reviewer):
+    client.force_login(clerk_of_item_offices)
     client.get(reverse("reporting:template-download", args=[2]))
-    rows = _rows(1, range(2))
+    rows = template_rows(1, range(2))
     rows[0][1] = "12345"
-    _upload(client, _workbook(1, rows))
+    _upload(client, workbook_bytes(1, rows))
     job = ImportJob.objects.get()
     client.get(reverse("reporting:import-errors", args=[job.pk]))
     make_records(2, 2)
@@ -130,10 +134,10 @@ def test_downloads_are_audited(client, make_records, clerk, reviewer):
     assert downloads[2].user == reviewer and downloads[2].detail["sha256"] == batch.sha256
 
 
-def test_refused_download_writes_no_download_entry(client, make_records, clerk):
+def test_refused_download_writes_no_download_entry(client, make_records, clerk_of_item_offices):
     make_records(2, 1)
     batch = batch_create(item=Item.objects.get(no=2), kind=BatchKind.FULL)
-    client.force_login(clerk)
+    client.force_login(clerk_of_item_offices)
     assert client.get(reverse("reporting:batch-download", args=[batch.pk])).status_code in {403, 404}
     assert not _events("download")
 

@@ -6,24 +6,13 @@ import pytest
 from credit.demo import person_id
 from publicity.masking import mask_free_text
 from publicity.services.requests import objection_file, request_decide
+from tests.publicity.public_pages import every_public_rendering
 
 pytestmark = pytest.mark.django_db
 
 PID = person_id(4242)  # 360102…: a valid resident ID number
 PID_MASKED = PID[:6] + "********" + PID[-4:]
 PHONE, PHONE_MASKED = "13907915678", "139****5678"
-
-
-def _everything(client, section: str, pk: int) -> str:
-    pages = [
-        client.get(f"/{section}/{pk}/").content.decode(),
-        client.get(f"/{section}/").content.decode(),
-        client.get(f"/api/v1/public/{section}/").content.decode(),
-        b"".join(client.get(f"/api/v1/public/{section}.csv").streaming_content).decode(),
-        client.get("/feed/rss/").content.decode(),
-        client.get("/feed/atom/").content.decode(),
-    ]
-    return "\n".join(pages)
 
 
 def _assert_masked(text: str, *, phone: bool = False) -> None:
@@ -52,25 +41,25 @@ def test_mask_free_text(text, expected):
 
 def test_penalty_offence_and_result(build, client):
     pub = build.penalty(8, offence=f"违规补课（学生家长{PHONE}举报）", penalty_result=f"警告，当事人身份证号{PID}")
-    text = _everything(client, "penalties", pub.pk)
+    text = every_public_rendering(client, "penalties", pub.pk)
     _assert_masked(text, phone=True)
     assert "违规补课" in text
 
 
 def test_red_list_honour(build, client):
     pub = build.red(7, honour_matter=f"推荐人身份证{PID}")
-    _assert_masked(_everything(client, "red-list", pub.pk))
+    _assert_masked(every_public_rendering(client, "red-list", pub.pk))
 
 
 def test_black_list_reason(build, client):
     entry = build.blacklist(reason=f"冒用{PID}注册，联系电话{PHONE}")
-    _assert_masked(_everything(client, "black-list", entry.pk), phone=True)
+    _assert_masked(every_public_rendering(client, "black-list", entry.pk), phone=True)
 
 
 def test_licence_content_masked_on_the_column_but_kept_on_the_decision(build, client):
     licence = build.licence()
     type(licence).objects.filter(pk=licence.pk).update(nr=f"准予举办，联系人手机{PHONE}，身份证{PID}")
-    _assert_masked(_everything(client, "licences", licence.pk), phone=True)
+    _assert_masked(every_public_rendering(client, "licences", licence.pk), phone=True)
     licence.refresh_from_db()
     assert PID in licence.nr  # the decision itself (national export) keeps what was entered
 
@@ -81,7 +70,7 @@ def test_corrected_content_is_masked(build, client):
     request_decide(
         request=req, user=build.reviewer, outcome="corrected", reply="更正", corrected_content=f"警告（{PID}）"
     )
-    _assert_masked(_everything(client, "penalties", pub.pk))
+    _assert_masked(every_public_rendering(client, "penalties", pub.pk))
 
 
 def test_migration_masks_text_already_on_the_column(build, client):

@@ -12,7 +12,7 @@ from credit.services.calendar import working_days_between
 from publicity import selectors
 from publicity.models import Objection
 from publicity.services.requests import objection_file, repair_apply
-from tests.publicity.builders import days_ago
+from tests.factories import days_ago
 
 pytestmark = pytest.mark.django_db
 

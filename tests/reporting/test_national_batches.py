@@ -102,10 +102,10 @@ def test_upload_template_batch_is_not_checked_against_the_national_standard(make
 
 
 @pytest.mark.parametrize("value", ["²", "1²", "9" * 5000, "-1", "٣", " "])
-def test_ledger_and_import_item_filter_take_any_text(client, reviewer, clerk, value):
+def test_ledger_and_import_item_filter_take_any_text(client, reviewer, clerk_of_item_offices, value):
     client.force_login(reviewer)
     assert client.get(reverse("reporting:batch-list"), {"item": value}).status_code == 200
-    client.force_login(clerk)
+    client.force_login(clerk_of_item_offices)
     assert client.get(reverse("reporting:import-create"), {"item": value}).status_code == 200
 
 

@@ -5,11 +5,11 @@ import io
 import openpyxl
 import pytest
 from django.urls import reverse
-from test_reporting_import import _rows, _workbook
 
 from credit.models import Item, Record
 from reporting.models import BatchKind, BatchStatus, ExportBatch, ImportJob
 from reporting.services.batches import batch_create
+from tests.reporting.workbooks import template_rows, workbook_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -25,27 +25,27 @@ def _upload(client, data: bytes, item=1, office=None, name="filled.xlsx"):
     )
 
 
-def test_blank_template_download(client, clerk):
-    client.force_login(clerk)
+def test_blank_template_download(client, clerk_of_item_offices):
+    client.force_login(clerk_of_item_offices)
     response = client.get(reverse("reporting:template-download", args=[2]))
     assert response.status_code == 200
     wb = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     assert wb.sheetnames[0] == "学校、办学机构处罚信息"
 
 
-def test_import_page_success(client, clerk):
-    client.force_login(clerk)
-    response = _upload(client, _workbook(1, _rows(1, range(3))))
+def test_import_page_success(client, clerk_of_item_offices):
+    client.force_login(clerk_of_item_offices)
+    response = _upload(client, workbook_bytes(1, template_rows(1, range(3))))
     assert response.status_code == 200
     assert "已导入 3 条记录" in response.content.decode()
     assert Record.objects.count() == 3
 
 
-def test_import_page_lists_row_column_reason_and_offers_marked_copy(client, clerk):
-    client.force_login(clerk)
-    rows = _rows(1, range(3))
+def test_import_page_lists_row_column_reason_and_offers_marked_copy(client, clerk_of_item_offices):
+    client.force_login(clerk_of_item_offices)
+    rows = template_rows(1, range(3))
     rows[2][1] = "12345"
-    response = _upload(client, _workbook(1, rows))
+    response = _upload(client, workbook_bytes(1, rows))
     page = response.content.decode()
     assert "第 4 行" in page and "身份证号码" in page and "身份证号码应为18位" in page
     assert Record.objects.count() == 0
@@ -55,37 +55,41 @@ def test_import_page_lists_row_column_reason_and_offers_marked_copy(client, cler
     assert sheet.cell(4, 2).comment is not None
 
 
-def test_import_page_refuses_non_xlsx_with_a_message(client, clerk):
-    client.force_login(clerk)
+def test_import_page_refuses_non_xlsx_with_a_message(client, clerk_of_item_offices):
+    client.force_login(clerk_of_item_offices)
     response = _upload(client, b"not a workbook at all", name="x.xlsx")
     assert "不是 .xlsx 工作簿" in response.content.decode()
     assert ImportJob.objects.count() == 0
 
 
-def test_import_job_of_another_office_is_404(client, clerk, other_clerk):
-    client.force_login(clerk)
-    _upload(client, _workbook(1, _rows(1, range(1))))
+def test_import_job_of_another_office_is_404(client, clerk_of_item_offices, clerk_news):
+    client.force_login(clerk_of_item_offices)
+    _upload(client, workbook_bytes(1, template_rows(1, range(1))))
     job = ImportJob.objects.get()
-    client.force_login(other_clerk)
+    client.force_login(clerk_news)
     assert client.get(reverse("reporting:import-detail", args=[job.pk])).status_code == 404
     assert client.get(reverse("reporting:import-status", args=[job.pk])).status_code == 404
 
 
-def test_import_status_json(client, clerk):
-    client.force_login(clerk)
-    _upload(client, _workbook(1, _rows(1, range(1))))
+def test_import_status_json(client, clerk_of_item_offices):
+    client.force_login(clerk_of_item_offices)
+    _upload(client, workbook_bytes(1, template_rows(1, range(1))))
     job = ImportJob.objects.get()
     data = client.get(reverse("reporting:import-status", args=[job.pk])).json()
     assert data["finished"] and data["progress"] == 100 and data["created_count"] == 1
 
 
-def test_api_import(client, clerk):
-    client.force_login(clerk)
+def test_api_import(client, clerk_of_item_offices):
+    client.force_login(clerk_of_item_offices)
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     response = client.post(
         "/api/v1/reporting/imports/",
-        {"item": 8, "office": "zuren", "file": SimpleUploadedFile("t.xlsx", _workbook(8, _rows(8, range(2))))},
+        {
+            "item": 8,
+            "office": "zuren",
+            "file": SimpleUploadedFile("t.xlsx", workbook_bytes(8, template_rows(8, range(2)))),
+        },
     )
     assert response.status_code == 201, response.content
     assert response.json()["status"] == "succeeded" and response.json()["created_count"] == 2
@@ -96,10 +100,10 @@ def test_api_import(client, clerk):
     assert bad.status_code == 400 and "file" in bad.json()
 
 
-def test_ledger_is_for_reviewers_only(client, clerk, reviewer, make_records):
+def test_ledger_is_for_reviewers_only(client, clerk_of_item_offices, reviewer, make_records):
     make_records(2, 2)
     batch = batch_create(item=Item.objects.get(no=2), kind=BatchKind.FULL)
-    client.force_login(clerk)
+    client.force_login(clerk_of_item_offices)
     assert client.get(reverse("reporting:batch-list")).status_code == 403
     for name in ("batch-detail", "batch-download"):
         assert client.get(reverse(f"reporting:{name}", args=[batch.pk])).status_code == 404

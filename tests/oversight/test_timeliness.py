@@ -37,8 +37,8 @@ def test_selector_equals_hand_count(march_records):
 
 
 @pytest.mark.django_db
-def test_pending_before_the_due_date(clerk):
-    institution(office="yijiao", user=clerk, due=datetime.date(2026, 3, 20), status=RecordStatus.DRAFT)
+def test_pending_before_the_due_date(clerk_yijiao):
+    institution(office="yijiao", due=datetime.date(2026, 3, 20), status=RecordStatus.DRAFT)
     rows, _ = selectors.timeliness_by_office(
         period=MARCH, offices=Office.objects.filter(code="yijiao"), today=datetime.date(2026, 3, 20)
     )
@@ -47,22 +47,22 @@ def test_pending_before_the_due_date(clerk):
 
 
 @pytest.mark.django_db
-def test_query_count_does_not_grow_with_records(clerk):
+def test_query_count_does_not_grow_with_records(clerk_yijiao):
     def count():
         with CaptureQueriesContext(connection) as ctx:
             selectors.timeliness_by_office(period=MARCH, offices=Office.objects.all(), today=TODAY)
         return len(ctx)
 
-    institution(office="yijiao", user=clerk, due=datetime.date(2026, 3, 10), status=RecordStatus.DRAFT)
+    institution(office="yijiao", due=datetime.date(2026, 3, 10), status=RecordStatus.DRAFT)
     few = count()
     for day in range(1, 25):
-        institution(office="yijiao", user=clerk, due=datetime.date(2026, 3, day), status=RecordStatus.DRAFT)
+        institution(office="yijiao", due=datetime.date(2026, 3, day), status=RecordStatus.DRAFT)
     assert count() == few
 
 
 @pytest.mark.django_db
-def test_page_shows_the_hand_count_and_flags_provisional(client, clerk, reviewer, march_records):
-    client.force_login(reviewer)
+def test_page_shows_the_hand_count_and_flags_provisional(client, clerk_yijiao, general_office_reviewer, march_records):
+    client.force_login(general_office_reviewer)
     html = client.get(reverse("oversight:dashboard") + "?period=2026-03").content.decode()
     row = html.split('data-office="yijiao"', 1)[1].split("</tr>", 1)[0]
     for key, value in HAND_COUNT.items():
@@ -80,8 +80,8 @@ def test_page_shows_the_hand_count_and_flags_provisional(client, clerk, reviewer
 
 
 @pytest.mark.django_db
-def test_api_returns_the_hand_count(client, reviewer, march_records):
-    client.force_login(reviewer)
+def test_api_returns_the_hand_count(client, general_office_reviewer, march_records):
+    client.force_login(general_office_reviewer)
     body = client.get("/api/v1/oversight/timeliness/?period=2026-03").json()
     row = next(r for r in body["offices"] if r["office"] == "yijiao")
     assert {k: row["figures"][k] for k in HAND_COUNT} == HAND_COUNT
@@ -91,15 +91,15 @@ def test_api_returns_the_hand_count(client, reviewer, march_records):
 
 
 @pytest.mark.django_db
-def test_bulletin_holds_the_hand_count(reviewer, march_records):
-    bulletin = bulletin_generate(period=MARCH, user=reviewer, today=TODAY)
+def test_bulletin_holds_the_hand_count(general_office_reviewer, march_records):
+    bulletin = bulletin_generate(period=MARCH, user=general_office_reviewer, today=TODAY)
     row = next(r for r in bulletin.data["offices"] if r["office_code"] == "yijiao")
     assert {k: row[k] for k in HAND_COUNT} == HAND_COUNT
 
 
 @pytest.mark.django_db
-def test_clerk_sees_only_their_office(client, clerk, march_records):
-    client.force_login(clerk)
+def test_clerk_sees_only_their_office(client, clerk_yijiao, march_records):
+    client.force_login(clerk_yijiao)
     body = client.get("/api/v1/oversight/timeliness/?period=2026-03").json()
     assert [r["office"] for r in body["offices"]] == ["yijiao"]
     assert body["totals"]["due"] == 7
@@ -115,7 +115,7 @@ def test_clerk_sees_only_their_office(client, clerk, march_records):
 
 
 @pytest.mark.django_db
-def test_semiannual_reports_expected_vs_received(clerk):
+def test_semiannual_reports_expected_vs_received(clerk_yijiao):
     from credit.models import Item, TeacherQualificationRecord
     from tests.factories import clerk_of
 
@@ -159,8 +159,8 @@ def test_semiannual_reports_expected_vs_received(clerk):
 
 
 @pytest.mark.django_db
-def test_dashboard_queries_do_not_grow_with_records(client, clerk, reviewer):
-    client.force_login(reviewer)
+def test_dashboard_queries_do_not_grow_with_records(client, clerk_yijiao, general_office_reviewer):
+    client.force_login(general_office_reviewer)
     url = reverse("oversight:dashboard") + "?period=2026"
     client.get(url)
 
@@ -169,17 +169,17 @@ def test_dashboard_queries_do_not_grow_with_records(client, clerk, reviewer):
             assert client.get(url).status_code == 200
         return len(ctx)
 
-    institution(office="yijiao", user=clerk, due=datetime.date(2026, 3, 10), status=RecordStatus.DRAFT)
+    institution(office="yijiao", due=datetime.date(2026, 3, 10), status=RecordStatus.DRAFT)
     few = count()
     for month in range(1, 13):
         for office in ("yijiao", "sheguan", "pugao"):
-            institution(office=office, user=clerk, due=datetime.date(2026, month, 5), status=RecordStatus.DRAFT)
+            institution(office=office, due=datetime.date(2026, month, 5), status=RecordStatus.DRAFT)
     assert count() == few
 
 
 @pytest.mark.django_db
-def test_bad_period_shows_an_error_and_the_current_year(client, clerk):
-    client.force_login(clerk)
+def test_bad_period_shows_an_error_and_the_current_year(client, clerk_yijiao):
+    client.force_login(clerk_yijiao)
     page = client.get(reverse("oversight:dashboard") + "?period=2026-13")
     assert page.status_code == 200
     assert "统计期间“2026-13”无效" in page.content.decode()

@@ -175,7 +175,7 @@ def _licence(office, user, **fields):
     return LicenceDecision.objects.create(**values)
 
 
-def test_licence_export_natural_and_legal_persons(clerk, tmp_path):
+def test_licence_export_natural_and_legal_persons(clerk_of_item_offices, tmp_path):
     from django.core.management import call_command
 
     from credit.models import Office
@@ -186,7 +186,7 @@ def test_licence_export_natural_and_legal_persons(clerk, tmp_path):
     office = Office.objects.get(code="yijiao")
     _licence(
         office,
-        clerk,
+        clerk_of_item_offices,
         xdr_shxym="91360100MA35XXXX0B",
         frdb="张建国",
         fr_zjlx="身份证",
@@ -196,7 +196,7 @@ def test_licence_export_natural_and_legal_persons(clerk, tmp_path):
     )
     _licence(
         office,
-        clerk,
+        clerk_of_item_offices,
         subject_kind="natural",
         xdr_mc='=HYPERLINK("http://evil","李四")',
         xdr_lb="自然人",
@@ -208,7 +208,7 @@ def test_licence_export_natural_and_legal_persons(clerk, tmp_path):
         xkbh="20263601000123",
         xklb="认可",
     )
-    _licence(office, clerk, status="draft", wsh="洪教许〔2026〕9号")  # not approved: not exported
+    _licence(office, clerk_of_item_offices, status="draft", wsh="洪教许〔2026〕9号")  # not approved: not exported
     out = tmp_path / "licences.xlsx"
     call_command("export_double_publicity", "--kind", "licence", "--out", str(out))
     sheet, (legal, natural) = _national_rows(out, LICENSING_CODES)

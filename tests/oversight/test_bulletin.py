@@ -35,8 +35,8 @@ def _sheet_rows(content: bytes):
 
 
 @pytest.mark.django_db
-def test_xlsx_has_one_row_per_office_with_the_figures(client, reviewer, march_records):
-    client.force_login(reviewer)
+def test_xlsx_has_one_row_per_office_with_the_figures(client, general_office_reviewer, march_records):
+    client.force_login(general_office_reviewer)
     response = client.post(reverse("oversight:bulletins"), {"period": "2026-03"})
     bulletin = Bulletin.objects.get()
     assert response.status_code == 302 and response["Location"].endswith(f"/bulletins/{bulletin.pk}/")
@@ -57,9 +57,9 @@ def test_xlsx_has_one_row_per_office_with_the_figures(client, reviewer, march_re
 
 
 @pytest.mark.django_db
-def test_printable_page_and_list(client, reviewer, march_records):
-    bulletin = bulletin_generate(period=parse_period("2026Q1"), user=reviewer)
-    client.force_login(reviewer)
+def test_printable_page_and_list(client, general_office_reviewer, march_records):
+    bulletin = bulletin_generate(period=parse_period("2026Q1"), user=general_office_reviewer)
+    client.force_login(general_office_reviewer)
     html = client.get(reverse("oversight:bulletin-detail", args=[bulletin.pk])).content.decode()
     row = html.split('data-office="yijiao"', 1)[1].split("</tr>", 1)[0]
     assert 'data-figure="due">7<' in row and 'data-figure="overdue">2<' in row
@@ -70,24 +70,28 @@ def test_printable_page_and_list(client, reviewer, march_records):
 
 
 @pytest.mark.django_db
-def test_bulletin_only_for_months_and_quarters(client, reviewer):
-    client.force_login(reviewer)
+def test_bulletin_only_for_months_and_quarters(client, general_office_reviewer):
+    client.force_login(general_office_reviewer)
     response = client.post(reverse("oversight:bulletins"), {"period": "2026"})
     assert response.status_code == 200 and not Bulletin.objects.exists()
 
 
 @pytest.mark.django_db
-def test_clerk_gets_404_for_a_bulletin(client, clerk, reviewer):
-    bulletin = bulletin_generate(period=parse_period("2026-03"), user=reviewer)
-    client.force_login(clerk)
+def test_clerk_gets_404_for_a_bulletin(client, clerk_yijiao, general_office_reviewer):
+    bulletin = bulletin_generate(period=parse_period("2026-03"), user=general_office_reviewer)
+    client.force_login(clerk_yijiao)
     assert client.get(reverse("oversight:bulletin-detail", args=[bulletin.pk])).status_code == 404
     assert client.get(reverse("oversight:bulletin-download", args=[bulletin.pk])).status_code == 404
 
 
 @pytest.mark.django_db
-def test_same_figures_give_identical_bytes(reviewer):
-    a = bulletin_generate(period=parse_period("2026-03"), user=reviewer, today=datetime.date(2026, 11, 25))
-    b = bulletin_generate(period=parse_period("2026-03"), user=reviewer, today=datetime.date(2026, 11, 25))
+def test_same_figures_give_identical_bytes(general_office_reviewer):
+    a = bulletin_generate(
+        period=parse_period("2026-03"), user=general_office_reviewer, today=datetime.date(2026, 11, 25)
+    )
+    b = bulletin_generate(
+        period=parse_period("2026-03"), user=general_office_reviewer, today=datetime.date(2026, 11, 25)
+    )
     assert a.sha256 == b.sha256
 
 

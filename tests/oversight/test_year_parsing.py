@@ -38,8 +38,8 @@ def test_periods_take_ascii_digits_only(value):
 
 
 @pytest.mark.parametrize("value", BAD_YEARS)
-def test_indicator_page_with_a_bad_year_shows_the_message_and_this_year(client, reviewer, value):
-    client.force_login(reviewer)
+def test_indicator_page_with_a_bad_year_shows_the_message_and_this_year(client, general_office_reviewer, value):
+    client.force_login(general_office_reviewer)
     response = client.get(reverse("oversight:indicators"), {"year": value})
     assert response.status_code == 200  # like the dashboard's period chooser: the page, with the error shown
     assert _year_message(value) in response.content.decode()
@@ -47,23 +47,23 @@ def test_indicator_page_with_a_bad_year_shows_the_message_and_this_year(client, 
 
 
 @pytest.mark.parametrize("value", BAD_YEARS)
-def test_indicator_api_with_a_bad_year_is_400_with_the_same_message(client, reviewer, value):
-    client.force_login(reviewer)
+def test_indicator_api_with_a_bad_year_is_400_with_the_same_message(client, general_office_reviewer, value):
+    client.force_login(general_office_reviewer)
     response = client.get("/api/v1/oversight/indicators/", {"year": value})
     assert response.status_code == 400
     assert response.json() == {"year": [_year_message(value)]}
 
 
-def test_indicator_page_and_api_without_a_year_show_this_year(client, reviewer):
-    client.force_login(reviewer)
+def test_indicator_page_and_api_without_a_year_show_this_year(client, general_office_reviewer):
+    client.force_login(general_office_reviewer)
     year = timezone.localdate().year
     assert client.get(reverse("oversight:indicators")).context["year"] == year
     assert client.get("/api/v1/oversight/indicators/").json()["year"] == year
 
 
 @pytest.mark.parametrize("value", ["²", "1999", "99999999999999999999", ""])
-def test_ensuring_a_bad_year_creates_nothing_and_says_why(client, reviewer, value):
-    client.force_login(reviewer)
+def test_ensuring_a_bad_year_creates_nothing_and_says_why(client, general_office_reviewer, value):
+    client.force_login(general_office_reviewer)
     before = Indicator.objects.count()
     response = client.post(reverse("oversight:indicators-ensure"), {"year": value}, follow=True)
     assert response.status_code == 200

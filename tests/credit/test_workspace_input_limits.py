@@ -1,4 +1,5 @@
-"""Bad input on the workspace lists and record form: a message or an empty list, never a 500."""
+"""Odd input on the workspace lists and record form (non-ASCII digits, year 9999): a message or an empty list, never a
+500."""
 
 import pytest
 from django.utils import timezone
@@ -7,18 +8,6 @@ from credit.models import Record
 from tests.factories import create_record, record_values
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def clerk_client(client, clerk):
-    client.force_login(clerk)
-    return client
-
-
-@pytest.fixture
-def reviewer_client(client, reviewer):
-    client.force_login(reviewer)
-    return client
 
 
 @pytest.mark.parametrize("q", ["²", "¹²³", "٣", "12²", "99999999999999999999999"])

@@ -78,39 +78,41 @@ def _ind(no, year=2026):
 
 
 @pytest.mark.django_db
-def test_progress_then_return_then_progress_then_complete(clerk, reviewer):
+def test_progress_then_return_then_progress_then_complete(clerk_yijiao, general_office_reviewer):
     ind = _ind(8)
     entry = indicator_add_progress(
-        indicator=ind, office=clerk.offices.get(), user=clerk, text="评优评先已查询信用记录。"
+        indicator=ind, office=clerk_yijiao.offices.get(), user=clerk_yijiao, text="评优评先已查询信用记录。"
     )
     assert entry.pk
     with pytest.raises(IndicatorError):
-        indicator_return(indicator=ind, user=reviewer, comment="  ")
-    ind = indicator_return(indicator=ind, user=reviewer, comment="请补充佐证材料。")
+        indicator_return(indicator=ind, user=general_office_reviewer, comment="  ")
+    ind = indicator_return(indicator=ind, user=general_office_reviewer, comment="请补充佐证材料。")
     assert ind.status == IndicatorStatus.RETURNED and ind.status_comment == "请补充佐证材料。"
     pdf = SimpleUploadedFile("材料.pdf", b"%PDF-1.4 evidence", content_type="application/pdf")
-    indicator_add_progress(indicator=ind, office=clerk.offices.get(), user=clerk, text="补充材料", attachment=pdf)
+    indicator_add_progress(
+        indicator=ind, office=clerk_yijiao.offices.get(), user=clerk_yijiao, text="补充材料", attachment=pdf
+    )
     ind.refresh_from_db()
     assert ind.status == IndicatorStatus.IN_PROGRESS
-    ind = indicator_complete(indicator=ind, user=reviewer)
-    assert ind.status == IndicatorStatus.DONE and ind.decided_by == reviewer
+    ind = indicator_complete(indicator=ind, user=general_office_reviewer)
+    assert ind.status == IndicatorStatus.DONE and ind.decided_by == general_office_reviewer
     with pytest.raises(IndicatorError):
-        indicator_add_progress(indicator=ind, office=clerk.offices.get(), user=clerk, text="再补充")
-    indicator_reopen(indicator=ind, user=reviewer)
+        indicator_add_progress(indicator=ind, office=clerk_yijiao.offices.get(), user=clerk_yijiao, text="再补充")
+    indicator_reopen(indicator=ind, user=general_office_reviewer)
     actions = list(IndicatorEvent.objects.filter(indicator=ind).values_list("action", flat=True))
     assert actions == ["progress", "return", "progress", "complete", "reopen"]
 
 
 @pytest.mark.django_db
-def test_only_the_general_office_confirms(clerk):
+def test_only_the_general_office_confirms(clerk_yijiao):
     with pytest.raises(PermissionDenied):
-        indicator_complete(indicator=_ind(8), user=clerk)
+        indicator_complete(indicator=_ind(8), user=clerk_yijiao)
 
 
 @pytest.mark.django_db
-def test_clerk_cannot_report_for_an_indicator_of_other_offices(clerk):
+def test_clerk_cannot_report_for_an_indicator_of_other_offices(clerk_yijiao):
     with pytest.raises(PermissionDenied):
-        indicator_add_progress(indicator=_ind(1), office=clerk.offices.get(), user=clerk, text="x")
+        indicator_add_progress(indicator=_ind(1), office=clerk_yijiao.offices.get(), user=clerk_yijiao, text="x")
 
 
 @pytest.mark.django_db
@@ -118,15 +120,17 @@ def test_clerk_cannot_report_for_an_indicator_of_other_offices(clerk):
     ("name", "content"),
     [("a.exe", b"MZ..."), ("fake.pdf", b"<html>not a pdf"), ("big.pdf", b"%PDF-" + b"0" * (10 * 1024 * 1024))],
 )
-def test_attachment_type_content_and_size_are_checked(clerk, name, content):
+def test_attachment_type_content_and_size_are_checked(clerk_yijiao, name, content):
     upload = SimpleUploadedFile(name, content)
     with pytest.raises(ValidationError):
-        indicator_add_progress(indicator=_ind(8), office=clerk.offices.get(), user=clerk, text="x", attachment=upload)
+        indicator_add_progress(
+            indicator=_ind(8), office=clerk_yijiao.offices.get(), user=clerk_yijiao, text="x", attachment=upload
+        )
 
 
 @pytest.mark.django_db
-def test_clerk_sees_only_their_offices_indicators(client, clerk):
-    client.force_login(clerk)
+def test_clerk_sees_only_their_offices_indicators(client, clerk_yijiao):
+    client.force_login(clerk_yijiao)
     page = client.get(reverse("oversight:indicators") + "?year=2026")
     assert page.status_code == 200
     assert [i.no for i in page.context["indicators"]] == [8]
@@ -143,21 +147,21 @@ def test_clerk_sees_only_their_offices_indicators(client, clerk):
 
 
 @pytest.mark.django_db
-def test_sheguan_clerk_sees_rows_2_3_4_and_8(client, other_clerk):
-    client.force_login(other_clerk)
+def test_sheguan_clerk_sees_rows_2_3_4_and_8(client, clerk_sheguan):
+    client.force_login(clerk_sheguan)
     page = client.get(reverse("oversight:indicators") + "?year=2026")
     assert [i.no for i in page.context["indicators"]] == [2, 3, 4, 8]
 
 
 @pytest.mark.django_db
-def test_progress_and_decision_through_the_pages(client, clerk, reviewer):
+def test_progress_and_decision_through_the_pages(client, clerk_yijiao, general_office_reviewer):
     ind = _ind(8)
-    client.force_login(clerk)
+    client.force_login(clerk_yijiao)
     pdf = SimpleUploadedFile("会议纪要.pdf", b"%PDF-1.4 minutes", content_type="application/pdf")
     response = client.post(
         reverse("oversight:indicator-progress", args=[ind.pk]),
         {
-            "office": clerk.offices.get().pk,
+            "office": clerk_yijiao.offices.get().pk,
             "text": "已将信用记录纳入评优。",
             "link": "https://jyj.nc.gov.cn/a",
             "attachment": pdf,
@@ -167,7 +171,7 @@ def test_progress_and_decision_through_the_pages(client, clerk, reviewer):
     entry = ind.progress.get()
     download = client.get(reverse("oversight:progress-attachment", args=[entry.pk]))
     assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"%PDF")
-    client.force_login(reviewer)
+    client.force_login(general_office_reviewer)
     response = client.post(reverse("oversight:indicator-decision", args=[ind.pk, "return"]), {"comment": ""})
     ind.refresh_from_db()
     assert ind.status == IndicatorStatus.IN_PROGRESS  # no comment: not returned
@@ -185,8 +189,8 @@ def test_progress_and_decision_through_the_pages(client, clerk, reviewer):
 
 
 @pytest.mark.django_db
-def test_reviewer_creates_a_missing_year(client, reviewer):
-    client.force_login(reviewer)
+def test_reviewer_creates_a_missing_year(client, general_office_reviewer):
+    client.force_login(general_office_reviewer)
     page = client.get(reverse("oversight:indicators") + "?year=2032")
     assert page.context["can_ensure"]
     client.post(reverse("oversight:indicators-ensure"), {"year": "2032"})
@@ -194,14 +198,14 @@ def test_reviewer_creates_a_missing_year(client, reviewer):
 
 
 @pytest.mark.django_db
-def test_indicators_api_is_scoped(client, clerk, reviewer):
-    client.force_login(reviewer)
+def test_indicators_api_is_scoped(client, clerk_yijiao, general_office_reviewer):
+    client.force_login(general_office_reviewer)
     body = client.get("/api/v1/oversight/indicators/?year=2026").json()
     assert [i["no"] for i in body["results"]] == list(range(1, 9))
     row3 = body["results"][2]
     assert row3["lead"] == ["office"] and sorted(row3["cooperating"]) == ["sheguan", "zuren"]
     assert sorted(body["results"][7]["lead"]) == sorted(BUSINESS)
-    client.force_login(clerk)
+    client.force_login(clerk_yijiao)
     body = client.get("/api/v1/oversight/indicators/?year=2026").json()
     assert [i["no"] for i in body["results"]] == [8]
 

@@ -1,4 +1,5 @@
-"""Bad input on the credit API: 400 with a Chinese message naming the field, never a 500."""
+"""Malformed requests to the credit API (dates past the calendar, bodies that are not JSON objects): 400 with a Chinese
+message naming the field, never a 500."""
 
 import datetime
 
@@ -110,9 +111,9 @@ def test_patch_of_an_approved_record_with_an_array_body_is_400_and_proposes_no_c
     assert not RecordChange.objects.exists()
 
 
-def test_array_body_on_a_record_out_of_scope_is_still_404(clerk, other_clerk):
+def test_array_body_on_a_record_out_of_scope_is_still_404(clerk, clerk_out):
     record = create_record(8, clerk)
-    response = api(other_clerk).patch(f"/api/v1/records/{record.pk}/", "[]", content_type="application/json")
+    response = api(clerk_out).patch(f"/api/v1/records/{record.pk}/", "[]", content_type="application/json")
     assert response.status_code == 404
 
 
