@@ -17,7 +17,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext as _
 
 from accounts.roles import role_may_access
@@ -28,7 +28,7 @@ _ACTIVITY_RESOLUTION = 30
 
 
 def _is_api(request) -> bool:
-    return request.path.startswith("/api/")
+    return request.path_info.startswith("/api/")
 
 
 class SessionTimeoutMiddleware:
@@ -86,6 +86,9 @@ class PasswordExpiryMiddleware:
                     paths.append(reverse(name))
                 except Exception:
                     continue
+            # Matched against ``path_info``, which never carries the script prefix that ``reverse`` adds.
+            prefix = get_script_prefix()
+            paths = ["/" + path.removeprefix(prefix) for path in paths]
             paths += [settings.STATIC_URL, "/admin/otp/", "/admin/logout/", "/healthz"]
             self._exempt = tuple(paths)
         return self._exempt
@@ -96,7 +99,7 @@ class PasswordExpiryMiddleware:
             user is not None
             and user.is_authenticated
             and getattr(user, "password_expired", False)
-            and not request.path.startswith(self.exempt_paths())
+            and not request.path_info.startswith(self.exempt_paths())
         ):
             message = _("您的密码已超过90天未修改，请先修改密码。")
             if _is_api(request):
@@ -141,7 +144,9 @@ class RoleSeparationMiddleware:
         if user is None or not user.is_authenticated:
             user = _token_user(request) if _is_api(request) else None
         if user is not None and user.is_authenticated:
-            allowed = role_may_access(user.role, request.path, request.method)
+            # ``path_info`` and not ``path``: a script prefix (a sub-path deployment, or a SCRIPT_NAME header passed on
+            # by a forwarder) would otherwise keep every role prefix from matching.
+            allowed = role_may_access(user.role, request.path_info, request.method)
             if not allowed:
                 self._log(request, user)
                 if _is_api(request):

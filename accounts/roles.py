@@ -65,7 +65,11 @@ _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def role_may_access(role: str, path: str, method: str) -> bool:
-    """Whether ``role`` may send ``method`` to ``path`` at all (the views still check the object and action)."""
+    """Whether ``role`` may send ``method`` to ``path`` at all (the views still check the object and action).
+
+    ``path`` is the request's ``path_info``, without any script prefix, so the prefixes above match under a
+    sub-path deployment too.
+    """
     if role == Role.AUDITOR and method.upper() not in _SAFE_METHODS and not path.startswith(AUDITOR_WRITABLE_PREFIXES):
         return False
     if path.startswith(ROLE_OPEN_PREFIXES.get(role, ())):

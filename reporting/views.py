@@ -18,6 +18,7 @@ from accounts.roles import Role
 from audit.models import AuditAction
 from audit.services import audit_log
 from core.errors import DomainError
+from core.privacy import private_response
 from credit.models import Item
 from credit.services.calendar import semiannual_period
 from credit.views.mixins import ClerkMixin, ReviewerMixin, WorkspaceMixin
@@ -147,8 +148,14 @@ class ImportErrorFileView(ImportScopeMixin, ClerkMixin, View):
             obj=job,
             detail={"file": "error_copy", "item": job.item.no, "errors": len(job.errors)},
         )
-        return FileResponse(
-            job.error_file.open("rb"), as_attachment=True, filename=f"错误标注-{job.item.name}.xlsx", content_type=XLSX
+        # The error copy is the uploaded sheet: full ID numbers in it.
+        return private_response(
+            FileResponse(
+                job.error_file.open("rb"),
+                as_attachment=True,
+                filename=f"错误标注-{job.item.name}.xlsx",
+                content_type=XLSX,
+            )
         )
 
 
@@ -258,7 +265,9 @@ class BatchDownloadView(BatchScopeMixin, ReviewerMixin, View):
                 "sha256": batch.sha256,
             },
         )
-        return FileResponse(batch.file.open("rb"), as_attachment=True, filename=batch.download_name, content_type=XLSX)
+        return private_response(
+            FileResponse(batch.file.open("rb"), as_attachment=True, filename=batch.download_name, content_type=XLSX)
+        )
 
 
 class BatchManualUploadView(BatchScopeMixin, ReviewerMixin, View):

@@ -36,6 +36,8 @@ INSTALLED_APPS = [
 # docs/security.md.
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Full ID numbers never reach a cache (core.privacy).
+    "core.privacy.PrivateResponseMiddleware",
     "csp.middleware.CSPMiddleware",
     # Before everything that reads the body.
     "accounts.middleware.RequestBodyLimitMiddleware",

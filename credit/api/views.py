@@ -11,7 +11,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.roles import WORKSPACE_ROLES
-from audit.services import audit_log
 from core.access import role_permission
 from core.errors import NON_FIELD
 from credit.api.serializers import (
@@ -24,8 +23,8 @@ from credit.api.serializers import (
     TransitionReasonSerializer,
     record_serializer_for_item,
 )
-from credit.fields import PERSONAL_KEYS
 from credit.models import Item, Record, RecordStatus
+from credit.personal_data import change_shown, records_shown
 from credit.registry import model_for_item
 from credit.selectors import change_for, typed_record_for
 from credit.services import records as services
@@ -48,26 +47,6 @@ def _check_keys(item: Item, data: Mapping) -> None:
     unknown = sorted(set(data) - set(model_for_item(item.no).field_keys()) - _WRITABLE_EXTRA)
     if unknown:
         raise ValidationError({key: [f"{key}：“{item.name}”没有该字段。"] for key in unknown})
-
-
-def _audit_personal_data(request, records) -> None:
-    """API bodies carry full ID numbers for the staff who need them: each response that does is audited."""
-    records = list(records)
-    if not records:
-        return
-    personal = [key for key in type(records[0]).field_keys() if key in PERSONAL_KEYS]
-    if not personal:
-        return
-    if len(records) == 1:
-        audit_log(request=request, action="view_personal_data", obj=records[0], detail={"fields": personal})
-    else:
-        audit_log(
-            request=request,
-            action="view_personal_data",
-            object_type="credit.record",
-            object_repr=records[0].item.name,
-            detail={"fields": personal, "records": [r.pk for r in records]},
-        )
 
 
 class ItemListView(generics.ListAPIView):
@@ -115,7 +94,7 @@ class ItemRecordListView(generics.ListCreateAPIView):
     def list(self, request, *args, **kwargs):
         response = super().list(request, *args, **kwargs)
         page = getattr(getattr(self, "paginator", None), "page", None)
-        _audit_personal_data(request, page.object_list if page is not None else [])
+        records_shown(request, page.object_list if page is not None else [])
         return response
 
     def create(self, request, *args, **kwargs):
@@ -123,6 +102,7 @@ class ItemRecordListView(generics.ListCreateAPIView):
         data = _object_body(request)
         _check_keys(item, data)
         record = services.record_create(item=item, user=request.user, data=data)
+        records_shown(request, [record])
         return Response(self.get_serializer(record).data, status=status.HTTP_201_CREATED)
 
 
@@ -145,7 +125,7 @@ class RecordDetailView(generics.RetrieveUpdateAPIView):
 
     def retrieve(self, request, *args, **kwargs):
         record = self.get_object()
-        _audit_personal_data(request, [record])
+        records_shown(request, [record])
         return Response(self.get_serializer(record).data)
 
     def partial_update(self, request, *args, **kwargs):
@@ -161,8 +141,10 @@ class RecordDetailView(generics.RetrieveUpdateAPIView):
             change = services.record_change_propose(
                 record=record, user=request.user, data=data, note=note.validated_data["note"]
             )
+            change_shown(request, change)
             return Response(RecordChangeSerializer(change).data, status=status.HTTP_202_ACCEPTED)
         record = services.record_update(record=record, user=request.user, data=body)
+        records_shown(request, [record])
         return Response(self.get_serializer(record).data)
 
 
@@ -179,6 +161,7 @@ class _TransitionView(APIView):
         body = TransitionReasonSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         record = self.run(record=record, user=request.user, reason=body.validated_data.get("reason", ""))
+        records_shown(request, [record])
         return Response(record_serializer_for_item(record.item.no)(record).data)
 
 
@@ -221,6 +204,7 @@ class _ChangeDecisionView(APIView):
         body.is_valid(raise_exception=True)
         self.run(change=change, user=request.user, reason=body.validated_data.get("reason", ""))
         change.refresh_from_db()
+        change_shown(request, change)
         return Response(RecordChangeSerializer(change).data)
 
 

@@ -13,12 +13,12 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django_filters.views import FilterView
 
-from audit.services import audit_log
 from credit import selectors
 from credit.fields import PERSONAL_KEYS
 from credit.forms import ChangeNoteForm, ReasonForm, form_for_item
 from credit.models import ChangeStatus, Item, RecordChange, RecordStatus
 from credit.panels import record_panels
+from credit.personal_data import personal_data_shown
 from credit.registry import model_for_item
 from credit.services import records as services
 from credit.validators import mask_cn_id
@@ -126,12 +126,7 @@ class RecordEditView(ClerkMixin, View):
         # "显示完整号码", audited the same way (field names only, never the values).
         personal = [key for key in record.field_keys() if key in PERSONAL_KEYS and getattr(record, key, None)]
         if personal:
-            audit_log(
-                request=request,
-                action="view_personal_data",
-                obj=record,
-                detail={"fields": personal, "via": "edit_form"},
-            )
+            personal_data_shown(request, fields=personal, obj=record, detail={"via": "edit_form"})
         return render(request, self.template_name, ctx)
 
     def post(self, request, pk):
@@ -170,7 +165,7 @@ def record_detail_context(request, record, *, panels_given: dict | None = None) 
     # ID numbers are masked unless the user asks to see them; each showing is audited (等保2.0 个人信息保护).
     reveal = bool(personal) and request.GET.get("reveal") == "1"
     if reveal:
-        audit_log(request=request, action="view_personal_data", obj=record, detail={"fields": personal})
+        personal_data_shown(request, fields=personal, obj=record)
 
     def shown(key, value):
         if value in (None, ""):

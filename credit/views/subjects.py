@@ -6,9 +6,9 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views import View
 
-from audit.services import audit_log
 from credit import selectors
 from credit.models import SubjectKind
+from credit.personal_data import personal_data_shown
 from credit.validators import mask_cn_id
 from credit.views.mixins import WorkspaceMixin
 
@@ -31,7 +31,7 @@ class SubjectDetailView(WorkspaceMixin, View):
         personal = subject.kind == SubjectKind.NATURAL
         reveal = personal and request.GET.get("reveal") == "1"
         if reveal:
-            audit_log(request=request, action="view_personal_data", obj=subject, detail={"fields": ["identifier"]})
+            personal_data_shown(request, fields=["identifier"], obj=subject)
         identifier = mask_cn_id(subject.identifier) if personal and not reveal else subject.identifier
         records = selectors.subject_records(request.user, subject)
         page = Paginator(records, self.paginate_by).get_page(request.GET.get("page"))

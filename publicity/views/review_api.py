@@ -7,6 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from credit.api.serializers import RecordMetaSerializer, record_serializer_for_item
+from credit.personal_data import records_shown
 from credit.selectors import typed_record_for
 from publicity.forms import PUBLICATION_FIELDS
 from publicity.services.approvals import record_approve_and_publish
@@ -50,6 +51,7 @@ class RecordApproveApi(APIView):
             publish=options.get("publish") is not False,
             publication=publication,
         )
+        records_shown(request, [approval.record])
         data = dict(record_serializer_for_item(approval.record.item.no)(approval.record).data)
         if approval.publication_requested:
             if approval.publication is not None:

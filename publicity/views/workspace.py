@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.roles import WORKSPACE_ROLES, Role
 from core.access import get_object_in_scope, role_required
+from core.privacy import private_response
 from core.scoping import require_role
 from credit.models import Record
 from publicity import selectors
@@ -199,8 +200,7 @@ def request_evidence(request, kind: str, pk: int):
         evidence.file, as_attachment=True, filename=evidence.filename, content_type=evidence.content_type
     )
     response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_response(response)
 
 
 # --- licensing decisions ---------------------------------------------------------------------------------------------
