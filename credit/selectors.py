@@ -297,6 +297,23 @@ def subject_for(user, pk) -> Subject:
     return subject
 
 
+def subject_name_for(user, subject: Subject) -> str:
+    """The subject's name as ``user`` may see it: a reviewer the subject's own name; a clerk the name entered on the
+    newest record of their offices about it.
+
+    The subject is shared by every office's records about the same person or organisation, and its name comes from
+    whichever office entered one; shown to a clerk, it would tell them that another office holds a record about the
+    subject and what that office called it.
+    """
+    if user.is_reviewer:
+        return subject.name
+    latest = subject_records(user, subject).values_list("pk", "item__no").first()
+    if latest is None:
+        return subject.display_identifier
+    pk, item_no = latest
+    return model_for_item(item_no).objects.get(pk=pk).subject_name or subject.display_identifier
+
+
 def subject_records(user, subject: Subject) -> QuerySet[Record]:
     """The subject's records ``user`` may see (a clerk's offices; every office for a reviewer), newest business first."""
     return record_list(user).filter(subject=subject).order_by("-business_date", "-id")
