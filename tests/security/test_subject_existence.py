@@ -6,7 +6,8 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from tests.factories import create_record, record_values
+from credit.models import Record
+from tests.factories import clerk_of, create_record, record_values
 
 pytestmark = pytest.mark.django_db
 
@@ -60,3 +61,25 @@ def test_reviewer_still_sees_the_subjects_name(client, reviewer, clerk_out, ours
     client.force_login(reviewer)
     html = client.get(reverse("credit:subject-detail", args=[ours.subject_id])).content.decode()
     assert ours.subject.name in html
+
+
+def test_a_known_id_number_gets_the_same_answer_as_an_unknown_one(client, clerk):
+    """宣教处 enters, for item 8, the ID number of a teacher 组人处 holds a submitted item-1 record about, under another
+    name: the answer is the one an unknown number gets (created, same body keys, nothing about a registered name),
+    and the record page shows no sign that the number was known."""
+    known = record_values(1, 0)["id_number"]
+    teacher = create_record(1, clerk, status="submitted", seq=0, name="王晓明")
+    xuanjiao = clerk_of("xuanjiao")
+    api = _api(xuanjiao)
+    answers = [
+        api.post("/api/v1/items/8/records/", {**record_values(8, seq), "id_number": number, "name": "测试"})
+        for seq, number in ((1, known), (2, record_values(8, 2)["id_number"]))
+    ]
+    assert [a.status_code for a in answers] == [201, 201], [a.json() for a in answers]
+    first, second = (a.json() for a in answers)
+    assert Record.objects.get(pk=first["id"]).subject_id == teacher.subject_id  # the number was indeed known
+    assert set(first) == set(second)
+    assert "王晓明" not in str(first) and "登记" not in str(first)
+    client.force_login(xuanjiao)
+    html = client.get(reverse("credit:record-detail", args=[first["id"]])).content.decode()
+    assert "王晓明" not in html and "已登记" not in html
