@@ -317,3 +317,26 @@ def subject_name_for(user, subject: Subject) -> str:
 def subject_records(user, subject: Subject) -> QuerySet[Record]:
     """The subject's records ``user`` may see (a clerk's offices; every office for a reviewer), newest business first."""
     return record_list(user).filter(subject=subject).order_by("-business_date", "-id")
+
+
+def with_entered_subject_names(records) -> list[Record]:
+    """``records`` as a list, each with ``entered_subject_name``: the name it was entered with (one query per item).
+
+    A list shows the record's own name rather than the shared subject's, which may come from another office's record.
+    """
+    records = list(records)
+    by_item: dict[int, list[Record]] = {}
+    for record in records:
+        if getattr(record, "SUBJECT_NAME_FIELD", None):
+            record.entered_subject_name = record.subject_name
+        else:
+            by_item.setdefault(record.item.no, []).append(record)
+    for no, group in by_item.items():
+        model = model_for_item(no)
+        field_name = model.SUBJECT_NAME_FIELD
+        found = (
+            dict(model.objects.filter(pk__in=[r.pk for r in group]).values_list("pk", field_name)) if field_name else {}
+        )
+        for record in group:
+            record.entered_subject_name = found.get(record.pk, "")
+    return records

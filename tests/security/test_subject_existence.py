@@ -83,3 +83,13 @@ def test_a_known_id_number_gets_the_same_answer_as_an_unknown_one(client, clerk)
     client.force_login(xuanjiao)
     html = client.get(reverse("credit:record-detail", args=[first["id"]])).content.decode()
     assert "王晓明" not in html and "已登记" not in html
+
+
+def test_record_list_names_each_record_as_it_was_entered(client, clerk, clerk_out, ours):
+    create_record(2, clerk_out, org_name=THEIRS, org_code=CODE)
+    client.force_login(clerk)
+    html = client.get(reverse("credit:record-list")).content.decode()
+    assert OURS in html and THEIRS not in html
+    client.force_login(clerk_out)
+    html = client.get(reverse("credit:record-list")).content.decode()
+    assert THEIRS in html and OURS not in html
