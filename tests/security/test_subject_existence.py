@@ -2,11 +2,15 @@
 record about a person or organisation: the API does not hand out internal subject ids, and a clerk sees the subject
 under the name their own office entered, never the name another office gave it."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.test import APIClient
 
-from credit.models import Record
+from credit.models import Notice, Record
+from credit.services.notices import reminders_send
 from tests.factories import clerk_of, create_record, record_values
 
 pytestmark = pytest.mark.django_db
@@ -93,3 +97,15 @@ def test_record_list_names_each_record_as_it_was_entered(client, clerk, clerk_ou
     client.force_login(clerk_out)
     html = client.get(reverse("credit:record-list")).content.decode()
     assert THEIRS in html and OURS not in html
+
+
+def test_reminder_names_the_subject_as_the_office_entered_it(clerk):
+    """组人处's overdue item-8 draft about a teacher, then 宣教处's record about the same ID number under another name:
+    组人处's reminder names the teacher as 组人处 entered them."""
+    today = timezone.localdate()
+    values = record_values(8, 5)
+    late = create_record(8, clerk, day=today - datetime.timedelta(days=60), **{**values, "name": "李四"})
+    create_record(8, clerk_of("xuanjiao"), day=today, status="submitted", id_number=values["id_number"], name="测试")
+    reminders_send()
+    message = Notice.objects.get(record=late).message
+    assert "李四" in message and "测试" not in message
