@@ -297,6 +297,46 @@ def subject_for(user, pk) -> Subject:
     return subject
 
 
+def subject_name_for(user, subject: Subject) -> str:
+    """The subject's name as ``user`` may see it: a reviewer the subject's own name; a clerk the name entered on the
+    newest record of their offices about it.
+
+    The subject is shared by every office's records about the same person or organisation, and its name comes from
+    whichever office entered one; shown to a clerk, it would tell them that another office holds a record about the
+    subject and what that office called it.
+    """
+    if user.is_reviewer:
+        return subject.name
+    latest = subject_records(user, subject).values_list("pk", "item__no").first()
+    if latest is None:
+        return subject.display_identifier
+    pk, item_no = latest
+    return model_for_item(item_no).objects.get(pk=pk).subject_name or subject.display_identifier
+
+
 def subject_records(user, subject: Subject) -> QuerySet[Record]:
     """The subject's records ``user`` may see (a clerk's offices; every office for a reviewer), newest business first."""
     return record_list(user).filter(subject=subject).order_by("-business_date", "-id")
+
+
+def with_entered_subject_names(records) -> list[Record]:
+    """``records`` as a list, each with ``entered_subject_name``: the name it was entered with (one query per item).
+
+    A list shows the record's own name rather than the shared subject's, which may come from another office's record.
+    """
+    records = list(records)
+    by_item: dict[int, list[Record]] = {}
+    for record in records:
+        if getattr(record, "SUBJECT_NAME_FIELD", None):
+            record.entered_subject_name = record.subject_name
+        else:
+            by_item.setdefault(record.item.no, []).append(record)
+    for no, group in by_item.items():
+        model = model_for_item(no)
+        field_name = model.SUBJECT_NAME_FIELD
+        found = (
+            dict(model.objects.filter(pk__in=[r.pk for r in group]).values_list("pk", field_name)) if field_name else {}
+        )
+        for record in group:
+            record.entered_subject_name = found.get(record.pk, "")
+    return records

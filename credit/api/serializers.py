@@ -48,6 +48,9 @@ class ItemSerializer(serializers.ModelSerializer):
         return {"kind": item.deadline_kind, "days": item.deadline_days, "from": item.deadline_from}
 
 
+# No ``subject``: the internal subject id would tell a clerk whether a person or organisation was already known to the
+# system (a low id, shared with other offices' records) or new; the record's own name and identifier fields say who
+# the record is about.
 _META_FIELDS = [
     "id",
     "item",
@@ -58,7 +61,6 @@ _META_FIELDS = [
     "due_date",
     "due_date_provisional",
     "validity_end",
-    "subject",
     "created_by",
     "created_at",
     "updated_by",

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import Role
 from credit.models import Notice, NoticeKind, Office, Record
-from credit.selectors import records_due_soon, records_overdue
+from credit.selectors import records_due_soon, records_overdue, with_entered_subject_names
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +33,8 @@ class ReminderResult:
 
 
 def _message(record: Record, kind: str) -> str:
-    subject = record.subject.name if record.subject_id else ""
+    # The name the record was entered with: the shared subject's name may come from another office's record.
+    subject = getattr(record, "entered_subject_name", "")
     due = record.due_date.isoformat() + (_("（暂定）") if record.due_date_provisional else "")
     if kind == NoticeKind.OVERDUE:
         text = _("“%(item)s”记录 #%(id)s（%(subject)s）已超过报送截止日期 %(due)s，尚未提交，请尽快报送。")
@@ -44,7 +45,7 @@ def _message(record: Record, kind: str) -> str:
 
 def _create_notices(records, kind: str) -> int:
     created = 0
-    for record in records.select_related("item", "subject").exclude(notices__kind=kind):
+    for record in with_entered_subject_names(records.select_related("item").exclude(notices__kind=kind)):
         _notice, was_created = Notice.objects.get_or_create(
             record=record,
             kind=kind,

@@ -41,6 +41,12 @@ class RecordListView(WorkspaceMixin, RecordFilterListMixin, FilterView):
     def get_queryset(self):
         return selectors.record_list(self.request.user)
 
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        # The shared subject's name may be another office's; each row shows the name its record was entered with.
+        ctx["records"] = selectors.with_entered_subject_names(ctx["records"])
+        return ctx
+
 
 def _form_context(request, item: Item, form, *, record=None, offices=None, change_form=None) -> dict:
     model = model_for_item(item.no)

@@ -42,6 +42,7 @@ class SubjectDetailView(WorkspaceMixin, View):
             self.template_name,
             {
                 "subject": subject,
+                "subject_name": selectors.subject_name_for(request.user, subject),
                 "identifier": identifier,
                 "personal": personal,
                 "reveal": reveal,

@@ -158,14 +158,23 @@ class RecordRowValidator:
         return "、".join(names[k] for k in NATURAL_KEYS[self.item.no])
 
     def _stored_duplicates(self, keyed: list[tuple[tuple, int, Record]]) -> list[CellError]:
-        """Rows whose natural key matches a stored record of the item (revoked and expired records excepted)."""
+        """Rows whose natural key matches a stored record of the item that the user may see (revoked and expired
+        records excepted).
+
+        Only records in the user's scope (``restrict(user, "view")``) count: a refusal naming the row would otherwise
+        tell a clerk that another office holds a record, public or not, about that person on that date (one upload per
+        guessed date finds it). The natural key is therefore per scope: a record that matches only another office's
+        record is imported, and both stay, like two offices deciding about the same person.
+        """
         if not keyed:
             return []
         keys = NATURAL_KEYS[self.item.no]
         first = keys[0]
         wanted = {k: row for k, row, _rec in keyed}
         firsts = sorted({k[0] for k in wanted})
-        stored = self.model.objects.exclude(status__in=[RecordStatus.REVOKED, RecordStatus.EXPIRED])
+        stored = self.model.objects.restrict(self.user, "view").exclude(
+            status__in=[RecordStatus.REVOKED, RecordStatus.EXPIRED]
+        )
         errors = []
         encrypted = isinstance(self.model._meta.get_field(first), EncryptedCharField)
         for start in range(0, len(firsts), 1000):
