@@ -82,6 +82,44 @@ def test_lockout_ends_after_thirty_minutes(client):
     assert login(client, alice.username).status_code == 302
 
 
+def test_an_account_locked_from_one_address_still_signs_in_from_another(client):
+    from django.test import Client
+
+    secadmin = UserFactory(username="sec_target")
+    for _attempt in range(5):
+        login(client, secadmin.username, "wrong", ip="198.51.100.7")  # the attacker's address
+    assert login(client, secadmin.username, ip="198.51.100.7").status_code == 429
+
+    office = Client()
+    response = login(office, secadmin.username, ip="192.0.2.44")
+    assert response.status_code == 302 and signed_in(office)
+
+
+def test_twenty_failures_over_twenty_accounts_lock_the_address(client):
+    from django.test import Client
+
+    victims = [UserFactory(username=f"spray{n:02d}") for n in range(21)]
+    for victim in victims[:19]:
+        assert login(client, victim.username, "Spring2026!", ip="203.0.113.9").status_code == 200
+    assert login(client, victims[19].username, "Spring2026!", ip="203.0.113.9").status_code == 429
+    # Locked: even a right password of an untouched account is refused from that address, not from others.
+    assert login(client, victims[20].username, ip="203.0.113.9").status_code == 429
+    other = Client()
+    assert login(other, victims[20].username, ip="192.0.2.45").status_code == 302
+
+
+def test_signing_in_to_an_own_account_does_not_reset_the_address_count(client):
+    from django.test import Client
+
+    owned = UserFactory(username="sprayer")
+    victims = [UserFactory(username=f"victim{n:02d}") for n in range(20)]
+    for victim in victims[:19]:
+        login(client, victim.username, "wrong", ip="203.0.113.10")
+    other = Client()
+    assert login(other, owned.username, ip="203.0.113.10").status_code == 302
+    assert login(client, victims[19].username, "wrong", ip="203.0.113.10").status_code == 429
+
+
 # --- sessions --------------------------------------------------------------------------------------------------------
 
 
