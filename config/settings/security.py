@@ -19,12 +19,15 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 
-# 等保2.0: ≥ 8 characters of ≥ 3 classes, not the username, not a common password; changed every 90 days.
+# 等保2.0: ≥ 8 characters of ≥ 3 classes, not the username, not a common or locally predictable password, none of
+# the last 5; changed every 90 days.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "accounts.password_validation.ComplexityValidator", "OPTIONS": {"min_length": 8, "min_classes": 3}},
     {"NAME": "accounts.password_validation.UsernameNotContainedValidator"},
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "accounts.password_validation.LocalPatternValidator", "OPTIONS": {"min_other": 4}},
+    {"NAME": "accounts.password_validation.PasswordHistoryValidator", "OPTIONS": {"keep": 5}},
     {"NAME": "accounts.signals.PasswordChangeAuditor"},
 ]
 PASSWORD_MAX_AGE_DAYS = env.int("PASSWORD_MAX_AGE_DAYS", default=90)

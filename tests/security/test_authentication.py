@@ -46,9 +46,51 @@ def test_weak_passwords_are_refused_in_chinese(password, code):
     assert any("\u4e00" <= ch <= "\u9fff" for ch in " ".join(info.value.messages))
 
 
-@pytest.mark.parametrize("password", ["Gz8#qLw2", "nanchang-edu-2026", "Qiu7Tian9Yun3"])
+@pytest.mark.parametrize("password", ["Gz8#qLw2", "Xin#Mima2026", "Qiu7Tian9Yun3"])
 def test_passwords_of_three_classes_pass(password):
     validate_password(password, UserFactory.build(username="zhangsan"))
+
+
+@pytest.mark.parametrize(
+    "password",
+    [
+        "Nanchang2026",
+        "Jyj@2026",
+        "11111111aA",
+        "NCedu#2025ab",
+        "Qwer!1234asdf",
+        "1qaz@WSX3edc",
+        "ＮＡＮＣＨＡＮＧ2026!",
+    ],
+)
+def test_passwords_of_local_words_years_keyboard_runs_and_repeats_are_refused(password):
+    with pytest.raises(ValidationError) as info:
+        validate_password(password, UserFactory.build(username="zhangsan"))
+    assert "password_predictable" in {e.code for e in info.value.error_list}
+    assert "密码过于容易猜测" in " ".join(info.value.messages)
+
+
+def change_password(client, old, new):
+    return client.post("/accounts/password_change/", {"old_password": old, "new_password1": new, "new_password2": new})
+
+
+def test_a_password_change_cannot_reuse_any_of_the_last_five_passwords(client):
+    user = UserFactory(username="rotator")
+    login(client, user.username)
+    response = change_password(client, PASSWORD, PASSWORD)
+    assert response.status_code == 200
+    assert "新密码不能与最近 5 次使用过的密码相同" in response.content.decode()
+
+    current = PASSWORD
+    for new in ["Hui7#Lan9a", "Hui7#Lan9b", "Hui7#Lan9c", "Hui7#Lan9d"]:
+        assert change_password(client, current, new).status_code == 302
+        current = new
+    assert change_password(client, current, PASSWORD).status_code == 200  # five passwords ago: still refused
+    assert change_password(client, current, "Hui7#Lan9e").status_code == 302
+    assert change_password(client, "Hui7#Lan9e", PASSWORD).status_code == 302  # six ago: allowed again
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD)
+    assert user.password_history.count() == 5
 
 
 # --- lockout ---------------------------------------------------------------------------------------------------------
