@@ -6,12 +6,16 @@ from django.utils.translation import ngettext
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.forms import UserAddForm, UserChangeForm
 from accounts.models import User
+from accounts.services import audit_role_grant
 from accounts.sessions import user_sessions_revoke
 
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
+    form = UserChangeForm
+    add_form = UserAddForm
     list_display = ("username", "last_name", "first_name", "role", "is_active", "last_login", "password_changed_at")
     list_filter = ("role", "is_active", "offices")
     filter_horizontal = ("offices",)
@@ -37,6 +41,17 @@ class UserAdmin(DjangoUserAdmin):
         if self._is_own(request, obj):
             fields += tuple(f for f in self.OWN_ACCOUNT_READONLY if f not in fields)
         return fields
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # After the offices are saved: the audit entry names the role and the offices, before and after.
+        if not change or {"role", "offices"} & set(form.changed_data):
+            audit_role_grant(
+                request=request,
+                user=form.instance,
+                old_role=form.initial.get("role") if change else None,
+                old_offices=form.initial.get("offices") if change else None,
+            )
 
     def has_delete_permission(self, request, obj=None):
         if self._is_own(request, obj):

@@ -7,9 +7,14 @@ PostgreSQL raise (a 500 on the sign-in page). With the validator, the field erro
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import MaxLengthValidator
+from django.utils.translation import gettext_lazy as _
+
+from accounts.roles import ADMIN_ROLES
 
 
 class _BoundedUsernameMixin:
@@ -25,3 +30,26 @@ class PortalAuthenticationForm(_BoundedUsernameMixin, AuthenticationForm):
 
 class PortalAdminAuthenticationForm(_BoundedUsernameMixin, AdminAuthenticationForm):
     """The admin sign-in form (``/admin/login/``)."""
+
+
+class _NoOfficesForAdminsMixin:
+    """An admin account (system, security, audit) holds no office: offices open records, a business permission,
+    and 三员分立 keeps the admins out of the business."""
+
+    def clean(self):
+        cleaned = super().clean()
+        role = cleaned.get("role", getattr(self.instance, "role", None))
+        offices = cleaned.get("offices")
+        if role in ADMIN_ROLES and offices:
+            self.add_error(
+                "offices", forms.ValidationError(_("所属处室：管理员角色（系统、安全、审计）不能分配处室。"))
+            )
+        return cleaned
+
+
+class UserAddForm(_NoOfficesForAdminsMixin, auth_forms.AdminUserCreationForm):
+    """The admin's "add user" form."""
+
+
+class UserChangeForm(_NoOfficesForAdminsMixin, auth_forms.UserChangeForm):
+    """The admin's "change user" form."""

@@ -67,6 +67,8 @@ class User(AbstractUser):
         self._loaded_is_active = self.is_active
 
     def set_password(self, raw_password) -> None:
+        # The outgoing hash, for the password history of an account that has none yet (created before it existed).
+        self._outgoing_password = self.password
         super().set_password(raw_password)
         self.password_changed_at = timezone.now()
 
@@ -120,3 +122,21 @@ class User(AbstractUser):
         # Asked by audit's views: audit sits below accounts (accounts logs through it), so it asks the user model
         # rather than importing accounts.roles.
         return self.role == Role.AUDITOR
+
+
+class PasswordHistory(models.Model):
+    """The hash of a password an account has had (the last few), so that a change cannot re-use one of them."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="password_history", verbose_name=_("用户"), editable=False
+    )
+    password = models.CharField(_("密码哈希"), max_length=128, editable=False)
+    created_at = models.DateTimeField(_("设置时间"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("历史密码")
+        verbose_name_plural = _("历史密码")
+        ordering = ("-created_at", "-pk")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} @ {self.created_at:%Y-%m-%d %H:%M}"

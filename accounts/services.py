@@ -80,3 +80,29 @@ def totp_device_confirm(
         device.save()
         audit_log(request=request, user=user, action=AuditAction.CREATE, obj=device, detail={"otp": "totp"})
     return device
+
+
+def _office_names(offices) -> list[str]:
+    return sorted(str(office) for office in offices or ())
+
+
+def audit_role_grant(*, request: HttpRequest | None, user, old_role: str | None, old_offices) -> None:
+    """Audits a grant: the account's role and offices before (``None`` for a new account) and after.
+
+    The admin's own entry says only "已添加。" or which fields changed; the auditor needs the role and offices
+    granted, and who granted them.
+    """
+    actor = getattr(request, "user", None) if request is not None else None
+    audit_log(
+        request=request,
+        user=actor if actor is not None and actor.is_authenticated else None,
+        action=AuditAction.ROLE_GRANT,
+        obj=user,
+        detail={
+            "role": {"from": old_role, "to": user.role},
+            "offices": {
+                "from": None if old_offices is None else _office_names(old_offices),
+                "to": _office_names(user.offices.all()),
+            },
+        },
+    )

@@ -48,6 +48,7 @@ class AuditAction(models.TextChoices):
     ACCESS_DENIED = "access_denied", _("越权访问")
     SESSIONS_REVOKED = "sessions_revoked", _("强制下线")
     PURGE = "purge", _("清理过期审计日志")
+    ROLE_GRANT = "role_grant", _("授予角色或处室")
 
 
 class AuditOutcome(models.TextChoices):

@@ -46,9 +46,51 @@ def test_weak_passwords_are_refused_in_chinese(password, code):
     assert any("\u4e00" <= ch <= "\u9fff" for ch in " ".join(info.value.messages))
 
 
-@pytest.mark.parametrize("password", ["Gz8#qLw2", "nanchang-edu-2026", "Qiu7Tian9Yun3"])
+@pytest.mark.parametrize("password", ["Gz8#qLw2", "Xin#Mima2026", "Qiu7Tian9Yun3"])
 def test_passwords_of_three_classes_pass(password):
     validate_password(password, UserFactory.build(username="zhangsan"))
+
+
+@pytest.mark.parametrize(
+    "password",
+    [
+        "Nanchang2026",
+        "Jyj@2026",
+        "11111111aA",
+        "NCedu#2025ab",
+        "Qwer!1234asdf",
+        "1qaz@WSX3edc",
+        "ＮＡＮＣＨＡＮＧ2026!",
+    ],
+)
+def test_passwords_of_local_words_years_keyboard_runs_and_repeats_are_refused(password):
+    with pytest.raises(ValidationError) as info:
+        validate_password(password, UserFactory.build(username="zhangsan"))
+    assert "password_predictable" in {e.code for e in info.value.error_list}
+    assert "密码过于容易猜测" in " ".join(info.value.messages)
+
+
+def change_password(client, old, new):
+    return client.post("/accounts/password_change/", {"old_password": old, "new_password1": new, "new_password2": new})
+
+
+def test_a_password_change_cannot_reuse_any_of_the_last_five_passwords(client):
+    user = UserFactory(username="rotator")
+    login(client, user.username)
+    response = change_password(client, PASSWORD, PASSWORD)
+    assert response.status_code == 200
+    assert "新密码不能与最近 5 次使用过的密码相同" in response.content.decode()
+
+    current = PASSWORD
+    for new in ["Hui7#Lan9a", "Hui7#Lan9b", "Hui7#Lan9c", "Hui7#Lan9d"]:
+        assert change_password(client, current, new).status_code == 302
+        current = new
+    assert change_password(client, current, PASSWORD).status_code == 200  # five passwords ago: still refused
+    assert change_password(client, current, "Hui7#Lan9e").status_code == 302
+    assert change_password(client, "Hui7#Lan9e", PASSWORD).status_code == 302  # six ago: allowed again
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD)
+    assert user.password_history.count() == 5
 
 
 # --- lockout ---------------------------------------------------------------------------------------------------------
@@ -80,6 +122,45 @@ def test_lockout_ends_after_thirty_minutes(client):
     assert login(client, alice.username).status_code == 429
     AccessAttempt.objects.update(attempt_time=timezone.now() - datetime.timedelta(minutes=31))
     assert login(client, alice.username).status_code == 302
+
+
+def test_an_account_locked_from_one_address_still_signs_in_from_another(client):
+    from django.test import Client
+
+    secadmin = UserFactory(username="sec_target")
+    for _attempt in range(5):
+        login(client, secadmin.username, "wrong", ip="198.51.100.7")  # the attacker's address
+    assert login(client, secadmin.username, ip="198.51.100.7").status_code == 429
+
+    office = Client()
+    response = login(office, secadmin.username, ip="192.0.2.44")
+    assert response.status_code == 302 and signed_in(office)
+
+
+def test_twenty_failures_over_twenty_accounts_lock_the_address(client):
+    from django.test import Client
+
+    victims = [UserFactory(username=f"spray{n:02d}") for n in range(21)]
+    for victim in victims[:19]:
+        assert login(client, victim.username, "Spring2026!", ip="203.0.113.9").status_code == 200
+    assert login(client, victims[19].username, "Spring2026!", ip="203.0.113.9").status_code == 429
+    # Locked: even a right password of an untouched account is refused from that address, not from others.
+    response = login(client, victims[20].username, ip="203.0.113.9")
+    assert response.status_code == 429 and "本地址登录失败次数过多" in response.content.decode()
+    other = Client()
+    assert login(other, victims[20].username, ip="192.0.2.45").status_code == 302
+
+
+def test_signing_in_to_an_own_account_does_not_reset_the_address_count(client):
+    from django.test import Client
+
+    owned = UserFactory(username="sprayer")
+    victims = [UserFactory(username=f"victim{n:02d}") for n in range(20)]
+    for victim in victims[:19]:
+        login(client, victim.username, "wrong", ip="203.0.113.10")
+    other = Client()
+    assert login(other, owned.username, ip="203.0.113.10").status_code == 302
+    assert login(client, victims[19].username, "wrong", ip="203.0.113.10").status_code == 429
 
 
 # --- sessions --------------------------------------------------------------------------------------------------------
