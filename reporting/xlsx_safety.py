@@ -88,3 +88,100 @@ def check_xlsx(data: bytes) -> None:
             raise UnsafeWorkbook(_("文件已损坏，不是有效的 .xlsx 工作簿。")) from exc
         except (DefusedXmlException, ParseError) as exc:
             raise UnsafeWorkbook(_("工作簿的XML结构无效或不安全，已拒绝。")) from exc
+
+
+_MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_PKG_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+
+
+def _first_sheet_part(archive: zipfile.ZipFile) -> str:
+    """The zip path of the workbook's first sheet (the one the reader imports), from workbook.xml and its rels."""
+    workbook = defused_etree.fromstring(archive.read("xl/workbook.xml"), forbid_dtd=True)
+    sheet = workbook.find(f"{_MAIN_NS}sheets/{_MAIN_NS}sheet")
+    rels_name = "xl/_rels/workbook.xml.rels"
+    if sheet is None or rels_name not in archive.namelist():
+        raise UnsafeWorkbook(_("工作簿中没有工作表，请使用下载的上传模板填写后上传。"))
+    rid = sheet.get(f"{_REL_NS}id")
+    rels = defused_etree.fromstring(archive.read(rels_name), forbid_dtd=True)
+    for rel in rels.iter(f"{_PKG_REL_NS}Relationship"):
+        if rel.get("Id") == rid:
+            target = rel.get("Target", "")
+            part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+            if part in archive.namelist():
+                return part
+    raise UnsafeWorkbook(_("工作簿中没有工作表，请使用下载的上传模板填写后上传。"))
+
+
+def _cell_position(ref: str) -> tuple[int, int] | None:
+    """(row, column), both 1-based, of an A1 reference such as ``XFD1048576``; None if malformed."""
+    letters = ref.rstrip("0123456789").upper()
+    digits = ref[len(letters) :]
+    if not letters or not digits or not letters.isalpha() or not letters.isascii():
+        return None
+    column = 0
+    for letter in letters:
+        column = column * 26 + ord(letter) - 64
+    return int(digits), column
+
+
+def check_sheet_bounds(data: bytes, *, max_rows: int, max_columns: int) -> None:
+    """Raise UnsafeWorkbook if the first sheet holds a value beyond row ``max_rows`` or column ``max_columns``.
+
+    The sheet reader builds a dense rows × columns table spanning every cell that holds a value, so a single cell at
+    the sheet's far corner would make it allocate billions of cells (the process aborts) before any Python check ran.
+    This streams the sheet XML (defusedxml, constant memory) and stops at the first cell out of bounds. Cells that
+    only carry formatting hold no value, are not part of that table and are ignored. Call ``check_xlsx`` first.
+    """
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        part = _first_sheet_part(archive)
+        row = column = 0
+        try:
+            with archive.open(part) as fh:
+                for event, elem in defused_etree.iterparse(fh, events=("start", "end"), forbid_dtd=True):
+                    tag = elem.tag
+                    if event == "start":
+                        if tag == f"{_MAIN_NS}row":
+                            # Excel may leave out r; the reader then counts on from the previous row / cell.
+                            r = elem.get("r")
+                            row = int(r) if r and r.isdigit() else row + 1
+                            column = 0
+                        elif tag == f"{_MAIN_NS}c":
+                            position = _cell_position(elem.get("r") or "")
+                            if position is None:
+                                column += 1
+                            else:
+                                row, column = position
+                        continue
+                    if tag == f"{_MAIN_NS}c":
+                        has_value = any(child.tag in (f"{_MAIN_NS}v", f"{_MAIN_NS}is") for child in elem)
+                        if has_value and (row > max_rows or column > max_columns):
+                            raise UnsafeWorkbook(
+                                _(
+                                    "第一个工作表超出范围：单元格 %(cell)s 有内容，而导入最多读取 %(rows)s 行"
+                                    "（含第1行表头，即 %(data_rows)s 行数据）、%(cols)s 列（A 至 %(last)s 列）。"
+                                    "请删除范围外的内容；数据较多时请分批导入。"
+                                )
+                                % {
+                                    "cell": f"{_column_name(column)}{row}",
+                                    "rows": max_rows,
+                                    "data_rows": max_rows - 1,
+                                    "cols": max_columns,
+                                    "last": _column_name(max_columns),
+                                }
+                            )
+                        elem.clear()
+                    elif tag == f"{_MAIN_NS}row":
+                        elem.clear()
+        except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
+            raise UnsafeWorkbook(_("文件已损坏，不是有效的 .xlsx 工作簿。")) from exc
+        except (DefusedXmlException, ParseError) as exc:
+            raise UnsafeWorkbook(_("工作簿的XML结构无效或不安全，已拒绝。")) from exc
+
+
+def _column_name(column: int) -> str:
+    name = ""
+    while column > 0:
+        column, remainder = divmod(column - 1, 26)
+        name = chr(65 + remainder) + name
+    return name
