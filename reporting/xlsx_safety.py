@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import zipfile
 from xml.etree.ElementTree import ParseError
+from xml.parsers import expat
 
 from defusedxml import ElementTree as defused_etree
 from defusedxml.common import DefusedXmlException
@@ -125,58 +126,78 @@ def _cell_position(ref: str) -> tuple[int, int] | None:
     return int(digits), column
 
 
+class _OutOfBounds(Exception):
+    def __init__(self, row: int, column: int):
+        self.row, self.column = row, column
+
+
+class _SheetBounds:
+    """Expat handlers following the cell positions of a worksheet part the way the sheet reader assigns them."""
+
+    def __init__(self, max_rows: int, max_columns: int):
+        self.max_rows, self.max_columns = max_rows, max_columns
+        self.row = self.column = 0
+
+    def start(self, name: str, attrs: dict[str, str]) -> None:
+        # Without namespace processing (faster): the local name, whatever the prefix of the spreadsheet namespace.
+        local = name.rpartition(":")[2]
+        if local == "c":
+            position = _cell_position(attrs.get("r", ""))
+            if position is None:  # no reference: the next cell of the row, as the reader counts it
+                self.column += 1
+            else:
+                self.row, self.column = position
+        elif local == "row":
+            r = attrs.get("r", "")
+            self.row = int(r) if r.isdigit() else self.row + 1
+            self.column = 0
+        elif local in ("v", "is") and (self.row > self.max_rows or self.column > self.max_columns):
+            # Only a cell with a value is part of the reader's table; a cell that only carries formatting is not.
+            raise _OutOfBounds(self.row, self.column)
+
+
+def _refuse_declarations(*args) -> None:
+    raise UnsafeWorkbook(_("工作簿包含文档类型定义（DTD/实体声明），出于安全原因不予接收。"))
+
+
 def check_sheet_bounds(data: bytes, *, max_rows: int, max_columns: int) -> None:
     """Raise UnsafeWorkbook if the first sheet holds a value beyond row ``max_rows`` or column ``max_columns``.
 
     The sheet reader builds a dense rows × columns table spanning every cell that holds a value, so a single cell at
     the sheet's far corner would make it allocate billions of cells (the process aborts) before any Python check ran.
-    This streams the sheet XML (defusedxml, constant memory) and stops at the first cell out of bounds. Cells that
-    only carry formatting hold no value, are not part of that table and are ignored. Call ``check_xlsx`` first.
+    This streams the sheet XML through expat (no tree kept, constant memory; document type declarations refused) and
+    stops at the first value out of bounds. Call ``check_xlsx`` first.
     """
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        part = _first_sheet_part(archive)
-        row = column = 0
-        try:
-            with archive.open(part) as fh:
-                for event, elem in defused_etree.iterparse(fh, events=("start", "end"), forbid_dtd=True):
-                    tag = elem.tag
-                    if event == "start":
-                        if tag == f"{_MAIN_NS}row":
-                            # Excel may leave out r; the reader then counts on from the previous row / cell.
-                            r = elem.get("r")
-                            row = int(r) if r and r.isdigit() else row + 1
-                            column = 0
-                        elif tag == f"{_MAIN_NS}c":
-                            position = _cell_position(elem.get("r") or "")
-                            if position is None:
-                                column += 1
-                            else:
-                                row, column = position
-                        continue
-                    if tag == f"{_MAIN_NS}c":
-                        has_value = any(child.tag in (f"{_MAIN_NS}v", f"{_MAIN_NS}is") for child in elem)
-                        if has_value and (row > max_rows or column > max_columns):
-                            raise UnsafeWorkbook(
-                                _(
-                                    "第一个工作表超出范围：单元格 %(cell)s 有内容，而导入最多读取 %(rows)s 行"
-                                    "（含第1行表头，即 %(data_rows)s 行数据）、%(cols)s 列（A 至 %(last)s 列）。"
-                                    "请删除范围外的内容；数据较多时请分批导入。"
-                                )
-                                % {
-                                    "cell": f"{_column_name(column)}{row}",
-                                    "rows": max_rows,
-                                    "data_rows": max_rows - 1,
-                                    "cols": max_columns,
-                                    "last": _column_name(max_columns),
-                                }
-                            )
-                        elem.clear()
-                    elif tag == f"{_MAIN_NS}row":
-                        elem.clear()
-        except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
-            raise UnsafeWorkbook(_("文件已损坏，不是有效的 .xlsx 工作簿。")) from exc
-        except (DefusedXmlException, ParseError) as exc:
-            raise UnsafeWorkbook(_("工作簿的XML结构无效或不安全，已拒绝。")) from exc
+    bounds = _SheetBounds(max_rows, max_columns)
+    parser = expat.ParserCreate()
+    parser.StartElementHandler = bounds.start
+    parser.StartDoctypeDeclHandler = _refuse_declarations
+    parser.EntityDeclHandler = _refuse_declarations
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open(_first_sheet_part(archive)) as fh:
+            while chunk := fh.read(1 << 20):
+                parser.Parse(chunk, False)
+            parser.Parse(b"", True)
+    except _OutOfBounds as out:
+        raise UnsafeWorkbook(
+            _(
+                "第一个工作表超出范围：单元格 %(cell)s 有内容，而导入最多读取 %(rows)s 行"
+                "（含第1行表头，即 %(data_rows)s 行数据）、%(cols)s 列（A 至 %(last)s 列）。"
+                "请删除范围外的内容；数据较多时请分批导入。"
+            )
+            % {
+                "cell": f"{_column_name(out.column)}{out.row}",
+                "rows": max_rows,
+                "data_rows": max_rows - 1,
+                "cols": max_columns,
+                "last": _column_name(max_columns),
+            }
+        ) from None
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
+        raise UnsafeWorkbook(_("文件已损坏，不是有效的 .xlsx 工作簿。")) from exc
+    except expat.ExpatError as exc:
+        raise UnsafeWorkbook(_("工作簿的XML结构无效或不安全，已拒绝。")) from exc
 
 
 def _column_name(column: int) -> str:

@@ -135,3 +135,15 @@ def test_a_formatted_empty_cell_far_away_is_not_refused():
     sheet.write_blank(1048575, 16383, None, book.add_format({"bold": True}))  # no value: the reader skips it
     book.close()
     check_sheet_bounds(buffer.getvalue(), max_rows=2, max_columns=1)
+
+
+def test_a_far_value_is_found_whatever_the_namespace_prefix():
+    sheet = (
+        b'<?xml version="1.0" encoding="UTF-8"?><x:worksheet '
+        b'xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><x:sheetData>'
+        b'<x:row r="1"><x:c r="A1" t="inlineStr"><x:is><x:t>h</x:t></x:is></x:c></x:row>'
+        b'<x:row r="900000"><x:c r="ZZ900000"><x:v>1</x:v></x:c></x:row></x:sheetData></x:worksheet>'
+    )
+    data = _rewrite(_workbook(), replace={"xl/worksheets/sheet1.xml": sheet})
+    with pytest.raises(UnsafeWorkbook, match="ZZ900000"):
+        check_sheet_bounds(data, max_rows=10, max_columns=5)
