@@ -4,7 +4,8 @@ An .xlsx is a zip of XML parts. We refuse anything that is not a zip (old .xls, 
 OLE2 containers), zips with too many entries or too much uncompressed data or an implausible compression ratio (zip
 bombs), macro-enabled workbooks (``xl/vbaProject.bin`` or a macro content type) and zips lacking the workbook part.
 Every entry is then decompressed once with a byte budget, so a central directory that lies about sizes is caught
-too. The XML itself is parsed by python-calamine (Rust, no DTD or entity expansion), never by the stdlib parsers.
+too. The cells are read by python-calamine (Rust, no DTD or entity expansion); before that, ``check_sheet_bounds``
+streams the first sheet's XML through expat handlers (declarations refused) to bound its rows and columns.
 """
 
 from __future__ import annotations
