@@ -14,7 +14,7 @@ from credit.models import Item
 from reporting.models import BatchKind
 from reporting.selectors import batches_to_dispatch
 from reporting.services import batches as batch_services
-from reporting.services.imports import import_job_run
+from reporting.services.imports import import_job_run, import_jobs_fail_stale
 from reporting.services.reminders import semiannual_reminders_send
 from reporting.transports import TransportError, delivery_config
 
@@ -108,3 +108,10 @@ def send_semiannual_reminders(days: int | None = None) -> dict:
 @shared_task(bind=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
 def run_import_job(self, job_id: int) -> str:
     return import_job_run(job_id=job_id).status
+
+
+@shared_task
+def fail_stale_import_jobs() -> int:
+    """Every few minutes: import jobs whose worker died are marked failed, so the clerk is told to upload again
+    (beat: migration 0011)."""
+    return import_jobs_fail_stale()

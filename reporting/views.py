@@ -27,7 +27,7 @@ from reporting.forms import BatchCreateForm, ImportUploadForm, ManualUploadForm
 from reporting.models import BatchFormat, BatchKind, BatchStatus, ExportBatch, ImportJob, SemiannualNotice
 from reporting.selectors import batches_for, semiannual_notices_owed
 from reporting.services import batches as batch_services
-from reporting.services.imports import import_job_create
+from reporting.services.imports import import_job_create, import_jobs_fail_stale
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -108,6 +108,12 @@ class ImportCreateView(ClerkMixin, FormView):
 
 class ImportScopeMixin:
     scope_queryset = ImportJob.objects.select_related("item", "office", "created_by")
+
+    def check_scope(self, request, *args, **kwargs) -> None:
+        super().check_scope(request, *args, **kwargs)
+        # Without a beat running, the clerk opening the page is what tells a job whose worker died.
+        if not self.object.is_finished and import_jobs_fail_stale(job_id=self.object.pk):
+            self.object.refresh_from_db()
 
 
 class ImportDetailView(ImportScopeMixin, ClerkMixin, DetailView):

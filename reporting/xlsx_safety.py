@@ -4,7 +4,8 @@ An .xlsx is a zip of XML parts. We refuse anything that is not a zip (old .xls, 
 OLE2 containers), zips with too many entries or too much uncompressed data or an implausible compression ratio (zip
 bombs), macro-enabled workbooks (``xl/vbaProject.bin`` or a macro content type) and zips lacking the workbook part.
 Every entry is then decompressed once with a byte budget, so a central directory that lies about sizes is caught
-too. The XML itself is parsed by python-calamine (Rust, no DTD or entity expansion), never by the stdlib parsers.
+too. The cells are read by python-calamine (Rust, no DTD or entity expansion); before that, ``check_sheet_bounds``
+streams the first sheet's XML through expat handlers (declarations refused) to bound its rows and columns.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import io
 import zipfile
 from xml.etree.ElementTree import ParseError
+from xml.parsers import expat
 
 from defusedxml import ElementTree as defused_etree
 from defusedxml.common import DefusedXmlException
@@ -88,3 +90,120 @@ def check_xlsx(data: bytes) -> None:
             raise UnsafeWorkbook(_("文件已损坏，不是有效的 .xlsx 工作簿。")) from exc
         except (DefusedXmlException, ParseError) as exc:
             raise UnsafeWorkbook(_("工作簿的XML结构无效或不安全，已拒绝。")) from exc
+
+
+_MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_PKG_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+
+
+def _first_sheet_part(archive: zipfile.ZipFile) -> str:
+    """The zip path of the workbook's first sheet (the one the reader imports), from workbook.xml and its rels."""
+    workbook = defused_etree.fromstring(archive.read("xl/workbook.xml"), forbid_dtd=True)
+    sheet = workbook.find(f"{_MAIN_NS}sheets/{_MAIN_NS}sheet")
+    rels_name = "xl/_rels/workbook.xml.rels"
+    if sheet is None or rels_name not in archive.namelist():
+        raise UnsafeWorkbook(_("工作簿中没有工作表，请使用下载的上传模板填写后上传。"))
+    rid = sheet.get(f"{_REL_NS}id")
+    rels = defused_etree.fromstring(archive.read(rels_name), forbid_dtd=True)
+    for rel in rels.iter(f"{_PKG_REL_NS}Relationship"):
+        if rel.get("Id") == rid:
+            target = rel.get("Target", "")
+            part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+            if part in archive.namelist():
+                return part
+    raise UnsafeWorkbook(_("工作簿中没有工作表，请使用下载的上传模板填写后上传。"))
+
+
+def _cell_position(ref: str) -> tuple[int, int] | None:
+    """(row, column), both 1-based, of an A1 reference such as ``XFD1048576``; None if malformed."""
+    letters = ref.rstrip("0123456789").upper()
+    digits = ref[len(letters) :]
+    if not letters or not digits or not letters.isalpha() or not letters.isascii():
+        return None
+    column = 0
+    for letter in letters:
+        column = column * 26 + ord(letter) - 64
+    return int(digits), column
+
+
+class _OutOfBounds(Exception):
+    def __init__(self, row: int, column: int):
+        self.row, self.column = row, column
+
+
+class _SheetBounds:
+    """Expat handlers following the cell positions of a worksheet part the way the sheet reader assigns them."""
+
+    def __init__(self, max_rows: int, max_columns: int):
+        self.max_rows, self.max_columns = max_rows, max_columns
+        self.row = self.column = 0
+
+    def start(self, name: str, attrs: dict[str, str]) -> None:
+        # Without namespace processing (faster): the local name, whatever the prefix of the spreadsheet namespace.
+        local = name.rpartition(":")[2]
+        if local == "c":
+            position = _cell_position(attrs.get("r", ""))
+            if position is None:  # no reference: the next cell of the row, as the reader counts it
+                self.column += 1
+            else:
+                self.row, self.column = position
+        elif local == "row":
+            r = attrs.get("r", "")
+            self.row = int(r) if r.isdigit() else self.row + 1
+            self.column = 0
+        elif local in ("v", "is") and (self.row > self.max_rows or self.column > self.max_columns):
+            # Only a cell with a value is part of the reader's table; a cell that only carries formatting is not.
+            raise _OutOfBounds(self.row, self.column)
+
+
+def _refuse_declarations(*args) -> None:
+    raise UnsafeWorkbook(_("工作簿包含文档类型定义（DTD/实体声明），出于安全原因不予接收。"))
+
+
+def check_sheet_bounds(data: bytes, *, max_rows: int, max_columns: int) -> None:
+    """Raise UnsafeWorkbook if the first sheet holds a value beyond row ``max_rows`` or column ``max_columns``.
+
+    The sheet reader builds a dense rows × columns table spanning every cell that holds a value, so a single cell at
+    the sheet's far corner would make it allocate billions of cells (the process aborts) before any Python check ran.
+    This streams the sheet XML through expat (no tree kept, constant memory; document type declarations refused) and
+    stops at the first value out of bounds. Call ``check_xlsx`` first.
+    """
+    bounds = _SheetBounds(max_rows, max_columns)
+    parser = expat.ParserCreate()
+    parser.StartElementHandler = bounds.start
+    parser.StartDoctypeDeclHandler = _refuse_declarations
+    parser.EntityDeclHandler = _refuse_declarations
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open(_first_sheet_part(archive)) as fh:
+            while chunk := fh.read(1 << 20):
+                parser.Parse(chunk, False)
+            parser.Parse(b"", True)
+    except _OutOfBounds as out:
+        raise UnsafeWorkbook(
+            _(
+                "第一个工作表超出范围：单元格 %(cell)s 有内容，而导入最多读取 %(rows)s 行"
+                "（含第1行表头，即 %(data_rows)s 行数据）、%(cols)s 列（A 至 %(last)s 列）。"
+                "请删除范围外的内容；数据较多时请分批导入。"
+            )
+            % {
+                "cell": f"{_column_name(out.column)}{out.row}",
+                "rows": max_rows,
+                "data_rows": max_rows - 1,
+                "cols": max_columns,
+                "last": _column_name(max_columns),
+            }
+        ) from None
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
+        raise UnsafeWorkbook(_("文件已损坏，不是有效的 .xlsx 工作簿。")) from exc
+    except expat.ExpatError as exc:
+        raise UnsafeWorkbook(_("工作簿的XML结构无效或不安全，已拒绝。")) from exc
+
+
+def _column_name(column: int) -> str:
+    name = ""
+    while column > 0:
+        column, remainder = divmod(column - 1, 26)
+        name = chr(65 + remainder) + name
+    return name

@@ -27,5 +27,11 @@ REPORTING_IMPORT_MAX_ENTRIES = env.int("REPORTING_IMPORT_MAX_ENTRIES", default=2
 REPORTING_IMPORT_MAX_UNCOMPRESSED = env.int("REPORTING_IMPORT_MAX_UNCOMPRESSED", default=300 * 1024 * 1024)
 REPORTING_IMPORT_MAX_RATIO = env.int("REPORTING_IMPORT_MAX_RATIO", default=200)
 REPORTING_IMPORT_MAX_ROWS = env.int("REPORTING_IMPORT_MAX_ROWS", default=100_000)
+# Columns read past the upload template's last one (the header check names stray columns there); a value further
+# right is refused before the sheet is parsed, as is one below row REPORTING_IMPORT_MAX_ROWS + 1.
+REPORTING_IMPORT_EXTRA_COLUMNS = env.int("REPORTING_IMPORT_EXTRA_COLUMNS", default=10)
+# An import job still waiting or running this long after its upload is taken to belong to a worker that died: it is
+# marked failed (beat task reporting.tasks.fail_stale_import_jobs, and when its page is opened).
+REPORTING_IMPORT_STALE_SECONDS = env.int("REPORTING_IMPORT_STALE_SECONDS", default=2 * 60 * 60)
 # Uploads up to this size are checked inside the request; larger ones run as a background task with a progress bar.
 REPORTING_IMPORT_INLINE_BYTES = env.int("REPORTING_IMPORT_INLINE_BYTES", default=256 * 1024)

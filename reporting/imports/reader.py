@@ -19,7 +19,7 @@ from python_calamine import CalamineError, CalamineWorkbook
 from core.errors import DomainError
 from credit.models import Item
 from reporting.columns import Column, template_columns, template_headers
-from reporting.xlsx_safety import UnsafeWorkbook, check_xlsx
+from reporting.xlsx_safety import UnsafeWorkbook, check_sheet_bounds, check_xlsx
 
 
 class ImportRejected(DomainError):
@@ -35,8 +35,13 @@ class ImportRejected(DomainError):
 
 def read_rows(data: bytes, *, item: Item, max_rows: int | None = None) -> list[tuple[int, list[Any]]]:
     """(Excel row number, cells) of every non-empty data row; raises ImportRejected for file-level problems."""
+    width = len(template_columns(item.no))
+    limit = settings.REPORTING_IMPORT_MAX_ROWS if max_rows is None else max_rows
     try:
         check_xlsx(data)
+        # Before calamine builds its dense table: the header row plus ``limit`` data rows; a few columns past the
+        # template so that the header check below can name stray columns, far-off ones are refused here.
+        check_sheet_bounds(data, max_rows=limit + 1, max_columns=width + settings.REPORTING_IMPORT_EXTRA_COLUMNS)
     except UnsafeWorkbook as exc:
         raise ImportRejected(str(exc)) from exc
     try:
@@ -48,14 +53,12 @@ def read_rows(data: bytes, *, item: Item, max_rows: int | None = None) -> list[t
     if not table:
         raise ImportRejected(_("第一个工作表是空的：请在上传模板的第一个工作表中填写。"))
     check_header(table[0], item=item)
-    width = len(template_columns(item.no))
     rows = []
     for index, cells in enumerate(table[1:], start=2):
         cells = list(cells[:width]) + [""] * (width - len(cells))
         if all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
             continue
         rows.append((index, cells))
-    limit = settings.REPORTING_IMPORT_MAX_ROWS if max_rows is None else max_rows
     if len(rows) > limit:
         raise ImportRejected(
             _("数据行过多（%(n)s 行，上限 %(max)s 行），请分批导入。") % {"n": len(rows), "max": limit}

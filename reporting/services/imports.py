@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import logging
 import tempfile
 
@@ -134,3 +135,25 @@ def import_job_run(*, job_id: int, request=None) -> ImportJob:
         job.message = _("已导入 %(n)s 条记录。") % {"n": job.created_count}
     job.save()
     return job
+
+
+def import_jobs_fail_stale(*, job_id: int | None = None) -> int:
+    """Mark as failed the import jobs still waiting or running ``REPORTING_IMPORT_STALE_SECONDS`` after their upload
+    (all of them, or only ``job_id``); returns how many.
+
+    A worker that dies mid-import (killed, out of memory) never finishes its job, which would otherwise show
+    "处理中" for ever. Should the worker still finish, its outcome overwrites this one.
+    """
+    cutoff = timezone.now() - datetime.timedelta(seconds=settings.REPORTING_IMPORT_STALE_SECONDS)
+    stale = ImportJob.objects.filter(status__in=[ImportStatus.PENDING, ImportStatus.RUNNING], created_at__lt=cutoff)
+    if job_id is not None:
+        stale = stale.filter(pk=job_id)
+    return stale.update(
+        status=ImportStatus.FAILED,
+        finished_at=timezone.now(),
+        message=_(
+            "处理中断：该文件上传后超过 %(minutes)s 分钟仍未处理完（处理进程可能已异常退出），未导入任何记录。"
+            "请重新上传；如再次出现，请联系系统管理员。"
+        )
+        % {"minutes": settings.REPORTING_IMPORT_STALE_SECONDS // 60},
+    )

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from core.errors import DomainError
 from credit.models import Item, Office
+from reporting.columns import template_columns
 from reporting.imports import ImportRejected
 from reporting.models import ImportJob
 from tests.reporting.workbooks import template_rows, workbook_bytes
@@ -57,3 +58,41 @@ def test_a_wrong_header_is_reported_on_the_job_not_as_an_error(client, clerk):
     )
     assert response.status_code == 201, response.content
     assert response.json()["status"] == "invalid" and "表头" in response.json()["message"]
+
+
+def _post(client, data: bytes) -> dict:
+    response = client.post(
+        "/api/v1/reporting/imports/", {"item": 8, "office": "zuren", "file": SimpleUploadedFile("t.xlsx", data)}
+    )
+    assert response.status_code == 201, response.content
+    return response.json()
+
+
+def _column_limit(settings) -> int:
+    return len(template_columns(8)) + settings.REPORTING_IMPORT_EXTRA_COLUMNS
+
+
+def test_a_value_far_right_of_the_template_refuses_the_file_naming_the_column_limit(client, clerk, settings):
+    client.force_login(clerk)
+    job = _post(client, workbook_bytes(8, template_rows(8, range(1)), stray=(1, 16383)))
+    assert job["status"] == "invalid"
+    assert "超出范围" in job["message"] and "XFD2" in job["message"]
+    assert f"{_column_limit(settings)} 列" in job["message"]
+    assert ImportJob.objects.get().created_count == 0
+
+
+def test_a_value_below_the_row_limit_refuses_the_file_naming_the_row_limit(client, clerk, settings):
+    settings.REPORTING_IMPORT_MAX_ROWS = 3
+    client.force_login(clerk)
+    job = _post(client, workbook_bytes(8, template_rows(8, range(1)), stray=(39, 0)))
+    assert job["status"] == "invalid"
+    assert "A40" in job["message"] and "3 行数据" in job["message"]
+
+
+def test_a_workbook_just_inside_the_row_and_column_limits_still_imports(client, clerk, settings):
+    settings.REPORTING_IMPORT_MAX_ROWS = 3
+    client.force_login(clerk)
+    # Rows 2–4 in every template column, and a stray value in the last column read (ignored as ever).
+    job = _post(client, workbook_bytes(8, template_rows(8, range(3)), stray=(3, _column_limit(settings) - 1)))
+    assert job["status"] == "succeeded", job["message"]
+    assert ImportJob.objects.get().created_count == 3

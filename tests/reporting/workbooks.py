@@ -9,8 +9,15 @@ from credit.demo import sample_values
 from reporting.columns import template_columns, template_headers
 
 
-def workbook_bytes(no: int, rows: list[list], header: list[str] | None = None, sheet: str = "data") -> bytes:
-    """An .xlsx of item ``no``'s upload template (its headers unless ``header``) with ``rows`` typed as Excel would."""
+def workbook_bytes(
+    no: int,
+    rows: list[list],
+    header: list[str] | None = None,
+    sheet: str = "data",
+    stray: tuple[int, int] | None = None,
+) -> bytes:
+    """An .xlsx of item ``no``'s upload template (its headers unless ``header``) with ``rows`` typed as Excel would,
+    and a text "x" at the 0-based (row, column) ``stray`` if given."""
     out = io.BytesIO()
     wb = xlsxwriter.Workbook(out, {"strings_to_numbers": False, "strings_to_formulas": False})
     ws = wb.add_worksheet(sheet)
@@ -25,6 +32,8 @@ def workbook_bytes(no: int, rows: list[list], header: list[str] | None = None, s
                 ws.write_number(r, c, value)
             elif value is not None:
                 ws.write_string(r, c, value)
+    if stray is not None:
+        ws.write_string(*stray, "x")
     wb.close()
     return out.getvalue()
 
