@@ -300,3 +300,57 @@ def subject_for(user, pk) -> Subject:
 def subject_records(user, subject: Subject) -> QuerySet[Record]:
     """The subject's records ``user`` may see (a clerk's offices; every office for a reviewer), newest business first."""
     return record_list(user).filter(subject=subject).order_by("-business_date", "-id")
+
+
+@dataclass
+class EnteredName:
+    """One name a subject's records were entered with, by one office: when first and last, on how many records."""
+
+    name: str
+    office: str
+    first: datetime.datetime
+    last: datetime.datetime
+    records: int = 0
+
+
+def subject_name_history(user, subject: Subject) -> list[EnteredName]:
+    """The names ``subject``'s records (those ``user`` may see) were entered with, per office, oldest first.
+
+    The subject is its ID number or credit code; its own name is the first one entered and no record renames it, so
+    this is where another office's different spelling (or a mistyped number) shows.
+    """
+    visible = Record.objects.restrict(user).filter(subject=subject)
+    names: dict[tuple[str, str], EnteredName] = {}
+    for no in sorted(set(visible.values_list("item__no", flat=True))):
+        model = model_for_item(no)
+        if not model.SUBJECT_NAME_FIELD:
+            continue
+        rows = (
+            model.objects.restrict(user)
+            .filter(subject=subject)
+            .values_list(model.SUBJECT_NAME_FIELD, "office__name", "created_at")
+        )
+        for name, office, at in rows:
+            entry = names.setdefault((name, office), EnteredName(name=name, office=office, first=at, last=at))
+            entry.first, entry.last, entry.records = min(entry.first, at), max(entry.last, at), entry.records + 1
+    return sorted(names.values(), key=lambda e: (e.first, e.name))
+
+
+def with_entered_subject_names(records) -> list[Record]:
+    """``records`` as a list, each with ``entered_subject_name``: the name it was entered with (one query per item)."""
+    records = list(records)
+    by_item: dict[int, list[Record]] = {}
+    for record in records:
+        if getattr(record, "SUBJECT_NAME_FIELD", None):
+            record.entered_subject_name = record.subject_name
+        else:
+            by_item.setdefault(record.item.no, []).append(record)
+    for no, group in by_item.items():
+        model = model_for_item(no)
+        field_name = model.SUBJECT_NAME_FIELD
+        found = (
+            dict(model.objects.filter(pk__in=[r.pk for r in group]).values_list("pk", field_name)) if field_name else {}
+        )
+        for record in group:
+            record.entered_subject_name = found.get(record.pk, "")
+    return records

@@ -176,7 +176,7 @@ def _link_subjects(records: Sequence[Record], *, now: datetime.datetime, prepare
 def _subjects(
     identities: dict[tuple[str, str], tuple[str, str]], *, now: datetime.datetime, prepared: PreparedValues
 ) -> dict[tuple[str, str], int]:
-    """The subjects' ids by (kind, identifier), created where missing and renamed where the name changed."""
+    """The subjects' ids by (kind, identifier), created where missing (named as first entered)."""
     found: dict[tuple[str, str], int] = {}
     names: dict[tuple[str, str], str] = {}
 
@@ -214,12 +214,7 @@ def _subjects(
             key = (kind, plain.get(cipher, cipher))
             found[key], names[key] = pk, identities[key][1]
         fetch([key for key in missing if key not in found])
-    renamed = [
-        Subject(pk=found[key], name=identities[key][1], updated_at=now)
-        for key in found
-        if identities[key][1] and names[key] != identities[key][1]
-    ]
-    Subject.objects.bulk_update(renamed, ["name", "updated_at"], batch_size=500)
+    # An imported row keeps the name as entered on its record; it never renames the subject (other offices' records).
     return found
 
 

@@ -14,7 +14,8 @@ from credit.views.mixins import WorkspaceMixin
 
 
 class SubjectDetailView(WorkspaceMixin, View):
-    """``/workspace/subjects/<id>/``: the subject and its records (a clerk's offices only; reviewers every office).
+    """``/workspace/subjects/<id>/``: the subject, the names its records were entered with, and its records (a
+    clerk's offices only; reviewers every office).
 
     A natural person's ID number is masked unless the user asks to see it, and each showing is audited, as on the
     record page.
@@ -34,6 +35,12 @@ class SubjectDetailView(WorkspaceMixin, View):
             audit_log(request=request, action="view_personal_data", obj=subject, detail={"fields": ["identifier"]})
         identifier = mask_cn_id(subject.identifier) if personal and not reveal else subject.identifier
         records = selectors.subject_records(request.user, subject)
+        names = selectors.subject_name_history(request.user, subject)
+        # A clerk sees the names their offices entered; the registered name only when one of those is it (it may come
+        # from another office's record, which a clerk does not see).
+        shown_name = subject.name
+        if not request.user.is_reviewer and names and subject.name not in {n.name for n in names}:
+            shown_name = names[-1].name
         page = Paginator(records, self.paginate_by).get_page(request.GET.get("page"))
         query = request.GET.copy()
         query.pop("page", None)
@@ -42,6 +49,8 @@ class SubjectDetailView(WorkspaceMixin, View):
             self.template_name,
             {
                 "subject": subject,
+                "subject_name": shown_name,
+                "names": names,
                 "identifier": identifier,
                 "personal": personal,
                 "reveal": reveal,
