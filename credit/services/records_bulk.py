@@ -11,7 +11,7 @@ identical rows.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.conf import settings
@@ -171,6 +171,25 @@ def _link_subjects(records: Sequence[Record], *, now: datetime.datetime, prepare
     for record, identity in zip(records, per_record, strict=True):
         if identity:
             record.subject_id = subjects[(identity[0], identity[1])]
+
+
+def known_subjects(
+    keys: Iterable[tuple[str, str]], *, prepared: PreparedValues | None = None
+) -> dict[tuple[str, str], tuple[int, str]]:
+    """The stored subjects among ``keys`` (kind, identifier): (id, registered name) by key, 1000 identifiers a query."""
+    prepared = PreparedValues() if prepared is None else prepared
+    by_kind: dict[str, list[str]] = {}
+    for kind, identifier in keys:
+        by_kind.setdefault(kind, []).append(prepared.encrypted(identifier))
+    found: dict[tuple[str, str], tuple[int, str]] = {}
+    for kind, ciphers in by_kind.items():
+        for start in range(0, len(ciphers), 1000):
+            chunk = ciphers[start : start + 1000]
+            for pk, identifier, name in Subject.objects.filter(kind=kind, identifier__in=chunk).values_list(
+                "pk", "identifier", "name"
+            ):
+                found[(kind, identifier)] = (pk, name)
+    return found
 
 
 def _subjects(
