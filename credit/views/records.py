@@ -41,6 +41,12 @@ class RecordListView(WorkspaceMixin, RecordFilterListMixin, FilterView):
     def get_queryset(self):
         return selectors.record_list(self.request.user)
 
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        # Each row names the subject as its record was entered (the subject's registered name may be another office's).
+        ctx["records"] = ctx["object_list"] = selectors.with_entered_subject_names(ctx["object_list"])
+        return ctx
+
 
 def _form_context(
     request, item: Item, form, *, record=None, offices=None, change_form=None, subject_name_warning=None

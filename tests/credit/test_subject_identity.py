@@ -149,3 +149,13 @@ def test_a_clerk_sees_only_the_names_their_offices_entered(clerk_client, clerk, 
     response = clerk_client.get(reverse("credit:subject-detail", args=[penalty.subject_id]))
     assert [n.name for n in response.context["names"]] == [OTHER_NAME]
     assert SCHOOL["org_name"] not in response.content.decode()
+
+
+def test_the_record_list_names_each_record_as_entered(client, clerk, clerk_out, penalty):
+    award = _confirmed_award(clerk)
+    client.force_login(clerk)
+    html = client.get(reverse("credit:record-list")).content.decode()
+    assert OTHER_NAME in html and SCHOOL["org_name"] not in html  # 义教处's penalty and its name stay out of sight
+    client.force_login(clerk_out)
+    html = client.get(reverse("credit:record-list")).content.decode()
+    assert SCHOOL["org_name"] in html and OTHER_NAME not in html and award.pk

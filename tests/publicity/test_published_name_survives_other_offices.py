@@ -41,3 +41,11 @@ def test_a_published_teacher_penalty_keeps_its_name_after_another_office_enters_
     assert Publication.objects.get(pk=pub.pk).subject_name == pub.subject_name
     assert Subject.objects.get(pk=pub.record.subject_id).name == name
     assert "另一个名字" not in _public_texts(client, pub)
+
+
+def test_a_licence_under_another_name_does_not_rename_the_subject(build):
+    pub = build.penalty(2, **SCHOOL)
+    licence = build.licence(code=SCHOOL["org_code"], name="南昌市某某培训学校")
+    assert licence.subject_id == pub.record.subject_id and licence.subject_name == "南昌市某某培训学校"
+    assert Subject.objects.get(pk=pub.record.subject_id).name == SCHOOL["org_name"]
+    assert Publication.objects.get(pk=pub.pk).subject_name == SCHOOL["org_name"]
