@@ -159,3 +159,12 @@ def test_the_record_list_names_each_record_as_entered(client, clerk, clerk_out, 
     client.force_login(clerk_out)
     html = client.get(reverse("credit:record-list")).content.decode()
     assert SCHOOL["org_name"] in html and OTHER_NAME not in html and award.pk
+
+
+def test_an_approved_change_of_the_name_does_not_rename_the_subject(clerk, reviewer, penalty):
+    award = create_record(6, clerk, status="approved", reviewer=reviewer, **SCHOOL)
+    change = services.record_change_propose(record=typed(award), user=clerk, data={"org_name": OTHER_NAME})
+    services.record_change_approve(change=change, user=reviewer)
+    assert model_for_item(6).objects.get(pk=award.pk).org_name == OTHER_NAME
+    assert Subject.objects.get(pk=penalty.subject_id).name == SCHOOL["org_name"]
+    assert typed(penalty).org_name == SCHOOL["org_name"]
