@@ -282,26 +282,6 @@ def record_events(record: Record) -> QuerySet[RecordEvent]:
     return RecordEvent.objects.filter(record_id=record.pk).select_related("user", "change").order_by("at", "id")
 
 
-# --- the record page and the subject page -------------------------------------------------------------------
-
-
-def subject_for(user, pk) -> Subject:
-    """The subject ``pk`` if ``user`` may see its history: reviewers any subject; a clerk only one with a record of
-    their offices (otherwise 404, so a clerk cannot probe which people or organisations exist)."""
-    try:
-        subject = Subject.objects.get(pk=int(pk))
-    except (Subject.DoesNotExist, ValueError, TypeError, OverflowError):
-        raise Http404 from None
-    if not user.is_reviewer and not Record.objects.restrict(user).filter(subject=subject).exists():
-        raise Http404
-    return subject
-
-
-def subject_records(user, subject: Subject) -> QuerySet[Record]:
-    """The subject's records ``user`` may see (a clerk's offices; every office for a reviewer), newest business first."""
-    return record_list(user).filter(subject=subject).order_by("-business_date", "-id")
-
-
 @dataclass
 class EnteredName:
     """One name a subject's records were entered with, by one office: when first and last, on how many records."""
@@ -336,8 +316,48 @@ def subject_name_history(user, subject: Subject) -> list[EnteredName]:
     return sorted(names.values(), key=lambda e: (e.first, e.name))
 
 
+# --- the record page and the subject page -------------------------------------------------------------------
+
+
+def subject_for(user, pk) -> Subject:
+    """The subject ``pk`` if ``user`` may see its history: reviewers any subject; a clerk only one with a record of
+    their offices (otherwise 404, so a clerk cannot probe which people or organisations exist)."""
+    try:
+        subject = Subject.objects.get(pk=int(pk))
+    except (Subject.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise Http404 from None
+    if not user.is_reviewer and not Record.objects.restrict(user).filter(subject=subject).exists():
+        raise Http404
+    return subject
+
+
+def subject_name_for(user, subject: Subject) -> str:
+    """The subject's name as ``user`` may see it: a reviewer the subject's own name; a clerk the name entered on the
+    newest record of their offices about it.
+
+    The subject is shared by every office's records about the same person or organisation, and its name comes from
+    whichever office entered one; shown to a clerk, it would tell them that another office holds a record about the
+    subject and what that office called it.
+    """
+    if user.is_reviewer:
+        return subject.name
+    latest = subject_records(user, subject).values_list("pk", "item__no").first()
+    if latest is None:
+        return subject.display_identifier
+    pk, item_no = latest
+    return model_for_item(item_no).objects.get(pk=pk).subject_name or subject.display_identifier
+
+
+def subject_records(user, subject: Subject) -> QuerySet[Record]:
+    """The subject's records ``user`` may see (a clerk's offices; every office for a reviewer), newest business first."""
+    return record_list(user).filter(subject=subject).order_by("-business_date", "-id")
+
+
 def with_entered_subject_names(records) -> list[Record]:
-    """``records`` as a list, each with ``entered_subject_name``: the name it was entered with (one query per item)."""
+    """``records`` as a list, each with ``entered_subject_name``: the name it was entered with (one query per item).
+
+    A list shows the record's own name rather than the shared subject's, which may come from another office's record.
+    """
     records = list(records)
     by_item: dict[int, list[Record]] = {}
     for record in records:

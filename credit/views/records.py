@@ -43,8 +43,8 @@ class RecordListView(WorkspaceMixin, RecordFilterListMixin, FilterView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        # Each row names the subject as its record was entered (the subject's registered name may be another office's).
-        ctx["records"] = ctx["object_list"] = selectors.with_entered_subject_names(ctx["object_list"])
+        # The shared subject's name may be another office's; each row shows the name its record was entered with.
+        ctx["records"] = selectors.with_entered_subject_names(ctx["records"])
         return ctx
 
 

@@ -35,12 +35,7 @@ class SubjectDetailView(WorkspaceMixin, View):
             audit_log(request=request, action="view_personal_data", obj=subject, detail={"fields": ["identifier"]})
         identifier = mask_cn_id(subject.identifier) if personal and not reveal else subject.identifier
         records = selectors.subject_records(request.user, subject)
-        names = selectors.subject_name_history(request.user, subject)
-        # A clerk sees the names their offices entered; the registered name only when one of those is it (it may come
-        # from another office's record, which a clerk does not see).
-        shown_name = subject.name
-        if not request.user.is_reviewer and names and subject.name not in {n.name for n in names}:
-            shown_name = names[-1].name
+
         page = Paginator(records, self.paginate_by).get_page(request.GET.get("page"))
         query = request.GET.copy()
         query.pop("page", None)
@@ -49,8 +44,7 @@ class SubjectDetailView(WorkspaceMixin, View):
             self.template_name,
             {
                 "subject": subject,
-                "subject_name": shown_name,
-                "names": names,
+                "subject_name": selectors.subject_name_for(request.user, subject),
                 "identifier": identifier,
                 "personal": personal,
                 "reveal": reveal,
@@ -59,5 +53,7 @@ class SubjectDetailView(WorkspaceMixin, View):
                 "records": page.object_list,
                 "query": query.urlencode(),
                 "show_office": request.user.is_reviewer or request.user.offices.count() > 1,
+                # The names the records were entered with (the user's scope): the subject keeps its first one.
+                "names": selectors.subject_name_history(request.user, subject),
             },
         )
