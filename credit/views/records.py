@@ -48,15 +48,11 @@ class RecordListView(WorkspaceMixin, RecordFilterListMixin, FilterView):
         return ctx
 
 
-def _form_context(
-    request, item: Item, form, *, record=None, offices=None, change_form=None, subject_name_warning=None
-) -> dict:
+def _form_context(request, item: Item, form, *, record=None, offices=None, change_form=None) -> dict:
     model = model_for_item(item.no)
     return {
         "item": item,
         "form": form,
-        # The entered name differs from the subject's registered one: the form asks for 确认主体名称不同.
-        "subject_name_warning": subject_name_warning or [],
         "record": record,
         "offices": offices or [],
         "selected_office": request.POST.get("office", ""),
@@ -100,7 +96,9 @@ class RecordCreateView(ClerkMixin, View):
             form = exc.add_to(exc.form or form_for_item(self.item.no)(data=request.POST))
             if "office" in exc.errors:
                 messages.error(request, " ".join(exc.errors["office"]))
-            ctx = _form_context(request, self.item, form, offices=offices, subject_name_warning=warning)
+            ctx = _form_context(request, self.item, form, offices=offices)
+            # The entered name differs from the subject's registered one: the form asks for 确认主体名称不同.
+            ctx["subject_name_warning"] = warning
             return render(request, self.template_name, ctx)
         if record.status == RecordStatus.SUBMITTED:
             messages.success(request, _("记录 #%(id)s 已提交，等待审核。") % {"id": record.pk})
@@ -167,9 +165,8 @@ class RecordEditView(ClerkMixin, View):
             warning = exc.errors.pop("confirm_subject_name", None)
             form = exc.add_to(exc.form or form_for_item(record.item.no)(data=request.POST, instance=record))
             change_form = ChangeNoteForm(request.POST) if record.status == RecordStatus.APPROVED else None
-            ctx = _form_context(
-                request, record.item, form, record=record, change_form=change_form, subject_name_warning=warning
-            )
+            ctx = _form_context(request, record.item, form, record=record, change_form=change_form)
+            ctx["subject_name_warning"] = warning
             return render(request, self.template_name, ctx)
         if record.status == RecordStatus.SUBMITTED:
             messages.success(request, _("记录 #%(id)s 已修改并提交审核。") % {"id": record.pk})
