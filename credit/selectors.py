@@ -282,6 +282,40 @@ def record_events(record: Record) -> QuerySet[RecordEvent]:
     return RecordEvent.objects.filter(record_id=record.pk).select_related("user", "change").order_by("at", "id")
 
 
+@dataclass
+class EnteredName:
+    """One name a subject's records were entered with, by one office: when first and last, on how many records."""
+
+    name: str
+    office: str
+    first: datetime.datetime
+    last: datetime.datetime
+    records: int = 0
+
+
+def subject_name_history(user, subject: Subject) -> list[EnteredName]:
+    """The names ``subject``'s records (those ``user`` may see) were entered with, per office, oldest first.
+
+    The subject is its ID number or credit code; its own name is the first one entered and no record renames it, so
+    this is where another office's different spelling (or a mistyped number) shows.
+    """
+    visible = Record.objects.restrict(user).filter(subject=subject)
+    names: dict[tuple[str, str], EnteredName] = {}
+    for no in sorted(set(visible.values_list("item__no", flat=True))):
+        model = model_for_item(no)
+        if not model.SUBJECT_NAME_FIELD:
+            continue
+        rows = (
+            model.objects.restrict(user)
+            .filter(subject=subject)
+            .values_list(model.SUBJECT_NAME_FIELD, "office__name", "created_at")
+        )
+        for name, office, at in rows:
+            entry = names.setdefault((name, office), EnteredName(name=name, office=office, first=at, last=at))
+            entry.first, entry.last, entry.records = min(entry.first, at), max(entry.last, at), entry.records + 1
+    return sorted(names.values(), key=lambda e: (e.first, e.name))
+
+
 # --- the record page and the subject page -------------------------------------------------------------------
 
 

@@ -94,10 +94,16 @@ def record_serializer_for_item(no: int) -> type[serializers.ModelSerializer]:
     """The record body of item ``no``: the shared part plus the item's field values by key."""
     model = model_for_item(no)
 
-    meta = type(
-        "Meta", (), {"model": model, "fields": [*_META_FIELDS, *model.field_keys()], "read_only_fields": _META_FIELDS}
+    fields = [*_META_FIELDS, *model.field_keys(), "confirm_subject_name"]
+    meta = type("Meta", (), {"model": model, "fields": fields, "read_only_fields": _META_FIELDS})
+    # Written only: a new record naming a known subject (ID number or credit code) differently is refused (400, on
+    # this key) unless it is true; the subject keeps its name and the record the one entered.
+    confirm = serializers.BooleanField(
+        write_only=True,
+        required=False,
+        help_text="true：确认主体名称与系统中该证件号码或代码已登记的名称不同（记录保留所填名称，不修改主体名称）。",
     )
-    return type(f"Item{no}RecordSerializer", (RecordMetaSerializer,), {"Meta": meta})
+    return type(f"Item{no}RecordSerializer", (RecordMetaSerializer,), {"Meta": meta, "confirm_subject_name": confirm})
 
 
 # The dates the due-date endpoint answers for: from the founding-era records the validators accept (年份 from 1949)

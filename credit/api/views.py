@@ -30,7 +30,7 @@ from credit.selectors import change_for, typed_record_for
 from credit.services import records as services
 from credit.services.calendar import CalendarRangeError, due_date_for
 
-_WRITABLE_EXTRA = {"business_date", "office", "version"}
+_WRITABLE_EXTRA = {"business_date", "office", "version", "confirm_subject_name"}
 # Clerks and reviewers; the admin roles (三员) are refused (403), anonymous requests get 401/403.
 WORKSPACE_API = [role_permission(*WORKSPACE_ROLES)]
 

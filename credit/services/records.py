@@ -75,18 +75,65 @@ def _derive(record: Record, user) -> None:
     identity = record.subject_identity()
     if identity:
         kind, identifier, identifier_kind = identity
-        subject, created = Subject.objects.get_or_create(
+        # The subject is the ID number or credit code; its name is the one it was first entered with. A record keeps
+        # the name as entered and never renames the subject, so other offices' (published) records stay as they are.
+        subject, _created = Subject.objects.get_or_create(
             kind=kind,
             identifier=identifier,
             defaults={"identifier_kind": identifier_kind, "name": record.subject_name or identifier},
         )
-        if not created and record.subject_name and subject.name != record.subject_name:
-            subject.name = record.subject_name
-            subject.save(update_fields=["name", "updated_at"])
         record.subject = subject
     record.updated_by = user
     record.updated_at = timezone.now()
     record._history_user = user
+
+
+# The values of ``confirm_subject_name`` that confirm: a checked box ("1", "on") or JSON ``true``.
+_CONFIRMED = {True, "1", "on", "true", "True"}
+
+
+def subject_name_conflict(record: Record) -> Subject | None:
+    """The stored subject ``record`` identifies (ID number or credit code) when the record names it differently."""
+    identity = record.subject_identity()
+    name = (record.subject_name or "").strip()
+    if not identity or not name:
+        return None
+    kind, identifier, _kind = identity
+    subject = Subject.objects.filter(kind=kind, identifier=identifier).first()
+    return subject if subject is not None and subject.name != name else None
+
+
+def subject_name_warning(subject: Subject, entered: str, user) -> str:
+    """The warning that ``entered`` differs from ``subject``'s name, naming both when ``user`` may see the subject.
+
+    A clerk learns the registered name only of a subject with a record of their offices: naming it for any typed ID
+    number would let a clerk look up other offices' people by number.
+    """
+    visible = getattr(user, "is_reviewer", False) or Record.objects.restrict(user).filter(subject=subject).exists()
+    if visible:
+        return _(
+            "确认主体名称不同：该证件号码或统一社会信用代码对应的信用主体已登记为“%(known)s”，本记录填写的名称为"
+            "“%(entered)s”。请核对号码和名称，确认无误后勾选“确认主体名称不同”再保存（接口传 "
+            "confirm_subject_name: true）。"
+        ) % {"known": subject.name, "entered": entered}
+    return _(
+        "确认主体名称不同：该证件号码或统一社会信用代码对应的信用主体已以其他名称登记（其他处室报送），本记录填写的"
+        "名称为“%(entered)s”。请核对号码和名称，确认无误后勾选“确认主体名称不同”再保存（接口传 "
+        "confirm_subject_name: true）。"
+    ) % {"entered": entered}
+
+
+def _check_subject_name(record: Record, data: Mapping[str, Any], user) -> None:
+    """Refuse, on ``confirm_subject_name``, a record naming a known subject differently unless the clerk confirmed.
+
+    The ID number or credit code identifies the subject; a different name is either a mistyped number (another
+    person's records) or a renamed organisation, which only the clerk can tell. The record keeps its name either way.
+    """
+    if data.get("confirm_subject_name") in _CONFIRMED:
+        return
+    subject = subject_name_conflict(record)
+    if subject is not None:
+        raise RecordError({"confirm_subject_name": [subject_name_warning(subject, record.subject_name, user)]})
 
 
 def _event(
@@ -164,6 +211,7 @@ def record_create(
     now = timezone.now()
     record = model(item=item, office=office, created_by=user, created_at=now, updated_by=user, updated_at=now)
     record = _validate(record, data)
+    _check_subject_name(record, data, user)
     _derive(record, user)
     record.full_clean()
     record.save()
@@ -193,7 +241,10 @@ def record_update(*, record: Record, user, data: Mapping[str, Any], submit: bool
     merged.update({key: value for key, value in data.items() if key in keys})
     if record.BUSINESS_DATE_FIELD and "business_date" not in data:
         merged["business_date"] = None  # follows the natural date field again
+    entered = (record.subject_name, record.subject_identity())
     record = _validate(record, merged)
+    if (record.subject_name, record.subject_identity()) != entered:
+        _check_subject_name(record, data, user)
     _derive(record, user)
     record.version += 1
     record.full_clean()

@@ -11,7 +11,7 @@ identical rows.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.conf import settings
@@ -173,10 +173,29 @@ def _link_subjects(records: Sequence[Record], *, now: datetime.datetime, prepare
             record.subject_id = subjects[(identity[0], identity[1])]
 
 
+def known_subjects(
+    keys: Iterable[tuple[str, str]], *, prepared: PreparedValues | None = None
+) -> dict[tuple[str, str], tuple[int, str]]:
+    """The stored subjects among ``keys`` (kind, identifier): (id, registered name) by key, 1000 identifiers a query."""
+    prepared = PreparedValues() if prepared is None else prepared
+    by_kind: dict[str, list[str]] = {}
+    for kind, identifier in keys:
+        by_kind.setdefault(kind, []).append(prepared.encrypted(identifier))
+    found: dict[tuple[str, str], tuple[int, str]] = {}
+    for kind, ciphers in by_kind.items():
+        for start in range(0, len(ciphers), 1000):
+            chunk = ciphers[start : start + 1000]
+            for pk, identifier, name in Subject.objects.filter(kind=kind, identifier__in=chunk).values_list(
+                "pk", "identifier", "name"
+            ):
+                found[(kind, identifier)] = (pk, name)
+    return found
+
+
 def _subjects(
     identities: dict[tuple[str, str], tuple[str, str]], *, now: datetime.datetime, prepared: PreparedValues
 ) -> dict[tuple[str, str], int]:
-    """The subjects' ids by (kind, identifier), created where missing and renamed where the name changed."""
+    """The subjects' ids by (kind, identifier), created where missing (named as first entered)."""
     found: dict[tuple[str, str], int] = {}
     names: dict[tuple[str, str], str] = {}
 
@@ -214,12 +233,7 @@ def _subjects(
             key = (kind, plain.get(cipher, cipher))
             found[key], names[key] = pk, identities[key][1]
         fetch([key for key in missing if key not in found])
-    renamed = [
-        Subject(pk=found[key], name=identities[key][1], updated_at=now)
-        for key in found
-        if identities[key][1] and names[key] != identities[key][1]
-    ]
-    Subject.objects.bulk_update(renamed, ["name", "updated_at"], batch_size=500)
+    # An imported row keeps the name as entered on its record; it never renames the subject (other offices' records).
     return found
 
 

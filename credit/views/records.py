@@ -92,10 +92,14 @@ class RecordCreateView(ClerkMixin, View):
                 item=self.item, user=request.user, data=request.POST, submit="submit" in request.POST
             )
         except services.RecordError as exc:
+            warning = exc.errors.pop("confirm_subject_name", None)
             form = exc.add_to(exc.form or form_for_item(self.item.no)(data=request.POST))
             if "office" in exc.errors:
                 messages.error(request, " ".join(exc.errors["office"]))
-            return render(request, self.template_name, _form_context(request, self.item, form, offices=offices))
+            ctx = _form_context(request, self.item, form, offices=offices)
+            # The entered name differs from the subject's registered one: the form asks for 确认主体名称不同.
+            ctx["subject_name_warning"] = warning
+            return render(request, self.template_name, ctx)
         if record.status == RecordStatus.SUBMITTED:
             messages.success(request, _("记录 #%(id)s 已提交，等待审核。") % {"id": record.pk})
         else:
@@ -153,9 +157,11 @@ class RecordEditView(ClerkMixin, View):
             messages.error(request, str(exc))
             return redirect("credit:record-detail", pk=pk)
         except services.RecordError as exc:
+            warning = exc.errors.pop("confirm_subject_name", None)
             form = exc.add_to(exc.form or form_for_item(record.item.no)(data=request.POST, instance=record))
             change_form = ChangeNoteForm(request.POST) if record.status == RecordStatus.APPROVED else None
             ctx = _form_context(request, record.item, form, record=record, change_form=change_form)
+            ctx["subject_name_warning"] = warning
             return render(request, self.template_name, ctx)
         if record.status == RecordStatus.SUBMITTED:
             messages.success(request, _("记录 #%(id)s 已修改并提交审核。") % {"id": record.pk})

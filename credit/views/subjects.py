@@ -14,7 +14,8 @@ from credit.views.mixins import WorkspaceMixin
 
 
 class SubjectDetailView(WorkspaceMixin, View):
-    """``/workspace/subjects/<id>/``: the subject and its records (a clerk's offices only; reviewers every office).
+    """``/workspace/subjects/<id>/``: the subject, the names its records were entered with, and its records (a
+    clerk's offices only; reviewers every office).
 
     A natural person's ID number is masked unless the user asks to see it, and each showing is audited, as on the
     record page.
@@ -34,6 +35,7 @@ class SubjectDetailView(WorkspaceMixin, View):
             personal_data_shown(request, fields=["identifier"], obj=subject)
         identifier = mask_cn_id(subject.identifier) if personal and not reveal else subject.identifier
         records = selectors.subject_records(request.user, subject)
+
         page = Paginator(records, self.paginate_by).get_page(request.GET.get("page"))
         query = request.GET.copy()
         query.pop("page", None)
@@ -51,5 +53,7 @@ class SubjectDetailView(WorkspaceMixin, View):
                 "records": page.object_list,
                 "query": query.urlencode(),
                 "show_office": request.user.is_reviewer or request.user.offices.count() > 1,
+                # The names the records were entered with (the user's scope): the subject keeps its first one.
+                "names": selectors.subject_name_history(request.user, subject),
             },
         )

@@ -120,6 +120,8 @@ class ReviewQueueView(ReviewerMixin, RecordFilterListMixin, FilterView):
         ctx["changes_page"] = changes.get_page(self.request.GET.get("changes_page"))
         ctx["changes"] = ctx["changes_page"].object_list
         ctx["reason_form"] = ReasonForm()
+        # Each row shows the name as entered, with a badge when it differs from the subject's registered name.
+        ctx["records"] = ctx["object_list"] = selectors.with_entered_subject_names(ctx["object_list"])
         return ctx
 
     def post(self, request, *args, **kwargs):

@@ -21,7 +21,7 @@ from credit.fields import EncryptedCharField
 from credit.forms import form_for_item
 from credit.models import Item, Office, Record, RecordStatus
 from credit.registry import model_for_item
-from credit.services.records_bulk import PreparedValues
+from credit.services.records_bulk import PreparedValues, known_subjects
 from reporting.columns import NATURAL_KEYS, Column, template_columns
 from reporting.imports.reader import cell_input, shown
 
@@ -134,6 +134,7 @@ class RecordRowValidator:
             if done % 500 == 0 or done == total:
                 self.progress(done, total)
         errors.extend(self._stored_duplicates(keyed))
+        errors.extend(self._subject_name_conflicts(keyed))
         errors.sort(key=lambda e: (e.row, e.col_index if e.col_index is not None else -1))
         return instances, errors
 
@@ -192,6 +193,57 @@ class RecordRowValidator:
                             _("系统中已有相同记录（%(fields)s 相同），请勿重复报送") % {"fields": self._key_names()},
                         )
                     )
+        return errors
+
+    def _subject_name_conflicts(self, keyed: list[tuple[tuple, int, Record]]) -> list[CellError]:
+        """Rows naming a subject (its ID number or credit code) otherwise than it is registered, or than an earlier row
+        of the file names it.
+
+        An import cannot confirm a different name row by row as the form does (确认主体名称不同), so such rows are
+        refused; the clerk corrects the name or number, or enters that record through the form and confirms there.
+        The registered name is named only to a user who may see a record of the subject.
+        """
+        name_key = self.model.SUBJECT_NAME_FIELD
+        column = next((i for i, c in enumerate(self.columns) if c.key == name_key), None)
+        if not name_key or column is None:
+            return []
+        rows: dict[tuple[str, str], list[tuple[int, str]]] = {}
+        for _nkey, row_no, record in keyed:
+            identity, name = record.subject_identity(), (record.subject_name or "").strip()
+            if identity and name:
+                rows.setdefault((identity[0], identity[1]), []).append((row_no, name))
+        known = known_subjects(rows, prepared=self.prepared)
+        visible = set(
+            Record.objects.restrict(self.user)
+            .filter(subject_id__in=[pk for pk, _name in known.values()])
+            .values_list("subject_id", flat=True)
+        )
+        errors = []
+        for key, entered in rows.items():
+            first_row, first_name = entered[0]
+            for row_no, name in entered:
+                if key in known:
+                    pk, registered = known[key]
+                    if name == registered:
+                        continue
+                    if getattr(self.user, "is_reviewer", False) or pk in visible:
+                        reason = _("该证件号码或代码对应的信用主体已登记为“%(known)s”，本行填写“%(name)s”") % {
+                            "known": registered,
+                            "name": name,
+                        }
+                    else:
+                        reason = _(
+                            "该证件号码或代码对应的信用主体已以其他名称登记（其他处室报送），本行填写“%(name)s”"
+                        ) % {"name": name}
+                elif name != first_name:
+                    reason = _("与本文件第 %(row)s 行同一证件号码或代码，名称却为“%(first)s”") % {
+                        "row": first_row,
+                        "first": first_name,
+                    }
+                else:
+                    continue
+                reason += _("。批量导入不能确认主体名称不同：请核对名称和号码，或在填报页面逐条确认后报送。")
+                errors.append(CellError(row_no, self.columns[column].name, name, reason, column))
         return errors
 
 
