@@ -103,37 +103,34 @@ def subject_name_conflict(record: Record) -> Subject | None:
     return subject if subject is not None and subject.name != name else None
 
 
-def subject_name_warning(subject: Subject, entered: str, user) -> str:
-    """The warning that ``entered`` differs from ``subject``'s name, naming both when ``user`` may see the subject.
+def subject_visible_to(subject: Subject, user) -> bool:
+    """Whether ``user`` may know ``subject`` exists: a reviewer, or a clerk whose offices hold a record of it."""
+    return getattr(user, "is_reviewer", False) or Record.objects.restrict(user).filter(subject=subject).exists()
 
-    A clerk learns the registered name only of a subject with a record of their offices: naming it for any typed ID
-    number would let a clerk look up other offices' people by number.
-    """
-    visible = getattr(user, "is_reviewer", False) or Record.objects.restrict(user).filter(subject=subject).exists()
-    if visible:
-        return _(
-            "确认主体名称不同：该证件号码或统一社会信用代码对应的信用主体已登记为“%(known)s”，本记录填写的名称为"
-            "“%(entered)s”。请核对号码和名称，确认无误后勾选“确认主体名称不同”再保存（接口传 "
-            "confirm_subject_name: true）。"
-        ) % {"known": subject.name, "entered": entered}
+
+def subject_name_warning(subject: Subject, entered: str) -> str:
+    """The warning that ``entered`` differs from ``subject``'s registered name, naming both."""
     return _(
-        "确认主体名称不同：该证件号码或统一社会信用代码对应的信用主体已以其他名称登记（其他处室报送），本记录填写的"
-        "名称为“%(entered)s”。请核对号码和名称，确认无误后勾选“确认主体名称不同”再保存（接口传 "
+        "确认主体名称不同：该证件号码或统一社会信用代码对应的信用主体已登记为“%(known)s”，本记录填写的名称为"
+        "“%(entered)s”。请核对号码和名称，确认无误后勾选“确认主体名称不同”再保存（接口传 "
         "confirm_subject_name: true）。"
-    ) % {"entered": entered}
+    ) % {"known": subject.name, "entered": entered}
 
 
 def _check_subject_name(record: Record, data: Mapping[str, Any], user) -> None:
     """Refuse, on ``confirm_subject_name``, a record naming a known subject differently unless the clerk confirmed.
 
     The ID number or credit code identifies the subject; a different name is either a mistyped number (another
-    person's records) or a renamed organisation, which only the clerk can tell. The record keeps its name either way.
+    person's records) or a renamed organisation, which only the clerk can tell. The record keeps its name either way
+    and the subject is never renamed. Only a subject the user may see is checked: a warning about a subject known
+    only to other offices would tell a clerk that another office holds a record of that person (a cross-office
+    oracle), so such a record is saved as entered and the reviewer sees the conflict on the record page.
     """
     if data.get("confirm_subject_name") in _CONFIRMED:
         return
     subject = subject_name_conflict(record)
-    if subject is not None:
-        raise RecordError({"confirm_subject_name": [subject_name_warning(subject, record.subject_name, user)]})
+    if subject is not None and subject_visible_to(subject, user):
+        raise RecordError({"confirm_subject_name": [subject_name_warning(subject, record.subject_name)]})
 
 
 def _event(

@@ -201,7 +201,8 @@ class RecordRowValidator:
 
         An import cannot confirm a different name row by row as the form does (确认主体名称不同), so such rows are
         refused; the clerk corrects the name or number, or enters that record through the form and confirms there.
-        The registered name is named only to a user who may see a record of the subject.
+        Only subjects the user may see are checked (a reviewer, or a clerk whose offices hold a record of it): the
+        others are imported as entered, as the form saves them, so that nothing reveals another office's record.
         """
         name_key = self.model.SUBJECT_NAME_FIELD
         column = next((i for i, c in enumerate(self.columns) if c.key == name_key), None)
@@ -226,15 +227,13 @@ class RecordRowValidator:
                     pk, registered = known[key]
                     if name == registered:
                         continue
-                    if getattr(self.user, "is_reviewer", False) or pk in visible:
-                        reason = _("该证件号码或代码对应的信用主体已登记为“%(known)s”，本行填写“%(name)s”") % {
-                            "known": registered,
-                            "name": name,
-                        }
-                    else:
-                        reason = _(
-                            "该证件号码或代码对应的信用主体已以其他名称登记（其他处室报送），本行填写“%(name)s”"
-                        ) % {"name": name}
+                    if not (getattr(self.user, "is_reviewer", False) or pk in visible):
+                        # Known only to other offices: saying so would reveal their record (as the form does not).
+                        continue
+                    reason = _("该证件号码或代码对应的信用主体已登记为“%(known)s”，本行填写“%(name)s”") % {
+                        "known": registered,
+                        "name": name,
+                    }
                 elif name != first_name:
                     reason = _("与本文件第 %(row)s 行同一证件号码或代码，名称却为“%(first)s”") % {
                         "row": first_row,
