@@ -12,6 +12,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
 from publicity import selectors
+from publicity.masking import mask_free_text
 from publicity.models import NewsItem
 from publicity.sections import SECTIONS, TITLES, detail_url
 
@@ -64,11 +65,13 @@ class LatestEntriesFeed(Feed):
             )
         return sorted(out, key=lambda i: i.published, reverse=True)[: PER_SECTION * 2]
 
+    # Titles and descriptions are assembled from several columns: masked once more as a whole, so digits that only
+    # form a full number once joined never leave the feed.
     def item_title(self, item: FeedItem) -> str:
-        return item.title
+        return mask_free_text(item.title)
 
     def item_description(self, item: FeedItem) -> str:
-        return item.description
+        return mask_free_text(item.description)
 
     def item_link(self, item: FeedItem) -> str:
         return item.link
