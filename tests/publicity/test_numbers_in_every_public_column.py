@@ -71,6 +71,6 @@ def test_a_licence_quoting_numbers_in_every_column_shows_none(build, client):
 
 
 def test_a_search_for_the_full_number_finds_nothing(build, client):
-    build.penalty(8, decision_number=f"洪教罚〔2026〕51号 {PID_FORMS[0]}")
+    build.penalty(8, decision_number=f"洪教罚〔2026〕51号 {PID}")
     assert "洪教罚〔2026〕51号" in client.get("/penalties/?q=洪教罚〔2026〕51号").content.decode()
     assert "洪教罚〔2026〕51号" not in client.get(f"/penalties/?q={PID}").content.decode()
