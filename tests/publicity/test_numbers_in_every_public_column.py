@@ -74,3 +74,24 @@ def test_a_search_for_the_full_number_finds_nothing(build, client):
     build.penalty(8, decision_number=f"洪教罚〔2026〕51号 {PID}")
     assert "洪教罚〔2026〕51号" in client.get("/penalties/?q=洪教罚〔2026〕51号").content.decode()
     assert "洪教罚〔2026〕51号" not in client.get(f"/penalties/?q={PID}").content.decode()
+
+
+def test_entries_published_before_are_masked_by_migration_0007(build, client):
+    import importlib
+
+    from django.apps import apps
+
+    from publicity.models import Publication
+
+    step = importlib.import_module("publicity.migrations.0007_mask_every_public_column").Migration.operations[0]
+    pub = build.penalty(8)
+    Publication.objects.filter(pk=pub.pk).update(  # as stored before every column was masked on save
+        document_number=f"洪教罚〔2026〕52号 {PID_FORMS[1]}",
+        authority=f"南昌市教育局（经办人手机{MOBILE_FORMS[0]}）",
+        offence_facts=f"当事人身份证 {PID_FORMS[0]}",
+        search_text=f"洪教罚〔2026〕52号 {PID_FORMS[1]}",
+    )
+    step.code(apps, None)
+    assert full_numbers_in(every_public_rendering(client, "penalties", pub.pk)) == set()
+    pub.refresh_from_db()
+    assert "洪教罚〔2026〕52号" in pub.search_text and PID[6:14] not in pub.search_text
