@@ -17,7 +17,8 @@ whitespace or zero-width character to a space, any dash to ``-``), so a match's 
 and the original: only the matched spans are replaced (by ASCII), everything else stays exactly as typed.
 
 Separators are not limited to the usual group boundaries: any digits joined by at most three separator characters
-(spaces, hyphens and dashes, dots, slashes, underscores, commas, middle dots, their full-width forms) form one digit
+(spaces, hyphens and dashes, dots, slashes, underscores, ASCII commas, middle dots, their full-width forms; not the
+Chinese comma, which separates clauses) form one digit
 stream (``360102 1970 0101 0019``, ``139.0791.5678``, ``3 6 0 1 0 2 …``), and ID and mobile numbers are matched on
 that stream, wherever they lie in it; the span from the first to the last digit of a match is replaced.
 
@@ -46,10 +47,9 @@ _NORMALISE: dict[int, str] = {
     0x3000: " ",  # ideographic space
     **dict.fromkeys((0x00AD, 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF), " "),  # soft hyphen, zero-width
     **dict.fromkeys((0x2010, 0x2011, 0x2012, 0x2013, 0x2014, 0x2015, 0x2212, 0xFE58, 0xFE63, 0xFF0D), "-"),
-    **dict.fromkeys((0xFF0E, 0x3002, 0xFF61), "."),  # ． 。 ｡
+    0xFF0E: ".",  # ．
     0xFF0F: "/",  # ／
     0xFF3F: "_",  # ＿
-    **dict.fromkeys((0xFF0C, 0x3001), ","),  # ， 、
     **dict.fromkeys((0x00B7, 0x30FB, 0xFF65, 0x2027), "\u00b7"),  # middle dots
     0xFF08: "(",  # （
     0xFF09: ")",  # ）
@@ -75,6 +75,8 @@ _MMDD = r"(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])"
 _CN_ID = re.compile(rf"[1-8][0-9]{{5}}(?:(?:19|20)[0-9]{{2}}{_MMDD}[0-9]{{3}}[0-9Xx]|[0-9]{{2}}{_MMDD}[0-9]{{3}})")
 # An eleven-digit mainland mobile number on a digit stream (a +86/86 prefix stays as typed).
 _MOBILE = re.compile(r"1[3-9][0-9]{9}")
+# A date at the start of a candidate number (1999-01-01 100元 is a date and an amount, not a mobile).
+_DATE = re.compile(rf"(?:19|20)[0-9]{{2}}([{_SEP_CHARS}])(?:0?[1-9]|1[0-2])\1(?:0?[1-9]|[12][0-9]|3[01])(?![0-9])")
 # A country code right before a mobile.
 _PREFIX = re.compile(r"(?<![0-9])\+?86 ?-? ?$")
 # Digits joined by separators (and an ID number's trailing check character): one stream to match on.
@@ -143,7 +145,8 @@ def _mask_streams(text: str) -> str:
     """``text`` with the ID and mobile numbers found on its digit streams replaced by their masked forms.
 
     A number starts where a typed digit group starts and ends where one ends (``2026 1234567890123456`` is no ID
-    number); in between, any grouping goes.
+    number), and digits before or after it in the same stream are set apart by spaces only (in
+    ``2000-01-13 2000-01-01 1`` the digits from ``13`` on are dates, not a mobile); in between, any grouping goes.
     """
     normal = _normalise(text)
     codes, starts = _uscc_spans(normal)
@@ -163,6 +166,12 @@ def _mask_streams(text: str) -> str:
                     if last not in tails or any(taken[head : last + 1]) or not pattern.fullmatch(digits):
                         continue
                     start, end = where[head], where[last] + 1
+                    before = normal[where[head - 1] + 1 : start] if head else " "
+                    after = normal[end : where[last + 1]] if last + 1 < len(where) else " "
+                    if before.strip(" ") and not (pattern is _MOBILE and _PREFIX.search(normal, 0, start)):
+                        continue  # digits joined on by a hyphen, dot …: part of something else (2000-01-13 2000…)
+                    if after.strip(" ") or (pattern is _MOBILE and _DATE.match(normal, start)):
+                        continue
                     if digits in allowed or _inside_code(codes, starts, start, end):
                         continue
                     prefix = _PREFIX.search(normal, 0, start) if pattern is _MOBILE else None
