@@ -44,12 +44,15 @@ class LatestEntriesFeed(Feed):
             for entry in selectors.public_entries(section)[:PER_SECTION]:
                 code = f"（{entry.public_code}）" if entry.public_code else ""
                 doc = f" {entry.document_number}" if entry.document_number else ""
+                description = (
+                    getattr(entry, "content", None) or getattr(entry, "public_nr", None) or getattr(entry, "reason", "")
+                )
+                # An entry's title joins several columns: masked once more as a whole, like its text, so digits that
+                # only form a full number once joined never leave the feed (news is the bureau's own text).
                 out.append(
                     FeedItem(
-                        title=f"【{TITLES[section]}】{entry.subject_name}{code}{doc}",
-                        description=getattr(entry, "content", None)
-                        or getattr(entry, "public_nr", None)
-                        or getattr(entry, "reason", ""),
+                        title=mask_free_text(f"【{TITLES[section]}】{entry.subject_name}{code}{doc}"),
+                        description=mask_free_text(description),
                         link=detail_url(section, entry.pk),
                         published=_published(entry),
                     )
@@ -65,13 +68,11 @@ class LatestEntriesFeed(Feed):
             )
         return sorted(out, key=lambda i: i.published, reverse=True)[: PER_SECTION * 2]
 
-    # Titles and descriptions are assembled from several columns: masked once more as a whole, so digits that only
-    # form a full number once joined never leave the feed.
     def item_title(self, item: FeedItem) -> str:
-        return mask_free_text(item.title)
+        return item.title
 
     def item_description(self, item: FeedItem) -> str:
-        return mask_free_text(item.description)
+        return item.description
 
     def item_link(self, item: FeedItem) -> str:
         return item.link
