@@ -12,6 +12,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
 from publicity import selectors
+from publicity.masking import mask_free_text
 from publicity.models import NewsItem
 from publicity.sections import SECTIONS, TITLES, detail_url
 
@@ -43,12 +44,15 @@ class LatestEntriesFeed(Feed):
             for entry in selectors.public_entries(section)[:PER_SECTION]:
                 code = f"（{entry.public_code}）" if entry.public_code else ""
                 doc = f" {entry.document_number}" if entry.document_number else ""
+                description = (
+                    getattr(entry, "content", None) or getattr(entry, "public_nr", None) or getattr(entry, "reason", "")
+                )
+                # An entry's title joins several columns: masked once more as a whole, like its text, so digits that
+                # only form a full number once joined never leave the feed (news is the bureau's own text).
                 out.append(
                     FeedItem(
-                        title=f"【{TITLES[section]}】{entry.subject_name}{code}{doc}",
-                        description=getattr(entry, "content", None)
-                        or getattr(entry, "public_nr", None)
-                        or getattr(entry, "reason", ""),
+                        title=mask_free_text(f"【{TITLES[section]}】{entry.subject_name}{code}{doc}"),
+                        description=mask_free_text(description),
                         link=detail_url(section, entry.pk),
                         published=_published(entry),
                     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 
+from publicity.masking import mask_free_text
 from publicity.selectors import BLACK_LIST, LICENCES, PENALTIES, RED_LIST
 
 Column = tuple[str, str, Callable]
@@ -27,7 +28,7 @@ COLUMNS: dict[str, list[Column]] = {
     + [
         ("xk_xdr_lb", "行政相对人类别", _a("xdr_lb")),
         ("xk_xkws", "行政许可决定文书名称", _a("xkws")),
-        ("xk_wsh", "行政许可决定文书号", _a("wsh")),
+        ("xk_wsh", "行政许可决定文书号", _a("document_number")),
         ("xk_xklb", "许可类别", _a("xklb")),
         ("xk_xkzs", "许可证书名称", _a("xkzs")),
         ("xk_xkbh", "许可编号", _a("xkbh")),
@@ -85,11 +86,18 @@ def _plain(value):
     return value
 
 
+def _public(value):
+    """``value`` as open data may carry it: dates in ISO form, text masked (the one place JSON and CSV values are
+    produced, so a column read straight from a decision as entered cannot leak a full ID or mobile number)."""
+    value = _plain(value)
+    return mask_free_text(value) if isinstance(value, str) else value
+
+
 def row_dict(section: str, entry) -> dict:
-    return {key: _plain(get(entry)) for key, _label, get in COLUMNS[section]}
+    return {key: _public(get(entry)) for key, _label, get in COLUMNS[section]}
 
 
 def csv_safe(value) -> str:
     """Text that a spreadsheet will not run as a formula (= + - @ lead to a quoted cell)."""
-    text = "" if value is None else str(_plain(value))
+    text = "" if value is None else str(_public(value))
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 # The shared accounts (clerk, reviewer and the three admin roles) as fixtures for every test folder.
 pytest_plugins = ["tests.roles"]
@@ -34,6 +35,12 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking"]
 IN_CI = os.environ.get("CI", "").lower() == "true"
+
+# Property-based tests (hypothesis): quick everywhere, and the same examples on every CI run (derandomize), so a CI
+# failure reproduces and a green CI stays green for the same code.
+hypothesis_settings.register_profile("dev", max_examples=200, deadline=None)
+hypothesis_settings.register_profile("ci", max_examples=200, deadline=None, derandomize=True, print_blob=True)
+hypothesis_settings.load_profile("ci" if IN_CI else "dev")
 
 # (node id, reason) of every test skipped in a CI run; filled on the controlling process, also under xdist.
 _skipped_in_ci: list[tuple[str, str]] = []

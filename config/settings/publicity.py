@@ -1,5 +1,7 @@
 """The public credit column."""
 
+from config.env import env
+
 
 def postgres_apps(databases: dict) -> list[str]:
     """The apps of the column's search that ``databases`` allow (for base.py's INSTALLED_APPS).
@@ -26,3 +28,7 @@ PUBLICITY_DUE_SOON_DAYS = 3
 PUBLICITY_PENALTY_MIN_MONTHS = 3
 PUBLICITY_PENALTY_MAX_MONTHS = 36
 PUBLICITY_PAGE_SIZE = 20
+# Public institutional numbers (the bureau's published hotline, offices' public lines) the column shows unmasked
+# wherever quoted; any other ID, mobile or landline number in public text is masked. Compared by digits, so any
+# spelling of a listed number stays as typed. Comma-separated in the environment, e.g. "0791-86123456,12345".
+PUBLIC_INSTITUTION_NUMBERS: list[str] = env.list("PUBLIC_INSTITUTION_NUMBERS", default=[])

@@ -22,8 +22,25 @@ class PublicEntryColumns(models.Model):
     document_number = models.CharField(_("决定文书号"), max_length=100, blank=True)
     search_text = models.TextField(_("检索文本"), blank=True, editable=False)
 
+    # Text columns the public sees as typed by a clerk or reviewer: masked on every save (``publicity.masking``), so
+    # no page, feed or open-data file can show a full ID or mobile number from them.
+    PUBLIC_TEXT_FIELDS: tuple[str, ...] = ("subject_name", "document_number")
+
     class Meta:
         abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        self.mask_public_columns()
+        super().save(*args, **kwargs)
+
+    def mask_public_columns(self) -> None:
+        """Mask ID, mobile and landline numbers in every public text column, and rebuild the search text from the
+        masked columns (a search for a full ID number finds nothing)."""
+        from publicity.masking import mask_free_text
+
+        for field in self.PUBLIC_TEXT_FIELDS:
+            setattr(self, field, mask_free_text(getattr(self, field)))
+        self.search_text = self.build_search_text()
 
     def build_search_text(self) -> str:
         parts = [

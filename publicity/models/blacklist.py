@@ -44,6 +44,11 @@ class BlackListEntry(PublicEntryColumns):
 
     history = HistoricalRecords()
 
+    PUBLIC_TEXT_FIELDS = (
+        *PublicEntryColumns.PUBLIC_TEXT_FIELDS,
+        *("reason", "legal_basis", "removal_conditions", "authority"),
+    )
+
     class Meta:
         verbose_name = _("黑名单")
         verbose_name_plural = _("黑名单")

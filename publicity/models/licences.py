@@ -133,6 +133,14 @@ class LicenceDecision(PublicEntryColumns, Decided):
         return "有效" if self.yxqz <= today <= self.yxqzi and self.status == LicenceStatus.APPROVED else "无效"
 
     @property
+    def public(self):
+        """The decision's columns as the public column shows them: text masked (the decision itself keeps every
+        column as entered, for the national export)."""
+        from publicity.masking import MaskedColumns
+
+        return MaskedColumns(self)
+
+    @property
     def public_nr(self) -> str:
         """许可内容 as the column shows it: ID and mobile numbers quoted in it masked (the decision keeps the text as
         entered, for the national export)."""

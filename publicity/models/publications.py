@@ -80,6 +80,11 @@ class Publication(PublicEntryColumns):
 
     history = HistoricalRecords()
 
+    PUBLIC_TEXT_FIELDS = (
+        *PublicEntryColumns.PUBLIC_TEXT_FIELDS,
+        *("offence_type", "offence_facts", "penalty_basis", "content", "authority"),
+    )
+
     class Meta:
         verbose_name = _("公示信息")
         verbose_name_plural = _("公示信息")

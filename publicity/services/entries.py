@@ -7,13 +7,16 @@ from __future__ import annotations
 from credit.models import Record, SubjectKind
 from credit.validators import mask_cn_id
 from publicity.masking import mask_free_text
+from publicity.models import BlackListEntry, LicenceDecision, Publication
 from publicity.models.base import PublicEntryColumns
 
-# Free-text columns of each public entry that are shown as typed, so masked when the entry is built.
-# (A licence's 许可内容 stays as entered on the decision; the column shows ``LicenceDecision.public_nr``.)
+# Text columns of each public entry that are shown as typed, so masked whenever the entry is saved (the models
+# declare them). A licence's own xk_* columns stay as entered on the decision; the column shows
+# ``LicenceDecision.public``.
 PUBLIC_TEXT_FIELDS: dict[str, tuple[str, ...]] = {
-    "Publication": ("offence_type", "offence_facts", "penalty_basis", "content"),
-    "BlackListEntry": ("reason", "legal_basis", "removal_conditions"),
+    "Publication": Publication.PUBLIC_TEXT_FIELDS,
+    "BlackListEntry": BlackListEntry.PUBLIC_TEXT_FIELDS,
+    "LicenceDecision": LicenceDecision.PUBLIC_TEXT_FIELDS,
 }
 
 __all__ = ["PUBLIC_TEXT_FIELDS", "fill_from_record", "mask_free_text", "mask_public_text", "public_code_for"]
@@ -29,8 +32,7 @@ def public_code_for(kind: str, identifier: str) -> str:
 def mask_public_text(entry: PublicEntryColumns) -> None:
     """Mask ID numbers (18- and 15-digit), mobile and landline numbers in ``entry``'s free-text public columns
     (see ``publicity.masking``)."""
-    for field in PUBLIC_TEXT_FIELDS.get(type(entry).__name__, ()):
-        setattr(entry, field, mask_free_text(getattr(entry, field)))
+    entry.mask_public_columns()
 
 
 def fill_from_record(entry: PublicEntryColumns, record: Record) -> None:
