@@ -10,18 +10,128 @@ instead of adding a second one; the HTTP POST carries an ``Idempotency-Key`` of 
 
 from __future__ import annotations
 
+import ipaddress
+import logging
 import os
+import socket
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import requests
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from requests.adapters import HTTPAdapter
+
+logger = logging.getLogger(__name__)
 
 
 class TransportError(Exception):
     """A delivery attempt failed in a way worth retrying (network, 5xx, full disk…)."""
+
+
+# Stored in the batch's outcome, which reviewers see: never an address, port or the far end's reply (the log has them).
+REFUSED_ENDPOINT = "报送平台地址未通过安全检查，未发送，详情见服务器日志。"
+CONNECTION_FAILED = "连接报送平台失败，详情见服务器日志。"
+
+
+def allowed_delivery_hosts() -> set[str]:
+    """Hosts a batch may be sent to: REPORTING_DELIVERY_ALLOWED_HOSTS plus the host of REPORTING_HTTP_URL."""
+    hosts = {_norm_host(h) for h in settings.REPORTING_DELIVERY_ALLOWED_HOSTS if h.strip()}
+    if env_host := urlsplit(settings.REPORTING_HTTP_URL or "").hostname:
+        hosts.add(_norm_host(env_host))
+    return hosts
+
+
+def _norm_host(host: str) -> str:
+    return host.strip().lower().rstrip(".")
+
+
+def delivery_host_allowed(url: str) -> bool:
+    host = urlsplit(url or "").hostname
+    return bool(host) and _norm_host(host) in allowed_delivery_hosts()
+
+
+def _address_allowed(address: str) -> bool:
+    """Only public unicast addresses; a stand-in platform on loopback only with the test-only setting."""
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    if ip.is_loopback and settings.REPORTING_DELIVERY_TEST_LOOPBACK:
+        return True
+    blocked = (
+        ip.is_loopback
+        or ip.is_private
+        or ip.is_link_local
+        or ip.is_multicast
+        or ip.is_reserved
+        or ip.is_unspecified
+        or not ip.is_global
+    )
+    return not blocked
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """A checked delivery address: the connection goes to ``address``; TLS and Host stay those of ``host``."""
+
+    host: str
+    port: int
+    address: str
+
+
+def checked_endpoint(url: str) -> Endpoint:
+    """Check ``url`` before anything is sent: https (plain http only to the test suite's loopback stand-in), host in
+    the allow-list, and every address it resolves to public. Raises TransportError with a message that names none of
+    them (the reason goes to the server log). The address returned is the one to connect to: resolving again at
+    connect time would let a DNS answer change in between (rebinding)."""
+    parts = urlsplit(url or "")
+    host = parts.hostname or ""
+    if parts.scheme != "https" and not (parts.scheme == "http" and settings.REPORTING_DELIVERY_TEST_LOOPBACK):
+        logger.warning("delivery refused: scheme %r of %s is not https", parts.scheme, host)
+        raise TransportError(REFUSED_ENDPOINT)
+    if not delivery_host_allowed(url):
+        logger.warning("delivery refused: host %s is not in REPORTING_DELIVERY_ALLOWED_HOSTS", host)
+        raise TransportError(REFUSED_ENDPOINT)
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (OSError, ValueError) as exc:
+        logger.warning("delivery refused: %s does not resolve: %s", host, exc)
+        raise TransportError(CONNECTION_FAILED) from exc
+    addresses = [info[4][0] for info in infos]
+    refused = [a for a in addresses if not _address_allowed(a)]
+    if not addresses or refused:
+        logger.warning("delivery refused: %s resolves to non-public address(es) %s", host, refused)
+        raise TransportError(REFUSED_ENDPOINT)
+    return Endpoint(host=host, port=port, address=addresses[0])
+
+
+class _PinnedAdapter(HTTPAdapter):
+    """Connects to the checked address, whatever the host name resolves to by then; TLS still verifies the
+    certificate for the host name (urllib3 connects to ``_dns_host`` and verifies/sends SNI for ``host``)."""
+
+    def __init__(self, address: str):
+        self._address = address
+        super().__init__(max_retries=0)
+
+    def get_connection_with_tls_context(self, request, verify, proxies=None, cert=None):
+        pool = super().get_connection_with_tls_context(request, verify, proxies=proxies, cert=cert)
+        address, base = self._address, pool.ConnectionCls
+
+        class PinnedConnection(base):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                name = self.host
+                # urllib3 connects to ``_dns_host``; ``host`` reads it too, so TLS gets the name back explicitly (SNI
+                # and certificate check for the host name, not the address). The Host header is set by the caller.
+                self._dns_host = address
+                if hasattr(self, "server_hostname") and not self.server_hostname:
+                    self.server_hostname = name
+
+        pool.ConnectionCls = PinnedConnection
+        return pool
 
 
 @dataclass
@@ -131,6 +241,9 @@ class HttpTransport:
 
     def deliver(self, batch, path: str) -> Delivery:
         headers = {"Idempotency-Key": f"batch-{batch.pk}-{batch.sha256}"}
+        endpoint = checked_endpoint(self.url)
+        # The connection goes to the checked address: the Host header names the host (urllib3 would use the address).
+        headers["Host"] = urlsplit(self.url).netloc.rpartition("@")[2]
         if self.token:
             headers["Authorization"] = f"Bearer {self.token}"
         data = {
@@ -141,9 +254,13 @@ class HttpTransport:
             "rows": str(batch.row_count),
             "sha256": batch.sha256,
         }
+        session = requests.Session()
+        session.trust_env = False  # no proxy from the environment: it would connect instead of the checked address
+        session.mount("https://", _PinnedAdapter(endpoint.address))
+        session.mount("http://", _PinnedAdapter(endpoint.address))
         try:
             with open(path, "rb") as fh:
-                response = requests.post(
+                response = session.post(
                     self.url,
                     headers=headers,
                     data=data,
@@ -155,11 +272,25 @@ class HttpTransport:
                         )
                     },
                     timeout=self.timeout,
+                    allow_redirects=False,  # a redirect could re-send the batch anywhere, internal services included
                 )
         except requests.RequestException as exc:
-            raise TransportError(f"连接报送平台失败：{exc}") from exc
+            logger.warning("delivery of batch %s to %s (%s) failed: %s", batch.pk, endpoint.host, endpoint.address, exc)
+            raise TransportError(CONNECTION_FAILED) from exc
+        finally:
+            session.close()
         if response.status_code >= 300:
-            raise TransportError(f"报送平台返回 HTTP {response.status_code}：{response.text[:200]}")
+            # The status only: the reply body of an unexpected host would otherwise reach reviewers.
+            logger.warning(
+                "delivery of batch %s to %s (%s): HTTP %s %s",
+                batch.pk,
+                endpoint.host,
+                endpoint.address,
+                response.status_code,
+                response.text[:500],
+            )
+            kind = "重定向（未跟随）" if response.status_code < 400 else ""
+            raise TransportError(f"报送平台返回 HTTP {response.status_code}{kind}，报送未完成。")
         try:
             payload = response.json()
         except ValueError:

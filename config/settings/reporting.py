@@ -10,6 +10,13 @@ REPORTING_HTTP_TOKEN = env("REPORTING_HTTP_TOKEN", default="")
 REPORTING_HTTP_TIMEOUT = env.int("REPORTING_HTTP_TIMEOUT", default=60)
 # Automatic retries (exponential back-off) of a failed delivery before the batch is marked failed.
 REPORTING_DELIVERY_RETRIES = env.int("REPORTING_DELIVERY_RETRIES", default=5)
+# Hosts an address set in 报送设置 may point to (comma-separated); the host of REPORTING_HTTP_URL always may. Empty:
+# only that one. Every delivery also refuses non-https addresses and hosts resolving to loopback, private, link-local,
+# multicast, reserved or unspecified addresses (batches carry full ID numbers; see reporting/transports.py).
+REPORTING_DELIVERY_ALLOWED_HOSTS = env.list("REPORTING_DELIVERY_ALLOWED_HOSTS", default=[])
+# Test suite only, never read from the environment: lets plain http and loopback addresses through for the fake
+# platform of tests/reporting/fake_platform.py.
+REPORTING_DELIVERY_TEST_LOOPBACK = False
 # The system admin's 报送设置 (reporting.DeliverySettings, in the admin) override the five settings above when saved;
 # an empty field there falls back to the environment.
 

@@ -16,6 +16,7 @@ from audit.services import audit_log
 from core.scoping import require_role
 from credit import crypto
 from reporting.models import DELIVERY_SETTINGS_PK, DeliverySettings, DeliveryTransport
+from reporting.transports import delivery_host_allowed
 
 EDITABLE_FIELDS = ("transport", "drop_dir", "http_url", "http_timeout", "max_retries")
 
@@ -28,7 +29,13 @@ def delivery_settings_errors(*, transport: str, drop_dir: str, http_url: str, ha
     drop_dir = (drop_dir or "").strip()
     if drop_dir and not (PurePosixPath(drop_dir).is_absolute() or PureWindowsPath(drop_dir).is_absolute()):
         errors["drop_dir"] = _("“投递目录”须为服务器上的绝对路径，例如 /mnt/exchange/credit。")
-    if transport == DeliveryTransport.HTTP and not (http_url or settings.REPORTING_HTTP_URL):
+    if (http_url or "").strip() and not delivery_host_allowed(http_url.strip()):
+        # Batches carry full ID numbers: the system admin picks among the hosts the operators allowed, no other.
+        errors["http_url"] = _(
+            "“接口地址”的主机不在允许的报送平台之列（环境变量 REPORTING_DELIVERY_ALLOWED_HOSTS，"
+            "或 REPORTING_HTTP_URL 的主机），请联系运维人员。"
+        )
+    elif transport == DeliveryTransport.HTTP and not (http_url or settings.REPORTING_HTTP_URL):
         errors["http_url"] = _("报送通道为“HTTP 接口”时须填写“接口地址”（环境变量中也未配置）。")
     elif transport == DeliveryTransport.HTTP and (http_url or "").strip() and not has_token:
         errors["http_token"] = _(

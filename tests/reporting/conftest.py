@@ -56,6 +56,8 @@ def make_records(clerk_of_item_offices, reviewer):
 
 
 @pytest.fixture
-def platform():
-    """The fake municipal platform (``tests/reporting/fake_platform.py``), serving while the test runs."""
+def platform(settings):
+    """The fake municipal platform (``tests/reporting/fake_platform.py``), serving while the test runs; plain http
+    on loopback, which only the test-only setting lets a delivery reach."""
+    settings.REPORTING_DELIVERY_TEST_LOOPBACK = True
     yield from serve_fake_platform()

@@ -42,6 +42,12 @@ def _change_url():
     return reverse("admin:reporting_deliverysettings_change", args=[DeliverySettings.objects.get().pk])
 
 
+@pytest.fixture(autouse=True)
+def allowed_hosts(settings):
+    """The operators allow the hosts these tests send to (the address checks themselves: test_delivery_endpoint_safety)."""
+    settings.REPORTING_DELIVERY_ALLOWED_HOSTS = ["platform.example", "collector.example", "127.0.0.1"]
+
+
 @pytest.fixture
 def http_env(settings):
     settings.REPORTING_TRANSPORT = "http"
@@ -163,11 +169,12 @@ def test_an_admin_url_without_an_admin_token_never_gets_the_environment_token(ht
         def json(self):
             return {"receipt": "R1"}
 
-    def fake_post(url, headers, **kwargs):
+    def fake_post(session, url, headers, **kwargs):
         sent.update(url=url, headers=headers)
         return Response()
 
-    monkeypatch.setattr("reporting.transports.requests.post", fake_post)
+    monkeypatch.setattr("reporting.transports.requests.Session.post", fake_post)
+    monkeypatch.setattr("socket.getaddrinfo", lambda *a, **k: [(2, 1, 6, "", ("93.184.216.34", 443))])
 
     class Batch:
         pk, sha256, item_id, folder, kind, format, row_count = 7, "ab" * 32, None, "corrections", "full", "x", 0
