@@ -28,7 +28,12 @@ logger = logging.getLogger(__name__)
 
 
 class TransportError(Exception):
-    """A delivery attempt failed in a way worth retrying (network, 5xx, full disk…)."""
+    """A delivery attempt failed in a way worth retrying (network, 5xx, full disk…). ``destination``: where it was
+    going, as far as known (for the audit log; never shown to users)."""
+
+    def __init__(self, message: str, destination: dict | None = None):
+        super().__init__(message)
+        self.destination = destination or {}
 
 
 # Stored in the batch's outcome, which reviewers see: never an address, port or the far end's reply (the log has them).
@@ -80,6 +85,10 @@ class Endpoint:
     port: int
     address: str
 
+    @property
+    def destination(self) -> dict:
+        return {"transport": "http", "host": self.host, "port": self.port, "address": self.address}
+
 
 def checked_endpoint(url: str) -> Endpoint:
     """Check ``url`` before anything is sent: https (plain http only to the test suite's loopback stand-in), host in
@@ -88,23 +97,24 @@ def checked_endpoint(url: str) -> Endpoint:
     connect time would let a DNS answer change in between (rebinding)."""
     parts = urlsplit(url or "")
     host = parts.hostname or ""
+    where = {"transport": "http", "host": host}
     if parts.scheme != "https" and not (parts.scheme == "http" and settings.REPORTING_DELIVERY_TEST_LOOPBACK):
         logger.warning("delivery refused: scheme %r of %s is not https", parts.scheme, host)
-        raise TransportError(REFUSED_ENDPOINT)
+        raise TransportError(REFUSED_ENDPOINT, {**where, "refused": "scheme"})
     if not delivery_host_allowed(url):
         logger.warning("delivery refused: host %s is not in REPORTING_DELIVERY_ALLOWED_HOSTS", host)
-        raise TransportError(REFUSED_ENDPOINT)
+        raise TransportError(REFUSED_ENDPOINT, {**where, "refused": "host"})
     try:
         port = parts.port or (443 if parts.scheme == "https" else 80)
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (OSError, ValueError) as exc:
         logger.warning("delivery refused: %s does not resolve: %s", host, exc)
-        raise TransportError(CONNECTION_FAILED) from exc
+        raise TransportError(CONNECTION_FAILED, {**where, "refused": "unresolved"}) from exc
     addresses = [info[4][0] for info in infos]
     refused = [a for a in addresses if not _address_allowed(a)]
     if not addresses or refused:
         logger.warning("delivery refused: %s resolves to non-public address(es) %s", host, refused)
-        raise TransportError(REFUSED_ENDPOINT)
+        raise TransportError(REFUSED_ENDPOINT, {**where, "refused": "address", "addresses": addresses})
     return Endpoint(host=host, port=port, address=addresses[0])
 
 
@@ -138,6 +148,8 @@ class _PinnedAdapter(HTTPAdapter):
 class Delivery:
     receipt: str
     outcome: str
+    # Where the batch went (for the audit log): the folder, or the host, port and the address connected to.
+    destination: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -202,7 +214,11 @@ class DropFolderTransport:
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
             if target.exists() and target.stat().st_size == os.path.getsize(path):
-                return Delivery(receipt=target.name, outcome=f"已在投递目录：{target}")
+                return Delivery(
+                    receipt=target.name,
+                    outcome=f"已在投递目录：{target}",
+                    destination={"transport": self.name, "folder": str(self.directory)},
+                )
             fd, tmp = tempfile.mkstemp(prefix=".part-", dir=self.directory)
             try:
                 with os.fdopen(fd, "wb") as out, open(path, "rb") as src:
@@ -216,8 +232,14 @@ class DropFolderTransport:
                     os.unlink(tmp)
                 raise
         except OSError as exc:
-            raise TransportError(f"写入投递目录失败：{exc}") from exc
-        return Delivery(receipt=target.name, outcome=f"已写入投递目录：{target}")
+            raise TransportError(
+                f"写入投递目录失败：{exc}", {"transport": self.name, "folder": str(self.directory)}
+            ) from exc
+        return Delivery(
+            receipt=target.name,
+            outcome=f"已写入投递目录：{target}",
+            destination={"transport": self.name, "folder": str(self.directory)},
+        )
 
 
 class HttpTransport:
@@ -276,7 +298,7 @@ class HttpTransport:
                 )
         except requests.RequestException as exc:
             logger.warning("delivery of batch %s to %s (%s) failed: %s", batch.pk, endpoint.host, endpoint.address, exc)
-            raise TransportError(CONNECTION_FAILED) from exc
+            raise TransportError(CONNECTION_FAILED, endpoint.destination) from exc
         finally:
             session.close()
         if response.status_code >= 300:
@@ -290,7 +312,10 @@ class HttpTransport:
                 response.text[:500],
             )
             kind = "重定向（未跟随）" if response.status_code < 400 else ""
-            raise TransportError(f"报送平台返回 HTTP {response.status_code}{kind}，报送未完成。")
+            raise TransportError(
+                f"报送平台返回 HTTP {response.status_code}{kind}，报送未完成。",
+                {**endpoint.destination, "status": response.status_code},
+            )
         try:
             payload = response.json()
         except ValueError:
@@ -298,7 +323,11 @@ class HttpTransport:
         receipt = ""
         if isinstance(payload, dict):
             receipt = str(payload.get("receipt") or payload.get("receipt_no") or payload.get("id") or "")
-        return Delivery(receipt=receipt[:200], outcome=f"平台已接收（HTTP {response.status_code}）")
+        return Delivery(
+            receipt=receipt[:200],
+            outcome=f"平台已接收（HTTP {response.status_code}）",
+            destination={**endpoint.destination, "status": response.status_code},
+        )
 
 
 def get_transport(config: DeliveryConfig | None = None):

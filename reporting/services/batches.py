@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import Role
-from audit.models import AuditAction
+from audit.models import AuditAction, AuditOutcome
 from audit.services import audit_log
 from core.errors import DomainError, StateError
 from core.scoping import require_role
@@ -187,7 +187,9 @@ def batch_deliver(*, batch_id: int, transport=None) -> ExportBatch:
         ExportBatch.objects.filter(pk=batch_id, status=BatchStatus.DELIVERING, claimed_at=token).update(
             status=BatchStatus.PENDING, outcome=str(exc)[:2000]
         )
+        _audit_delivery(batch, getattr(exc, "destination", {}), AuditOutcome.FAILURE)
         raise
+    _audit_delivery(batch, getattr(delivery, "destination", {}), AuditOutcome.SUCCESS)
     ExportBatch.objects.filter(pk=batch_id, status=BatchStatus.DELIVERING, claimed_at=token).update(
         status=BatchStatus.DELIVERED,
         delivered_at=timezone.now(),
@@ -197,6 +199,13 @@ def batch_deliver(*, batch_id: int, transport=None) -> ExportBatch:
     )
     batch.refresh_from_db()
     return batch
+
+
+def _audit_delivery(batch: ExportBatch, destination: dict, outcome: str) -> None:
+    """Each delivery attempt, with where it went (folder, or host and the address connected to)."""
+    audit_log(
+        action=AuditAction.TRANSITION, obj=batch, outcome=outcome, detail={"step": "delivery", "delivery": destination}
+    )
 
 
 def batch_mark_failed(*, batch_id: int, reason: str) -> None:

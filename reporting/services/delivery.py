@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import PurePosixPath, PureWindowsPath
+from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -85,11 +86,22 @@ def delivery_settings_update(
     row.full_clean()
     row.save()
     changed = [name for name in EDITABLE_FIELDS if getattr(row, name) != before[name]]
+    # Old and new values (the token aside): where batches go is what an auditor needs to see, not just that it moved.
+    changes = {name: {"old": _logged(name, before[name]), "new": _logged(name, getattr(row, name))} for name in changed}
     audit_log(
         request=request,
         user=user,
         action=AuditAction.CREATE if created else AuditAction.CHANGE,
         obj=row,
-        detail={"changed_fields": changed, "token_action": token},
+        detail={"changed_fields": changed, "changes": changes, "token_action": token},
     )
     return row
+
+
+def _logged(name: str, value):
+    """A setting's value as written to the audit log: an address without user info, query or fragment (may hold
+    secrets)."""
+    if name == "http_url" and value:
+        parts = urlsplit(value)
+        return urlunsplit((parts.scheme, parts.netloc.rpartition("@")[2], parts.path, "", ""))
+    return value
