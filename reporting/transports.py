@@ -278,6 +278,8 @@ class HttpTransport:
         }
         session = requests.Session()
         session.trust_env = False  # no proxy from the environment: it would connect instead of the checked address
+        # trust_env also governs the CA bundle: keep an operator's private CA (same variables requests reads).
+        session.verify = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
         session.mount("https://", _PinnedAdapter(endpoint.address))
         session.mount("http://", _PinnedAdapter(endpoint.address))
         try:
