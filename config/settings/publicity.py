@@ -32,3 +32,8 @@ PUBLICITY_PAGE_SIZE = 20
 # wherever quoted; any other ID, mobile or landline number in public text is masked. Compared by digits, so any
 # spelling of a listed number stays as typed. Comma-separated in the environment, e.g. "0791-86123456,12345".
 PUBLIC_INSTITUTION_NUMBERS: list[str] = env.list("PUBLIC_INSTITUTION_NUMBERS", default=[])
+# Objections and repair applications accepted per client address, and from everybody together, in each window
+# (seconds); over either limit the form answers 429 and saves nothing. Counted in the cache (Redis in production).
+PUBLICITY_REQUEST_LIMIT_PER_ADDRESS = env.int("PUBLICITY_REQUEST_LIMIT_PER_ADDRESS", default=5)
+PUBLICITY_REQUEST_LIMIT_GLOBAL = env.int("PUBLICITY_REQUEST_LIMIT_GLOBAL", default=200)
+PUBLICITY_REQUEST_WINDOW_SECONDS = env.int("PUBLICITY_REQUEST_WINDOW_SECONDS", default=3600)
