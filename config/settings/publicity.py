@@ -11,8 +11,11 @@ def postgres_apps(databases: dict) -> list[str]:
     return ["django.contrib.postgres"] if databases["default"]["ENGINE"].endswith("postgresql") else []
 
 
-# Evidence uploads of objections and repair applications: type by extension *and* leading bytes, at most 5 MB.
-PUBLICITY_EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
+# Evidence uploads of objections and repair applications: type by extension *and* leading bytes, at most 5 MB by default.
+PUBLICITY_EVIDENCE_MAX_BYTES = env.int("PUBLICITY_EVIDENCE_MAX_BYTES", default=5 * 1024 * 1024)
+# A whole objection or repair request: the evidence plus room for the text fields (at most ~13 KB) and the multipart
+# framing. Anything larger carries more than one file, which the form would never use.
+PUBLICITY_REQUEST_MAX_BYTES = env.int("PUBLICITY_REQUEST_MAX_BYTES", default=PUBLICITY_EVIDENCE_MAX_BYTES + 1024 * 1024)
 PUBLICITY_EVIDENCE_TYPES = {
     "pdf": b"%PDF-",
     "jpg": b"\xff\xd8\xff",

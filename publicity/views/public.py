@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect
@@ -177,6 +178,11 @@ def file_request(request, section: str, pk: int, kind: str):
     heading = _("信用修复申请") if kind == "repair" else _("异议申诉")
     if request.method == "POST" and (refusal := request_limit_reached(request)):
         return _limited(request, refusal, heading)
+    if request.method == "POST" and _body_size(request) > settings.PUBLICITY_REQUEST_MAX_BYTES:
+        # Files beyond the evidence (any field name) are streamed to disk too; refuse before any form sees them.
+        form = PublicRequestForm(request.POST)
+        form.too_large()
+        return _request_form(request, form, entry, section, kind, heading, status=413)
     form = PublicRequestForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         if refusal := request_slot_take(request):
@@ -205,6 +211,10 @@ def file_request(request, section: str, pk: int, kind: str):
         else:
             messages.success(request, _("已受理。请妥善保存查询码：%(code)s") % {"code": req.tracking_code})
             return HttpResponseRedirect(reverse("publicity:request-status", args=[req.tracking_code]))
+    return _request_form(request, form, entry, section, kind, heading)
+
+
+def _request_form(request, form, entry, section: str, kind: str, heading: str, *, status: int = 200):
     return render(
         request,
         "publicity/request_form.html",
@@ -216,7 +226,15 @@ def file_request(request, section: str, pk: int, kind: str):
             "kind": kind,
             "heading": heading,
         },
+        status=status,
     )
+
+
+def _body_size(request) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
 
 
 def _limited(request, refusal: Refusal, heading: str):
