@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -13,7 +14,7 @@ from credit.models import SubjectKind
 from credit.validators import validate_cn_id
 from publicity.models import LicenceDecision, NewsItem, Outcome, PolicyDocument
 from publicity.models.publications import PENALTY_CATEGORIES
-from publicity.validators import validate_evidence
+from publicity.validators import size_text, validate_evidence
 
 LICENCE_FIELDS = [
     "xdr_mc",
@@ -213,10 +214,29 @@ class PublicRequestForm(forms.Form):
     applicant_contact = forms.CharField(label=_("联系电话或电子邮箱（不公开）"), max_length=100)
     content = forms.CharField(label=_("申请内容与理由"), max_length=4000, widget=forms.Textarea({"rows": 5}))
     evidence = forms.FileField(
-        label=_("证明材料（PDF、JPG、PNG，不超过5MB）"),
+        label=_("证明材料（PDF、JPG、PNG）"),
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The label states the limit in force, not the default one.
+        self.fields["evidence"].label = _("证明材料（PDF、JPG、PNG，不超过%(size)s）") % {
+            "size": size_text(settings.PUBLICITY_EVIDENCE_MAX_BYTES)
+        }
+
+    def too_large(self) -> None:
+        """Mark the whole submission as over ``PUBLICITY_REQUEST_MAX_BYTES`` (the evidence is what makes it so)."""
+        self.full_clean()
+        self.add_error(
+            "evidence",
+            _("提交内容过大：整个申请（含证明材料）不能超过%(total)s，证明材料不能超过%(size)s。请压缩后重新提交。")
+            % {
+                "total": size_text(settings.PUBLICITY_REQUEST_MAX_BYTES),
+                "size": size_text(settings.PUBLICITY_EVIDENCE_MAX_BYTES),
+            },
+        )
 
     def clean_evidence(self):
         upload = self.cleaned_data.get("evidence")

@@ -11,8 +11,11 @@ def postgres_apps(databases: dict) -> list[str]:
     return ["django.contrib.postgres"] if databases["default"]["ENGINE"].endswith("postgresql") else []
 
 
-# Evidence uploads of objections and repair applications: type by extension *and* leading bytes, at most 5 MB.
-PUBLICITY_EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
+# Evidence uploads of objections and repair applications: type by extension *and* leading bytes, at most 5 MB by default.
+PUBLICITY_EVIDENCE_MAX_BYTES = env.int("PUBLICITY_EVIDENCE_MAX_BYTES", default=5 * 1024 * 1024)
+# A whole objection or repair request: the evidence plus room for the text fields (at most ~13 KB) and the multipart
+# framing. Anything larger carries more than one file, which the form would never use.
+PUBLICITY_REQUEST_MAX_BYTES = env.int("PUBLICITY_REQUEST_MAX_BYTES", default=PUBLICITY_EVIDENCE_MAX_BYTES + 1024 * 1024)
 PUBLICITY_EVIDENCE_TYPES = {
     "pdf": b"%PDF-",
     "jpg": b"\xff\xd8\xff",
@@ -32,3 +35,8 @@ PUBLICITY_PAGE_SIZE = 20
 # wherever quoted; any other ID, mobile or landline number in public text is masked. Compared by digits, so any
 # spelling of a listed number stays as typed. Comma-separated in the environment, e.g. "0791-86123456,12345".
 PUBLIC_INSTITUTION_NUMBERS: list[str] = env.list("PUBLIC_INSTITUTION_NUMBERS", default=[])
+# Objections and repair applications accepted per client address, and from everybody together, in each window
+# (seconds); over either limit the form answers 429 and saves nothing. Counted in the cache (Redis in production).
+PUBLICITY_REQUEST_LIMIT_PER_ADDRESS = env.int("PUBLICITY_REQUEST_LIMIT_PER_ADDRESS", default=5)
+PUBLICITY_REQUEST_LIMIT_GLOBAL = env.int("PUBLICITY_REQUEST_LIMIT_GLOBAL", default=200)
+PUBLICITY_REQUEST_WINDOW_SECONDS = env.int("PUBLICITY_REQUEST_WINDOW_SECONDS", default=3600)

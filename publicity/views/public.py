@@ -3,11 +3,15 @@ Every entry comes through ``publicity.selectors``; nothing here decides what is 
 
 from __future__ import annotations
 
+import datetime
+
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -16,6 +20,7 @@ from publicity import selectors
 from publicity.forms import PublicRequestForm, TrackForm
 from publicity.masking import mask_free_text
 from publicity.models import NewsItem, PolicyDocument, PublicationKind
+from publicity.ratelimit import Refusal, request_limit_reached, request_slot_release, request_slot_take
 from publicity.sections import DESCRIPTIONS, SECTIONS, TITLES
 from publicity.services.errors import PublicityError
 from publicity.services.requests import objection_file, repair_apply, repair_earliest, request_by_code
@@ -170,8 +175,18 @@ def file_request(request, section: str, pk: int, kind: str):
     entry = selectors.public_entry(section, pk)
     if entry is None or (kind == "repair" and getattr(entry, "kind", None) != PublicationKind.PENALTY):
         raise Http404
+    heading = _("信用修复申请") if kind == "repair" else _("异议申诉")
+    if request.method == "POST" and (refusal := request_limit_reached(request)):
+        return _limited(request, refusal, heading)
+    if request.method == "POST" and _body_size(request) > settings.PUBLICITY_REQUEST_MAX_BYTES:
+        # Files beyond the evidence (any field name) are streamed to disk too; refuse before any form sees them.
+        form = PublicRequestForm(request.POST)
+        form.too_large()
+        return _request_form(request, form, entry, section, kind, heading, status=413)
     form = PublicRequestForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
+        if refusal := request_slot_take(request):
+            return _limited(request, refusal, heading)
         data = form.cleaned_data
         try:
             if kind == "repair":
@@ -191,10 +206,15 @@ def file_request(request, section: str, pk: int, kind: str):
                     evidence=data.get("evidence"),
                 )
         except PublicityError as exc:
+            request_slot_release(request)
             exc.add_to(form)
         else:
             messages.success(request, _("已受理。请妥善保存查询码：%(code)s") % {"code": req.tracking_code})
             return HttpResponseRedirect(reverse("publicity:request-status", args=[req.tracking_code]))
+    return _request_form(request, form, entry, section, kind, heading)
+
+
+def _request_form(request, form, entry, section: str, kind: str, heading: str, *, status: int = 200):
     return render(
         request,
         "publicity/request_form.html",
@@ -204,9 +224,35 @@ def file_request(request, section: str, pk: int, kind: str):
             "section": section,
             "title": TITLES[section],
             "kind": kind,
-            "heading": _("信用修复申请") if kind == "repair" else _("异议申诉"),
+            "heading": heading,
         },
+        status=status,
     )
+
+
+def _body_size(request) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
+
+
+def _limited(request, refusal: Refusal, heading: str):
+    """429 with the time the client may file again; nothing of the submission is kept."""
+    retry_at = timezone.localtime(datetime.datetime.fromtimestamp(refusal.retry_at, tz=datetime.UTC))
+    response = render(
+        request,
+        "publicity/request_limited.html",
+        {
+            "heading": heading,
+            "global_limit": refusal.scope == "global",
+            "retry_at": retry_at,
+            "retry_minutes": max(1, -(-refusal.retry_after // 60)),
+        },
+        status=429,
+    )
+    response["Retry-After"] = str(refusal.retry_after)
+    return response
 
 
 def track(request):
