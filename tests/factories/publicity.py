@@ -65,6 +65,31 @@ def licence_values(
     return data
 
 
+def stored_licence(*, office, created_by, status: str = "approved", **fields) -> LicenceDecision:
+    """A licence decision stored as it is (no lifecycle): rows for the national licence exports and batches, which
+    read what is stored; ``fields`` override the defaults (a legal person's school-running licence, decided 5 days ago).
+    """
+    today = datetime.date.today()
+    values = {
+        "office": office,
+        "created_by": created_by,
+        "subject_kind": "legal",
+        "subject_name": fields.get("xdr_mc", "南昌市启航培训学校"),
+        "xdr_mc": "南昌市启航培训学校",
+        "xdr_lb": "法人及非法人组织",
+        "xkws": "民办学校办学许可证",
+        "wsh": "洪教许〔2026〕1号",
+        "xklb": "普通",
+        "nr": "准予举办民办培训学校",
+        "jdrq": today - datetime.timedelta(days=5),
+        "yxqz": today - datetime.timedelta(days=5),
+        "yxqzi": today + datetime.timedelta(days=365),
+        "status": status,
+        **fields,
+    }
+    return LicenceDecision.objects.create(**values)
+
+
 class PublicationFactory(factory.Factory):
     """A published penalty of item 2 (a school) or 8 (a teacher): the record approved, then published by the reviewer
     with the national columns Annex 1 lacks. Extra keywords are entered values of the record."""

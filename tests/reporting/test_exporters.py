@@ -13,6 +13,7 @@ from credit.registry import model_for_item
 from reporting.columns import item_sheet_name, template_headers
 from reporting.double_publicity import PENALTY_CODES
 from reporting.exporters import DoublePublicityPenaltyExporter, UploadTemplateExporter
+from tests.factories.publicity import stored_licence
 
 pytestmark = pytest.mark.django_db
 
@@ -150,29 +151,7 @@ def test_penalty_publication_fills_item8_category_and_basis(make_records):
 
 
 def _licence(office, user, **fields):
-    import datetime
-
-    from publicity.models import LicenceDecision
-
-    today = datetime.date.today()
-    values = {
-        "office": office,
-        "created_by": user,
-        "subject_kind": "legal",
-        "subject_name": fields.get("xdr_mc", "南昌市启航培训学校"),
-        "xdr_mc": "南昌市启航培训学校",
-        "xdr_lb": "法人及非法人组织",
-        "xkws": "民办学校办学许可证",
-        "wsh": "洪教许〔2026〕1号",
-        "xklb": "普通",
-        "nr": "准予举办民办培训学校",
-        "jdrq": today - datetime.timedelta(days=5),
-        "yxqz": today - datetime.timedelta(days=5),
-        "yxqzi": today + datetime.timedelta(days=365),
-        "status": "approved",
-        **fields,
-    }
-    return LicenceDecision.objects.create(**values)
+    return stored_licence(office=office, created_by=user, **fields)
 
 
 def test_licence_export_natural_and_legal_persons(clerk_of_item_offices, tmp_path):

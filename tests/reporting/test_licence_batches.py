@@ -1,6 +1,5 @@
 """Licensing decisions (行政许可) in the ledger: a national-format batch from the batch page, hashed, downloadable."""
 
-import datetime
 import hashlib
 import io
 from urllib.parse import unquote
@@ -13,32 +12,15 @@ from audit.models import AuditEvent
 from credit.models import Item, Office
 from reporting import tasks
 from reporting.models import BatchFormat, BatchKind, BatchStatus, ExportBatch
+from tests.factories.publicity import stored_licence
 
 pytestmark = pytest.mark.django_db
 
 
 def _licence(clerk_of_item_offices, status="approved", **fields):
-    from publicity.models import LicenceDecision
-
-    today = datetime.date.today()
-    values = {
-        "office": Office.objects.get(code="sheguan"),
-        "created_by": clerk_of_item_offices,
-        "subject_kind": "legal",
-        "subject_name": "南昌市启航培训学校",
-        "xdr_mc": "南昌市启航培训学校",
-        "xdr_lb": "法人及非法人组织",
-        "xkws": "民办学校办学许可证",
-        "wsh": "洪教许〔2026〕1号",
-        "xklb": "普通",
-        "nr": "准予举办民办培训学校",
-        "jdrq": today - datetime.timedelta(days=5),
-        "yxqz": today - datetime.timedelta(days=5),
-        "yxqzi": today + datetime.timedelta(days=365),
-        "status": status,
-        **fields,
-    }
-    return LicenceDecision.objects.create(**values)
+    return stored_licence(
+        office=Office.objects.get(code="sheguan"), created_by=clerk_of_item_offices, status=status, **fields
+    )
 
 
 def _post(client, **data):
