@@ -33,7 +33,6 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from accounts.roles import ADMIN_MODEL_PERMISSIONS, Role
-from credit.demo import credit_code, person_id
 from credit.registry import model_for_item
 from credit.services import records as record_services
 from oversight import services as oversight_services
@@ -46,6 +45,7 @@ from publicity.services.publications import publication_publish
 from publicity.services.requests import objection_file
 from reporting.models import BatchFormat, BatchKind, ExportBatch, ImportJob
 from tests.factories import UserFactory, clerk_of, create_record, office, record_values
+from tests.factories.publicity import licence_values
 
 ROLES = ["anonymous", "clerk_in", "clerk_out", "reviewer", "sysadmin", "secadmin", "auditor"]
 ADMINS = ("sysadmin", "secadmin", "auditor")
@@ -627,29 +627,6 @@ def walk(patterns, prefix: str = ""):
             yield prefix + str(pattern.pattern), pattern
 
 
-def _licence_data(seq: int) -> dict[str, str]:
-    day = timezone.localdate() - datetime.timedelta(days=5)
-    return {
-        "xdr_mc": "南昌市启航培训学校",
-        "xdr_lb": "法人及非法人组织",
-        "xdr_shxym": credit_code(seq),
-        "frdb": "张建国",
-        "fr_zjlx": "身份证",
-        "fr_zjhm": person_id(seq + 7),
-        "xkws": "民办学校办学许可证",
-        "wsh": f"洪教许〔2026〕{seq}号",
-        "xklb": "普通",
-        "nr": "准予举办民办培训学校",
-        "jdrq": day.isoformat(),
-        "yxqz": day.isoformat(),
-        "yxqzi": (day + datetime.timedelta(days=5 * 365)).isoformat(),
-        "xkjg": "南昌市教育局",
-        "xkjgdm": settings.BUREAU_CREDIT_CODE,
-        "lydw": "南昌市教育局",
-        "lydwdm": settings.BUREAU_CREDIT_CODE,
-    }
-
-
 def _build_world() -> tuple[dict[str, object], dict[str, object]]:
     clerk_in = clerk_of("zuren", username="matrix_clerk_in")
     reviewer = UserFactory(username="matrix_reviewer", role=Role.REVIEWER)
@@ -694,9 +671,9 @@ def _build_world() -> tuple[dict[str, object], dict[str, object]]:
         end_date=today + datetime.timedelta(days=365),
         removal_conditions="信用修复完成且一年内无新的失信记录",
     )
-    licence = lic.licence_create(user=clerk_in, data=_licence_data(901), submit=True)
+    licence = lic.licence_create(user=clerk_in, data=licence_values(seq=901), submit=True)
     public_licence = lic.licence_approve(
-        licence=lic.licence_create(user=clerk_in, data=_licence_data(902), submit=True), user=reviewer
+        licence=lic.licence_create(user=clerk_in, data=licence_values(seq=902), submit=True), user=reviewer
     )
     policy = PolicyDocument.objects.create(title="信用管理办法", body="正文", created_by=reviewer)
     job = ImportJob.objects.create(item=draft.item, office=zuren, created_by=clerk_in, original_name="a.xlsx")

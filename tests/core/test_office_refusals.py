@@ -1,19 +1,14 @@
 """One answer when a clerk names an office that is not theirs, in every write that takes an office: 403 keyed by
 ``office`` (an authorization refusal about a value the client sent), 400 when the code names no office at all."""
 
-import datetime
-
 import pytest
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
 from rest_framework.test import APIClient
 
 from core.api import exception_handler
 from core.errors import DomainError, ForbiddenError
-from credit.demo import credit_code, person_id
 from credit.models import Item, Office, Record
 from credit.services.records import RecordError, record_create
 from publicity.models import LicenceDecision
@@ -21,6 +16,7 @@ from publicity.services import licences as lic
 from publicity.services.errors import PublicityError
 from reporting.models import ImportJob
 from tests.factories import clerk_of, record_values
+from tests.factories.publicity import licence_values
 
 pytestmark = pytest.mark.django_db
 
@@ -111,34 +107,11 @@ def test_import_page_shows_the_refused_office_under_the_office_field(client, tmp
     assert page.context["form"].errors["office"] == [f"报送处室：您不能以“义教处”的名义报送“{item}”。"]
 
 
-def _licence_data() -> dict[str, str]:
-    day = timezone.localdate() - datetime.timedelta(days=5)
-    return {
-        "xdr_mc": "南昌市启航培训学校",
-        "xdr_lb": "法人及非法人组织",
-        "xdr_shxym": credit_code(901),
-        "frdb": "张建国",
-        "fr_zjlx": "身份证",
-        "fr_zjhm": person_id(908),
-        "xkws": "民办学校办学许可证",
-        "wsh": "洪教许〔2026〕1号",
-        "xklb": "普通",
-        "nr": "准予举办民办培训学校",
-        "jdrq": day.isoformat(),
-        "yxqz": day.isoformat(),
-        "yxqzi": (day + datetime.timedelta(days=5 * 365)).isoformat(),
-        "xkjg": "南昌市教育局",
-        "xkjgdm": settings.BUREAU_CREDIT_CODE,
-        "lydw": "南昌市教育局",
-        "lydwdm": settings.BUREAU_CREDIT_CODE,
-    }
-
-
 def test_licence_write_refuses_an_office_that_is_not_the_clerks_with_403():
     """Licensing decisions have no REST endpoint: the service is the one place their office is decided."""
     clerk = clerk_of("yijiao")
     with pytest.raises(PublicityError) as refused:
-        lic.licence_create(user=clerk, data=_licence_data(), office=Office.objects.get(code="zuren"))
+        lic.licence_create(user=clerk, data=licence_values(seq=901), office=Office.objects.get(code="zuren"))
     assert isinstance(refused.value, ForbiddenError)
     response = exception_handler(refused.value, {})
     assert response.status_code == 403
