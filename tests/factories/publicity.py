@@ -90,6 +90,21 @@ def stored_licence(*, office, created_by, status: str = "approved", **fields) ->
     return LicenceDecision.objects.create(**values)
 
 
+def stored_penalty_publication(record: Record, **fields) -> Publication:
+    """A penalty record's publication stored as it is (no publishing service): the national 双公示 columns Annex 1
+    lacks, for the national exports that read them; ``fields`` fill those columns."""
+    return Publication.objects.create(
+        record=record,
+        kind="penalty",
+        item_no=record.item.no,
+        subject_kind="natural" if record.item.is_natural_person else "legal",
+        subject_name="x",
+        decision_date=record.penalty_date,
+        valid_until=record.penalty_date + datetime.timedelta(days=365),
+        **fields,
+    )
+
+
 class PublicationFactory(factory.Factory):
     """A published penalty of item 2 (a school) or 8 (a teacher): the record approved, then published by the reviewer
     with the national columns Annex 1 lacks. Extra keywords are entered values of the record."""

@@ -13,7 +13,7 @@ from credit.registry import model_for_item
 from reporting.columns import item_sheet_name, template_headers
 from reporting.double_publicity import PENALTY_CODES
 from reporting.exporters import DoublePublicityPenaltyExporter, UploadTemplateExporter
-from tests.factories.publicity import stored_licence
+from tests.factories.publicity import stored_licence, stored_penalty_publication
 
 pytestmark = pytest.mark.django_db
 
@@ -96,30 +96,13 @@ def _national_rows(path_or_buffer, codes):
     return sheet, [dict(zip(codes, row, strict=True)) for row in rows[2:]]
 
 
-def _publication(record, **fields):
-    import datetime
-
-    from publicity.models import Publication
-
-    return Publication.objects.create(
-        record=record,
-        kind="penalty",
-        item_no=record.item.no,
-        subject_kind="legal" if record.item.no == 2 else "natural",
-        subject_name="x",
-        decision_date=record.penalty_date,
-        valid_until=record.penalty_date + datetime.timedelta(days=365),
-        **fields,
-    )
-
-
-def test_penalty_gap_columns_come_from_the_publication(make_records):
+def test_penalty_gap_columns_come_from_thestored_penalty_publication(make_records):
     import datetime
 
     from reporting.double_publicity import GAP_FIELDS, missing_required
 
     school, bare = make_records(2, 2)
-    _publication(
+    stored_penalty_publication(
         school,
         document_number="洪教罚〔2026〕7号",
         offence_type="违规办学",
@@ -142,7 +125,9 @@ def test_penalty_gap_columns_come_from_the_publication(make_records):
 
 def test_penalty_publication_fills_item8_category_and_basis(make_records):
     teacher = make_records(8, 1)[0]
-    _publication(teacher, penalty_category="通报批评", penalty_basis="《教师法》第三十七条", offence_type="体罚学生")
+    stored_penalty_publication(
+        teacher, penalty_category="通报批评", penalty_basis="《教师法》第三十七条", offence_type="体罚学生"
+    )
     out = io.BytesIO()
     DoublePublicityPenaltyExporter(8, model_for_item(8).objects.all()).write(out)
     _sheet, [row] = _national_rows(out, PENALTY_CODES)

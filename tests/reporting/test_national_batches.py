@@ -1,8 +1,6 @@
 """National 双公示 batches: not counted as delivered to the municipal platform, never auto-delivered, refused when a
 row lacks a required national column; the ledger's ``?item=`` filter takes any text without a 500."""
 
-import datetime
-
 import pytest
 from django.urls import reverse
 
@@ -10,22 +8,15 @@ from credit.models import Item
 from reporting import tasks
 from reporting.models import BatchFormat, BatchKind, BatchStatus, ExportBatch
 from reporting.services.batches import BatchError, batch_create
+from tests.factories.publicity import stored_penalty_publication
 
 pytestmark = pytest.mark.django_db
 
 
 def _complete(record):
     """Give a penalty record the publication that fills the national columns Annex 1 lacks."""
-    from publicity.models import Publication
-
-    return Publication.objects.create(
-        record=record,
-        kind="penalty",
-        item_no=record.item.no,
-        subject_kind="legal" if record.item.no == 2 else "natural",
-        subject_name="x",
-        decision_date=record.penalty_date,
-        valid_until=record.penalty_date + datetime.timedelta(days=365),
+    return stored_penalty_publication(
+        record,
         document_number="洪教罚〔2026〕7号",
         offence_type="违规办学",
         offence_facts="未经批准擅自招生",
