@@ -117,12 +117,6 @@ class User(AbstractUser):
     def is_reviewer(self) -> bool:
         return self.role == Role.REVIEWER
 
-    @property
-    def is_auditor(self) -> bool:
-        # Asked by audit's views: audit sits below accounts (accounts logs through it), so it asks the user model
-        # rather than importing accounts.roles.
-        return self.role == Role.AUDITOR
-
 
 class PasswordHistory(models.Model):
     """The hash of a password an account has had (the last few), so that a change cannot re-use one of them."""
