@@ -14,7 +14,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import ADMIN_ROLES
+from accounts.roles import ADMIN_ROLES, Role
 
 
 class _BoundedUsernameMixin:
@@ -29,7 +29,21 @@ class PortalAuthenticationForm(_BoundedUsernameMixin, AuthenticationForm):
 
 
 class PortalAdminAuthenticationForm(_BoundedUsernameMixin, AdminAuthenticationForm):
-    """The admin sign-in form (``/admin/login/``)."""
+    """The admin sign-in form (``/admin/login/``).
+
+    An account of the workspace or the audit admin that signs in here with its right password is told where its own
+    door is, rather than Django's "enter a correct username and password" (which made the audit admin think the
+    password wrong). Only after the password matched: a wrong password still gets the one message for every failure.
+    """
+
+    def confirm_login_allowed(self, user):
+        if user.is_active and not user.is_staff:
+            if user.role == Role.AUDITOR:
+                message = _("审计管理员不使用系统管理后台：请从工作人员登录页（/accounts/login/）登录，登录后进入审计日志。")
+            else:
+                message = _("该账号不使用系统管理后台：请从工作人员登录页（/accounts/login/）登录，登录后进入工作台。")
+            raise forms.ValidationError(message, code="not_admin_site")
+        super().confirm_login_allowed(user)
 
 
 class _NoOfficesForAdminsMixin:

@@ -41,6 +41,16 @@ ADMIN_MODEL_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
 ADMIN_SITE_ROLES = frozenset(ADMIN_MODEL_PERMISSIONS)
 
 
+# Where each role lands after signing in (URL names): the workspace, the audit log, the admin site.
+ROLE_HOME: dict[str, str] = {
+    Role.CLERK: "credit:dashboard",
+    Role.REVIEWER: "credit:dashboard",
+    Role.AUDITOR: "audit:event-list",
+    Role.SYSADMIN: "admin:index",
+    Role.SECADMIN: "admin:index",
+}
+
+
 # Where each role may go, beside the views' own checks (accounts.middleware.RoleSeparationMiddleware): URL prefixes
 # closed to a role, and exceptions inside them. The records live under /workspace/ and /api/v1/; the audit log under
 # /workspace/audit/. The admin site (/admin/) is not listed: it admits only the system and security admins

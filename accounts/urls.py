@@ -6,16 +6,16 @@ PostgreSQL; see ``accounts.forms``).
 """
 
 from django.contrib.auth import urls as auth_urls
-from django.contrib.auth import views
 from django.urls import path
 
-from accounts.forms import PortalAuthenticationForm
+from accounts.views import PortalLoginView
 
 # No self-service password reset by e-mail: accounts and their passwords are the security admin's duty (三员分立),
 # and a reset link by e-mail would bypass the lockout and the second factor.
 _NOT_OFFERED = {"login", "password_reset", "password_reset_done", "password_reset_confirm", "password_reset_complete"}
 
 urlpatterns = [
-    path("login/", views.LoginView.as_view(authentication_form=PortalAuthenticationForm), name="login"),
+    # Each role lands on its home after signing in (accounts.views).
+    path("login/", PortalLoginView.as_view(), name="login"),
     *[pattern for pattern in auth_urls.urlpatterns if pattern.name not in _NOT_OFFERED],
 ]

@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
+from credit.catalog import ItemSpec
 from credit.models import Item, Office, Record, RecordStatus
 from credit.selectors import records_due_soon, records_overdue
 
@@ -23,7 +24,12 @@ def _record_id(value: str) -> int | None:
 
 
 class RecordFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("搜索"), method="filter_q", max_length=MAX_SEARCH_LENGTH)
+    q = django_filters.CharFilter(
+        label=_("搜索"),
+        method="filter_q",
+        max_length=MAX_SEARCH_LENGTH,
+        help_text=_("可按主体名称、完整的证件号码或统一社会信用代码、文书号（处罚决定书文号、表彰文号）或记录编号搜索。"),
+    )
     item = django_filters.ModelChoiceFilter(
         label=_("事项"), queryset=Item.objects.order_by("no"), to_field_name="no", empty_label=_("全部事项")
     )
@@ -49,13 +55,15 @@ class RecordFilter(django_filters.FilterSet):
             ("status", "status"),
             ("item__no", "item"),
         ),
+        # Keyed by the model fields, as django-filter looks them up (keyed by the parameters, every choice fell back to
+        # its English parameter name: "Due", "Business (descending)"…).
         field_labels={
-            "due": _("截止日期"),
-            "business": _("业务发生日期"),
-            "updated": _("最后修改时间"),
-            "submitted": _("提交时间"),
+            "due_date": _("截止日期"),
+            "business_date": _("业务发生日期"),
+            "updated_at": _("最后修改时间"),
+            "submitted_at": _("提交时间"),
             "status": _("状态"),
-            "item": _("事项"),
+            "item__no": _("事项"),
         },
     )
 
@@ -76,6 +84,11 @@ class RecordFilter(django_filters.FilterSet):
             return queryset
         # Identifiers are stored encrypted (credit.crypto): they match whole, not by substring.
         q = Q(subject__name__icontains=value) | Q(subject__identifier=value.upper())
+        # Decision numbers (文书号) live on the typed records: each item's field per the catalogue.
+        for item_no, model in Record.item_models.items():
+            field = ItemSpec.get(item_no).document_number_field
+            if field:
+                q |= Q(**{f"{model._meta.model_name}__{field}__icontains": value})
         record_id = _record_id(value)
         if record_id is not None:
             q |= Q(pk=record_id)

@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 
+from django.utils import timezone
+
 from publicity.masking import mask_free_text
 from publicity.selectors import BLACK_LIST, LICENCES, PENALTIES, RED_LIST
 
@@ -80,6 +82,10 @@ COLUMNS: dict[str, list[Column]] = {
 
 def _plain(value):
     if isinstance(value, datetime.datetime):
+        # Beijing time with its offset ("2026-03-02T04:00:00+08:00"): a UTC time would show the previous day's date
+        # for anything published before 08:00.
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
         return value.isoformat(timespec="seconds")
     if isinstance(value, datetime.date):
         return value.isoformat()

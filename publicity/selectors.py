@@ -24,6 +24,8 @@ from credit.services.calendar import WorkingCalendar, working_days_between
 from publicity.models import (
     BlackListEntry,
     BlackListStatus,
+    CorrectionKind,
+    CorrectionNotice,
     LicenceDecision,
     LicenceStatus,
     NewsItem,
@@ -103,6 +105,25 @@ def blacklist_entries_lapsed(*, today: datetime.date | None = None) -> QuerySet:
 def public_entry(section: str, pk: int, *, today: datetime.date | None = None):
     """One public entry, or None (then the page answers 404)."""
     return public_entries(section, today=today).filter(pk=pk).first()
+
+
+def withdrawal_source(section: str, pk: int) -> str | None:
+    """Why entry ``pk`` of ``section`` left the column early, when it did: "repair" (a credit repair application),
+    "objection" (an objection upheld), another source ("withdrawn" by a reviewer, a revoked record…); None when it was
+    never withdrawn (never public, or only past its period). Says nothing of the entry itself: only the 404 page's
+    wording depends on it."""
+    link = {PENALTIES: "publication", RED_LIST: "publication", LICENCES: "licence", BLACK_LIST: "blacklist_entry"}
+    if section not in link:
+        return None
+    notice = (
+        CorrectionNotice.objects.filter(kind=CorrectionKind.WITHDRAWN, **{f"{link[section]}_id": pk})
+        .order_by("-id")
+        .values_list("source", flat=True)
+        .first()
+    )
+    if notice is None:
+        return None
+    return notice if notice in ("repair", "objection") else "withdrawn"
 
 
 def normalize_term(q: str | None) -> str:

@@ -21,6 +21,7 @@ ALLOWED_WORDS = {
     "API",
     "Atom",
     "CSV",
+    "Cookie",
     "Excel",
     "HTTP",
     "ID",

@@ -72,6 +72,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # The footer's 网站标识码 / ICP / 公安备案 numbers (config/settings/publicity.py).
+                "publicity.context_processors.site_identity",
             ],
         },
     },
@@ -118,6 +120,19 @@ STORAGES = {
 }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Django's own logging, plus: a refused request (4xx) is one line, without the traceback of its PermissionDenied.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"client_error_without_traceback": {"()": "core.logging.ClientErrorWithoutTraceback"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["client_error_without_traceback"]},
+    },
+    "loggers": {
+        "django.request": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+    },
+}
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="credit@jyj.nc.gov.cn")

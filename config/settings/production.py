@@ -39,8 +39,6 @@ EMAIL_HOST = env("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 
 LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    **LOGGING,  # noqa: F405 - base.py's: a refused request (4xx) is logged without a traceback
     "root": {"handlers": ["console"], "level": "INFO"},
 }

@@ -40,3 +40,8 @@ PUBLIC_INSTITUTION_NUMBERS: list[str] = env.list("PUBLIC_INSTITUTION_NUMBERS", d
 PUBLICITY_REQUEST_LIMIT_PER_ADDRESS = env.int("PUBLICITY_REQUEST_LIMIT_PER_ADDRESS", default=5)
 PUBLICITY_REQUEST_LIMIT_GLOBAL = env.int("PUBLICITY_REQUEST_LIMIT_GLOBAL", default=200)
 PUBLICITY_REQUEST_WINDOW_SECONDS = env.int("PUBLICITY_REQUEST_WINDOW_SECONDS", default=3600)
+# The column's footer identifiers, required of government websites (政府网站发展指引): 网站标识码, ICP备案号 and
+# 公安机关互联网站安全管理服务平台备案号 (with the number its link looks up). Shown in the footer when set.
+PUBLICITY_SITE_CODE = env("PUBLICITY_SITE_CODE", default="")
+PUBLICITY_ICP_NUMBER = env("PUBLICITY_ICP_NUMBER", default="")
+PUBLICITY_PSB_NUMBER = env("PUBLICITY_PSB_NUMBER", default="")

@@ -173,6 +173,16 @@ class ItemSpec:
         return self.deadline_kind == SEMIANNUAL
 
     @property
+    def document_number_field(self) -> str | None:
+        """The field holding the decision's document number (文书号/文号) when the item has one: the field answering
+        the penalty's 行政处罚决定书文号 (``cf_wsh``), or the red-list entry's number when it is one field as is."""
+        if self.penalty_columns and self.penalty_columns.columns.get("cf_wsh"):
+            return self.penalty_columns.columns["cf_wsh"]
+        template = self.red_list_entry.document_number if self.red_list_entry else ""
+        key = template[1:-1] if template.startswith("{") and template.endswith("}") else ""
+        return key if key in self.keys else None
+
+    @property
     def date_fields(self) -> tuple[str, ...]:
         return tuple(f.key for f in self.fields if f.type == "date")
 

@@ -90,8 +90,12 @@ def entry_detail(request, section: str, pk: int):
     section = _section_or_404(section)
     entry = selectors.public_entry(section, pk)
     if entry is None:
+        if source := selectors.withdrawal_source(section, pk):
+            # Withdrawn early: the 404 says so (after a repair or an objection), not "page not found".
+            return render(request, "404.html", {"withdrawn": source}, status=404)
         raise Http404
     can_repair = getattr(entry, "kind", None) == PublicationKind.PENALTY
+    repair_from = repair_earliest(entry) if can_repair else None
     return render(
         request,
         "publicity/detail.html",
@@ -100,7 +104,10 @@ def entry_detail(request, section: str, pk: int):
             "title": TITLES[section],
             "entry": entry,
             "can_repair": can_repair,
-            "repair_from": repair_earliest(entry) if can_repair else None,
+            "repair_from": repair_from,
+            # Before the minimum period has passed the button is shown disabled with the date, not as a form that
+            # would be refused after it was filled in.
+            "repair_open": can_repair and timezone.localdate() >= repair_from,
         },
     )
 
@@ -176,6 +183,10 @@ def file_request(request, section: str, pk: int, kind: str):
     if entry is None or (kind == "repair" and getattr(entry, "kind", None) != PublicationKind.PENALTY):
         raise Http404
     heading = _("信用修复申请") if kind == "repair" else _("异议申诉")
+    if kind == "repair" and timezone.localdate() < (earliest := repair_earliest(entry)):
+        # Not yet eligible: say from when, instead of a form refused once filled in.
+        context = {"entry": entry, "section": section, "title": TITLES[section], "kind": kind, "heading": heading}
+        return render(request, "publicity/request_form.html", {**context, "repair_from": earliest})
     if request.method == "POST" and (refusal := request_limit_reached(request)):
         return _limited(request, refusal, heading)
     if request.method == "POST" and _body_size(request) > settings.PUBLICITY_REQUEST_MAX_BYTES:
