@@ -39,7 +39,9 @@ class PortalAdminAuthenticationForm(_BoundedUsernameMixin, AdminAuthenticationFo
     def confirm_login_allowed(self, user):
         if user.is_active and not user.is_staff:
             if user.role == Role.AUDITOR:
-                message = _("审计管理员不使用系统管理后台：请从工作人员登录页（/accounts/login/）登录，登录后进入审计日志。")
+                message = _(
+                    "审计管理员不使用系统管理后台：请从工作人员登录页（/accounts/login/）登录，登录后进入审计日志。"
+                )
             else:
                 message = _("该账号不使用系统管理后台：请从工作人员登录页（/accounts/login/）登录，登录后进入工作台。")
             raise forms.ValidationError(message, code="not_admin_site")

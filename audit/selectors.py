@@ -7,8 +7,10 @@ from collections.abc import Mapping
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from audit.models import AuditEvent
+from core.roles import Role
 
 
 def _day_start(day: datetime.date) -> datetime.datetime:
@@ -37,3 +39,89 @@ def audit_event_list(*, filters: Mapping) -> QuerySet[AuditEvent]:
         q = filters["q"]
         qs = qs.filter(Q(object_repr__icontains=q) | Q(path__icontains=q) | Q(ip__startswith=q))
     return qs.order_by("-at", "-id")
+
+
+# How the log page names the keys of an event's detail; a key not listed is shown as recorded.
+DETAIL_LABELS = {
+    "reason": _("原因"),
+    "rule": _("规则"),
+    "item": _("事项"),
+    "file": _("文件"),
+    "rows": _("行数"),
+    "errors": _("错误数"),
+    "error": _("错误"),
+    "via": _("途径"),
+    "username": _("用户名"),
+    "office": _("处室"),
+    "changed_fields": _("修改的字段"),
+    "fields": _("字段"),
+    "status": _("状态"),
+    "from": _("原状态"),
+    "to": _("新状态"),
+    "record": _("记录"),
+    "records": _("记录"),
+    "kind": _("类型"),
+    "ip": _("来源地址"),
+    "since": _("起始"),
+    "stage": _("阶段"),
+    "step": _("步骤"),
+    "receipt": _("回执"),
+    "retention_days": _("保留天数"),
+    "role": _("角色"),
+    "roles": _("角色"),
+}
+DETAIL_VALUES = {
+    "idle": _("空闲超时"),
+    "absolute": _("超过最长登录时长"),
+    "role_separation": _("三员分立角色隔离"),
+    "draft": _("草稿"),
+    "submitted": _("已提交"),
+    "approved": _("已通过"),
+    "returned": _("已退回"),
+    "revoked": _("已撤销"),
+    "withdrawn": _("已撤回"),
+    "batch": _("报送批次"),
+    "evidence": _("证明材料"),
+    "status": _("状态"),
+}
+
+
+def role_label(code: str | None) -> str:
+    """A role code as its Chinese name ("auditor" → 审计管理员); an unknown code as recorded."""
+    if not code:
+        return ""
+    try:
+        return str(Role(code).label)
+    except ValueError:
+        return code
+
+
+def detail_pairs(detail) -> list[tuple[str, str]]:
+    """An event's detail as (label, value) pairs readable on the page, instead of a Python dict."""
+    if not detail:
+        return []
+    if not isinstance(detail, dict):
+        return [("", str(detail))]
+    pairs = []
+    for key, value in detail.items():
+        if isinstance(value, (list, tuple)):
+            value = "、".join(_detail_value(v) for v in value)
+        elif isinstance(value, dict):
+            value = "；".join(f"{k}：{_detail_value(v)}" for k, v in value.items())
+        else:
+            value = _detail_value(value)
+        pairs.append((str(DETAIL_LABELS.get(key, key)), value))
+    return pairs
+
+
+def _detail_value(value) -> str:
+    if value is True:
+        return str(_("是"))
+    if value is False:
+        return str(_("否"))
+    if value is None:
+        return "—"
+    text = str(value)
+    if text in DETAIL_VALUES:
+        return str(DETAIL_VALUES[text])
+    return role_label(text) if text in Role.values else text

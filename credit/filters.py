@@ -28,7 +28,9 @@ class RecordFilter(django_filters.FilterSet):
         label=_("搜索"),
         method="filter_q",
         max_length=MAX_SEARCH_LENGTH,
-        help_text=_("可按主体名称、完整的证件号码或统一社会信用代码、文书号（处罚决定书文号、表彰文号）或记录编号搜索。"),
+        help_text=_(
+            "可按主体名称、完整的证件号码或统一社会信用代码、文书号（处罚决定书文号、表彰文号）或记录编号搜索。"
+        ),
     )
     item = django_filters.ModelChoiceFilter(
         label=_("事项"), queryset=Item.objects.order_by("no"), to_field_name="no", empty_label=_("全部事项")

@@ -10,7 +10,15 @@ from config.env import env
 
 def security_apps() -> list[str]:
     """Lockout, second factor, database triggers (the append-only audit log) and CSP (for base.py's INSTALLED_APPS)."""
-    return ["axes", "django_otp", "django_otp.plugins.otp_totp", "django_otp.plugins.otp_static", "pgtrigger", "csp"]
+    # Named in Chinese in the admin (config/third_party_apps.py); the same apps and labels.
+    return [
+        "config.third_party_apps.AxesConfig",
+        "django_otp",
+        "config.third_party_apps.TOTPConfig",
+        "config.third_party_apps.StaticOTPConfig",
+        "pgtrigger",
+        "csp",
+    ]
 
 
 # --- Authentication --------------------------------------------------------------------------------------------------

@@ -9,3 +9,9 @@ def pct(rate) -> str:
     if rate is None or rate == "":
         return "—"
     return f"{float(rate) * 100:.1f}%"
+
+
+@register.filter
+def offices_in_role(assignments, role: str) -> list:
+    """The assignments of an indicator in ``role`` ("lead" or "cooperating"), for a list joined by "、"."""
+    return [a for a in assignments if a.role == role]
