@@ -9,6 +9,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from core.masking import mask_free_text
 from credit.fields import PERSONAL_KEYS
 from credit.models import (
     ChangeStatus,
@@ -272,6 +273,8 @@ def _display(model, name: str, value, *, reveal: bool = False):
         return "—"
     if name in PERSONAL_KEYS and not reveal:
         return mask_cn_id(str(value))
+    if isinstance(value, str) and not reveal:
+        value = mask_free_text(value)  # an ID or phone number quoted in free text
     model_field = model._meta.get_field(name)
     if model_field.choices:
         return dict(model_field.flatchoices).get(value, value)

@@ -21,6 +21,7 @@ from credit.panels import record_panels
 from credit.personal_data import personal_data_shown
 from credit.registry import model_for_item
 from credit.services import records as services
+from core.masking import mask_free_text
 from credit.validators import mask_cn_id
 from credit.views.mixins import (
     ClerkMixin,
@@ -173,8 +174,14 @@ class RecordEditView(ClerkMixin, View):
 def record_detail_context(request, record, *, panels_given: dict | None = None) -> dict:
     """What the record page shows, with the panels the apps above credit add (``credit.panels``). The approve view
     re-renders the page with it when its form has errors (``panels_given``: extra arguments per panel)."""
+    # ID numbers, and any ID or phone number quoted in the other fields (free text, a contact phone), are masked
+    # unless the user asks to see them; each showing is audited (等保2.0 个人信息保护).
     personal = [key for key in record.field_keys() if key in PERSONAL_KEYS]
-    # ID numbers are masked unless the user asks to see them; each showing is audited (等保2.0 个人信息保护).
+    personal += [
+        key
+        for key in record.field_keys()
+        if key not in PERSONAL_KEYS and isinstance(value := getattr(record, key), str) and mask_free_text(value) != value
+    ]
     reveal = bool(personal) and request.GET.get("reveal") == "1"
     if reveal:
         personal_data_shown(request, fields=personal, obj=record)
@@ -182,7 +189,11 @@ def record_detail_context(request, record, *, panels_given: dict | None = None) 
     def shown(key, value):
         if value in (None, ""):
             return "—"
-        return mask_cn_id(str(value)) if key in personal and not reveal else value
+        if reveal:
+            return value
+        if key in PERSONAL_KEYS:
+            return mask_cn_id(str(value))
+        return mask_free_text(value) if isinstance(value, str) else value
 
     fields = [
         (record._meta.get_field(key).verbose_name, shown(key, getattr(record, key))) for key in record.field_keys()
