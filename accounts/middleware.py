@@ -37,6 +37,8 @@ class SessionTimeoutMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
+        if user is not None and not user.is_authenticated and hasattr(request, "session"):
+            self._warn_if_session_lost(request)
         if user is not None and user.is_authenticated and hasattr(request, "session"):
             now = time.time()
             session = request.session
@@ -55,6 +57,18 @@ class SessionTimeoutMiddleware:
                 session[LAST_ACTIVITY_KEY] = now
         return self.get_response(request)
 
+    @staticmethod
+    def _warn_if_session_lost(request) -> None:
+        """A workspace page asked with a session cookie the server no longer knows (expired in the store, ended by a
+        sign-out elsewhere or a password change): the sign-in page it is sent to says why."""
+        if (
+            request.path_info.startswith("/workspace/")
+            and request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+            and request.session.is_empty()
+        ):
+            message = _("您的登录已失效（超时、已在别处退出或密码已修改），请重新登录；未提交成功的内容需重新填写。")
+            messages.warning(request, message)
+
     def _expire(self, request, user, reason: str):
         from audit.models import AuditAction
         from audit.services import audit_log
@@ -63,6 +77,9 @@ class SessionTimeoutMiddleware:
         request.session.flush()
         request.user = AnonymousUser()
         message = _("会话已超时，请重新登录。") if reason == "idle" else _("登录已超过12小时，请重新登录。")
+        if request.method == "POST":
+            # Say what became of what was typed: the form was not processed (nothing of it was saved).
+            message = "%s %s" % (message, _("刚才提交的内容未保存，请登录后重新填写并提交。"))
         if _is_api(request):
             return JsonResponse({"detail": message}, status=401)
         messages.warning(request, message)
