@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
-from credit.models import Item, RecordStatus
+from credit.models import Item, Record, RecordStatus
 from credit.registry import model_for_item
 from credit.selectors import semiannual_periods
 from reporting.models import BatchFormat, BatchRecord, BatchStatus, ExportBatch
@@ -86,3 +86,21 @@ def semiannual_notices_owed(notices: Iterable, *, today: datetime.date | None = 
         if (notice.item_id, notice.due_date) in owed[notice.office_id]:
             kept.append(notice)
     return kept
+
+
+def import_job_records(job) -> QuerySet:
+    """The records an import job created: its user's records of its item and office made while it ran (an import
+    inserts all its records at once, between the upload and the job's end). Oldest row first, as in the file."""
+    if job.finished_at is None or not job.created_count:
+        return Record.objects.none()
+    return (
+        Record.objects.filter(
+            item_id=job.item_id,
+            office_id=job.office_id,
+            created_by_id=job.created_by_id,
+            created_at__gte=job.created_at,
+            created_at__lte=job.finished_at,
+        )
+        .select_related("item", "subject")
+        .order_by("id")
+    )

@@ -11,6 +11,7 @@ urlpatterns = [
     path("imports/new/", views.ImportCreateView.as_view(), name="import-create"),
     path("imports/<int:pk>/", views.ImportDetailView.as_view(), name="import-detail"),
     path("imports/<int:pk>/status/", views.ImportStatusView.as_view(), name="import-status"),
+    path("imports/<int:pk>/submit/", views.ImportSubmitView.as_view(), name="import-submit"),
     path("imports/<int:pk>/errors.xlsx", views.ImportErrorFileView.as_view(), name="import-errors"),
     path("batches/", views.BatchListView.as_view(), name="batch-list"),
     path("batches/new/", views.BatchCreateView.as_view(), name="batch-create"),

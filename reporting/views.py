@@ -20,12 +20,22 @@ from audit.services import audit_log
 from core.errors import DomainError
 from core.privacy import private_response
 from credit.models import Item
+from credit.selectors import UNSUBMITTED
 from credit.services.calendar import semiannual_period
+from credit.services.records_bulk import records_submit_bulk
 from credit.views.mixins import ClerkMixin, ReviewerMixin, WorkspaceMixin
 from reporting.exporters import UploadTemplateExporter
 from reporting.forms import BatchCreateForm, ImportUploadForm, ManualUploadForm
-from reporting.models import BatchFormat, BatchKind, BatchStatus, ExportBatch, ImportJob, SemiannualNotice
-from reporting.selectors import batches_for, semiannual_notices_owed
+from reporting.models import (
+    BatchFormat,
+    BatchKind,
+    BatchStatus,
+    ExportBatch,
+    ImportJob,
+    ImportStatus,
+    SemiannualNotice,
+)
+from reporting.selectors import batches_for, import_job_records, semiannual_notices_owed
 from reporting.services import batches as batch_services
 from reporting.services.imports import import_job_create, import_jobs_fail_stale
 
@@ -86,6 +96,9 @@ class ImportCreateView(ClerkMixin, FormView):
         item_no = item_no_param(self.request.GET.get("item"))
         if item_no is not None:
             initial["item"] = Item.objects.filter(no=item_no).first()
+        offices = list(self.request.user.offices.all()[:2])
+        if len(offices) == 1:  # a clerk of one office has nothing to choose
+            initial["office"] = offices[0]
         return initial
 
     def form_valid(self, form):
@@ -119,9 +132,36 @@ class ImportScopeMixin:
 class ImportDetailView(ImportScopeMixin, ClerkMixin, DetailView):
     template_name = "reporting/import_detail.html"
     context_object_name = "job"
+    RECORDS_SHOWN = 200
 
     def get_object(self, queryset=None):
         return self.object
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.object.status == ImportStatus.SUCCEEDED:
+            records = import_job_records(self.object)
+            context["new_records"] = list(records[: self.RECORDS_SHOWN])
+            context["drafts"] = records.filter(status__in=UNSUBMITTED).count()
+        return context
+
+
+class ImportSubmitView(ImportScopeMixin, ClerkMixin, View):
+    """Submit every draft an import created, in one go (each through the submit rules; those refused are named)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk: int):
+        job = self.object
+        drafts = import_job_records(job).filter(status__in=UNSUBMITTED)
+        submitted, refused = records_submit_bulk(records=list(drafts), user=request.user)
+        if submitted:
+            messages.success(request, _("已提交审核 %(n)d 条记录。") % {"n": len(submitted)})
+        for record, reason in refused[:20]:
+            messages.error(request, _("记录 %(id)s 未提交：%(reason)s") % {"id": record.pk, "reason": reason})
+        if not submitted and not refused:
+            messages.info(request, _("本次导入没有待提交的草稿。"))
+        return redirect("reporting:import-detail", pk=job.pk)
 
 
 class ImportStatusView(ImportScopeMixin, ClerkMixin, View):

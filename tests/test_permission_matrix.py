@@ -264,6 +264,13 @@ ROWS = [
         "/workspace/reporting/imports/{import}/status/",
         by_role(LOGIN, 200, 404, 404),
     ),
+    # Submitting an import's drafts: its clerk's (POST only).
+    Row(
+        W + "reporting/imports/<int:pk>/submit/",
+        "/workspace/reporting/imports/{import}/submit/",
+        by_role(LOGIN, 405, 404, 404),
+        post=by_role(LOGIN, 302, 404, 404),
+    ),
     Row(
         W + "reporting/imports/<int:pk>/errors.xlsx",
         "/workspace/reporting/imports/{import}/errors.xlsx",

@@ -180,7 +180,9 @@ def record_detail_context(request, record, *, panels_given: dict | None = None) 
     personal += [
         key
         for key in record.field_keys()
-        if key not in PERSONAL_KEYS and isinstance(value := getattr(record, key), str) and mask_free_text(value) != value
+        if key not in PERSONAL_KEYS
+        and isinstance(value := getattr(record, key), str)
+        and mask_free_text(value) != value
     ]
     reveal = bool(personal) and request.GET.get("reveal") == "1"
     if reveal:

@@ -25,7 +25,11 @@ def _no_lockouts():
 
 
 def _user(role):
-    return clerk_of("zuren", username=f"home_{role}") if role == Role.CLERK else UserFactory(username=f"home_{role}", role=role)
+    return (
+        clerk_of("zuren", username=f"home_{role}")
+        if role == Role.CLERK
+        else UserFactory(username=f"home_{role}", role=role)
+    )
 
 
 def _sign_in(client, user, next_url=None):
