@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django_filters.views import FilterView
 
+from core.masking import mask_free_text
 from credit import selectors
 from credit.fields import PERSONAL_KEYS
 from credit.forms import ChangeNoteForm, ReasonForm, form_for_item
@@ -21,7 +22,6 @@ from credit.panels import record_panels
 from credit.personal_data import personal_data_shown
 from credit.registry import model_for_item
 from credit.services import records as services
-from core.masking import mask_free_text
 from credit.validators import mask_cn_id
 from credit.views.mixins import (
     ClerkMixin,
