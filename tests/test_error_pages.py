@@ -107,3 +107,9 @@ def test_demo_settings_run_with_debug_off_and_whitenoise():
         [sys.executable, "-c", code], env=env, cwd=settings.BASE_DIR, capture_output=True, text=True, check=True
     )
     assert out.stdout.split() == ["False", "True"]
+
+
+def test_403_leads_a_signed_in_user_back_to_its_own_home(client, auditor):
+    client.force_login(auditor)
+    page = client.get("/workspace/").content.decode()
+    assert 'href="/workspace/audit/"' in page and "返回审计日志" in page
