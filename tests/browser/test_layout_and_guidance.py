@@ -83,3 +83,20 @@ def test_role_lands_on_its_home_after_signing_in(live_server, page, role, home, 
     _sign_in(page, live_server.url, user)
     page.wait_for_url(f"**{home}")
     assert heading in page.content()
+
+
+def test_admin_two_box_selector_is_chinese(live_server, page):
+    _ensure_catalog()
+    secadmin = UserFactory(username="layout_secadmin", role=Role.SECADMIN)
+    clerk = clerk_of("zuren", username="layout_selector_clerk")
+    page.goto(f"{live_server.url}/admin/login/")
+    page.locator("input[name=username]").fill(secadmin.username)
+    page.locator("input[name=password]").fill(PASSWORD)
+    page.locator("input[type=submit]").click()
+    page.wait_for_url("**/admin/")
+    page.goto(f"{live_server.url}/admin/accounts/user/{clerk.pk}/change/")
+    selector = page.locator(".selector").first
+    selector.wait_for()
+    text = selector.inner_text()
+    assert "Choose" not in text and "Remove" not in text, text
+    assert "全选" in text
