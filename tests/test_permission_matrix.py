@@ -470,6 +470,8 @@ ROWS = [
     Row("feed/atom/", "/feed/atom/", everyone(200)),
     Row("track/", "/track/?code={tracking_code}", everyone(302)),
     Row("track/<str:code>/", "/track/{tracking_code}/", everyone(200)),
+    # The larger-text switch: a POST that sets a cookie and goes back; the audit admin changes nothing (三员分立).
+    Row("display/text-size/", "/display/text-size/", everyone(405), post={**everyone(302), "auditor": 403}),
     Row("<article:kind>/", "/policies/", everyone(200)),
     Row("<article:kind>/<int:pk>/", "/policies/{policy}/", everyone(200)),
     Row("<section:section>/", "/penalties/", everyone(200)),
