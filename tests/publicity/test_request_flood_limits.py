@@ -201,3 +201,17 @@ def test_forwarded_header_from_an_untrusted_client_does_not_reset_the_limit(buil
     response = _post(client, url, "203.0.113.5", HTTP_X_FORWARDED_FOR="10.0.0.99")
     assert response.status_code == 200 and "请回答人机验证问题" in response.content.decode()
     assert Objection.objects.count() == 5
+
+
+@pytest.mark.parametrize(
+    ("token", "answer"),
+    [("", "1"), ("x" * 5000, "1"), ("a:b:c", "1"), ("eyJuIjoxfQ:1:x", "1"), ("x", "9" * 50), ("x", "\x00")],
+)
+def test_hostile_challenge_fields_are_refused_in_chinese(build, client, token, answer):
+    url = f"/penalties/{build.penalty(2).pk}/objection/"
+    _fill(client, url, "203.0.113.5", 5)
+    response = _post(client, url, "203.0.113.5", challenge_token=token, challenge_answer=answer)
+    assert response.status_code == 200
+    assert _question(response.content.decode())  # a new question to answer
+    assert re.search(r'id="id_challenge_answer-errors">.*?[\u4e00-\u9fff]', response.content.decode(), re.S)
+    assert Objection.objects.count() == 5
