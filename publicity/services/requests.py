@@ -118,15 +118,17 @@ def _evidence_bytes_today() -> int:
 
 def _check_caps(*, target: dict, key: str, evidence_bytes: int) -> None:
     """What one visitor, one entry and one day may open: the caps on open cases per contact and per entry, and the
-    column's daily evidence quota. ``target``: the request's target field and entry. Called with the entry's row locked, so filings on one entry are counted in turn."""
+    column's daily evidence quota. ``target``: the request's target field and entry. Called with the entry's row
+    locked, so filings on one entry are counted in turn (filings on different entries may pass the contact cap or the
+    quota together by the few that run at the same moment; the address limits bound how many that can be)."""
     per_contact = settings.PUBLICITY_OPEN_REQUESTS_PER_CONTACT
     if key and _open_requests(contact_key=key) >= per_contact:
         raise PublicityError(
             {
                 "applicant_contact": [
                     _(
-                        "该联系方式已有 %(n)d 件异议申诉或信用修复申请正在办理，已达每个联系方式同时办理 %(n)d 件"
-                        "的上限，本次申请未提交。请待已有申请办结后再提交，或凭查询码查看办理进度。"
+                        "该联系方式正在办理中的异议申诉和信用修复申请已达上限（每个联系方式最多同时办理 %(n)d 件），"
+                        "本次申请未提交。请待已有申请办结后再提交，或凭查询码查看办理进度。"
                     )
                     % {"n": per_contact}
                 ]
@@ -136,7 +138,7 @@ def _check_caps(*, target: dict, key: str, evidence_bytes: int) -> None:
     if _open_requests(**target) >= per_entry:
         raise PublicityError(
             _(
-                "该公示信息已有 %(n)d 件异议申诉或信用修复申请正在办理，已达每条公示信息同时办理 %(n)d 件的上限，"
+                "该公示信息正在办理中的异议申诉和信用修复申请已达上限（每条公示信息最多同时办理 %(n)d 件），"
                 "本次申请未提交。请待办结后再提交。"
             )
             % {"n": per_entry}

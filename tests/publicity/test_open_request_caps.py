@@ -51,7 +51,7 @@ def test_fourth_open_case_from_one_contact_is_refused_naming_the_limit(build, cl
     response = _post(client, f"/penalties/{other.pk}/objection/", "8613807910000")
     assert response.status_code == 200
     message = _errors(response.content.decode(), "applicant_contact")
-    assert "该联系方式" in message and "3 件" in message and "未提交" in message
+    assert "该联系方式" in message and "最多同时办理 3 件" in message and "未提交" in message
     assert Objection.objects.count() + RepairApplication.objects.count() == 3
     # Another contact is not held back.
     assert _post(client, f"/penalties/{other.pk}/objection/", "wang@example.com").status_code == 302
@@ -75,7 +75,7 @@ def test_entry_with_its_cap_of_open_cases_refuses_another(build, client, setting
     response = _post(client, f"/penalties/{pub.pk}/repair/", "13707910000")
     assert response.status_code == 200
     page = response.content.decode()
-    assert "该公示信息已有 4 件" in page and "每条公示信息同时办理 4 件" in page
+    assert "该公示信息正在办理中" in page and "每条公示信息最多同时办理 4 件" in page
     assert Objection.objects.count() + RepairApplication.objects.count() == 4
     # Another entry is not held back.
     assert _post(client, f"/penalties/{build.penalty(8).pk}/objection/", "13707910000").status_code == 302
