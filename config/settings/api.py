@@ -26,6 +26,8 @@ REST_FRAMEWORK = {
 # owner's password change, password expiry, deactivation and forced sign-out (accounts.authentication).
 API_TOKEN_TTL_DAYS = max(1, env.int("API_TOKEN_TTL_DAYS", default=90))
 KNOX_TOKEN_MODEL = "accounts.ApiToken"
+# knox's own model is swapped out; its migrations would still create an unused, empty ``knox_authtoken`` table.
+MIGRATION_MODULES = {"knox": None}
 REST_KNOX = {
     "TOKEN_TTL": datetime.timedelta(days=API_TOKEN_TTL_DAYS),
     "AUTO_REFRESH": False,
