@@ -46,12 +46,17 @@ def api_token_key_well_formed(key: str) -> bool:
 def api_token_create(*, user, request=None) -> tuple[ApiToken, str]:
     """Make a token for ``user`` and return it with its key: the only time the key exists outside its holder."""
     token, key = ApiToken.objects.create(user=user, expiry=api_token_ttl(), session_epoch=user.session_epoch)
+    # Without a request (``manage.py create_api_token`` on the server) no portal user made it: the event names none.
     audit_log(
         request=request,
-        user=getattr(request, "user", None) if request is not None else user,
         action=AuditAction.CREATE,
         obj=token,
-        detail={"token_prefix": token.display_prefix, "owner": user.get_username(), "expiry": token.expiry.isoformat()},
+        detail={
+            "token_prefix": token.display_prefix,
+            "owner": user.get_username(),
+            "expiry": token.expiry.isoformat(),
+            "via": "web" if request is not None else "command",
+        },
     )
     return token, key
 

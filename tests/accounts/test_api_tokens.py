@@ -54,7 +54,8 @@ def test_token_key_is_shown_once_by_the_command_and_works(client, reviewer):
     assert key not in _all_stored_text()
     assert _get(client, key).status_code == 200
     event = AuditEvent.objects.get(action="create", object_type="accounts.apitoken")
-    assert event.detail["owner"] == reviewer.username
+    assert event.detail["owner"] == reviewer.username and event.detail["via"] == "command"
+    assert event.user is None  # made on the server, not by the owner
     assert key not in str(event.detail)
 
 
