@@ -6,10 +6,13 @@ from django.utils.translation import ngettext
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.api_tokens import api_token_refusal, api_tokens_revoke
 from accounts.forms import UserAddForm, UserChangeForm
-from accounts.models import User
+from accounts.models import ApiToken, User
 from accounts.services import audit_role_grant
 from accounts.sessions import user_sessions_revoke
+from audit.models import AuditAction
+from audit.services import audit_log
 
 
 @admin.register(User)
@@ -106,3 +109,75 @@ class PortalTOTPDeviceAdmin(TOTPDeviceAdmin):
 # Importing django-otp's admin module has registered its own class (whichever app's admin was discovered first).
 admin.site.unregister(TOTPDevice)
 admin.site.register(TOTPDevice, PortalTOTPDeviceAdmin)
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """The API tokens, for the security admin to see and revoke (H2).
+
+    No key is shown, because none is stored (only its SHA-512 digest); the digest is not shown either. Nobody adds a
+    token here: a security admin who could make a token for a reviewer and read its key once would be that reviewer
+    to the API. Tokens are made by ``manage.py create_api_token <username>`` on the server, which prints the key
+    once. Every look at the list or at a token is written to the audit log.
+    """
+
+    list_display = ("user", "prefix", "created", "expiry", "last_used_at", "state")
+    list_filter = ("user__role",)
+    search_fields = ("user__username",)
+    list_select_related = ("user",)
+    fields = ("user", "prefix", "created", "expiry", "last_used_at", "state")
+    readonly_fields = fields
+    actions = ["revoke_tokens"]
+
+    @admin.display(description=_("令牌前缀"))
+    def prefix(self, obj) -> str:
+        return f"{obj.display_prefix}…"
+
+    @admin.display(description=_("状态"))
+    def state(self, obj) -> str:
+        refusal = api_token_refusal(obj)
+        return str(_("有效")) if refusal is None else refusal
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        # Revoking goes through ``revoke_tokens`` (one audit event per token with its owner and prefix).
+        actions.pop("delete_selected", None)
+        return actions
+
+    def _audit_view(self, request, **detail) -> None:
+        audit_log(
+            request=request,
+            action=AuditAction.VIEW_PERSONAL_DATA,
+            object_type=ApiToken._meta.label_lower,
+            object_id=detail.pop("object_id", ""),
+            detail={"page": "admin_api_tokens", **detail},
+        )
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        if response.status_code == 200 and getattr(response, "context_data", None):
+            changelist = response.context_data.get("cl")
+            if changelist is not None:
+                self._audit_view(request, rows=changelist.result_count)
+        return response
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if response.status_code == 200:
+            self._audit_view(request, object_id=object_id)
+        return response
+
+    @admin.action(description=_("吊销所选 API 令牌"), permissions=["delete"])
+    def revoke_tokens(self, request, queryset):
+        count = api_tokens_revoke(tokens=queryset.select_related("user"), request=request)
+        self.message_user(
+            request,
+            ngettext("已吊销 %(n)d 个 API 令牌。", "已吊销 %(n)d 个 API 令牌。", count) % {"n": count},
+            messages.SUCCESS,
+        )

@@ -26,7 +26,8 @@ ADMIN_MODEL_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
     },
     Role.SECADMIN: {
         "accounts.user": _ALL,
-        "authtoken.tokenproxy": frozenset({"view", "delete"}),
+        # API tokens: list (no key: only a hash is stored) and revoke; never create one for somebody else.
+        "accounts.apitoken": frozenset({"view", "delete"}),
         # Lockouts (django-axes): see and lift them.
         "axes.accessattempt": frozenset({"view", "delete"}),
         "axes.accessfailurelog": frozenset({"view"}),

@@ -605,7 +605,7 @@ ADMIN_ROWS = [
     Row("admin/two-factor/", "/admin/two-factor/", by_role(ADMIN_LOGIN, *[ADMIN_LOGIN] * 3, 200, auditor=ADMIN_LOGIN)),
     # The app index: a page for an app the admin has models of, 404 for another app.
     Row(
-        "admin/^(?P<app_label>auth|authtoken|django_celery_beat|accounts|otp_totp|credit|reporting|axes|otp_static)/$",
+        "admin/^(?P<app_label>auth|django_celery_beat|accounts|otp_totp|credit|reporting|axes|otp_static)/$",
         "/admin/credit/",
         by_role(ADMIN_LOGIN, *[ADMIN_LOGIN] * 3, 200, secadmin=404, auditor=ADMIN_LOGIN),
     ),
@@ -734,14 +734,14 @@ def _admin_objects(owner) -> dict[str, object]:
     )
     from django_otp.plugins.otp_static.models import StaticDevice
     from django_otp.plugins.otp_totp.models import TOTPDevice
-    from rest_framework.authtoken.models import Token
 
+    from accounts.api_tokens import api_token_create
     from reporting.models import DELIVERY_SETTINGS_PK, DeliverySettings
 
     visit = {"user_agent": "matrix", "http_accept": "*/*", "path_info": "/accounts/login/"}
     makers = {
         "auth.group": lambda: Group.objects.create(name="matrix"),
-        "authtoken.tokenproxy": lambda: Token.objects.create(user=owner),
+        "accounts.apitoken": lambda: api_token_create(user=owner)[0],
         "django_celery_beat.clockedschedule": lambda: ClockedSchedule.objects.create(clocked_time=timezone.now()),
         "django_celery_beat.solarschedule": lambda: SolarSchedule.objects.create(
             event="sunrise", latitude=28.68, longitude=115.86
@@ -767,8 +767,7 @@ def _admin_objects(owner) -> dict[str, object]:
         obj = model._default_manager.order_by("pk").first()
         if obj is None:
             obj = makers[label]()
-        # The token admin addresses a token by its user (DRF's TokenProxy).
-        pks[label] = obj.user_id if label == "authtoken.tokenproxy" else obj.pk
+        pks[label] = obj.pk
     return pks
 
 
