@@ -204,9 +204,7 @@ class _EncryptingContent:
         self._content = content
 
     def chunks(self, chunk_size=None):
-        if hasattr(self._content, "seek"):
-            self._content.seek(0)
-        return encrypt_chunks(self._content.chunks(CHUNK) if hasattr(self._content, "chunks") else iter([b""]))
+        return encrypt_chunks(self._content.chunks(CHUNK))  # File.chunks starts from the beginning
 
 
 class PrivateFile(File):

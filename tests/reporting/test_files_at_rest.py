@@ -176,6 +176,8 @@ def test_files_written_before_encryption_are_encrypted_in_place_by_the_command(m
     with batch.file.open("rb") as fh:
         assert fh.read() == plain  # still readable meanwhile
     out = io.StringIO()
+    call_command("encrypt_files_at_rest", "--dry-run", stdout=out)
+    assert "待加密 1 个文件" in out.getvalue() and zipfile.is_zipfile(path)  # counted, left alone
     call_command("encrypt_files_at_rest", stdout=out)
     assert "已加密 1 个文件" in out.getvalue()
     assert not zipfile.is_zipfile(path) and ID_0.encode() not in path.read_bytes()
