@@ -57,13 +57,14 @@ class ExportBatchAdmin(ReadOnlyAdmin):
     ]
     list_filter = ["status", "kind", "item"]
     search_fields = ["receipt", "sha256"]
+    exclude = ["file"]  # encrypted at rest, no URL: downloaded through the audited ledger page only
 
 
 @admin.register(ImportJob)
 class ImportJobAdmin(ReadOnlyAdmin):
     list_display = ["id", "item", "office", "created_by", "status", "total_rows", "created_count", "created_at"]
     list_filter = ["status", "item"]
-    exclude = ["errors"]
+    exclude = ["errors", "file", "error_file"]  # encrypted at rest, no URL: the clerk's audited download only
 
 
 def _is_sysadmin(request: HttpRequest) -> bool:

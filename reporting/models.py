@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
+from core.files import private_storage
 from core.scoping import ALL, ANY, ScopedQuerySet
 from credit.fields import EncryptedCharField
 from credit.models import Item, NoticeKind, Office, Record
@@ -73,8 +74,15 @@ class ExportBatch(models.Model):
     )
     scope = models.CharField(_("范围说明"), max_length=200, blank=True)
     row_count = models.PositiveIntegerField(_("记录数"), default=0)
-    file = models.FileField(_("文件"), upload_to=batch_upload_to, max_length=200, blank=True)
+    file = models.FileField(_("文件"), upload_to=batch_upload_to, storage=private_storage, max_length=200, blank=True)
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    file_size = models.PositiveBigIntegerField(_("文件大小（字节）"), null=True, blank=True)
+    purged_at = models.DateTimeField(
+        _("文件删除时间"),
+        null=True,
+        blank=True,
+        help_text=_("按保留期限删除文件的时间；台账保留哈希、大小、记录数与回执号"),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -200,7 +208,7 @@ class ImportJob(models.Model):
     created_at = models.DateTimeField(_("上传时间"), default=timezone.now)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
     original_name = models.CharField(_("原文件名"), max_length=200, blank=True)
-    file = models.FileField(_("上传文件"), upload_to=import_upload_to, max_length=200)
+    file = models.FileField(_("上传文件"), upload_to=import_upload_to, storage=private_storage, max_length=200)
     submit = models.BooleanField(_("导入后直接提交审核"), default=False)
     status = models.CharField(_("状态"), max_length=12, choices=ImportStatus.choices, default=ImportStatus.PENDING)
     progress = models.PositiveSmallIntegerField(_("进度（%）"), default=0)
@@ -208,7 +216,12 @@ class ImportJob(models.Model):
     created_count = models.PositiveIntegerField(_("导入记录数"), default=0)
     message = models.TextField(_("说明"), blank=True)
     errors = models.JSONField(_("错误明细"), default=list, blank=True)
-    error_file = models.FileField(_("错误标注文件"), upload_to=import_errors_upload_to, max_length=200, blank=True)
+    error_file = models.FileField(
+        _("错误标注文件"), upload_to=import_errors_upload_to, storage=private_storage, max_length=200, blank=True
+    )
+    files_purged_at = models.DateTimeField(
+        _("文件删除时间"), null=True, blank=True, help_text=_("按保留期限删除上传文件与错误标注文件的时间")
+    )
 
     objects = ImportJobQuerySet.as_manager()
 

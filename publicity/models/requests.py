@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.files import private_storage
 from publicity.models.blacklist import BlackListEntry
 from publicity.models.licences import LicenceDecision
 from publicity.models.publications import Publication
@@ -64,7 +65,7 @@ class PublicRequest(models.Model):
     applicant_name = models.CharField(_("申请人"), max_length=100)
     applicant_contact = models.CharField(_("联系方式"), max_length=100, help_text=_("仅用于办理，不予公开"))
     content = models.TextField(_("申请内容与理由"), max_length=4000)
-    evidence = models.FileField(_("证明材料"), upload_to=evidence_path, blank=True)
+    evidence = models.FileField(_("证明材料"), upload_to=evidence_path, storage=private_storage, blank=True)
     evidence_name = models.CharField(_("证明材料原文件名"), max_length=200, blank=True)
     # The size of the evidence as received, for the column's daily quota (PUBLICITY_EVIDENCE_DAILY_QUOTA_BYTES).
     evidence_bytes = models.PositiveBigIntegerField(_("证明材料大小（字节）"), default=0, editable=False)
