@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('publicity', '0007_mask_every_public_column'),
+        ('publicity', '0008_request_contact_key_evidence_bytes'),
     ]
 
     operations = [
