@@ -43,7 +43,7 @@ def grant_app_role(role: str, *, using: str = "default") -> list[str]:
         raise RoleSetupError(f"角色 {role} 是超级用户或审计表属主（或其成员），不能作为应用角色。")
     role_q, schema_q, audit_q = quote(role), quote(schema), ", ".join(quote(t) for t in AUDIT_TABLES)
     statements = [
-        f"GRANT CONNECT, TEMPORARY ON DATABASE {quote(database)} TO {role_q}",
+        f"GRANT CONNECT ON DATABASE {quote(database)} TO {role_q}",
         f"GRANT USAGE ON SCHEMA {schema_q} TO {role_q}",
         f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema_q} TO {role_q}",
         f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {schema_q} TO {role_q}",
