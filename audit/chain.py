@@ -134,7 +134,7 @@ class ChainFault:
     reason: str
 
     def __str__(self) -> str:
-        return f"审计日志第 {self.seq} 条（编号 {self.event_id}，时间 {self.at:%Y-%m-%d %H:%M:%S%z}）：{self.reason}"
+        return f"第 {self.seq} 条（编号 {self.event_id}，时间 {self.at:%Y-%m-%d %H:%M:%S%z}）：{self.reason}"
 
 
 @dataclass(frozen=True)
