@@ -27,6 +27,8 @@ from django.db import models, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from audit import chain
+
 # Set only inside ``audit_purge``: lets the Python guards through for the retention purge.
 _purge_in_progress: contextvars.ContextVar[bool] = contextvars.ContextVar("audit_purge", default=False)
 
@@ -152,18 +154,26 @@ class AuditEvent(models.Model):
     def save(self, *args, **kwargs):
         if not self._state.adding:
             raise AuditLogImmutable("审计日志只能追加，不能修改。")
-        from audit import chain
-
         kwargs["force_insert"] = True
         using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
         with transaction.atomic(using=using):
-            chain.link(self, using)
+            chain.lock_chain(using)
+            chain.link(self, chain_head(using))
             return super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
         if not _purge_in_progress.get():
             raise AuditLogImmutable("审计日志只能追加，不能删除。")
         return super().delete(*args, **kwargs)
+
+
+def chain_head(using: str = "default") -> tuple[int, str]:
+    """``(seq, digest)`` of the newest event, or of the last purged one when the table is empty; ``(0, "")`` for a new
+    chain. One index lookup each, never a table scan."""
+    head = AuditEvent.objects.using(using).order_by("-seq").values_list("seq", "entry_hash").first()
+    if head is None:
+        head = AuditChainCheckpoint.objects.using(using).order_by("-seq").values_list("seq", "entry_hash").first()
+    return (head[0], head[1]) if head else (0, "")
 
 
 class AuditChainCheckpoint(models.Model):

@@ -15,9 +15,9 @@ from django.core.management import call_command
 from django.db import DatabaseError, connection, connections, transaction
 from django.utils import timezone
 
-from audit.chain import verify_chain
 from audit.models import AuditEvent
 from audit.services import audit_log
+from audit.verification import verify_chain
 from tests.conftest import AUDIT_TRUNCATE_GUARDS
 
 pytestmark = pytest.mark.postgres

@@ -15,9 +15,10 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.utils import timezone
 
-from audit.chain import entry_digest, verify_chain
+from audit.chain import entry_digest
 from audit.models import AuditChainCheckpoint, AuditEvent
 from audit.services import audit_log, audit_purge
+from audit.verification import verify_chain
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,8 @@ edited, follows a deleted one, or does not link to its predecessor."""
 
 from django.core.management.base import BaseCommand, CommandError
 
-from audit.chain import verify_chain
-from audit.models import AuditEvent
+from audit.models import AuditChainCheckpoint, AuditEvent
+from audit.verification import verify_chain
 
 
 class Command(BaseCommand):
@@ -35,9 +35,12 @@ class Command(BaseCommand):
             seq = int(seq_text)
         except ValueError:
             raise CommandError("--anchor 格式应为「序号:摘要」，例如 1024:3f2a…") from None
-        if seq < start_seq:
+        if seq < start_seq - 1:
             return  # purged since: what is left was checked from the checkpoint on
-        found = AuditEvent.objects.filter(seq=seq).values_list("entry_hash", flat=True).first()
+        if seq == start_seq - 1:  # the last purged event: its digest is the checkpoint's
+            found = AuditChainCheckpoint.objects.filter(seq=seq).values_list("entry_hash", flat=True).first()
+        else:
+            found = AuditEvent.objects.filter(seq=seq).values_list("entry_hash", flat=True).first()
         if found is None:
             raise CommandError(f"审计日志校验失败：第 {seq} 条已不存在（链尾被删除）。")
         if found != digest:
