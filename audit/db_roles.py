@@ -45,6 +45,8 @@ def grant_app_role(role: str, *, using: str = "default") -> list[str]:
     statements = [
         f"GRANT CONNECT ON DATABASE {quote(database)} TO {role_q}",
         f"GRANT USAGE ON SCHEMA {schema_q} TO {role_q}",
+        # No objects of its own (PostgreSQL < 15 lets PUBLIC create in "public"): nothing to shadow a name with.
+        f"REVOKE CREATE ON SCHEMA {schema_q} FROM PUBLIC, {role_q}",
         f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema_q} TO {role_q}",
         f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {schema_q} TO {role_q}",
         f"REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON {audit_q} FROM {role_q}",

@@ -18,7 +18,8 @@ CREATE OR REPLACE FUNCTION audit_purge_expired(retention_days integer)
 RETURNS TABLE (deleted bigint, last_seq bigint, last_hash varchar)
 LANGUAGE plpgsql
 SECURITY DEFINER
-SET search_path = {schema}, pg_catalog, pg_temp
+-- pg_catalog first: no object the caller may create can stand in for a built-in such as clock_timestamp().
+SET search_path = pg_catalog, {schema}, pg_temp
 AS $function$
 DECLARE
     cutoff timestamptz;
