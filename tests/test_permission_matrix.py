@@ -758,6 +758,10 @@ def _admin_objects(owner) -> dict[str, object]:
         "otp_totp.totpdevice": lambda: TOTPDevice.objects.create(user=owner, name="matrix", confirmed=False),
         "otp_static.staticdevice": lambda: StaticDevice.objects.create(user=owner, name="matrix", confirmed=False),
         "reporting.deliverysettings": lambda: DeliverySettings.objects.create(pk=DELIVERY_SETTINGS_PK),
+        # A grant held for the system admin's approval (accounts.admin.PendingRoleGrantAdmin).
+        "accounts.pendingrolegrant": lambda: UserFactory(
+            username="matrix_pending", role=Role.REVIEWER, is_active=False, grant_requested_at=timezone.now()
+        ),
         "axes.accessattempt": lambda: AccessAttempt.objects.create(
             **visit, get_data="", post_data="", failures_since_start=1
         ),
