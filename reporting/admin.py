@@ -207,7 +207,7 @@ class DeliverySettingsAdmin(admin.ModelAdmin):
             _("待安全管理员确认"),
             summary,
             reverse("admin:reporting_deliverysettings_confirm"),
-            _("查看"),
+            _("确认页（安全管理员）"),
         )
 
     def get_changeform_initial_data(self, request: HttpRequest) -> dict:
