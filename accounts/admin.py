@@ -8,28 +8,45 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.api_tokens import api_token_refusal, api_tokens_revoke
 from accounts.forms import UserAddForm, UserChangeForm
-from accounts.models import ApiToken, User
-from accounts.services import audit_role_grant
+from accounts.models import ApiToken, PendingRoleGrant, User
+from accounts.roles import Role
+from accounts.services import (
+    audit_role_grant,
+    grant_needs_approval,
+    role_grant_approve,
+    role_grant_hold,
+    role_grant_reject,
+)
 from accounts.sessions import user_sessions_revoke
 from audit.models import AuditAction
 from audit.services import audit_log
+from core.errors import DomainError
 
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     form = UserChangeForm
     add_form = UserAddForm
-    list_display = ("username", "last_name", "first_name", "role", "is_active", "last_login", "password_changed_at")
+    list_display = (
+        "username",
+        "last_name",
+        "first_name",
+        "role",
+        "is_active",
+        "grant_status",
+        "last_login",
+        "password_changed_at",
+    )
     list_filter = ("role", "is_active", "offices")
     filter_horizontal = ("offices",)
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (_("个人信息"), {"fields": ("last_name", "first_name", "email", "phone")}),
-        (_("角色与处室"), {"fields": ("role", "offices", "is_active")}),
+        (_("角色与处室"), {"fields": ("role", "offices", "is_active", "grant_status")}),
         (_("时间"), {"fields": ("last_login", "date_joined", "password_changed_at")}),
     )
     add_fieldsets = ((None, {"fields": ("username", "password1", "password2", "role", "offices")}),)
-    readonly_fields = ("last_login", "date_joined", "password_changed_at")
+    readonly_fields = ("last_login", "date_joined", "password_changed_at", "grant_status")
     # What no one may change on their own account: a security admin cannot make themselves system admin or auditor
     # (三员分立), give themselves offices (and so records), or deactivate the account they are using.
     OWN_ACCOUNT_READONLY = ("role", "offices", "is_active")
@@ -45,15 +62,42 @@ class UserAdmin(DjangoUserAdmin):
             fields += tuple(f for f in self.OWN_ACCOUNT_READONLY if f not in fields)
         return fields
 
+    @admin.display(description=_("授权审批"))
+    def grant_status(self, obj) -> str:
+        if obj is None or not obj.grant_pending:
+            return "-"
+        granter = obj.grant_requested_by.get_username() if obj.grant_requested_by else "-"
+        return str(_("待系统管理员批准（授权人：%(granter)s）；批准前账号不能登录")) % {"granter": granter}
+
+    def save_model(self, request, obj, form, change):
+        # The account as it was, to tell what this save grants (the form's initial data lacks read-only fields).
+        before = User.objects.filter(pk=obj.pk).first() if change else None
+        obj._grant_before = None
+        if before is not None:
+            obj._grant_before = (before.role, set(before.offices.values_list("pk", flat=True)), before.is_active)
+        super().save_model(request, obj, form, change)
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        user = form.instance
         # After the offices are saved: the audit entry names the role and the offices, before and after.
         if not change or {"role", "offices"} & set(form.changed_data):
             audit_role_grant(
                 request=request,
-                user=form.instance,
+                user=user,
                 old_role=form.initial.get("role") if change else None,
                 old_offices=form.initial.get("offices") if change else None,
+            )
+        # A grant by the security admin of any role but clerk, or of offices, waits for the system admin (L6).
+        old_role, old_offices, old_active = getattr(user, "_grant_before", None) or (None, None, None)
+        if request.user.role == Role.SECADMIN and grant_needs_approval(
+            user=user, old_role=old_role, old_offices=old_offices, old_active=old_active
+        ):
+            role_grant_hold(request=request, user=user)
+            self.message_user(
+                request,
+                _("该授权（角色或处室）须经系统管理员批准；批准前账号“%(name)s”不能登录。") % {"name": user.username},
+                messages.WARNING,
             )
 
     def has_delete_permission(self, request, obj=None):
@@ -80,6 +124,62 @@ class UserAdmin(DjangoUserAdmin):
             ngettext("已强制 %(n)d 个用户下线。", "已强制 %(n)d 个用户下线。", count) % {"n": count},
             messages.SUCCESS,
         )
+
+
+@admin.register(PendingRoleGrant)
+class PendingRoleGrantAdmin(admin.ModelAdmin):
+    """The system admin's page of grants held for approval (L6): approve or reject, never edit. The granter and the
+    account itself cannot decide (``role_grant_approve``)."""
+
+    list_display = (
+        "username",
+        "last_name",
+        "first_name",
+        "role",
+        "office_names",
+        "grant_requested_by",
+        "grant_requested_at",
+    )
+    fields = ("username", "last_name", "first_name", "role", "office_names", "grant_requested_by", "grant_requested_at")
+    readonly_fields = fields
+    actions = ["approve", "reject"]
+
+    @admin.display(description=_("所属处室"))
+    def office_names(self, obj) -> str:
+        return "、".join(sorted(str(office) for office in obj.offices.all())) or "-"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_approve_permission(self, request) -> bool:
+        user = request.user
+        return user.is_active and user.role == Role.SYSADMIN
+
+    def _decide(self, request, queryset, decide, done) -> None:
+        count = 0
+        for user in queryset:
+            try:
+                decide(approver=request.user, user=user, request=request)
+            except DomainError as exc:
+                self.message_user(request, f"{user.username}：{'；'.join(exc.messages)}", messages.ERROR)
+            else:
+                count += 1
+        if count:
+            self.message_user(request, done % {"n": count}, messages.SUCCESS)
+
+    @admin.action(description=_("批准所选授权"), permissions=["approve"])
+    def approve(self, request, queryset):
+        self._decide(request, queryset, role_grant_approve, _("已批准 %(n)d 项授权。"))
+
+    @admin.action(description=_("驳回所选授权（账号保持停用）"), permissions=["approve"])
+    def reject(self, request, queryset):
+        self._decide(request, queryset, role_grant_reject, _("已驳回 %(n)d 项授权。"))
 
 
 class PortalTOTPDeviceAdmin(TOTPDeviceAdmin):

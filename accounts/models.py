@@ -39,6 +39,20 @@ class User(AbstractUser):
     # Bumped to end every session of the account at once (deactivation, forced sign-out): part of the session
     # auth hash, so every session stored with the old value stops authenticating.
     session_epoch = models.PositiveIntegerField(_("会话代数"), default=0, editable=False)
+    # A grant by the security admin of a role other than clerk, or of offices, waits for the system admin's approval
+    # (accounts.services.role_grant_hold): the account is inactive meanwhile; ``grant_requested_active`` is what
+    # ``is_active`` becomes once approved.
+    grant_requested_by = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("授权人"),
+    )
+    grant_requested_at = models.DateTimeField(_("授权待批准自"), null=True, blank=True, editable=False)
+    grant_requested_active = models.BooleanField(_("批准后启用"), default=False, editable=False)
 
     objects = PortalUserManager()
 
@@ -113,12 +127,32 @@ class User(AbstractUser):
         return any(key.startswith(f"{app_label}.") for key in ADMIN_MODEL_PERMISSIONS.get(self.role, {}))
 
     @property
+    def grant_pending(self) -> bool:
+        return self.grant_requested_at is not None
+
+    @property
     def is_clerk(self) -> bool:
         return self.role == Role.CLERK
 
     @property
     def is_reviewer(self) -> bool:
         return self.role == Role.REVIEWER
+
+
+class PendingRoleGrantManager(PortalUserManager):
+    def get_queryset(self):
+        return super().get_queryset().filter(grant_requested_at__isnull=False)
+
+
+class PendingRoleGrant(User):
+    """The accounts whose role or offices wait for the system admin's approval (the system admin's admin page)."""
+
+    objects = PendingRoleGrantManager()
+
+    class Meta:
+        proxy = True
+        verbose_name = _("待批准的授权")
+        verbose_name_plural = _("待批准的授权")
 
 
 class PasswordHistory(models.Model):

@@ -23,6 +23,8 @@ ADMIN_MODEL_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "django_celery_beat.intervalschedule": _ALL,
         "django_celery_beat.solarschedule": _ALL,
         "django_celery_beat.clockedschedule": _ALL,
+        # The security admin's grants of a role or offices, to approve or reject (accounts.admin).
+        "accounts.pendingrolegrant": frozenset({"view"}),
     },
     Role.SECADMIN: {
         "accounts.user": _ALL,

@@ -74,6 +74,11 @@ class AuditAction(models.TextChoices):
     SESSIONS_REVOKED = "sessions_revoked", _("强制下线")
     PURGE = "purge", _("清理过期审计日志")
     ROLE_GRANT = "role_grant", _("授予角色或处室")
+    # An alert for the auditor (highlighted in the log): the security admin granted a role or offices that waits for
+    # the system admin's approval.
+    ROLE_GRANT_PENDING = "role_grant_pending", _("授权待批准（需关注）")
+    APPROVE = "approve", _("批准或确认")
+    REJECT = "reject", _("驳回")
 
 
 class AuditOutcome(models.TextChoices):

@@ -354,6 +354,36 @@ class DeliverySettings(models.Model):
         related_name="+",
         verbose_name=_("修改人"),
     )
+    # Where batches go (channel, folder, address, token) changes only once a security admin, not the system admin
+    # who proposed it, confirms (两人确认): until then the proposal waits here and deliveries keep the fields above.
+    pending_transport = models.CharField(
+        _("待确认的报送通道"), max_length=12, choices=DeliveryTransport.choices, blank=True, editable=False
+    )
+    pending_drop_dir = models.CharField(_("待确认的投递目录"), max_length=500, blank=True, editable=False)
+    pending_http_url = models.CharField(_("待确认的接口地址"), max_length=500, blank=True, editable=False)
+    pending_http_token = EncryptedCharField(
+        _("待确认的接口令牌"), max_length=TOKEN_COLUMN_LENGTH, blank=True, editable=False
+    )
+    pending_at = models.DateTimeField(_("提出变更时间"), null=True, blank=True, editable=False)
+    pending_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("提出人"),
+    )
+    confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True, editable=False)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("确认人"),
+    )
 
     class Meta:
         verbose_name = _("报送设置")
@@ -368,3 +398,7 @@ class DeliverySettings(models.Model):
     @property
     def has_token(self) -> bool:
         return bool(self.http_token)
+
+    @property
+    def has_pending_change(self) -> bool:
+        return self.pending_at is not None

@@ -530,6 +530,7 @@ ADMIN_VIEW_ACTION = {
     "import-csv/": "add+change",  # the calendar's CSV import adds and updates days
     "<int:pk>/config/": "change",  # a TOTP device's configuration and QR code (django-otp)
     "<int:pk>/qrcode/": "change",
+    "confirm/": "confirm",  # the security admin confirms a change of the delivery settings (reporting.admin)
 }
 # What the portal's model admins refuse beyond the role table: nobody adds a TOTP device for another
 # (accounts.admin), and a device's key and QR code are never shown again (OTP_ADMIN_HIDE_SENSITIVE_DATA).
@@ -541,8 +542,12 @@ ADMIN_REFUSED = {
     ("reporting.deliverysettings", "add/"),
     ("reporting.deliverysettings", "<path:object_id>/delete/"),
 }
-# What model admins grant beyond the role table: the delivery settings are the system admin's (reporting.admin).
-ADMIN_GRANTED = {Role.SYSADMIN: {"reporting.deliverysettings": frozenset({"view", "change"})}}
+# What model admins grant beyond the role table: the delivery settings are the system admin's (reporting.admin); the
+# security admin sees them and confirms (or rejects) a change of where batches go.
+ADMIN_GRANTED = {
+    Role.SYSADMIN: {"reporting.deliverysettings": frozenset({"view", "change"})},
+    Role.SECADMIN: {"reporting.deliverysettings": frozenset({"view", "confirm"})},
+}
 
 
 def _admin_may(role: str, label: str, rest: str) -> bool:
@@ -755,6 +760,10 @@ def _admin_objects(owner) -> dict[str, object]:
         "otp_totp.totpdevice": lambda: TOTPDevice.objects.create(user=owner, name="matrix", confirmed=False),
         "otp_static.staticdevice": lambda: StaticDevice.objects.create(user=owner, name="matrix", confirmed=False),
         "reporting.deliverysettings": lambda: DeliverySettings.objects.create(pk=DELIVERY_SETTINGS_PK),
+        # A grant held for the system admin's approval (accounts.admin.PendingRoleGrantAdmin).
+        "accounts.pendingrolegrant": lambda: UserFactory(
+            username="matrix_pending", role=Role.REVIEWER, is_active=False, grant_requested_at=timezone.now()
+        ),
         "axes.accessattempt": lambda: AccessAttempt.objects.create(
             **visit, get_data="", post_data="", failures_since_start=1
         ),
