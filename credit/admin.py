@@ -304,9 +304,7 @@ class CalendarDayAdmin(admin.ModelAdmin):
                 else:
                     self.message_user(
                         request,
-                        _(
-                            "导入完成：新增 %(created)d 天，更新 %(updated)d 天，重新计算 %(recomputed)d 条截止日期。"
-                        )
+                        _("导入完成：新增 %(created)d 天，更新 %(updated)d 天，重新计算 %(recomputed)d 条截止日期。")
                         % {"created": result.created, "updated": result.updated, "recomputed": result.recomputed},
                         messages.SUCCESS,
                     )

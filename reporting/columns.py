@@ -65,6 +65,35 @@ def template_headers(no: int) -> list[str]:
     return [column.name for column in template_columns(no)]
 
 
+# The key of the optional trailing column: the record's business date (``Record.business_date``).
+BUSINESS_DATE_KEY = "business_date"
+
+
+@cache
+def business_date_column(no: int) -> Column | None:
+    """The optional trailing column of an item whose business date is not among its Annex 1 fields (the catalogue's
+    ``business_date_field`` is null), named by the catalogue's ``business_date_label`` (业务发生日期, or 认定日期…);
+    None for the other items, whose business date is one of their fields."""
+    spec = ItemSpec.get(no)
+    if spec.business_date_field is not None:
+        return None
+    return Column(
+        key=BUSINESS_DATE_KEY,
+        name=spec.business_date_label,
+        type="date",
+        required=False,
+        values=(),
+        rule="optional: the date the business happened; the deadline counts from it (empty: the import's date)",
+        rule_zh=f"选填（附件1以外的列，可删除）：{spec.business_date_label}，报送期限自该日期起算；不填则取导入时选择的日期（默认为导入当天）",
+    )
+
+
+def upload_columns(no: int) -> tuple[Column, ...]:
+    """The columns an upload may have: the Annex 1 columns, first and exact, then the optional business-date column."""
+    extra = business_date_column(no)
+    return template_columns(no) + ((extra,) if extra else ())
+
+
 def item_sheet_name(name: str) -> str:
     """An Excel-legal sheet name for an item (max 31 characters, none of []:*?/\\); the ten item names already are."""
     for ch in "[]:*?/\\":

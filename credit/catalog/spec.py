@@ -120,6 +120,9 @@ class ItemSpec:
     subject_id_field: str
     future_date_fields: tuple[str, ...]
     penalty_columns: PenaltyColumns | None = None
+    # What the business date is called where the clerk enters it (form, optional import column): 业务发生日期 unless
+    # the item's deadline counts from another event (item 9: 认定日期, the date the false registration is established).
+    business_date_label: str = "业务发生日期"
     red_list_entry: RedListEntry | None = None
     _by_key: Mapping[str, FieldSpec] = dataclass_field(default_factory=dict, repr=False, compare=False)
 
@@ -202,6 +205,7 @@ class ItemSpec:
             fields=fields,
             natural_key=tuple(data["natural_key"]),
             business_date_field=data.get("business_date_field"),
+            business_date_label=data.get("business_date_label") or "业务发生日期",
             subject_name_field=data["subject_name_field"],
             subject_id_field=data["subject_id_field"],
             future_date_fields=tuple(data.get("future_date_fields", ())),
@@ -243,6 +247,8 @@ class ItemSpec:
             unknown = [n for n in names if n not in keys]
             if unknown:
                 problems.append(f"{what} names unknown fields {unknown}")
+        if self.business_date_field and data.get("business_date_label"):
+            problems.append("business_date_label names a date the clerk enters: business_date_field must be null")
         if self.business_date_field and self.field(self.business_date_field).type != "date":
             problems.append("business_date_field is not a date field")
         if not set(self.future_date_fields) <= set(self.date_fields):

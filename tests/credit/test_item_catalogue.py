@@ -33,6 +33,7 @@ ANNEX_COPIES = [ROOT / "fixtures" / "catalog.json", ROOT.parent / "shared" / "sp
 PRODUCT_ITEM_KEYS = {
     "natural_key",
     "business_date_field",
+    "business_date_label",
     "subject_name_field",
     "subject_id_field",
     "future_date_fields",
