@@ -18,7 +18,7 @@ from python_calamine import CalamineError, CalamineWorkbook
 
 from core.errors import DomainError
 from credit.models import Item
-from reporting.columns import Column, business_date_column, template_columns, template_headers, upload_columns
+from reporting.columns import Column, business_date_column, template_headers, upload_columns
 from reporting.xlsx_safety import UnsafeWorkbook, check_sheet_bounds, check_xlsx
 
 
