@@ -36,6 +36,7 @@ class Column:
     values: tuple[str, ...]
     rule: str
     rule_zh: str = ""
+    school_code: bool = False  # an org_code column that also accepts the 10-digit 学校标识码
 
     @property
     def is_identifier(self) -> bool:
@@ -43,6 +44,8 @@ class Column:
 
     @property
     def format_text(self) -> str:
+        if self.school_code:
+            return "10位学校标识码，或" + TYPE_FORMATS["org_code"]
         return TYPE_FORMATS.get(self.type, "文本")
 
     @property
@@ -55,7 +58,14 @@ def template_columns(no: int) -> tuple[Column, ...]:
     """The upload template's columns of item ``no``, in catalog order."""
     return tuple(
         Column(
-            key=f.key, name=f.name, type=f.type, required=f.required, values=f.values, rule=f.rule, rule_zh=f.rule_zh
+            key=f.key,
+            name=f.name,
+            type=f.type,
+            required=f.required,
+            values=f.values,
+            rule=f.rule,
+            rule_zh=f.rule_zh,
+            school_code=f.school_code,
         )
         for f in ItemSpec.get(no).fields
     )

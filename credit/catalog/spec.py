@@ -53,6 +53,8 @@ class FieldSpec:
     rule_zh: str = ""  # the rule as the upload template's 填写说明 sheet states it
     # A str.format template of a realistic demo value (see credit.demo); None: generated from the type.
     demo: str | None = None
+    # An org_code column that also accepts the 10-digit 学校标识码 (the annex names it 学校代码／统一社会信用代码).
+    school_code: bool = False
 
     @classmethod
     def from_json(cls, data: Mapping) -> FieldSpec:
@@ -65,6 +67,7 @@ class FieldSpec:
             rule=data.get("rule", ""),
             rule_zh=data.get("rule_zh", ""),
             demo=data.get("demo"),
+            school_code=bool(data.get("school_code", False)),
         )
 
 
@@ -234,6 +237,8 @@ class ItemSpec:
                 problems.append(f"field {f.key!r} has unknown type {f.type!r}")
             if f.type == "enum" and not f.values:
                 problems.append(f"enum field {f.key!r} has no values")
+            if f.school_code and f.type != "org_code":
+                problems.append(f"only an org_code field may accept a school code ({f.key!r})")
         named = {
             "natural_key": self.natural_key,
             "subject fields": (self.subject_name_field, self.subject_id_field),

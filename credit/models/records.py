@@ -160,7 +160,7 @@ class Record(Decided):
             kind = getattr(self, "doc_type", "居民身份证")
             return SubjectKind.NATURAL, ident, "cn_id" if kind == "居民身份证" else kind
         try:
-            return SubjectKind.LEGAL, ident, validators.classify_org_code(ident)
+            return SubjectKind.LEGAL, ident, validators.classify_school_or_org_code(ident)
         except ValidationError:
             return None
 

@@ -39,7 +39,7 @@ PRODUCT_ITEM_KEYS = {
     "future_date_fields",
     "publication",
 }
-PRODUCT_FIELD_KEYS = {"key", "demo", "rule_zh"}
+PRODUCT_FIELD_KEYS = {"key", "demo", "rule_zh", "school_code"}
 
 
 # --- the catalogue is the annex ----------------------------------------------------------------------------------
