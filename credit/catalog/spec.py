@@ -90,7 +90,9 @@ class PenaltyColumns:
 
 @dataclass(frozen=True)
 class RedListEntry:
-    """The red-list entry of a record, as ``str.format`` templates over the record's fields and ``{office}``."""
+    """The red-list entry of a record, as ``str.format`` templates over the record's fields and ``{office}``; a
+    ``{bureau}`` in the catalogue is the bureau's name (``BUREAU_NAME``), put in when the catalogue is loaded (the
+    decision authority of an award the bureau makes, never an internal office)."""
 
     document_number: str
     content: str
@@ -271,7 +273,7 @@ class ItemSpec:
                 self.red_list_entry.authority,
             )
             used = {name for text in templates for _lit, name, _spec, _conv in Formatter().parse(text) if name}
-            unknown = sorted(used - set(keys) - {"office"})
+            unknown = sorted(used - set(keys) - {"office", "bureau"})
             if unknown:
                 problems.append(f"the red-list entry names unknown fields {unknown}")
         elif data.get("publication"):
@@ -286,7 +288,16 @@ def _red_list_entry(no: int, publication: Mapping) -> RedListEntry:
     expected = {"document_number", "content", "authority"}
     if set(publication) != expected:
         raise ImproperlyConfigured(f"catalogue item {no}: a red-list publication has exactly {sorted(expected)}")
-    return RedListEntry(**publication)
+    return RedListEntry(**{key: _with_bureau(text) for key, text in publication.items()})
+
+
+def _with_bureau(template: str) -> str:
+    """``template`` with ``{bureau}`` replaced by the bureau's name (its braces doubled, so it stays literal)."""
+    if "{bureau}" not in template:
+        return template
+    from django.conf import settings
+
+    return template.replace("{bureau}", settings.BUREAU_NAME.replace("{", "{{").replace("}", "}}"))
 
 
 @cache
