@@ -277,7 +277,9 @@ def due_dates_recompute(*, first: datetime.date, last: datetime.date, reason: st
         return RecomputeResult(0, 0)
     lo = min(r.business_date for r in candidates) - _SEMIANNUAL_REACH
     hi_base = max(r.business_date for r in candidates)
-    hi = hi_base + _RECOMPUTE_HORIZON if hi_base <= datetime.date.max - _RECOMPUTE_HORIZON else datetime.date.max
+    # A year covers any semiannual period; an item's working days (tunable in the admin) may need more.
+    horizon = max(_RECOMPUTE_HORIZON, *(_span(r.item.deadline_days or 7) for r in candidates))
+    hi = hi_base + horizon if hi_base <= datetime.date.max - horizon else datetime.date.max
     calendar = WorkingCalendar(lo, hi)
     changed: list[Record] = []
     moved: list[tuple[Record, datetime.date]] = []
