@@ -255,7 +255,12 @@ class SemiannualNotice(models.Model):
     item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="+", verbose_name=_("信用信息事项"))
     period_start = models.DateField(_("报送期开始"))
     due_date = models.DateField(_("报送截止日期"))
-    kind = models.CharField(_("类型"), max_length=12, choices=NoticeKind.choices)
+    # A period is reminded before it is due and once overdue; a record's due-date change is not a period's notice.
+    kind = models.CharField(
+        _("类型"),
+        max_length=12,
+        choices=[(k.value, k.label) for k in (NoticeKind.DUE_SOON, NoticeKind.OVERDUE)],
+    )
     message = models.TextField(_("内容"))
     created_at = models.DateTimeField(_("生成时间"), default=timezone.now)
     emailed_to = models.TextField(_("邮件收件人"), blank=True)

@@ -528,6 +528,7 @@ ADMIN_VIEW_ACTION = {
     "<path:object_id>/": "redirect",  # to the change page
     "<id>/password/": "change",  # a user's password, set by the security admin
     "import-csv/": "add+change",  # the calendar's CSV import adds and updates days
+    "years/": "change",  # the calendar's 年度确认: marks a year official, which changes every due date of it
     "<int:pk>/config/": "change",  # a TOTP device's configuration and QR code (django-otp)
     "<int:pk>/qrcode/": "change",
     "confirm/": "confirm",  # the security admin confirms a change of the delivery settings (reporting.admin)
