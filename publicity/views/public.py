@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from credit.validators import classify_org_code
+from credit.validators import classify_school_or_org_code
 from publicity import selectors
 from publicity.forms import PublicRequestForm, TrackForm
 from publicity.masking import mask_free_text
@@ -136,11 +136,11 @@ def search(request):
 
 
 def organisation(request, code: str):
-    """/org/<credit code>/: an organisation's public licences, penalties and list entries. Only organisations: an ID
+    """/org/<credit code or 学校标识码>/: an organisation's public licences, penalties and list entries. Only organisations: an ID
     number is not a credit code, so natural persons have no page here."""
     code = code.strip().upper()
     try:
-        classify_org_code(code)
+        classify_school_or_org_code(code)
     except ValidationError:
         raise Http404 from None
     sections = selectors.org_entries(code)
