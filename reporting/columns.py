@@ -36,6 +36,7 @@ class Column:
     values: tuple[str, ...]
     rule: str
     rule_zh: str = ""
+    school_code: bool = False  # an org_code column that also accepts the 10-digit 学校标识码
 
     @property
     def is_identifier(self) -> bool:
@@ -43,6 +44,8 @@ class Column:
 
     @property
     def format_text(self) -> str:
+        if self.school_code:
+            return "10位学校标识码，或" + TYPE_FORMATS["org_code"]
         return TYPE_FORMATS.get(self.type, "文本")
 
     @property
@@ -55,7 +58,14 @@ def template_columns(no: int) -> tuple[Column, ...]:
     """The upload template's columns of item ``no``, in catalog order."""
     return tuple(
         Column(
-            key=f.key, name=f.name, type=f.type, required=f.required, values=f.values, rule=f.rule, rule_zh=f.rule_zh
+            key=f.key,
+            name=f.name,
+            type=f.type,
+            required=f.required,
+            values=f.values,
+            rule=f.rule,
+            rule_zh=f.rule_zh,
+            school_code=f.school_code,
         )
         for f in ItemSpec.get(no).fields
     )
@@ -63,6 +73,35 @@ def template_columns(no: int) -> tuple[Column, ...]:
 
 def template_headers(no: int) -> list[str]:
     return [column.name for column in template_columns(no)]
+
+
+# The key of the optional trailing column: the record's business date (``Record.business_date``).
+BUSINESS_DATE_KEY = "business_date"
+
+
+@cache
+def business_date_column(no: int) -> Column | None:
+    """The optional trailing column of an item whose business date is not among its Annex 1 fields (the catalogue's
+    ``business_date_field`` is null), named by the catalogue's ``business_date_label`` (业务发生日期, or 认定日期…);
+    None for the other items, whose business date is one of their fields."""
+    spec = ItemSpec.get(no)
+    if spec.business_date_field is not None:
+        return None
+    return Column(
+        key=BUSINESS_DATE_KEY,
+        name=spec.business_date_label,
+        type="date",
+        required=False,
+        values=(),
+        rule="optional: the date the business happened; the deadline counts from it (empty: the import's date)",
+        rule_zh=f"选填（附件1以外的列，可删除）：{spec.business_date_label}，报送期限自该日期起算；不填则取导入时选择的日期（默认为导入当天）",
+    )
+
+
+def upload_columns(no: int) -> tuple[Column, ...]:
+    """The columns an upload may have: the Annex 1 columns, first and exact, then the optional business-date column."""
+    extra = business_date_column(no)
+    return template_columns(no) + ((extra,) if extra else ())
 
 
 def item_sheet_name(name: str) -> str:

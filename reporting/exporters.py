@@ -23,7 +23,7 @@ from credit.fields import EncryptedCharField
 from credit.models import Item
 from credit.registry import model_for_item
 from reporting import double_publicity
-from reporting.columns import Column, item_sheet_name, template_columns
+from reporting.columns import Column, item_sheet_name, template_columns, upload_columns
 
 # Fixed document properties: files must not differ by when they were written.
 FIXED_CREATED = datetime.datetime(2000, 1, 1, 0, 0, 0)
@@ -53,13 +53,15 @@ def _text(value) -> str:
 class UploadTemplateExporter:
     """The upload template (上传模板) of one item: its records under the catalog's header, plus 填写说明.
 
-    ``queryset`` gives the records (of the item's typed model); ``None`` writes the blank template.
+    ``queryset`` gives the records (of the item's typed model), under the Annex 1 columns only (what is delivered);
+    ``None`` writes the blank template, which also has the optional trailing business-date column of an item whose
+    business date is not among its Annex 1 fields (``reporting.columns.business_date_column``).
     """
 
     def __init__(self, item: Item | int, queryset: QuerySet | None = None):
         self.no = item if isinstance(item, int) else item.no
         self.name = Item.objects.values_list("name", flat=True).get(no=self.no) if isinstance(item, int) else item.name
-        self.columns: tuple[Column, ...] = template_columns(self.no)
+        self.columns: tuple[Column, ...] = upload_columns(self.no) if queryset is None else template_columns(self.no)
         self.queryset = queryset
 
     @cached_property

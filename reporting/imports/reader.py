@@ -18,7 +18,7 @@ from python_calamine import CalamineError, CalamineWorkbook
 
 from core.errors import DomainError
 from credit.models import Item
-from reporting.columns import Column, template_columns, template_headers
+from reporting.columns import Column, business_date_column, template_headers, upload_columns
 from reporting.xlsx_safety import UnsafeWorkbook, check_sheet_bounds, check_xlsx
 
 
@@ -34,8 +34,9 @@ class ImportRejected(DomainError):
 
 
 def read_rows(data: bytes, *, item: Item, max_rows: int | None = None) -> list[tuple[int, list[Any]]]:
-    """(Excel row number, cells) of every non-empty data row; raises ImportRejected for file-level problems."""
-    width = len(template_columns(item.no))
+    """(Excel row number, cells) of every non-empty data row, each as wide as ``upload_columns`` (the optional
+    business-date cell empty when the file has no such column); raises ImportRejected for file-level problems."""
+    width = len(upload_columns(item.no))
     limit = settings.REPORTING_IMPORT_MAX_ROWS if max_rows is None else max_rows
     try:
         check_xlsx(data)
@@ -52,10 +53,11 @@ def read_rows(data: bytes, *, item: Item, max_rows: int | None = None) -> list[t
         raise ImportRejected(_("无法读取工作簿：%(error)s") % {"error": exc}) from exc
     if not table:
         raise ImportRejected(_("第一个工作表是空的：请在上传模板的第一个工作表中填写。"))
-    check_header(table[0], item=item)
+    read = check_header(table[0], item=item)
     rows = []
     for index, cells in enumerate(table[1:], start=2):
-        cells = list(cells[:width]) + [""] * (width - len(cells))
+        cells = list(cells[:read])
+        cells += [""] * (width - len(cells))
         if all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
             continue
         rows.append((index, cells))
@@ -66,14 +68,18 @@ def read_rows(data: bytes, *, item: Item, max_rows: int | None = None) -> list[t
     return rows
 
 
-def check_header(header: list[Any], *, item: Item) -> None:
-    """Raises ImportRejected, naming up to five wrong columns, unless ``header`` is the item's template header."""
+def check_header(header: list[Any], *, item: Item) -> int:
+    """The number of columns to read: the item's template header, optionally followed by its business-date column.
+    Raises ImportRejected, naming up to five wrong columns, for any other header."""
     expected = template_headers(item.no)
     actual = [str(c).strip() if c is not None else "" for c in header]
     while actual and not actual[-1]:
         actual.pop()
     if actual == expected:
-        return
+        return len(expected)
+    extra = business_date_column(item.no)
+    if extra is not None and actual == [*expected, extra.name]:
+        return len(actual)
     problems = []
     for i in range(max(len(expected), len(actual))):
         want = expected[i] if i < len(expected) else None
