@@ -69,6 +69,10 @@ DETAIL_LABELS = {
     "retention_days": _("保留天数"),
     "role": _("角色"),
     "roles": _("角色"),
+    "owner": _("所有者"),
+    "expiry": _("到期时间"),
+    "token_prefix": _("令牌前缀"),
+    "token_action": _("令牌操作"),
 }
 DETAIL_VALUES = {
     "idle": _("空闲超时"),
@@ -83,6 +87,8 @@ DETAIL_VALUES = {
     "batch": _("报送批次"),
     "evidence": _("证明材料"),
     "status": _("状态"),
+    "web": _("网页"),
+    "command": _("管理命令"),
 }
 
 

@@ -62,6 +62,7 @@ ALLOWED = ALLOWED_WORDS | {
     "JPG",
     "OFD",
     "GBK",
+    "chinesecalendar",  # the holiday library the calendar admin names
     "Control",  # keys: "按住 Control 键或 Mac 上的 Command 键"
     "Command",
     "Mac",
