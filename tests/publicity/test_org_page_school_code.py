@@ -9,7 +9,11 @@ pytestmark = pytest.mark.django_db
 
 SCHOOL_CODE = "2136010001"  # 21 小学, 36 江西
 PENALTY_ITEM, CODE_FIELD = next(
-    (s.no, f.key) for s in ItemSpec.all() if s.publicity == "double_publicity_penalty" for f in s.fields if f.school_code
+    (s.no, f.key)
+    for s in ItemSpec.all()
+    if s.publicity == "double_publicity_penalty"
+    for f in s.fields
+    if f.school_code
 )
 
 
