@@ -24,6 +24,7 @@ TYPE_FORMATS = {
     "year": "四位年份，例如 2025",
     "phone": "手机号码或带区号的固定电话，例如 13800138000 或 0791-88888888",
     "enum": "从下拉列表中选择",
+    "amount": "金额（万元），数字，可留空",
 }
 
 
@@ -59,6 +60,22 @@ def template_columns(no: int) -> tuple[Column, ...]:
         )
         for f in ItemSpec.get(no).fields
     )
+
+
+@cache
+def optional_columns(no: int) -> tuple[Column, ...]:
+    """The optional trailing import columns of item ``no``: the catalogue's extra fields (e.g. item 8's 处理性质 and
+    the national 双公示 columns), after the Annex 1 columns, which stay first and exact. A file may carry none of them
+    or the first few, in this order."""
+    return tuple(
+        Column(key=f.key, name=f.name, type=f.type, required=False, values=f.values, rule=f.rule, rule_zh=f.rule_zh)
+        for f in ItemSpec.get(no).extra_fields
+    )
+
+
+def import_columns(no: int) -> tuple[Column, ...]:
+    """Every column an import of item ``no`` reads: the Annex 1 columns, then the optional ones."""
+    return template_columns(no) + optional_columns(no)
 
 
 def template_headers(no: int) -> list[str]:

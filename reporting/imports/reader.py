@@ -18,7 +18,7 @@ from python_calamine import CalamineError, CalamineWorkbook
 
 from core.errors import DomainError
 from credit.models import Item
-from reporting.columns import Column, template_columns, template_headers
+from reporting.columns import Column, import_columns, optional_columns, template_headers
 from reporting.xlsx_safety import UnsafeWorkbook, check_sheet_bounds, check_xlsx
 
 
@@ -35,7 +35,7 @@ class ImportRejected(DomainError):
 
 def read_rows(data: bytes, *, item: Item, max_rows: int | None = None) -> list[tuple[int, list[Any]]]:
     """(Excel row number, cells) of every non-empty data row; raises ImportRejected for file-level problems."""
-    width = len(template_columns(item.no))
+    width = len(import_columns(item.no))
     limit = settings.REPORTING_IMPORT_MAX_ROWS if max_rows is None else max_rows
     try:
         check_xlsx(data)
@@ -67,13 +67,17 @@ def read_rows(data: bytes, *, item: Item, max_rows: int | None = None) -> list[t
 
 
 def check_header(header: list[Any], *, item: Item) -> None:
-    """Raises ImportRejected, naming up to five wrong columns, unless ``header`` is the item's template header."""
+    """Raises ImportRejected, naming up to five wrong columns, unless ``header`` is the item's template header,
+    optionally followed by the first few of its optional columns (``optional_columns``) in their order."""
     expected = template_headers(item.no)
     actual = [str(c).strip() if c is not None else "" for c in header]
     while actual and not actual[-1]:
         actual.pop()
-    if actual == expected:
+    optional = [column.name for column in optional_columns(item.no)]
+    if actual[: len(expected)] == expected and actual[len(expected) :] == optional[: len(actual) - len(expected)]:
         return
+    if len(actual) > len(expected) and actual[: len(expected)] == expected:
+        expected = expected + optional[: len(actual) - len(expected)]
     problems = []
     for i in range(max(len(expected), len(actual))):
         want = expected[i] if i < len(expected) else None

@@ -31,6 +31,8 @@ ROOT = Path(__file__).resolve().parents[2]
 ANNEX_COPIES = [ROOT / "fixtures" / "catalog.json", ROOT.parent / "shared" / "spec" / "catalog.json"]
 # What the catalogue adds to each annex item and field (the product's per-item decisions).
 PRODUCT_ITEM_KEYS = {
+    "extra_fields",
+    "not_published",
     "natural_key",
     "business_date_field",
     "subject_name_field",
