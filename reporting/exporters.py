@@ -19,9 +19,11 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from credit import crypto
+from credit.catalog import ItemSpec
 from credit.fields import EncryptedCharField
 from credit.models import Item
 from credit.registry import model_for_item
+from publicity.services.periods import period_rules
 from reporting import double_publicity
 from reporting.columns import Column, item_sheet_name, template_columns
 
@@ -200,6 +202,9 @@ class DoublePublicityPenaltyExporter:
         if self.no not in double_publicity.PENALTY_SOURCE_FIELDS:
             raise ValueError(f"item {self.no} is not a penalty item")
         self.queryset = queryset if queryset is not None else model_for_item(self.no).objects.none()
+        # A record the catalogue withholds (a 处分 is not a 行政处罚) is never a 双公示 penalty row.
+        for look_up, values in ItemSpec.get(self.no).withheld_filter().items():
+            self.queryset = self.queryset.exclude(**{look_up: values})
         self.incomplete = 0
 
     def _rows_by_record(self) -> Iterable[tuple[int, list[str]]]:
@@ -207,8 +212,12 @@ class DoublePublicityPenaltyExporter:
         width = len(fields)
         published = [f"publication__{field}" for field, _code in double_publicity.PUBLICATION_FIELDS]
         values = self.queryset.order_by("pk").values_list("pk", *fields, *published).iterator(chunk_size=CHUNK_SIZE)
+        rules = period_rules()
         for row_values in values:
-            yield row_values[0], double_publicity.row_for(self.no, row_values[1 : width + 1], row_values[width + 1 :])
+            yield (
+                row_values[0],
+                double_publicity.row_for(self.no, row_values[1 : width + 1], row_values[width + 1 :], rules=rules),
+            )
 
     def rows(self) -> Iterable[list[str]]:
         for _pk, row in self._rows_by_record():

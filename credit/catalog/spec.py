@@ -134,6 +134,8 @@ class ItemSpec:
     extra_fields: tuple[FieldSpec, ...] = ()
     # Field → values for which a record is never public (e.g. a 处分 is not a 行政处罚: never in the 双公示 column).
     not_published: Mapping[str, tuple[str, ...]] = dataclass_field(default_factory=dict)
+    # Field → values a record must have before its penalty may be repaired early (e.g. 执行状态 已执行).
+    repair_requires: Mapping[str, tuple[str, ...]] = dataclass_field(default_factory=dict)
     _by_key: Mapping[str, FieldSpec] = dataclass_field(default_factory=dict, repr=False, compare=False)
 
     # -- look-ups over the catalogue ----------------------------------------------------------------------------
@@ -250,6 +252,9 @@ class ItemSpec:
             not_published=MappingProxyType(
                 {key: tuple(values) for key, values in (data.get("not_published") or {}).items()}
             ),
+            repair_requires=MappingProxyType(
+                {key: tuple(values) for key, values in (data.get("repair_requires") or {}).items()}
+            ),
             _by_key=MappingProxyType({f.key: f for f in (*fields, *extra_fields)}),
         )
         item._check(data)
@@ -275,6 +280,7 @@ class ItemSpec:
             "subject fields": (self.subject_name_field, self.subject_id_field),
             "future_date_fields": self.future_date_fields,
             "not_published": tuple(self.not_published),
+            "repair_requires": tuple(self.repair_requires),
         }
         if self.business_date_field is not None:
             named["business_date_field"] = (self.business_date_field,)

@@ -129,6 +129,8 @@ class RepairApplication(PublicRequest):
     publication = models.ForeignKey(
         Publication, on_delete=models.PROTECT, related_name="repairs", verbose_name=_("行政处罚公示")
     )
+    commitment = models.FileField(_("信用承诺书"), upload_to=evidence_path, blank=True)
+    commitment_name = models.CharField(_("信用承诺书原文件名"), max_length=200, blank=True)
     history = HistoricalRecords()
 
     class Meta(PublicRequest.Meta):

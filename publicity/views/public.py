@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from credit.validators import classify_org_code
 from publicity import selectors
-from publicity.forms import PublicRequestForm, TrackForm
+from publicity.forms import PublicRequestForm, RepairRequestForm, TrackForm
 from publicity.masking import mask_free_text
 from publicity.models import NewsItem, PolicyDocument, PublicationKind
 from publicity.ratelimit import Refusal, request_limit_reached, request_slot_release, request_slot_take
@@ -90,7 +90,13 @@ def entry_detail(request, section: str, pk: int):
     section = _section_or_404(section)
     entry = selectors.public_entry(section, pk)
     if entry is None:
-        raise Http404
+        repaired_on = selectors.withdrawn_after_repair(section, pk)
+        if repaired_on is None:
+            raise Http404
+        # Still "not found" (404), but saying why: nothing of the withdrawn entry is shown.
+        return render(
+            request, "publicity/withdrawn.html", {"title": TITLES[section], "repaired_on": repaired_on}, status=404
+        )
     can_repair = getattr(entry, "kind", None) == PublicationKind.PENALTY
     return render(
         request,
@@ -183,7 +189,8 @@ def file_request(request, section: str, pk: int, kind: str):
         form = PublicRequestForm(request.POST)
         form.too_large()
         return _request_form(request, form, entry, section, kind, heading, status=413)
-    form = PublicRequestForm(request.POST or None, request.FILES or None)
+    form_class = RepairRequestForm if kind == "repair" else PublicRequestForm
+    form = form_class(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         if refusal := request_slot_take(request):
             return _limited(request, refusal, heading)
@@ -196,6 +203,7 @@ def file_request(request, section: str, pk: int, kind: str):
                     applicant_contact=data["applicant_contact"],
                     content=data["content"],
                     evidence=data.get("evidence"),
+                    commitment=data.get("commitment"),
                 )
             else:
                 req = objection_file(

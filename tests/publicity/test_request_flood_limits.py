@@ -6,6 +6,7 @@ from django.core.cache import cache
 
 from publicity.models import Objection, RepairApplication
 from tests.factories import days_ago
+from tests.factories.publicity import commitment_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -50,8 +51,10 @@ def test_objections_and_repairs_share_one_address_limit(build, client):
     for _ in range(3):
         assert _post(client, f"/penalties/{pub.pk}/objection/", "203.0.113.5").status_code == 302
     for _ in range(2):
-        assert _post(client, f"/penalties/{pub.pk}/repair/", "203.0.113.5").status_code == 302
-    assert _post(client, f"/penalties/{pub.pk}/repair/", "203.0.113.5").status_code == 429
+        assert (
+            _post(client, f"/penalties/{pub.pk}/repair/", "203.0.113.5", commitment=commitment_pdf()).status_code == 302
+        )
+    assert _post(client, f"/penalties/{pub.pk}/repair/", "203.0.113.5", commitment=commitment_pdf()).status_code == 429
     assert RepairApplication.objects.count() == 2
 
 
