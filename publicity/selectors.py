@@ -189,7 +189,8 @@ def search_entries(section: str, q: str, *, today: datetime.date | None = None) 
     # number, or by the full name together with the last four characters of the masked ID or the decision number.
     natural = Q(subject_kind=SubjectKind.NATURAL)
     found = ~natural & Q(search_text__contains=term)
-    found |= natural & Q(document_number__icontains=term) & ~Q(document_number="")
+    # Case-sensitive like the rest of the search (no UPPER in SQL): decision numbers are Chinese and digits.
+    found |= natural & Q(document_number__contains=term) & ~Q(document_number="")
     tokens = term.split()
     if len(tokens) >= 2:
         by_name = natural & Q(subject_name__iexact=tokens[0])
