@@ -18,7 +18,7 @@ from credit.catalog import PENALTY, RED_LIST, ItemSpec
 from credit.models import Record, RecordStatus
 from credit.registry import model_for_item
 from credit.services.calendar import due_date_for
-from publicity.models import CorrectionKind, Publication, PublicationKind
+from publicity.models import CorrectionKind, Publication, PublicationKind, Severity
 from publicity.models.publications import PENALTY_CATEGORIES
 from publicity.services.corrections import correction_notice_create
 from publicity.services.entries import fill_from_record
@@ -180,6 +180,8 @@ def publication_publish(
     if unknown:
         errors["other_categories"] = [_("其他处罚类别不在国家标准代码表中：%(c)s。") % {"c": "、".join(unknown)}]
     severity, sector, reason = (severity or "").strip(), (sector or "").strip(), (period_reason or "").strip()
+    if severity and severity not in Severity.values:
+        errors["severity"] = [_("违法行为严重程度：请选择“一般”或“严重”。")]
     period = penalty_period(
         str(values.get("penalty_category") or ""), other_categories=others, severity=severity, sector=sector
     )
