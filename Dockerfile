@@ -15,7 +15,7 @@ RUN groupadd --system --gid 10001 credit \
 WORKDIR /app
 
 # Only what the portal runs on: no .env, .venv, db.sqlite3 or .git in the image.
-COPY pyproject.toml manage.py ./
+COPY pyproject.toml requirements-prod.lock manage.py ./
 COPY config ./config
 COPY core ./core
 COPY accounts ./accounts
@@ -29,7 +29,9 @@ COPY templates ./templates
 COPY static ./static
 COPY fixtures ./fixtures
 
-RUN pip install . \
+# Exact versions with their sha256 hashes (make lock); the project itself adds no unpinned dependency (--no-deps).
+RUN pip install --require-hashes --no-deps -r requirements-prod.lock \
+    && pip install --no-deps --no-build-isolation . \
     && mkdir -p /app/var/static /app/var/media \
     && chown -R credit:credit /app/var
 
@@ -37,4 +39,4 @@ USER credit
 
 EXPOSE 8000
 
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "-c", "config/gunicorn.conf.py", "config.wsgi:application"]

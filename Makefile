@@ -1,8 +1,10 @@
 # 南昌市教育局信用信息报送与公示平台 — the two commands: `make demo` and `make test`.
 #
 # Every target first makes sure .venv exists with the machine's python3 and holds this project:
-# the venv is (re)created when it is missing or its interpreter no longer runs, and the project is
-# (re)installed whenever pyproject.toml is newer than the stamp file the last install left.
+# the venv is (re)created when it is missing or its interpreter no longer runs, and the dependencies are
+# (re)installed from requirements.lock (exact versions, sha256 hashes checked: pip --require-hashes) whenever the
+# lock or pyproject.toml is newer than the stamp file the last install left. `make lock` re-pins after a change to
+# pyproject.toml's dependencies.
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
@@ -11,16 +13,18 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.nc-edu-credit-installed
+LOCK := requirements.lock
 PYTEST_ARGS ?=
 # pytest-xdist workers of `make test` (the box has 2 cores); PYTEST_WORKERS=0 runs in one process.
 PYTEST_WORKERS ?= 2
 
-.PHONY: help install demo test lint
+.PHONY: help install demo test lint lock
 
 help:
 	@echo "make demo   创建环境、载入演示数据并启动 http://127.0.0.1:8000/ (SQLite, tasks in-process)"
 	@echo "make test   运行全部测试 (python -m pytest -n \$$PYTEST_WORKERS \$$PYTEST_ARGS; PYTEST_ARGS=--create-db 重建测试库)"
 	@echo "make lint   ruff check + ruff format --check + lint-imports (the apps' layers)"
+	@echo "make lock   重新生成 requirements.lock (pip-compile --generate-hashes) after changing pyproject.toml"
 
 install:
 	@set -e; \
@@ -29,9 +33,10 @@ install:
 		rm -rf $(VENV); \
 		$(PYTHON) -m venv $(VENV); \
 	fi; \
-	if [ ! -f $(STAMP) ] || [ pyproject.toml -nt $(STAMP) ]; then \
-		echo "==> 安装依赖 installing the project into $(VENV) (pip install -e '.[dev]')"; \
-		$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'; \
+	if [ ! -f $(STAMP) ] || [ pyproject.toml -nt $(STAMP) ] || [ $(LOCK) -nt $(STAMP) ]; then \
+		echo "==> 安装依赖 installing the locked dependencies into $(VENV) ($(LOCK), hashes checked)"; \
+		$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r $(LOCK); \
+		$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .; \
 		touch $(STAMP); \
 	fi
 
@@ -66,3 +71,13 @@ lint: install
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(VENV)/bin/lint-imports
+
+# Re-pin every dependency (runtime and dev, setuptools included) with its sha256 hashes; requirements-prod.lock holds
+# the runtime ones only, for the Docker image. pip-tools is a tool of this
+# target only, installed on demand; the lock names no index, so pip's own configuration decides where files come from.
+lock: install
+	$(PY) -m pip install --quiet --disable-pip-version-check 'pip-tools>=7.4'
+	CUSTOM_COMPILE_COMMAND="make lock" $(VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+		--extra dev --build-deps-for editable --no-emit-index-url --no-emit-find-links --output-file $(LOCK) pyproject.toml
+	CUSTOM_COMPILE_COMMAND="make lock" $(VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+		--build-deps-for wheel --no-emit-index-url --no-emit-find-links --output-file requirements-prod.lock pyproject.toml

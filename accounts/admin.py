@@ -6,27 +6,47 @@ from django.utils.translation import ngettext
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.api_tokens import api_token_refusal, api_tokens_revoke
 from accounts.forms import UserAddForm, UserChangeForm
-from accounts.models import User
-from accounts.services import audit_role_grant
+from accounts.models import ApiToken, PendingRoleGrant, User
+from accounts.roles import Role
+from accounts.services import (
+    audit_role_grant,
+    grant_needs_approval,
+    role_grant_approve,
+    role_grant_hold,
+    role_grant_reject,
+)
 from accounts.sessions import user_sessions_revoke
+from audit.models import AuditAction
+from audit.services import audit_log
+from core.errors import DomainError
 
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     form = UserChangeForm
     add_form = UserAddForm
-    list_display = ("username", "last_name", "first_name", "role", "is_active", "last_login", "password_changed_at")
+    list_display = (
+        "username",
+        "last_name",
+        "first_name",
+        "role",
+        "is_active",
+        "grant_status",
+        "last_login",
+        "password_changed_at",
+    )
     list_filter = ("role", "is_active", "offices")
     filter_horizontal = ("offices",)
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (_("个人信息"), {"fields": ("last_name", "first_name", "email", "phone")}),
-        (_("角色与处室"), {"fields": ("role", "offices", "is_active")}),
+        (_("角色与处室"), {"fields": ("role", "offices", "is_active", "grant_status")}),
         (_("时间"), {"fields": ("last_login", "date_joined", "password_changed_at")}),
     )
     add_fieldsets = ((None, {"fields": ("username", "password1", "password2", "role", "offices")}),)
-    readonly_fields = ("last_login", "date_joined", "password_changed_at")
+    readonly_fields = ("last_login", "date_joined", "password_changed_at", "grant_status")
     # What no one may change on their own account: a security admin cannot make themselves system admin or auditor
     # (三员分立), give themselves offices (and so records), or deactivate the account they are using.
     OWN_ACCOUNT_READONLY = ("role", "offices", "is_active")
@@ -42,15 +62,42 @@ class UserAdmin(DjangoUserAdmin):
             fields += tuple(f for f in self.OWN_ACCOUNT_READONLY if f not in fields)
         return fields
 
+    @admin.display(description=_("授权审批"))
+    def grant_status(self, obj) -> str:
+        if obj is None or not obj.grant_pending:
+            return "-"
+        granter = obj.grant_requested_by.get_username() if obj.grant_requested_by else "-"
+        return str(_("待系统管理员批准（授权人：%(granter)s）；批准前账号不能登录")) % {"granter": granter}
+
+    def save_model(self, request, obj, form, change):
+        # The account as it was, to tell what this save grants (the form's initial data lacks read-only fields).
+        before = User.objects.filter(pk=obj.pk).first() if change else None
+        obj._grant_before = None
+        if before is not None:
+            obj._grant_before = (before.role, set(before.offices.values_list("pk", flat=True)), before.is_active)
+        super().save_model(request, obj, form, change)
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        user = form.instance
         # After the offices are saved: the audit entry names the role and the offices, before and after.
         if not change or {"role", "offices"} & set(form.changed_data):
             audit_role_grant(
                 request=request,
-                user=form.instance,
+                user=user,
                 old_role=form.initial.get("role") if change else None,
                 old_offices=form.initial.get("offices") if change else None,
+            )
+        # A grant by the security admin of any role but clerk, or of offices, waits for the system admin (L6).
+        old_role, old_offices, old_active = getattr(user, "_grant_before", None) or (None, None, None)
+        if request.user.role == Role.SECADMIN and grant_needs_approval(
+            user=user, old_role=old_role, old_offices=old_offices, old_active=old_active
+        ):
+            role_grant_hold(request=request, user=user)
+            self.message_user(
+                request,
+                _("该授权（角色或处室）须经系统管理员批准；批准前账号“%(name)s”不能登录。") % {"name": user.username},
+                messages.WARNING,
             )
 
     def has_delete_permission(self, request, obj=None):
@@ -77,6 +124,62 @@ class UserAdmin(DjangoUserAdmin):
             ngettext("已强制 %(n)d 个用户下线。", "已强制 %(n)d 个用户下线。", count) % {"n": count},
             messages.SUCCESS,
         )
+
+
+@admin.register(PendingRoleGrant)
+class PendingRoleGrantAdmin(admin.ModelAdmin):
+    """The system admin's page of grants held for approval (L6): approve or reject, never edit. The granter and the
+    account itself cannot decide (``role_grant_approve``)."""
+
+    list_display = (
+        "username",
+        "last_name",
+        "first_name",
+        "role",
+        "office_names",
+        "grant_requested_by",
+        "grant_requested_at",
+    )
+    fields = ("username", "last_name", "first_name", "role", "office_names", "grant_requested_by", "grant_requested_at")
+    readonly_fields = fields
+    actions = ["approve", "reject"]
+
+    @admin.display(description=_("所属处室"))
+    def office_names(self, obj) -> str:
+        return "、".join(sorted(str(office) for office in obj.offices.all())) or "-"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_approve_permission(self, request) -> bool:
+        user = request.user
+        return user.is_active and user.role == Role.SYSADMIN
+
+    def _decide(self, request, queryset, decide, done) -> None:
+        count = 0
+        for user in queryset:
+            try:
+                decide(approver=request.user, user=user, request=request)
+            except DomainError as exc:
+                self.message_user(request, f"{user.username}：{'；'.join(exc.messages)}", messages.ERROR)
+            else:
+                count += 1
+        if count:
+            self.message_user(request, done % {"n": count}, messages.SUCCESS)
+
+    @admin.action(description=_("批准所选授权"), permissions=["approve"])
+    def approve(self, request, queryset):
+        self._decide(request, queryset, role_grant_approve, _("已批准 %(n)d 项授权。"))
+
+    @admin.action(description=_("驳回所选授权（账号保持停用）"), permissions=["approve"])
+    def reject(self, request, queryset):
+        self._decide(request, queryset, role_grant_reject, _("已驳回 %(n)d 项授权。"))
 
 
 class PortalTOTPDeviceAdmin(TOTPDeviceAdmin):
@@ -106,3 +209,75 @@ class PortalTOTPDeviceAdmin(TOTPDeviceAdmin):
 # Importing django-otp's admin module has registered its own class (whichever app's admin was discovered first).
 admin.site.unregister(TOTPDevice)
 admin.site.register(TOTPDevice, PortalTOTPDeviceAdmin)
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """The API tokens, for the security admin to see and revoke (H2).
+
+    No key is shown, because none is stored (only its SHA-512 digest); the digest is not shown either. Nobody adds a
+    token here: a security admin who could make a token for a reviewer and read its key once would be that reviewer
+    to the API. Tokens are made by ``manage.py create_api_token <username>`` on the server, which prints the key
+    once. Every look at the list or at a token is written to the audit log.
+    """
+
+    list_display = ("user", "prefix", "created", "expiry", "last_used_at", "state")
+    list_filter = ("user__role",)
+    search_fields = ("user__username",)
+    list_select_related = ("user",)
+    fields = ("user", "prefix", "created", "expiry", "last_used_at", "state")
+    readonly_fields = fields
+    actions = ["revoke_tokens"]
+
+    @admin.display(description=_("令牌前缀"))
+    def prefix(self, obj) -> str:
+        return f"{obj.display_prefix}…"
+
+    @admin.display(description=_("状态"))
+    def state(self, obj) -> str:
+        refusal = api_token_refusal(obj)
+        return str(_("有效")) if refusal is None else refusal
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        # Revoking goes through ``revoke_tokens`` (one audit event per token with its owner and prefix).
+        actions.pop("delete_selected", None)
+        return actions
+
+    def _audit_view(self, request, **detail) -> None:
+        audit_log(
+            request=request,
+            action=AuditAction.VIEW_PERSONAL_DATA,
+            object_type=ApiToken._meta.label_lower,
+            object_id=detail.pop("object_id", ""),
+            detail={"page": "admin_api_tokens", **detail},
+        )
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        if response.status_code == 200 and getattr(response, "context_data", None):
+            changelist = response.context_data.get("cl")
+            if changelist is not None:
+                self._audit_view(request, rows=changelist.result_count)
+        return response
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if response.status_code == 200:
+            self._audit_view(request, object_id=object_id)
+        return response
+
+    @admin.action(description=_("吊销所选 API 令牌"), permissions=["delete"])
+    def revoke_tokens(self, request, queryset):
+        count = api_tokens_revoke(tokens=queryset.select_related("user"), request=request)
+        self.message_user(
+            request,
+            ngettext("已吊销 %(n)d 个 API 令牌。", "已吊销 %(n)d 个 API 令牌。", count) % {"n": count},
+            messages.SUCCESS,
+        )

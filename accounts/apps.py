@@ -9,7 +9,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("用户与角色")
 
     def ready(self) -> None:
-        from accounts import signals  # noqa: F401
+        from accounts import schema, signals  # noqa: F401
 
 
 class PortalAdminConfig(admin_apps.AdminConfig):

@@ -110,23 +110,16 @@ class PasswordExpiryMiddleware:
 
 
 def _token_user(request):
-    """The user of a DRF token in the Authorization header (DRF authenticates only inside the view)."""
+    """The owner of a usable API token in the Authorization header (DRF authenticates only inside the view; a token
+    the view would refuse — unknown, expired, dead with a password change or forced sign-out — gives ``None``)."""
     header = request.META.get("HTTP_AUTHORIZATION", "")
     scheme, _sep, key = header.partition(" ")
     key = key.strip()
     if scheme.lower() != "token" or not key:
         return None
-    try:
-        from rest_framework.authtoken.models import Token
+    from accounts.api_tokens import api_token_user
 
-        from accounts.authentication import token_key_well_formed
-    except ImportError:  # pragma: no cover
-        return None
-    # Not sent to the database unless it could be a key (a NUL byte would make PostgreSQL raise).
-    if not token_key_well_formed(key):
-        return None
-    token = Token.objects.select_related("user").filter(key=key).first()
-    return token.user if token and token.user.is_active else None
+    return api_token_user(key)
 
 
 class RoleSeparationMiddleware:

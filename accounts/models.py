@@ -1,11 +1,14 @@
 """Portal accounts: one role per account, and the offices a clerk belongs to."""
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
+from knox.models import AbstractAuthToken
+from knox.settings import CONSTANTS
 
 from accounts.roles import ADMIN_MODEL_PERMISSIONS, ADMIN_SITE_ROLES, Role
 
@@ -36,6 +39,20 @@ class User(AbstractUser):
     # Bumped to end every session of the account at once (deactivation, forced sign-out): part of the session
     # auth hash, so every session stored with the old value stops authenticating.
     session_epoch = models.PositiveIntegerField(_("会话代数"), default=0, editable=False)
+    # A grant by the security admin of a role other than clerk, or of offices, waits for the system admin's approval
+    # (accounts.services.role_grant_hold): the account is inactive meanwhile; ``grant_requested_active`` is what
+    # ``is_active`` becomes once approved.
+    grant_requested_by = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("授权人"),
+    )
+    grant_requested_at = models.DateTimeField(_("授权待批准自"), null=True, blank=True, editable=False)
+    grant_requested_active = models.BooleanField(_("批准后启用"), default=False, editable=False)
 
     objects = PortalUserManager()
 
@@ -110,12 +127,32 @@ class User(AbstractUser):
         return any(key.startswith(f"{app_label}.") for key in ADMIN_MODEL_PERMISSIONS.get(self.role, {}))
 
     @property
+    def grant_pending(self) -> bool:
+        return self.grant_requested_at is not None
+
+    @property
     def is_clerk(self) -> bool:
         return self.role == Role.CLERK
 
     @property
     def is_reviewer(self) -> bool:
         return self.role == Role.REVIEWER
+
+
+class PendingRoleGrantManager(PortalUserManager):
+    def get_queryset(self):
+        return super().get_queryset().filter(grant_requested_at__isnull=False)
+
+
+class PendingRoleGrant(User):
+    """The accounts whose role or offices wait for the system admin's approval (the system admin's admin page)."""
+
+    objects = PendingRoleGrantManager()
+
+    class Meta:
+        proxy = True
+        verbose_name = _("待批准的授权")
+        verbose_name_plural = _("待批准的授权")
 
 
 class PasswordHistory(models.Model):
@@ -134,3 +171,38 @@ class PasswordHistory(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} @ {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class ApiToken(AbstractAuthToken):
+    """An API token (django-rest-knox's token model, swapped in by ``KNOX_TOKEN_MODEL``).
+
+    Only a SHA-512 digest of the key is stored, plus its first characters (``token_key``) to find the row; the key
+    itself is shown once, when it is created (``accounts.api_tokens.api_token_create``), and never again. A token is
+    refused once it has expired (``API_TOKEN_TTL_DAYS``), its owner's password has changed since it was made, or its
+    owner's ``session_epoch`` has moved on (forced sign-out, deactivation): see ``accounts.authentication``.
+    """
+
+    # A plain numeric primary key: knox's is the digest, which would then appear in every admin URL.
+    id = models.BigAutoField(primary_key=True)
+    digest = models.CharField(max_length=CONSTANTS.DIGEST_LENGTH, unique=True, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="auth_token_set", verbose_name=_("所有人")
+    )
+    created = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    expiry = models.DateTimeField(_("到期时间"), null=True, blank=True)
+    # The owner's session epoch when the token was made: a bump (forced sign-out, deactivation) ends the token too.
+    session_epoch = models.PositiveIntegerField(_("会话代数"), default=0, editable=False)
+    last_used_at = models.DateTimeField(_("最近使用时间"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("API 令牌")
+        verbose_name_plural = _("API 令牌")
+        ordering = ("-created",)
+
+    def __str__(self) -> str:
+        return f"{self.display_prefix}… ({self.user})"
+
+    @property
+    def display_prefix(self) -> str:
+        """The first characters of the key: enough for the owner to recognise it, useless to sign in with."""
+        return self.token_key[:8]

@@ -24,10 +24,13 @@ ADMIN_MODEL_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "django_celery_beat.intervalschedule": _ALL,
         "django_celery_beat.solarschedule": _ALL,
         "django_celery_beat.clockedschedule": _ALL,
+        # The security admin's grants of a role or offices, to approve or reject (accounts.admin).
+        "accounts.pendingrolegrant": frozenset({"view"}),
     },
     Role.SECADMIN: {
         "accounts.user": _ALL,
-        "authtoken.tokenproxy": frozenset({"view", "delete"}),
+        # API tokens: list (no key: only a hash is stored) and revoke; never create one for somebody else.
+        "accounts.apitoken": frozenset({"view", "delete"}),
         # Lockouts (django-axes): see and lift them.
         "axes.accessattempt": frozenset({"view", "delete"}),
         "axes.accessfailurelog": frozenset({"view"}),

@@ -1,4 +1,5 @@
-"""Writes of the accounts app that are not the Django admin's own: enrolling an admin's TOTP device."""
+"""Writes of the accounts app that are not the Django admin's own: enrolling an admin's TOTP device, auditing role
+grants and holding the security admin's grants for the system admin's approval."""
 
 from __future__ import annotations
 
@@ -7,15 +8,19 @@ import time
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django_otp import user_has_device
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.roles import Role
 from accounts.totp import totp_device_unsaved, totp_key_is_valid
 from audit.models import AuditAction, AuditOutcome
 from audit.services import audit_log
+from core.errors import NON_FIELD, ForbiddenError, StateError
+from core.scoping import require_role
 
 ALREADY_ENROLLED = _lazy("您的账号已绑定动态口令设备；如需更换，请联系安全管理员先删除原设备。")
 
@@ -106,3 +111,104 @@ def audit_role_grant(*, request: HttpRequest | None, user, old_role: str | None,
             },
         },
     )
+
+
+# Roles whose grant by the security admin needs the system admin's approval: every role but clerk (a clerk with
+# offices needs it too, for the offices). The system admin approves, not the auditor: the auditor changes nothing
+# (三员分立: it audits the approvals), and the system admin is the other administrator, who holds no account rights.
+APPROVAL_ROLES = frozenset({Role.REVIEWER, Role.SECADMIN, Role.SYSADMIN, Role.AUDITOR})
+
+
+def _office_pks(offices) -> set:
+    return {getattr(office, "pk", office) for office in offices or ()}
+
+
+def grant_needs_approval(*, user, old_role: str | None, old_offices, old_active: bool | None) -> bool:
+    """Whether saving ``user`` (role and offices as saved) grants something the system admin must approve: a new
+    account, or a reactivated one, holding a role of ``APPROVAL_ROLES`` or any office; a role of ``APPROVAL_ROLES``
+    newly given; an office added. ``old_role`` is ``None`` for a new account."""
+    offices = _office_pks(user.offices.all())
+    sensitive = user.role in APPROVAL_ROLES or bool(offices)
+    if old_role is None:
+        return sensitive
+    if user.role != old_role and user.role in APPROVAL_ROLES:
+        return True
+    if offices - _office_pks(old_offices):
+        return True
+    return sensitive and user.is_active and not old_active
+
+
+def _grant_detail(user) -> dict:
+    return {"role": user.role, "offices": _office_names(user.offices.all())}
+
+
+@transaction.atomic
+def role_grant_hold(*, request: HttpRequest | None, user) -> None:
+    """Hold a grant for the system admin's approval: the account is inactive (its sessions end) until approved, and
+    the auditor is alerted (a ``role_grant_pending`` event, highlighted in the audit log)."""
+    actor = getattr(request, "user", None) if request is not None else None
+    wanted_active = user.is_active or (user.grant_pending and user.grant_requested_active)
+    user.grant_requested_active = wanted_active
+    user.is_active = False
+    user.grant_requested_by = actor if actor is not None and actor.is_authenticated else None
+    user.grant_requested_at = timezone.now()
+    user.save()
+    audit_log(
+        request=request,
+        user=user.grant_requested_by,
+        action=AuditAction.ROLE_GRANT_PENDING,
+        obj=user,
+        detail={**_grant_detail(user), "awaiting": "sysadmin_approval", "activate_when_approved": wanted_active},
+    )
+
+
+def _pending_grant(user_pk, approver):
+    user = get_user_model().objects.select_for_update().filter(pk=user_pk).first()
+    if user is None or not user.grant_pending:
+        raise StateError({NON_FIELD: _("该账号没有待批准的授权（可能已被批准或驳回）。")})
+    if approver.pk == user.grant_requested_by_id:
+        raise ForbiddenError({NON_FIELD: _("授权人不能批准或驳回自己作出的授权。")})
+    if approver.pk == user.pk:
+        raise ForbiddenError({NON_FIELD: _("不能批准或驳回对本人账号的授权。")})
+    return user
+
+
+def _clear_grant(user) -> None:
+    user.grant_requested_by, user.grant_requested_at, user.grant_requested_active = None, None, False
+
+
+@transaction.atomic
+def role_grant_approve(*, approver, user, request: HttpRequest | None = None):
+    """The system admin, neither the granter nor the account, approves a held grant: the account becomes usable."""
+    require_role(approver, Role.SYSADMIN, message=_("只有系统管理员可以批准授权。"))
+    user = _pending_grant(user.pk, approver)
+    granter = user.grant_requested_by
+    user.is_active = user.grant_requested_active
+    _clear_grant(user)
+    user.save()
+    audit_log(
+        request=request,
+        user=approver,
+        action=AuditAction.APPROVE,
+        obj=user,
+        detail={**_grant_detail(user), "granted_by": granter.get_username() if granter else None},
+    )
+    return user
+
+
+@transaction.atomic
+def role_grant_reject(*, approver, user, request: HttpRequest | None = None):
+    """The system admin rejects a held grant: the account stays inactive (the security admin may grant again)."""
+    require_role(approver, Role.SYSADMIN, message=_("只有系统管理员可以驳回授权。"))
+    user = _pending_grant(user.pk, approver)
+    granter = user.grant_requested_by
+    _clear_grant(user)
+    user.save()
+    audit_log(
+        request=request,
+        user=approver,
+        action=AuditAction.REJECT,
+        obj=user,
+        detail={**_grant_detail(user), "granted_by": granter.get_username() if granter else None},
+    )
+    return user

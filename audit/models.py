@@ -1,10 +1,19 @@
-"""The audit log (安全审计日志): one append-only row per security-relevant event.
+"""The audit log (安全审计日志): one append-only, hash-chained row per security-relevant event.
 
-Append-only is enforced twice: on PostgreSQL a trigger refuses every UPDATE and DELETE on the table (so not even a
-raw SQL statement or a compromised application can rewrite history), and in Python the model and its queryset refuse
-to save an existing row or delete one, which also covers SQLite where the trigger does not exist. The only sanctioned
-deletion is the retention purge (``audit.services.audit_purge``), which lifts both guards for events older than the
-retention period.
+Append-only is enforced in layers:
+
+* on PostgreSQL the application connects as a role that may only ``SELECT`` and ``INSERT`` on the audit tables
+  (``manage.py setup_db_roles``, run by the owner role after ``migrate``): no session of that role can update,
+  delete or truncate them, whatever it sets;
+* triggers refuse UPDATE, DELETE and TRUNCATE for the owner too (which, owning the table, could drop them: that is
+  what the chain is for);
+* in Python the model and its queryset refuse to save an existing row or delete one (this also covers SQLite);
+* every event carries the digest of the previous one (``audit.chain``), so ``manage.py audit_verify`` finds an edit
+  or a deletion made by whoever bypassed the rest.
+
+The only sanctioned deletion is the retention purge (``audit.services.audit_purge``): on PostgreSQL the SQL function
+``audit_purge_expired`` (``SECURITY DEFINER``, owned by the owner role, migration 0007) deletes a prefix of the chain
+older than at least 180 days and leaves an ``AuditChainCheckpoint`` that verification starts from.
 """
 
 from __future__ import annotations
@@ -14,14 +23,30 @@ import contextvars
 import pgtrigger
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models
+from django.db import models, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from audit import chain
 
 # Set only inside ``audit_purge``: lets the Python guards through for the retention purge.
 _purge_in_progress: contextvars.ContextVar[bool] = contextvars.ContextVar("audit_purge", default=False)
 
 APPEND_ONLY_TRIGGER = "audit_event_append_only"
+NO_TRUNCATE_TRIGGER = "audit_event_no_truncate"
+CHECKPOINT_APPEND_ONLY_TRIGGER = "audit_checkpoint_append_only"
+CHECKPOINT_NO_TRUNCATE_TRIGGER = "audit_checkpoint_no_truncate"
+
+
+def _no_truncate(name: str) -> pgtrigger.Trigger:
+    """A statement-level trigger refusing TRUNCATE (pgtrigger's ``Protect`` covers row operations only)."""
+    return pgtrigger.Trigger(
+        name=name,
+        when=pgtrigger.Before,
+        operation=pgtrigger.Truncate,
+        level=pgtrigger.Statement,
+        func="RAISE EXCEPTION 'pgtrigger: Cannot truncate % table', TG_TABLE_NAME;",
+    )
 
 
 class AuditLogImmutable(Exception):
@@ -49,6 +74,11 @@ class AuditAction(models.TextChoices):
     SESSIONS_REVOKED = "sessions_revoked", _("强制下线")
     PURGE = "purge", _("清理过期审计日志")
     ROLE_GRANT = "role_grant", _("授予角色或处室")
+    # An alert for the auditor (highlighted in the log): the security admin granted a role or offices that waits for
+    # the system admin's approval.
+    ROLE_GRANT_PENDING = "role_grant_pending", _("授权待批准（需关注）")
+    APPROVE = "approve", _("批准或确认")
+    REJECT = "reject", _("驳回")
 
 
 class AuditOutcome(models.TextChoices):
@@ -65,6 +95,13 @@ class AuditEventQuerySet(models.QuerySet):
         if not _purge_in_progress.get():
             raise AuditLogImmutable("审计日志只能追加，不能删除。")
         return super().delete()
+
+    def bulk_create(self, objs, *args, **kwargs):
+        """One by one, so that each event is linked into the chain."""
+        objs = list(objs)
+        for obj in objs:
+            obj.save(using=self.db)
+        return objs
 
 
 class AuditEvent(models.Model):
@@ -94,6 +131,10 @@ class AuditEvent(models.Model):
     object_repr = models.CharField(_("对象"), max_length=255, blank=True)
     outcome = models.CharField(_("结果"), max_length=8, choices=AuditOutcome.choices, default=AuditOutcome.SUCCESS)
     detail = models.JSONField(_("详情"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+    # The hash chain (audit.chain): set when the event is inserted.
+    seq = models.BigIntegerField(_("序号"), unique=True, editable=False)
+    prev_hash = models.CharField(_("前一条摘要"), max_length=64, blank=True, editable=False)
+    entry_hash = models.CharField(_("摘要"), max_length=64, editable=False)
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -109,6 +150,7 @@ class AuditEvent(models.Model):
         ]
         triggers = [
             pgtrigger.Protect(name=APPEND_ONLY_TRIGGER, operation=pgtrigger.Update | pgtrigger.Delete),
+            _no_truncate(NO_TRUNCATE_TRIGGER),
         ]
 
     def __str__(self) -> str:
@@ -118,9 +160,44 @@ class AuditEvent(models.Model):
         if not self._state.adding:
             raise AuditLogImmutable("审计日志只能追加，不能修改。")
         kwargs["force_insert"] = True
-        return super().save(*args, **kwargs)
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        with transaction.atomic(using=using):
+            chain.lock_chain(using)
+            chain.link(self, chain_head(using))
+            return super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
         if not _purge_in_progress.get():
             raise AuditLogImmutable("审计日志只能追加，不能删除。")
         return super().delete(*args, **kwargs)
+
+
+def chain_head(using: str = "default") -> tuple[int, str]:
+    """``(seq, digest)`` of the newest event, or of the last purged one when the table is empty; ``(0, "")`` for a new
+    chain. One index lookup each, never a table scan."""
+    head = AuditEvent.objects.using(using).order_by("-seq").values_list("seq", "entry_hash").first()
+    if head is None:
+        head = AuditChainCheckpoint.objects.using(using).order_by("-seq").values_list("seq", "entry_hash").first()
+    return (head[0], head[1]) if head else (0, "")
+
+
+class AuditChainCheckpoint(models.Model):
+    """Where the chain starts after a retention purge: the ``seq`` and digest of the last purged event. Written only
+    by the purge (the SQL function on PostgreSQL); the application role may only read it."""
+
+    seq = models.BigIntegerField(_("序号"), unique=True)
+    entry_hash = models.CharField(_("摘要"), max_length=64)
+    cutoff = models.DateTimeField(_("清理截止时间"))
+    created_at = models.DateTimeField(_("清理时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("审计日志链起点")
+        verbose_name_plural = _("审计日志链起点")
+        default_permissions = ()
+        triggers = [
+            pgtrigger.Protect(name=CHECKPOINT_APPEND_ONLY_TRIGGER, operation=pgtrigger.Update | pgtrigger.Delete),
+            _no_truncate(CHECKPOINT_NO_TRUNCATE_TRIGGER),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.entry_hash[:12]}"

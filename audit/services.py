@@ -14,14 +14,14 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-import pgtrigger
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Model
 from django.http import HttpRequest
 from django.utils import timezone
 
-from audit.models import APPEND_ONLY_TRIGGER, AuditAction, AuditEvent, AuditOutcome, _purge_in_progress
+from audit import chain
+from audit.models import AuditAction, AuditChainCheckpoint, AuditEvent, AuditOutcome, _purge_in_progress
 
 logger = logging.getLogger("audit")
 
@@ -136,21 +136,26 @@ def audit_retention_days() -> int:
 
 
 @transaction.atomic
-def audit_purge(*, older_than_days: int | None = None, now: datetime.datetime | None = None) -> int:
+def audit_purge(*, older_than_days: int | None = None) -> int:
     """Delete the events older than the retention period (at least 180 days, 等保2.0 requires six months) and log the
-    purge itself. On PostgreSQL the append-only trigger is lifted for this statement only, in this session only
-    (``pgtrigger.ignore``); every other session stays refused."""
+    purge itself.
+
+    Only a prefix of the chain goes (every event before the first one still within the period), and a checkpoint
+    keeps the last deleted event's ``seq`` and digest, so ``audit_verify`` still checks the rest. On PostgreSQL the
+    deletion is the SQL function ``audit_purge_expired`` (migration 0007), which runs with its owner's rights and
+    enforces the 180 days itself: the application role has no DELETE on the table.
+    """
     days = audit_retention_days() if older_than_days is None else older_than_days
     minimum = audit_retention_days()
     if days < minimum:
         raise ValueError(f"audit events are kept at least {minimum} days")
-    cutoff = (now or timezone.now()) - datetime.timedelta(days=days)
-    token = _purge_in_progress.set(True)
-    try:
-        with pgtrigger.ignore(f"audit.AuditEvent:{APPEND_ONLY_TRIGGER}"):
-            deleted, _per_model = AuditEvent.objects.filter(at__lt=cutoff).delete()
-    finally:
-        _purge_in_progress.reset(token)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT deleted FROM audit_purge_expired(%s)", [days])
+            deleted = cursor.fetchone()[0]
+        cutoff = timezone.now() - datetime.timedelta(days=days)
+    else:
+        deleted, cutoff = _purge_prefix(days)
     audit_log(
         action=AuditAction.PURGE,
         object_type=AuditEvent._meta.label_lower,
@@ -158,3 +163,23 @@ def audit_purge(*, older_than_days: int | None = None, now: datetime.datetime | 
     )
     logger.info("audit purge: %s events before %s deleted", deleted, cutoff)
     return deleted
+
+
+def _purge_prefix(days: int) -> tuple[int, datetime.datetime]:
+    """What ``audit_purge_expired`` does on PostgreSQL, for SQLite (a single writer: no lock to take)."""
+    cutoff = timezone.now() - datetime.timedelta(days=days)
+    chain.lock_chain(connection.alias)
+    first_kept = AuditEvent.objects.filter(at__gte=cutoff).order_by("seq").values_list("seq", flat=True).first()
+    prefix = AuditEvent.objects.filter(at__lt=cutoff)
+    if first_kept is not None:
+        prefix = prefix.filter(seq__lt=first_kept)
+    last = prefix.order_by("-seq").values_list("seq", "entry_hash").first()
+    if last is None:
+        return 0, cutoff
+    token = _purge_in_progress.set(True)
+    try:
+        deleted, _per_model = AuditEvent.objects.filter(seq__lte=last[0]).delete()
+    finally:
+        _purge_in_progress.reset(token)
+    AuditChainCheckpoint.objects.create(seq=last[0], entry_hash=last[1], cutoff=cutoff)
+    return deleted, cutoff

@@ -3,7 +3,8 @@ operational settings and the working-day calendar.
 
 Who may see and change what is decided by ``User.has_perm`` (``accounts.roles.ADMIN_MODEL_PERMISSIONS``); the classes
 below only ever narrow it (the catalog is loaded by migration, so offices and items are never added or deleted here).
-The calendar has one import path, ``calendar_import_csv``, shared with the ``import_calendar`` command.
+The calendar has one import path, ``calendar_import_csv``, shared with the ``import_calendar`` command. A year
+becomes official only on the calendar's 年度确认 page (``CalendarDayAdmin.years_view``), after its notice is entered.
 """
 
 from __future__ import annotations
@@ -17,11 +18,19 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from credit.models import CalendarDay, Item, ItemField, Office
-from credit.services.calendar import calendar_import_csv, decode_csv_bytes, recompute_provisional_due_dates
+from credit.models import CalendarDay, CalendarYear, Item, ItemField, Office
+from credit.services.calendar import (
+    RecomputeResult,
+    calendar_days_changed,
+    calendar_import_csv,
+    calendar_year_set_complete,
+    decode_csv_bytes,
+    official_years,
+)
 
 CALENDAR_CSV_MAX_BYTES = 1024 * 1024
 CALENDAR_CSV_EXTENSIONS = (".csv", ".txt")
@@ -143,6 +152,23 @@ class CalendarCsvUploadForm(forms.Form):
         return decode_csv_bytes(upload.read())
 
 
+class CalendarYearForm(forms.Form):
+    """Mark a year official (its notice entered in full) or provisional again."""
+
+    year = forms.IntegerField(label=gettext_lazy("年度"), min_value=1900, max_value=9999)
+    complete = forms.TypedChoiceField(
+        label=gettext_lazy("状态"),
+        choices=((True, gettext_lazy("已按通知录入完整（正式）")), (False, gettext_lazy("暂定"))),
+        coerce=lambda v: v in (True, "True"),
+    )
+    notice = forms.CharField(
+        label=gettext_lazy("放假安排通知"),
+        max_length=200,
+        required=False,
+        help_text=gettext_lazy("确认为正式时必填：通知文号或标题，例如 国办发明电〔2025〕7号。"),
+    )
+
+
 @admin.register(CalendarDay)
 class CalendarDayAdmin(admin.ModelAdmin):
     """Holidays and adjusted working days (节假日与调休). Every change recomputes the provisional due dates it affects."""
@@ -156,6 +182,7 @@ class CalendarDayAdmin(admin.ModelAdmin):
     list_per_page = 100
     change_list_template = "admin/credit/calendarday/change_list.html"
     import_template = "admin/credit/calendarday/import_csv.html"
+    years_template = "admin/credit/calendarday/years.html"
 
     @admin.display(description=gettext_lazy("星期"))
     def weekday(self, obj: CalendarDay) -> str:
@@ -163,32 +190,74 @@ class CalendarDayAdmin(admin.ModelAdmin):
 
     # --- keep stored due dates in step with the calendar -------------------------------------------------------
 
-    def _recompute(self, request: HttpRequest, years: set[int]) -> None:
-        recomputed = recompute_provisional_due_dates(years=years)
-        if recomputed:
+    def _report(self, request: HttpRequest, result: RecomputeResult) -> None:
+        if result.updated:
             self.message_user(
-                request, _("已重新计算 %(count)d 条记录的暂定截止日期。") % {"count": recomputed}, messages.INFO
+                request,
+                _("已重新计算截止日期：%(updated)d 条记录更新，其中 %(moved)d 条截止日期变动，已通知相关处室。")
+                % {"updated": result.updated, "moved": result.moved},
+                messages.INFO,
             )
 
     def save_model(self, request: HttpRequest, obj: CalendarDay, form, change: bool) -> None:
-        years = {obj.date.year}
+        dates = {obj.date}
         if change:
             previous = CalendarDay.objects.filter(pk=obj.pk).values_list("date", flat=True).first()
             if previous:
-                years.add(previous.year)
+                dates.add(previous)
         super().save_model(request, obj, form, change)
-        self._recompute(request, years)
+        self._report(request, calendar_days_changed(dates=dates, user=request.user))
 
     def delete_model(self, request: HttpRequest, obj: CalendarDay) -> None:
-        year = obj.date.year
+        day = obj.date
         super().delete_model(request, obj)
-        self._recompute(request, {year})
+        self._report(request, calendar_days_changed(dates={day}, user=request.user))
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[CalendarDay]) -> None:
-        years = {d.year for d in queryset.values_list("date", flat=True)}
+        dates = set(queryset.values_list("date", flat=True))
         super().delete_queryset(request, queryset)
-        if years:
-            self._recompute(request, years)
+        self._report(request, calendar_days_changed(dates=dates, user=request.user))
+
+    # --- 年度确认: a year is official only once marked complete ----------------------------------------------------
+
+    def years_view(self, request: HttpRequest) -> HttpResponse:
+        """The years on the calendar, official (已确认) or provisional (暂定), and the form that marks one complete
+        after its notice is entered (or provisional again)."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        form = CalendarYearForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                result = calendar_year_set_complete(
+                    year=form.cleaned_data["year"],
+                    complete=form.cleaned_data["complete"],
+                    notice=form.cleaned_data["notice"],
+                    user=request.user,
+                )
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                self.message_user(request, _("已保存。"), messages.SUCCESS)
+                self._report(request, result)
+                return HttpResponseRedirect(request.path)
+        stored_years = set(CalendarDay.objects.values_list("date__year", flat=True).distinct())
+        rows = {row.year: row for row in CalendarYear.objects.all()}
+        today_year = timezone.localdate().year
+        years = sorted(stored_years | set(rows) | {today_year, today_year + 1}, reverse=True)
+        official = official_years(min(years), max(years))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("年度确认"),
+            "opts": self.opts,
+            "form": form,
+            "years": [
+                {"year": y, "official": y in official, "notice": rows[y].notice if y in rows else ""} for y in years
+            ],
+            "has_view_permission": self.has_view_permission(request),
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, self.years_template, context)
 
     # --- 从CSV导入 -------------------------------------------------------------------------------------------
 
@@ -200,6 +269,7 @@ class CalendarDayAdmin(admin.ModelAdmin):
                 self.admin_site.admin_view(self.import_csv_view),
                 name="{}_{}_import_csv".format(*info),
             ),
+            path("years/", self.admin_site.admin_view(self.years_view), name="{}_{}_years".format(*info)),
         ]
         return custom + super().get_urls()
 
@@ -208,7 +278,11 @@ class CalendarDayAdmin(admin.ModelAdmin):
         return self.has_add_permission(request) and self.has_change_permission(request)
 
     def changelist_view(self, request: HttpRequest, extra_context=None):
-        extra_context = {**(extra_context or {}), "has_import_permission": self.has_import_permission(request)}
+        extra_context = {
+            **(extra_context or {}),
+            "has_import_permission": self.has_import_permission(request),
+            "has_years_permission": self.has_change_permission(request),
+        }
         return super().changelist_view(request, extra_context=extra_context)
 
     def import_csv_view(self, request: HttpRequest) -> HttpResponse:
@@ -219,7 +293,7 @@ class CalendarDayAdmin(admin.ModelAdmin):
             form = CalendarCsvUploadForm(request.POST, request.FILES)
             if form.is_valid():
                 try:
-                    result = calendar_import_csv(data=form.cleaned_data["file"])
+                    result = calendar_import_csv(data=form.cleaned_data["file"], user=request.user)
                 except ValidationError as exc:
                     import_errors = exc.messages
                     self.message_user(
@@ -230,9 +304,7 @@ class CalendarDayAdmin(admin.ModelAdmin):
                 else:
                     self.message_user(
                         request,
-                        _(
-                            "导入完成：新增 %(created)d 天，更新 %(updated)d 天，重新计算 %(recomputed)d 条暂定截止日期。"
-                        )
+                        _("导入完成：新增 %(created)d 天，更新 %(updated)d 天，重新计算 %(recomputed)d 条截止日期。")
                         % {"created": result.created, "updated": result.updated, "recomputed": result.recomputed},
                         messages.SUCCESS,
                     )

@@ -156,7 +156,7 @@ def org_code() -> CatalogField:
         "org_code",
         lambda spec: NormalizedCharField(
             max_length=20,
-            validators=[validators.validate_org_code],
+            validators=[validators.validate_school_or_org_code if spec.school_code else validators.validate_org_code],
             normalize=validators.normalize_org_code,
             **_common(spec),
         ),

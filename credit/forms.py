@@ -46,6 +46,7 @@ def form_for_item(no: int) -> type[forms.ModelForm]:
     form = forms.modelform_factory(model, form=RecordFormBase, fields=[*keys, "business_date"])
     business_date = form.base_fields["business_date"]
     business_date.required = model.BUSINESS_DATE_FIELD is None
+    business_date.label = model.BUSINESS_DATE_LABEL
     business_date.help_text = (
         f"默认取“{model._meta.get_field(model.BUSINESS_DATE_FIELD).verbose_name}”"
         if model.BUSINESS_DATE_FIELD

@@ -22,7 +22,7 @@ from credit.models import (
     Subject,
 )
 from credit.registry import model_for_item
-from credit.services.calendar import due_date_for, semiannual_period
+from credit.services.calendar import WorkingCalendar, due_date_for, semiannual_due_date, semiannual_period
 from credit.validators import mask_cn_id
 
 # Statuses of a record the office still has to submit.
@@ -75,8 +75,9 @@ def records_overdue(records: QuerySet[Record], *, today: datetime.date | None = 
 class SemiannualPeriod:
     item: Item
     start: datetime.date
-    due: datetime.date
+    due: datetime.date  # the period's end, or the last working day before it (SEMIANNUAL_DUE_ON_WORKING_DAY)
     submitted: int
+    end: datetime.date | None = None  # the period's last day (None: the due date)
 
     @property
     def owed(self) -> bool:
@@ -100,22 +101,28 @@ def semiannual_periods(office: Office, *, today: datetime.date | None = None) ->
     items = [item for item in Item.objects.filter(deadline_kind="semiannual", offices=office)]
     if not items:
         return []
-    periods: list[tuple[datetime.date, datetime.date]] = []
+    ends: list[tuple[datetime.date, datetime.date]] = []
     day = semiannual_period(datetime.date(today.year - 1, 12, 31))[0]
     while day <= today:
-        start, due = semiannual_period(day)
-        periods.append((start, due))
-        day = due + datetime.timedelta(days=1)
-    counts = {
-        (item_id, due): n
-        for item_id, due, n in Record.objects.filter(submitted_q(), office=office, item__in=items)
+        start, end = semiannual_period(day)
+        ends.append((start, end))
+        day = end + datetime.timedelta(days=1)
+    calendar = WorkingCalendar(ends[0][0], ends[-1][1])
+    periods = [(start, end, semiannual_due_date(end, calendar=calendar).due) for start, end in ends]
+    # A record belongs to the period its due date lies in (the due date may have moved back from the period's end).
+    counts: dict[tuple[int, datetime.date], int] = {}
+    for item_id, due_date, n in (
+        Record.objects.filter(submitted_q(), office=office, item__in=items, due_date__gte=ends[0][0])
         .values_list("item_id", "due_date")
         .annotate(n=Count("id"))
-    }
+    ):
+        for start, end, _due in periods:
+            if start <= due_date <= end:
+                counts[(item_id, end)] = counts.get((item_id, end), 0) + n
     return [
-        SemiannualPeriod(item=item, start=start, due=due, submitted=counts.get((item.pk, due), 0))
+        SemiannualPeriod(item=item, start=start, due=due, submitted=counts.get((item.pk, end), 0), end=end)
         for item in items
-        for start, due in periods
+        for start, end, due in periods
     ]
 
 

@@ -34,6 +34,7 @@ from stdnum.iso7064 import mod_11_10 as stdnum_mod_11_10
 __all__ = [
     "USCC_PLACEHOLDER",
     "classify_org_code",
+    "classify_school_or_org_code",
     "cn_id_birth_date",
     "cn_id_sex",
     "mask_cn_id",
@@ -47,6 +48,8 @@ __all__ = [
     "validate_cn_id",
     "validate_doc_number",
     "validate_org_code",
+    "validate_school_code",
+    "validate_school_or_org_code",
     "validate_person_name",
     "validate_phone",
     "validate_uscc",
@@ -329,6 +332,81 @@ def validate_uscc(value) -> None:
     if len(code) != 18:
         raise ValidationError(_("统一社会信用代码应为18位"), code="uscc_length")
     _check_uscc(code)
+
+
+# ---------------------------------------------------------------------------
+# 学校（机构）标识码: the Ministry of Education's 10-digit school identification code
+# ---------------------------------------------------------------------------
+
+# Structure from 《学校（机构）代码管理办法》(教发〔2011〕, the MoE's coding rule): 2-digit school category, 2-digit
+# province (GB/T 2260), 6-digit serial (higher education: 0 + the old 5-digit school code). No check digit is defined,
+# so the structure is what can be checked: ten digits, a known category, a known province.
+SCHOOL_CATEGORY_CODES = frozenset(
+    {
+        "11",  # 幼儿园
+        "21",  # 小学
+        "22",  # 成人小学
+        "31",  # 普通初中
+        "32",  # 职业初中
+        "33",  # 成人初中
+        "34",  # 普通高中（完全中学）
+        "35",  # 成人高中
+        "36",  # 中等职业学校
+        "37",  # 工读学校
+        "41",  # 普通高等学校
+        "42",  # 成人高等学校
+        "51",  # 特殊教育学校
+        "91",  # 培养研究生的科研机构
+        "92",  # 民办的其他高等教育机构
+        "93",  # 中等职业培训机构
+    }
+)
+# Province-level division codes (GB/T 2260 first two digits); Jiangxi is 36.
+PROVINCE_CODES = frozenset(
+    "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 61 62 63 64 65 71 81 82".split()
+)
+_SCHOOL_CODE_RE = re.compile(r"^\d{10}$")
+
+
+def validate_school_code(value) -> None:
+    """A 10-digit 学校标识码: digits, a known school category (1st–2nd digits) and province (3rd–4th digits)."""
+    code = _compact(value)
+    if not _SCHOOL_CODE_RE.match(code):
+        raise ValidationError(_("学校标识码应为10位数字"), code="school_code_format")
+    if code[:2] not in SCHOOL_CATEGORY_CODES:
+        raise ValidationError(
+            _("学校标识码第1至2位“%(value)s”不是有效的学校类别码（如 21 小学、31 普通初中、34 普通高中）"),
+            code="school_code_category",
+            params={"value": code[:2]},
+        )
+    if code[2:4] not in PROVINCE_CODES:
+        raise ValidationError(
+            _("学校标识码第3至4位“%(value)s”不是有效的省级行政区划代码（江西为36）"),
+            code="school_code_province",
+            params={"value": code[2:4]},
+        )
+
+
+def classify_school_or_org_code(value) -> str:
+    """``'school_code'`` for a valid 10-digit 学校标识码, else what :func:`classify_org_code` says (or raises)."""
+    code = normalize_org_code(value)
+    if len(code) == 10 and code.isdigit():
+        validate_school_code(code)
+        return "school_code"
+    try:
+        return classify_org_code(code)
+    except ValidationError as exc:
+        if exc.code == "org_code_invalid":
+            raise ValidationError(
+                _("应为10位学校标识码或18位统一社会信用代码，或9位组织机构代码、15位工商注册号、15至20位税务登记证号"),
+                code="school_or_org_code_invalid",
+            ) from None
+        raise
+
+
+def validate_school_or_org_code(value) -> None:
+    """Model-field validator of the columns that accept a 学校标识码 as well as an organisation identifier."""
+    classify_school_or_org_code(value)
 
 
 # ---------------------------------------------------------------------------

@@ -35,7 +35,7 @@ from django.utils.translation import gettext_lazy
 from accounts.roles import Role
 from credit.models import DeadlineKind, Item, Office, Record
 from credit.selectors import submitted_q
-from credit.services.calendar import semiannual_period
+from credit.services.calendar import semiannual_due_date, semiannual_period
 from oversight.models import Indicator, IndicatorOffice, IndicatorRole, IndicatorStatus, ProgressEntry
 from oversight.periods import Period, parse_period
 
@@ -159,12 +159,13 @@ TIMELINESS_LABELS = {
 
 
 def semiannual_due_dates(period: Period) -> list[datetime.date]:
-    """The due dates of the semiannual reporting periods (一年两次) that fall in ``period``."""
+    """The due dates of the semiannual reporting periods (一年两次) that end in ``period`` (each moved back to a working
+    day when ``SEMIANNUAL_DUE_ON_WORKING_DAY`` says so)."""
     dates = []
-    due = semiannual_period(period.start)[1]
-    while due <= period.end:
-        dates.append(due)
-        due = semiannual_period(due + datetime.timedelta(days=1))[1]
+    end = semiannual_period(period.start)[1]
+    while end <= period.end:
+        dates.append(semiannual_due_date(end).due)
+        end = semiannual_period(end + datetime.timedelta(days=1))[1]
     return dates
 
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from credit.models import SubjectKind
 from credit.validators import validate_cn_id
+from publicity.challenge import Check, challenge_check, challenge_issue
 from publicity.models import LicenceDecision, NewsItem, Outcome, PolicyDocument, Publication, Severity
 from publicity.models.publications import PENALTY_CATEGORIES
 from publicity.validators import size_text, validate_evidence
@@ -238,12 +239,37 @@ class PublicRequestForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, challenge: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         # The label states the limit in force, not the default one.
         self.fields["evidence"].label = _("证明材料（PDF、JPG、PNG，不超过%(size)s）") % {
             "size": size_text(settings.PUBLICITY_EVIDENCE_MAX_BYTES)
         }
+        # Past the column's filing limit (publicity.ratelimit): a question to answer, new on every page shown. Its
+        # token goes in a hidden input the template writes (``challenge_token``), never the previous page's.
+        self.challenge = challenge_issue() if challenge else None
+        self.challenge_solved = False
+        if self.challenge:
+            self.fields["challenge_answer"] = forms.CharField(
+                label=_("人机验证：%(question)s") % {"question": self.challenge.question},
+                help_text=_("请填写计算结果（数字），例如 12。看不清或想换一题，请刷新本页；每道题只能回答一次。"),
+                max_length=10,
+                error_messages={"required": _("请回答人机验证问题。")},
+                widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+            )
+
+    def clean_challenge_answer(self):
+        answer = self.cleaned_data["challenge_answer"]
+        result = challenge_check(self.data.get("challenge_token", ""), answer)
+        # The answered question is spent: the page shown again asks a new one, with an empty answer field.
+        self.data = self.data.copy()
+        self.data["challenge_answer"] = ""
+        if result is Check.STALE:
+            raise forms.ValidationError(_("人机验证问题已过期或已回答过，请回答本页的新问题。"), code="stale")
+        if result is Check.WRONG:
+            raise forms.ValidationError(_("人机验证答案不正确，请回答本页的新问题。"), code="wrong")
+        self.challenge_solved = True
+        return answer
 
     def too_large(self) -> None:
         """Mark the whole submission as over ``PUBLICITY_REQUEST_MAX_BYTES`` (the evidence is what makes it so)."""
@@ -271,6 +297,13 @@ class RepairRequestForm(PublicRequestForm):
         label=_("信用承诺书（PDF、JPG、PNG，必须上传）"),
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The commitment is held to the evidence's size limit (and counts towards the daily evidence quota).
+        self.fields["commitment"].label = _("信用承诺书（PDF、JPG、PNG，必须上传，不超过%(size)s）") % {
+            "size": size_text(settings.PUBLICITY_EVIDENCE_MAX_BYTES)
+        }
 
     def clean_commitment(self):
         upload = self.cleaned_data.get("commitment")

@@ -4,7 +4,7 @@ from django.urls import path
 
 from publicity import converters  # noqa: F401  (registers <section:…> and <article:…>)
 from publicity.feeds import LatestEntriesAtomFeed, LatestEntriesFeed
-from publicity.views import public
+from publicity.views import display, public
 
 app_name = "publicity"
 urlpatterns = [
@@ -16,6 +16,7 @@ urlpatterns = [
     path("feed/atom/", LatestEntriesAtomFeed(), name="feed-atom"),
     path("track/", public.track, name="track"),
     path("track/<str:code>/", public.request_status, name="request-status"),
+    path("display/text-size/", display.text_size, name="text-size"),
     path("<article:kind>/", public.article_list, name="articles"),
     path("<article:kind>/<int:pk>/", public.article_detail, name="article"),
     path("<section:section>/", public.entry_list, name="list"),

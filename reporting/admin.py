@@ -6,15 +6,19 @@ from urllib.parse import urlsplit, urlunsplit
 from celery.schedules import ParseException
 from django import forms
 from django.conf import settings
-from django.contrib import admin
-from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django_celery_beat import validators as cron_validators
 from django_celery_beat.admin import CrontabScheduleAdmin
 from django_celery_beat.models import CrontabSchedule
 
 from accounts.roles import Role
+from core.errors import DomainError
 from credit import crypto
 from reporting.models import (
     DELIVERY_SETTINGS_PK,
@@ -26,7 +30,16 @@ from reporting.models import (
     validate_https_url,
     validate_token,
 )
-from reporting.services.delivery import delivery_settings_errors, delivery_settings_update
+from reporting.services.delivery import (
+    DESTINATION_FIELDS,
+    delivery_settings_confirm,
+    delivery_settings_errors,
+    delivery_settings_reject,
+    delivery_settings_update,
+    pending_changes,
+    pending_version,
+    proposed_token_base,
+)
 from reporting.transports import delivery_config
 
 
@@ -57,18 +70,23 @@ class ExportBatchAdmin(ReadOnlyAdmin):
     ]
     list_filter = ["status", "kind", "item"]
     search_fields = ["receipt", "sha256"]
+    exclude = ["file"]  # encrypted at rest, no URL: downloaded through the audited ledger page only
 
 
 @admin.register(ImportJob)
 class ImportJobAdmin(ReadOnlyAdmin):
     list_display = ["id", "item", "office", "created_by", "status", "total_rows", "created_count", "created_at"]
     list_filter = ["status", "item"]
-    exclude = ["errors"]
+    exclude = ["errors", "file", "error_file"]  # encrypted at rest, no URL: the clerk's audited download only
 
 
 def _is_sysadmin(request: HttpRequest) -> bool:
+    return _has_role(request, Role.SYSADMIN)
+
+
+def _has_role(request: HttpRequest, role: str) -> bool:
     user = request.user
-    return user.is_authenticated and user.is_active and user.role == Role.SYSADMIN
+    return user.is_authenticated and user.is_active and user.role == role
 
 
 class DeliverySettingsForm(forms.ModelForm):
@@ -103,9 +121,14 @@ class DeliverySettingsForm(forms.ModelForm):
             self.instance.pk = DELIVERY_SETTINGS_PK  # the one row (its check constraint is validated with the form)
         # What an empty folder or address falls back to, shown but not filled in (filled in, it would stop following
         # the environment).
-        self.fields["drop_dir"].widget.attrs["placeholder"] = str(settings.REPORTING_DROP_DIR)
-        if env_url := _shown_url(settings.REPORTING_HTTP_URL):
+        if "drop_dir" in self.fields:  # not on the security admin's read-only view
+            self.fields["drop_dir"].widget.attrs["placeholder"] = str(settings.REPORTING_DROP_DIR)
+        if (env_url := _shown_url(settings.REPORTING_HTTP_URL)) and "http_url" in self.fields:
             self.fields["http_url"].widget.attrs["placeholder"] = env_url
+        if self.instance.has_pending_change and not self.is_bound:
+            # The system admin edits the proposal waiting for confirmation, not the settings still in force.
+            for name in DESTINATION_FIELDS:
+                self.initial[name] = getattr(self.instance, f"pending_{name}")
 
     def clean(self):
         cleaned = super().clean()
@@ -113,7 +136,9 @@ class DeliverySettingsForm(forms.ModelForm):
             self.add_error("new_token", _("接口令牌不能以“%(prefix)s”开头。") % {"prefix": crypto.PREFIX})
         if cleaned.get("new_token") and cleaned.get("clear_token"):
             self.add_error("clear_token", _("不能同时填写新令牌和清除令牌。"))
-        has_token = not cleaned.get("clear_token") and bool(cleaned.get("new_token") or self.instance.http_token)
+        has_token = not cleaned.get("clear_token") and bool(
+            cleaned.get("new_token") or proposed_token_base(self.instance)
+        )
         errors = delivery_settings_errors(
             transport=cleaned.get("transport", ""),
             drop_dir=cleaned.get("drop_dir", ""),
@@ -140,13 +165,16 @@ def _shown_url(url: str) -> str:
 
 @admin.register(DeliverySettings)
 class DeliverySettingsAdmin(admin.ModelAdmin):
-    """报送设置: the system admin's only (not in the role table of ``accounts.roles``, so allowed here explicitly);
-    saved through ``delivery_settings_update`` (audited); never deleted (no row = the environment settings)."""
+    """报送设置: the system admin's (not in the role table of ``accounts.roles``, so allowed here explicitly); saved
+    through ``delivery_settings_update`` (audited); never deleted (no row = the environment settings). A new channel,
+    folder, address or token waits for a security admin, who sees the settings read-only and confirms or rejects the
+    proposal on the confirmation page (``confirm/``)."""
 
     form = DeliverySettingsForm
-    list_display = ["__str__", "transport", "token_status", "max_retries", "updated_at", "updated_by"]
-    readonly_fields = ["token_status", "updated_at", "updated_by"]
+    list_display = ["__str__", "transport", "token_status", "max_retries", "pending_status", "updated_at", "updated_by"]
+    readonly_fields = ["pending_status", "token_status", "updated_at", "updated_by", "confirmed_at", "confirmed_by"]
     fields = [
+        "pending_status",
         "transport",
         "drop_dir",
         "http_url",
@@ -157,6 +185,8 @@ class DeliverySettingsAdmin(admin.ModelAdmin):
         "max_retries",
         "updated_at",
         "updated_by",
+        "confirmed_at",
+        "confirmed_by",
     ]
 
     @admin.display(description=_("接口令牌"))
@@ -164,6 +194,22 @@ class DeliverySettingsAdmin(admin.ModelAdmin):
         if obj is not None and obj.has_token:
             return str(_("已设置（加密保存，不显示）"))
         return str(_("未设置（使用环境变量 REPORTING_HTTP_TOKEN，如有）"))
+
+    @admin.display(description=_("变更确认"))
+    def pending_status(self, obj: DeliverySettings | None) -> str:
+        if obj is None or not obj.has_pending_change:
+            return str(_("无待确认的变更"))
+        summary = "；".join(
+            f"{_field_label(name)}：{change['old'] or '-'} → {change['new'] if name != 'http_token' else _('已更改')}"
+            for name, change in pending_changes(obj).items()
+        )
+        return format_html(
+            '{}（{}）<a href="{}">{}</a>',
+            _("待安全管理员确认"),
+            summary,
+            reverse("admin:reporting_deliverysettings_confirm"),
+            _("确认页（安全管理员）"),
+        )
 
     def get_changeform_initial_data(self, request: HttpRequest) -> dict:
         """The first save starts from what is in force (the environment), not from the model's defaults: saving the
@@ -177,11 +223,61 @@ class DeliverySettingsAdmin(admin.ModelAdmin):
         initial.setdefault("max_retries", config.retries)
         return initial
 
+    def get_fields(self, request: HttpRequest, obj=None):
+        fields = super().get_fields(request, obj)
+        if not self.has_change_permission(request, obj):  # the security admin's view: nothing to type a token into
+            fields = [name for name in fields if name not in ("new_token", "clear_token")]
+        return fields
+
+    def get_urls(self):
+        confirm = path(
+            "confirm/", self.admin_site.admin_view(self.confirm_view), name="reporting_deliverysettings_confirm"
+        )
+        return [confirm, *super().get_urls()]
+
+    def confirm_view(self, request: HttpRequest):
+        """The security admin's page: the pending proposal, old and new, and 确认 / 驳回 (POST, bound to the version
+        shown, so a later proposal is not confirmed unseen)."""
+        if not _has_role(request, Role.SECADMIN):
+            raise PermissionDenied
+        row = DeliverySettings.objects.filter(pk=DELIVERY_SETTINGS_PK).first()
+        if request.method == "POST":
+            decide = delivery_settings_reject if request.POST.get("decision") == "reject" else delivery_settings_confirm
+            try:
+                decide(user=request.user, version=request.POST.get("version", ""), request=request)
+            except DomainError as exc:
+                for message in exc.messages:
+                    self.message_user(request, message, messages.ERROR)
+            except ValidationError as exc:
+                for message in exc.messages:
+                    self.message_user(request, message, messages.ERROR)
+            else:
+                done = _("已驳回该变更。") if decide is delivery_settings_reject else _("已确认，变更生效。")
+                self.message_user(request, done, messages.SUCCESS)
+            return HttpResponseRedirect(request.path)
+        pending = row is not None and row.has_pending_change
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("确认报送设置变更"),
+            "opts": self.opts,
+            "row": row,
+            "pending": pending,
+            "changes": [
+                {"label": _field_label(name), "old": change["old"], "new": change["new"], "token": name == "http_token"}
+                for name, change in (pending_changes(row).items() if pending else [])
+            ],
+            "version": pending_version(row) if pending else "",
+            "own": pending and row.pending_by_id == request.user.pk,
+        }
+        return TemplateResponse(request, "admin/reporting/deliverysettings/confirm.html", context)
+
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return _is_sysadmin(request)
+        return _is_sysadmin(request) or _has_role(request, Role.SECADMIN)
 
     def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
-        return _is_sysadmin(request)
+        # The security admin sees what is in force and what is proposed (addresses are no secret, the token is
+        # never shown), to confirm it.
+        return _is_sysadmin(request) or _has_role(request, Role.SECADMIN)
 
     def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
         return _is_sysadmin(request)
@@ -206,6 +302,18 @@ class DeliverySettingsAdmin(admin.ModelAdmin):
             request=request,
         )
         obj.pk, obj.http_token, obj._state.adding = row.pk, row.http_token, False
+        if row.has_pending_change:
+            self.message_user(
+                request,
+                _("报送通道、投递目录、接口地址或令牌的变更待安全管理员确认；确认前报送仍使用原设置。"),
+                messages.WARNING,
+            )
+
+
+def _field_label(name: str) -> str:
+    if name == "http_token":
+        return str(_("接口令牌"))
+    return str(DeliverySettings._meta.get_field(name).verbose_name)
 
 
 # The five crontab fields with their allowed values, for a message in Chinese: django-celery-beat's own validators

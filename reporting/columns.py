@@ -37,6 +37,7 @@ class Column:
     values: tuple[str, ...]
     rule: str
     rule_zh: str = ""
+    school_code: bool = False  # an org_code column that also accepts the 10-digit 学校标识码
 
     @property
     def is_identifier(self) -> bool:
@@ -44,6 +45,8 @@ class Column:
 
     @property
     def format_text(self) -> str:
+        if self.school_code:
+            return "10位学校标识码，或" + TYPE_FORMATS["org_code"]
         return TYPE_FORMATS.get(self.type, "文本")
 
     @property
@@ -56,18 +59,62 @@ def template_columns(no: int) -> tuple[Column, ...]:
     """The upload template's columns of item ``no``, in catalog order."""
     return tuple(
         Column(
-            key=f.key, name=f.name, type=f.type, required=f.required, values=f.values, rule=f.rule, rule_zh=f.rule_zh
+            key=f.key,
+            name=f.name,
+            type=f.type,
+            required=f.required,
+            values=f.values,
+            rule=f.rule,
+            rule_zh=f.rule_zh,
+            school_code=f.school_code,
         )
         for f in ItemSpec.get(no).fields
     )
 
 
+def template_headers(no: int) -> list[str]:
+    return [column.name for column in template_columns(no)]
+
+
+# The key of the optional trailing column: the record's business date (``Record.business_date``).
+BUSINESS_DATE_KEY = "business_date"
+
+
+@cache
+def business_date_column(no: int) -> Column | None:
+    """The optional trailing column of an item whose business date is not among its Annex 1 fields (the catalogue's
+    ``business_date_field`` is null), named by the catalogue's ``business_date_label`` (业务发生日期, or 认定日期…);
+    None for the other items, whose business date is one of their fields."""
+    spec = ItemSpec.get(no)
+    if spec.business_date_field is not None:
+        return None
+    return Column(
+        key=BUSINESS_DATE_KEY,
+        name=spec.business_date_label,
+        type="date",
+        required=False,
+        values=(),
+        rule="optional: the date the business happened; the deadline counts from it (empty: the import's date)",
+        rule_zh=f"选填（附件1以外的列，可删除）：{spec.business_date_label}，报送期限自该日期起算；不填则取导入时选择的日期（默认为导入当天）",
+    )
+
+
+def upload_columns(no: int) -> tuple[Column, ...]:
+    """The columns of the blank upload template's data sheet: the Annex 1 columns, first and exact, then the optional
+    business-date column (where the catalogue says). The other optional columns (``optional_columns``) are described
+    in its 填写说明 sheet, for a clerk to append."""
+    extra = business_date_column(no)
+    return template_columns(no) + ((extra,) if extra else ())
+
+
 @cache
 def optional_columns(no: int) -> tuple[Column, ...]:
-    """The optional trailing import columns of item ``no``: the catalogue's extra fields (e.g. item 8's 处理性质 and
-    the national 双公示 columns), after the Annex 1 columns, which stay first and exact. A file may carry none of them
-    or the first few, in this order."""
-    return tuple(
+    """The optional trailing import columns of item ``no``, in their one order: the business-date column (only where
+    the business date is not an Annex 1 field, ``business_date_column``), then the catalogue's extra fields (e.g. item
+    8's 处理性质 and the national 双公示 columns). The Annex 1 columns stay first and exact; a file may carry none of
+    the optional ones or the first few, in this order."""
+    extra = business_date_column(no)
+    return ((extra,) if extra else ()) + tuple(
         Column(key=f.key, name=f.name, type=f.type, required=False, values=f.values, rule=f.rule, rule_zh=f.rule_zh)
         for f in ItemSpec.get(no).extra_fields
     )
@@ -76,10 +123,6 @@ def optional_columns(no: int) -> tuple[Column, ...]:
 def import_columns(no: int) -> tuple[Column, ...]:
     """Every column an import of item ``no`` reads: the Annex 1 columns, then the optional ones."""
     return template_columns(no) + optional_columns(no)
-
-
-def template_headers(no: int) -> list[str]:
-    return [column.name for column in template_columns(no)]
 
 
 def item_sheet_name(name: str) -> str:

@@ -25,7 +25,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from credit.catalog import PENALTY, ItemSpec
-from credit.validators import classify_org_code
+from credit.validators import classify_school_or_org_code
 from publicity.services.publications import penalty_period
 
 PENALTY_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -91,6 +91,9 @@ REQUIRED_PENALTY_CODES = (
     "cf_jdrq",
 )
 REQUIRED_PENALTY_CODES += ("cf_yxq", "cf_cfjg", "cf_cfjgdm", "cf_sjly", "cf_sjlydm")
+
+# How a 学校标识码 is stated in 备注 (the national columns have none for it).
+_SCHOOL_CODE_NOTE = "学校标识码：%(code)s"
 
 # Which legacy code column an organisation code goes to, by classify_org_code's kind.
 _ORG_CODE_COLUMN = {
@@ -162,9 +165,15 @@ def _record_columns(item: ItemSpec, values: tuple, rules: list | None = None) ->
     if (ident or "").startswith(INDIVIDUAL_BUSINESS_CODE_PREFIX):
         row["cf_xdr_lb"] = INDIVIDUAL_BUSINESS
     try:
-        row[_ORG_CODE_COLUMN[classify_org_code(ident)]] = ident
-    except (ValidationError, KeyError):
-        row["cf_xdr_shxym"] = ident
+        kind = classify_school_or_org_code(ident)
+    except ValidationError:
+        kind = ""
+    if kind == "school_code":
+        # The standard has no column for a 学校标识码: it goes to 备注, and the credit code stays to be filled in.
+        note = _SCHOOL_CODE_NOTE % {"code": ident}
+        row["bz"] = f"{row['bz']}；{note}" if row.get("bz") else note
+    else:
+        row[_ORG_CODE_COLUMN.get(kind, "cf_xdr_shxym")] = ident
     return row
 
 

@@ -25,7 +25,7 @@ from credit.models import Item
 from credit.registry import model_for_item
 from publicity.services.periods import period_rules
 from reporting import double_publicity
-from reporting.columns import Column, item_sheet_name, template_columns
+from reporting.columns import Column, item_sheet_name, optional_columns, template_columns, upload_columns
 
 # Fixed document properties: files must not differ by when they were written.
 FIXED_CREATED = datetime.datetime(2000, 1, 1, 0, 0, 0)
@@ -55,13 +55,15 @@ def _text(value) -> str:
 class UploadTemplateExporter:
     """The upload template (上传模板) of one item: its records under the catalog's header, plus 填写说明.
 
-    ``queryset`` gives the records (of the item's typed model); ``None`` writes the blank template.
+    ``queryset`` gives the records (of the item's typed model), under the Annex 1 columns only (what is delivered);
+    ``None`` writes the blank template, which also has the optional trailing business-date column of an item whose
+    business date is not among its Annex 1 fields (``reporting.columns.business_date_column``).
     """
 
     def __init__(self, item: Item | int, queryset: QuerySet | None = None):
         self.no = item if isinstance(item, int) else item.no
         self.name = Item.objects.values_list("name", flat=True).get(no=self.no) if isinstance(item, int) else item.name
-        self.columns: tuple[Column, ...] = template_columns(self.no)
+        self.columns: tuple[Column, ...] = upload_columns(self.no) if queryset is None else template_columns(self.no)
         self.queryset = queryset
 
     @cached_property
@@ -149,7 +151,11 @@ class UploadTemplateExporter:
         sheet.set_column(1, 1, 50, wrap)
         sheet.set_column(2, 2, 10, wrap)
         sheet.set_column(3, 4, 40, wrap)
-        for row, column in enumerate(self.columns, start=1):
+        described = self.columns
+        if self.queryset is None:
+            # The blank template also describes the optional columns a clerk may append (the national ones).
+            described += tuple(c for c in optional_columns(self.no) if c not in self.columns)
+        for row, column in enumerate(described, start=1):
             sheet.write_string(row, 0, column.name, wrap)
             sheet.write_string(row, 1, column.format_text, wrap)
             sheet.write_string(row, 2, "是" if column.required else "否", wrap)
@@ -161,7 +167,14 @@ class UploadTemplateExporter:
             "日期请填写为 YYYY-MM-DD，例如 2026-02-28。",
             "导入时逐行逐格校验，任何一行有误则整个文件不导入，并给出标注错误的文件供下载修改。",
         ]
-        start = len(self.columns) + 2
+        optional = [c.name for c in optional_columns(self.no)]
+        if self.queryset is None and optional:
+            notes.append(
+                "附件1的列之后可依次追加选填列："
+                + "、".join(optional)
+                + "（须按此顺序，可只保留前几列，不用的末尾列可删除）；选填列留空时取默认值或不填。"
+            )
+        start = len(described) + 2
         for offset, note in enumerate(notes):
             sheet.write_string(start + offset, 0, note)
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
+from core.files import private_storage
 from core.scoping import ALL, ANY, ScopedQuerySet
 from credit.fields import EncryptedCharField
 from credit.models import Item, NoticeKind, Office, Record
@@ -73,8 +74,15 @@ class ExportBatch(models.Model):
     )
     scope = models.CharField(_("范围说明"), max_length=200, blank=True)
     row_count = models.PositiveIntegerField(_("记录数"), default=0)
-    file = models.FileField(_("文件"), upload_to=batch_upload_to, max_length=200, blank=True)
+    file = models.FileField(_("文件"), upload_to=batch_upload_to, storage=private_storage, max_length=200, blank=True)
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    file_size = models.PositiveBigIntegerField(_("文件大小（字节）"), null=True, blank=True)
+    purged_at = models.DateTimeField(
+        _("文件删除时间"),
+        null=True,
+        blank=True,
+        help_text=_("按保留期限删除文件的时间；台账保留哈希、大小、记录数与回执号"),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -200,7 +208,7 @@ class ImportJob(models.Model):
     created_at = models.DateTimeField(_("上传时间"), default=timezone.now)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
     original_name = models.CharField(_("原文件名"), max_length=200, blank=True)
-    file = models.FileField(_("上传文件"), upload_to=import_upload_to, max_length=200)
+    file = models.FileField(_("上传文件"), upload_to=import_upload_to, storage=private_storage, max_length=200)
     submit = models.BooleanField(_("导入后直接提交审核"), default=False)
     status = models.CharField(_("状态"), max_length=12, choices=ImportStatus.choices, default=ImportStatus.PENDING)
     progress = models.PositiveSmallIntegerField(_("进度（%）"), default=0)
@@ -208,7 +216,12 @@ class ImportJob(models.Model):
     created_count = models.PositiveIntegerField(_("导入记录数"), default=0)
     message = models.TextField(_("说明"), blank=True)
     errors = models.JSONField(_("错误明细"), default=list, blank=True)
-    error_file = models.FileField(_("错误标注文件"), upload_to=import_errors_upload_to, max_length=200, blank=True)
+    error_file = models.FileField(
+        _("错误标注文件"), upload_to=import_errors_upload_to, storage=private_storage, max_length=200, blank=True
+    )
+    files_purged_at = models.DateTimeField(
+        _("文件删除时间"), null=True, blank=True, help_text=_("按保留期限删除上传文件与错误标注文件的时间")
+    )
 
     objects = ImportJobQuerySet.as_manager()
 
@@ -242,7 +255,12 @@ class SemiannualNotice(models.Model):
     item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="+", verbose_name=_("信用信息事项"))
     period_start = models.DateField(_("报送期开始"))
     due_date = models.DateField(_("报送截止日期"))
-    kind = models.CharField(_("类型"), max_length=12, choices=NoticeKind.choices)
+    # A period is reminded before it is due and once overdue; a record's due-date change is not a period's notice.
+    kind = models.CharField(
+        _("类型"),
+        max_length=12,
+        choices=[(k.value, k.label) for k in (NoticeKind.DUE_SOON, NoticeKind.OVERDUE)],
+    )
     message = models.TextField(_("内容"))
     created_at = models.DateTimeField(_("生成时间"), default=timezone.now)
     emailed_to = models.TextField(_("邮件收件人"), blank=True)
@@ -341,6 +359,36 @@ class DeliverySettings(models.Model):
         related_name="+",
         verbose_name=_("修改人"),
     )
+    # Where batches go (channel, folder, address, token) changes only once a security admin, not the system admin
+    # who proposed it, confirms (两人确认): until then the proposal waits here and deliveries keep the fields above.
+    pending_transport = models.CharField(
+        _("待确认的报送通道"), max_length=12, choices=DeliveryTransport.choices, blank=True, editable=False
+    )
+    pending_drop_dir = models.CharField(_("待确认的投递目录"), max_length=500, blank=True, editable=False)
+    pending_http_url = models.CharField(_("待确认的接口地址"), max_length=500, blank=True, editable=False)
+    pending_http_token = EncryptedCharField(
+        _("待确认的接口令牌"), max_length=TOKEN_COLUMN_LENGTH, blank=True, editable=False
+    )
+    pending_at = models.DateTimeField(_("提出变更时间"), null=True, blank=True, editable=False)
+    pending_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("提出人"),
+    )
+    confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True, editable=False)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("确认人"),
+    )
 
     class Meta:
         verbose_name = _("报送设置")
@@ -355,3 +403,7 @@ class DeliverySettings(models.Model):
     @property
     def has_token(self) -> bool:
         return bool(self.http_token)
+
+    @property
+    def has_pending_change(self) -> bool:
+        return self.pending_at is not None

@@ -16,6 +16,7 @@ from reporting.selectors import batches_to_dispatch
 from reporting.services import batches as batch_services
 from reporting.services.imports import import_job_run, import_jobs_fail_stale
 from reporting.services.reminders import semiannual_reminders_send
+from reporting.services.retention import files_purge_expired
 from reporting.transports import TransportError, delivery_config
 
 logger = logging.getLogger(__name__)
@@ -115,3 +116,11 @@ def fail_stale_import_jobs() -> int:
     """Every few minutes: import jobs whose worker died are marked failed, so the clerk is told to upload again
     (beat: migration 0011)."""
     return import_jobs_fail_stale()
+
+
+@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
+def purge_expired_files() -> dict:
+    """Daily: delete the import uploads, error copies and acknowledged batch files older than FILE_RETENTION_DAYS;
+    the rows keep their metadata (beat: migration 0013)."""
+    result = files_purge_expired()
+    return {"import_jobs": result.import_jobs, "batches": result.batches}

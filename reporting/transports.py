@@ -37,8 +37,15 @@ class TransportError(Exception):
 
 
 # Stored in the batch's outcome, which reviewers see: never an address, port or the far end's reply (the log has them).
+# A host the operators allowed may be named (the reviewers know where batches go); an address the name resolved to, a
+# port or an exception's text never (they would map the internal network: "Connection refused", "timed out"…).
 REFUSED_ENDPOINT = "报送平台地址未通过安全检查，未发送，详情见服务器日志。"
 CONNECTION_FAILED = "连接报送平台失败，详情见服务器日志。"
+
+
+def connection_failed(host: str) -> str:
+    """The outcome of a failed connection to an allowed ``host``: its name, nothing the connection attempt revealed."""
+    return f"连接报送平台 {host} 失败，详情见服务器日志。" if host else CONNECTION_FAILED
 
 
 def allowed_delivery_hosts() -> set[str]:
@@ -109,7 +116,7 @@ def checked_endpoint(url: str) -> Endpoint:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (OSError, ValueError) as exc:
         logger.warning("delivery refused: %s does not resolve: %s", host, exc)
-        raise TransportError(CONNECTION_FAILED, {**where, "refused": "unresolved"}) from exc
+        raise TransportError(connection_failed(host), {**where, "refused": "unresolved"}) from exc
     addresses = [info[4][0] for info in infos]
     refused = [a for a in addresses if not _address_allowed(a)]
     if not addresses or refused:
@@ -232,8 +239,12 @@ class DropFolderTransport:
                     os.unlink(tmp)
                 raise
         except OSError as exc:
+            # The folder and the reason ("Permission denied"), not the exception's text (it may name other paths).
+            logger.warning("delivery of batch %s to %s failed: %s", batch.pk, self.directory, exc)
+            reason = exc.strerror or type(exc).__name__
             raise TransportError(
-                f"写入投递目录失败：{exc}", {"transport": self.name, "folder": str(self.directory)}
+                f"写入投递目录 {self.directory} 失败：{reason}，详情见服务器日志。",
+                {"transport": self.name, "folder": str(self.directory)},
             ) from exc
         return Delivery(
             receipt=target.name,
@@ -300,7 +311,7 @@ class HttpTransport:
                 )
         except requests.RequestException as exc:
             logger.warning("delivery of batch %s to %s (%s) failed: %s", batch.pk, endpoint.host, endpoint.address, exc)
-            raise TransportError(CONNECTION_FAILED, endpoint.destination) from exc
+            raise TransportError(connection_failed(endpoint.host), endpoint.destination) from exc
         finally:
             session.close()
         if response.status_code >= 300:

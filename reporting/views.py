@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime
 import io
 
+from django.conf import settings
 from django.contrib import messages
 from django.db.models import Case, IntegerField, Value, When
 from django.http import FileResponse, Http404, JsonResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -143,11 +144,35 @@ class ImportStatusView(ImportScopeMixin, ClerkMixin, View):
         )
 
 
+def file_gone(request, *, purged: bool, back_url: str, back_label: str):
+    """The page of a file that is no longer there: deleted after the retention period (410), or missing from storage
+    (404); never a 500."""
+    if purged:
+        message = _("文件已按保留期限删除（保留 %(days)s 天），台账仍保留其哈希、大小、记录数与回执号。") % {
+            "days": settings.FILE_RETENTION_DAYS
+        }
+    else:
+        message = _("文件已不存在或无法读取，请联系系统管理员核查存储。")
+    return render(
+        request,
+        "reporting/file_gone.html",
+        {"message": message, "back_url": back_url, "back_label": back_label},
+        status=410 if purged else 404,
+    )
+
+
 class ImportErrorFileView(ImportScopeMixin, ClerkMixin, View):
     def get(self, request, pk: int):
         job = self.object
+        back = {"back_url": reverse("reporting:import-detail", args=[job.pk]), "back_label": _("返回导入结果")}
+        if job.files_purged_at:
+            return file_gone(request, purged=True, **back)
         if not job.error_file:
             raise Http404
+        try:
+            handle = job.error_file.open("rb")
+        except OSError:
+            return file_gone(request, purged=False, **back)
         audit_log(
             request=request,
             action=AuditAction.DOWNLOAD,
@@ -156,12 +181,7 @@ class ImportErrorFileView(ImportScopeMixin, ClerkMixin, View):
         )
         # The error copy is the uploaded sheet: full ID numbers in it.
         return private_response(
-            FileResponse(
-                job.error_file.open("rb"),
-                as_attachment=True,
-                filename=f"错误标注-{job.item.name}.xlsx",
-                content_type=XLSX,
-            )
+            FileResponse(handle, as_attachment=True, filename=f"错误标注-{job.item.name}.xlsx", content_type=XLSX)
         )
 
 
@@ -258,8 +278,15 @@ class BatchDetailView(BatchScopeMixin, ReviewerMixin, DetailView):
 class BatchDownloadView(BatchScopeMixin, ReviewerMixin, View):
     def get(self, request, pk: int):
         batch = self.object
+        back = {"back_url": reverse("reporting:batch-detail", args=[batch.pk]), "back_label": _("返回报送批次")}
+        if batch.purged_at:
+            return file_gone(request, purged=True, **back)
         if not batch.file:
             raise Http404
+        try:
+            handle = batch.file.open("rb")  # decrypted as it is read (core.files)
+        except OSError:
+            return file_gone(request, purged=False, **back)
         audit_log(
             request=request,
             action=AuditAction.DOWNLOAD,
@@ -272,7 +299,7 @@ class BatchDownloadView(BatchScopeMixin, ReviewerMixin, View):
             },
         )
         return private_response(
-            FileResponse(batch.file.open("rb"), as_attachment=True, filename=batch.download_name, content_type=XLSX)
+            FileResponse(handle, as_attachment=True, filename=batch.download_name, content_type=XLSX)
         )
 
 

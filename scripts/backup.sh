@@ -3,14 +3,19 @@
 #
 #   DATABASE_URL=postgres://user@host:5432/credit MEDIA_ROOT=/srv/credit/media scripts/backup.sh [BACKUP_ROOT]
 #
-# Writes BACKUP_ROOT/YYYYmmdd-HHMMSS/{db.dump,media.tar.gz,SHA256SUMS} (BACKUP_ROOT defaults to ./backups) and
-# prints that directory. The dump is taken in one snapshot (pg_dump is transactionally consistent); files written
+# Writes BACKUP_ROOT/YYYYmmdd-HHMMSS/{db.dump.gpg,media.tar.gz.gpg,SHA256SUMS} (BACKUP_ROOT defaults to ./backups)
+# and prints that directory. Both files are OpenPGP-encrypted as they are written (nothing in clear touches the disk):
+# to BACKUP_GPG_RECIPIENT's public key, or with the passphrase of BACKUP_PASSPHRASE_FILE / BACKUP_PASSPHRASE (see
+# scripts/backup-crypto.sh); with no key the script refuses. Keep the key apart from the backups. The dump is taken in one snapshot (pg_dump is transactionally consistent); files written
 # while the backup runs may be newer than the dump, which restore tolerates (rows never point at missing files
 # because files are written before their rows are committed). See docs/security.md for the schedule and the drill.
 set -euo pipefail
 umask 077
 
 : "${DATABASE_URL:?DATABASE_URL must point at the PostgreSQL database to back up}"
+# shellcheck source=scripts/backup-crypto.sh
+. "$(dirname "$0")/backup-crypto.sh"
+backup_crypto_mode >/dev/null || exit 4
 MEDIA_ROOT="${MEDIA_ROOT:-$(cd "$(dirname "$0")/.." && pwd)/var/media}"
 BACKUP_ROOT="${1:-${BACKUP_ROOT:-backups}}"
 
@@ -21,13 +26,17 @@ stamp="$(date +%Y%m%d-%H%M%S)"
 out="${BACKUP_ROOT%/}/${stamp}"
 mkdir -p "$out"
 
-pg_dump --format=custom --compress=6 --no-owner --no-privileges --dbname="$PG_URL" --file="$out/db.dump"
+# A failed step leaves no half backup behind that could pass for a good one.
+trap 'rm -rf -- "$out"' ERR
+
+pg_dump --format=custom --compress=6 --no-owner --no-privileges --dbname="$PG_URL" | backup_encrypt > "$out/db.dump.gpg"
 
 if [ -d "$MEDIA_ROOT" ]; then
-    tar -C "$MEDIA_ROOT" -czf "$out/media.tar.gz" .
+    tar -C "$MEDIA_ROOT" -czf - . | backup_encrypt > "$out/media.tar.gz.gpg"
 else
-    tar -czf "$out/media.tar.gz" --files-from /dev/null
+    tar -czf - --files-from /dev/null | backup_encrypt > "$out/media.tar.gz.gpg"
 fi
 
-(cd "$out" && sha256sum db.dump media.tar.gz > SHA256SUMS)
+(cd "$out" && sha256sum db.dump.gpg media.tar.gz.gpg > SHA256SUMS)
+trap - ERR
 echo "$out"

@@ -252,3 +252,34 @@ def _serialized_contents_survive_context_switches(request):
                 connection.creation.deserialize_db_from_string(contents)
     for database in kept:
         _clean_marker(database).touch()
+
+
+# The audit tables' statement-level TRUNCATE guards (audit.models), by table.
+AUDIT_TRUNCATE_GUARDS = {
+    "audit_auditevent": "pgtrigger_audit_event_no_truncate_cb0d2",
+    "audit_auditchaincheckpoint": "pgtrigger_audit_checkpoint_no_truncate_cd001",
+}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _test_database_can_be_emptied(request):
+    """Let Django empty the PostgreSQL test database after a transactional test.
+
+    Django's flush is one ``TRUNCATE`` of every table, which the audit tables' TRUNCATE guards refuse. The test
+    database runs without those two guards; ``tests/audit/test_append_only_roles.py`` switches them back on, inside
+    its own transaction, where they are the subject.
+    """
+    if not any(item.get_closest_marker("django_db") for item in request.session.items):
+        return
+    request.getfixturevalue("django_db_setup")
+    blocker = request.getfixturevalue("django_db_blocker")
+    from django.db import connections
+
+    with blocker.unblock():
+        for alias in connections:
+            connection = connections[alias]
+            if connection.vendor != "postgresql":
+                continue
+            with connection.cursor() as cursor:
+                for table, trigger in AUDIT_TRUNCATE_GUARDS.items():
+                    cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER {trigger}")

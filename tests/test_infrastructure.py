@@ -11,13 +11,21 @@ import pytest
 from django.db import connection
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-PRODUCTION_REQUIRED = ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", "FIELD_ENCRYPTION_KEY")
+PRODUCTION_REQUIRED = (
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "FIELD_ENCRYPTION_KEY",
+    "FILE_ENCRYPTION_KEY",
+)
 PRODUCTION_ENV = {
     "SECRET_KEY": "test-only-dummy-key-0123456789-abcdefghijklmnopqrstuvwxyz-not-secret",
     "ALLOWED_HOSTS": "credit.example.gov.cn",
     "DATABASE_URL": "postgres://credit@db.invalid:5432/credit",
     "REDIS_URL": "redis://redis.invalid:6379/0",
     "FIELD_ENCRYPTION_KEY": "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4vMDEyMzQ1Njc4OTo7PD0-Pw==",
+    "FILE_ENCRYPTION_KEY": "ZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXp7fH1-f4CBgoM=",
 }
 START_PRODUCTION = (
     "import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'config.settings.production'; django.setup()"
@@ -98,6 +106,14 @@ def test_production_settings_refuse_a_short_secret_key():
 
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+def test_production_settings_refuse_a_file_key_that_is_the_field_key_or_malformed():
+    same = _start_production(FILE_ENCRYPTION_KEY=PRODUCTION_ENV["FIELD_ENCRYPTION_KEY"])
+    short = _start_production(FILE_ENCRYPTION_KEY="c2hvcnQ=")
+
+    assert same.returncode != 0 and "FILE_ENCRYPTION_KEY must differ" in same.stderr
+    assert short.returncode != 0 and "FILE_ENCRYPTION_KEY must be 32 random bytes" in short.stderr
 
 
 def test_production_settings_start_with_everything_set():

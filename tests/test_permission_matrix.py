@@ -481,6 +481,8 @@ ROWS = [
     Row("feed/atom/", "/feed/atom/", everyone(200)),
     Row("track/", "/track/?code={tracking_code}", everyone(302)),
     Row("track/<str:code>/", "/track/{tracking_code}/", everyone(200)),
+    # The larger-text switch: a POST that sets a cookie and goes back; the audit admin changes nothing (三员分立).
+    Row("display/text-size/", "/display/text-size/", everyone(405), post={**everyone(302), "auditor": 403}),
     Row("<article:kind>/", "/policies/", everyone(200)),
     Row("<article:kind>/<int:pk>/", "/policies/{policy}/", everyone(200)),
     Row("<section:section>/", "/penalties/", everyone(200)),
@@ -537,8 +539,10 @@ ADMIN_VIEW_ACTION = {
     "<path:object_id>/": "redirect",  # to the change page
     "<id>/password/": "change",  # a user's password, set by the security admin
     "import-csv/": "add+change",  # the calendar's CSV import adds and updates days
+    "years/": "change",  # the calendar's 年度确认: marks a year official, which changes every due date of it
     "<int:pk>/config/": "change",  # a TOTP device's configuration and QR code (django-otp)
     "<int:pk>/qrcode/": "change",
+    "confirm/": "confirm",  # the security admin confirms a change of the delivery settings (reporting.admin)
 }
 # What the portal's model admins refuse beyond the role table: nobody adds a TOTP device for another
 # (accounts.admin), and a device's key and QR code are never shown again (OTP_ADMIN_HIDE_SENSITIVE_DATA).
@@ -550,8 +554,12 @@ ADMIN_REFUSED = {
     ("reporting.deliverysettings", "add/"),
     ("reporting.deliverysettings", "<path:object_id>/delete/"),
 }
-# What model admins grant beyond the role table: the delivery settings are the system admin's (reporting.admin).
-ADMIN_GRANTED = {Role.SYSADMIN: {"reporting.deliverysettings": frozenset({"view", "change"})}}
+# What model admins grant beyond the role table: the delivery settings are the system admin's (reporting.admin); the
+# security admin sees them and confirms (or rejects) a change of where batches go.
+ADMIN_GRANTED = {
+    Role.SYSADMIN: {"reporting.deliverysettings": frozenset({"view", "change"})},
+    Role.SECADMIN: {"reporting.deliverysettings": frozenset({"view", "confirm"})},
+}
 
 
 def _admin_may(role: str, label: str, rest: str) -> bool:
@@ -614,7 +622,7 @@ ADMIN_ROWS = [
     Row("admin/two-factor/", "/admin/two-factor/", by_role(ADMIN_LOGIN, *[ADMIN_LOGIN] * 3, 200, auditor=ADMIN_LOGIN)),
     # The app index: a page for an app the admin has models of, 404 for another app.
     Row(
-        "admin/^(?P<app_label>auth|authtoken|django_celery_beat|accounts|otp_totp|credit|reporting|publicity|axes|otp_static)/$",
+        "admin/^(?P<app_label>auth|django_celery_beat|accounts|otp_totp|credit|reporting|publicity|axes|otp_static)/$",
         "/admin/credit/",
         by_role(ADMIN_LOGIN, *[ADMIN_LOGIN] * 3, 200, secadmin=404, auditor=ADMIN_LOGIN),
     ),
@@ -743,14 +751,14 @@ def _admin_objects(owner) -> dict[str, object]:
     )
     from django_otp.plugins.otp_static.models import StaticDevice
     from django_otp.plugins.otp_totp.models import TOTPDevice
-    from rest_framework.authtoken.models import Token
 
+    from accounts.api_tokens import api_token_create
     from reporting.models import DELIVERY_SETTINGS_PK, DeliverySettings
 
     visit = {"user_agent": "matrix", "http_accept": "*/*", "path_info": "/accounts/login/"}
     makers = {
         "auth.group": lambda: Group.objects.create(name="matrix"),
-        "authtoken.tokenproxy": lambda: Token.objects.create(user=owner),
+        "accounts.apitoken": lambda: api_token_create(user=owner)[0],
         "django_celery_beat.clockedschedule": lambda: ClockedSchedule.objects.create(clocked_time=timezone.now()),
         "django_celery_beat.solarschedule": lambda: SolarSchedule.objects.create(
             event="sunrise", latitude=28.68, longitude=115.86
@@ -764,6 +772,10 @@ def _admin_objects(owner) -> dict[str, object]:
         "otp_totp.totpdevice": lambda: TOTPDevice.objects.create(user=owner, name="matrix", confirmed=False),
         "otp_static.staticdevice": lambda: StaticDevice.objects.create(user=owner, name="matrix", confirmed=False),
         "reporting.deliverysettings": lambda: DeliverySettings.objects.create(pk=DELIVERY_SETTINGS_PK),
+        # A grant held for the system admin's approval (accounts.admin.PendingRoleGrantAdmin).
+        "accounts.pendingrolegrant": lambda: UserFactory(
+            username="matrix_pending", role=Role.REVIEWER, is_active=False, grant_requested_at=timezone.now()
+        ),
         "axes.accessattempt": lambda: AccessAttempt.objects.create(
             **visit, get_data="", post_data="", failures_since_start=1
         ),
@@ -776,8 +788,7 @@ def _admin_objects(owner) -> dict[str, object]:
         obj = model._default_manager.order_by("pk").first()
         if obj is None:
             obj = makers[label]()
-        # The token admin addresses a token by its user (DRF's TokenProxy).
-        pks[label] = obj.user_id if label == "authtoken.tokenproxy" else obj.pk
+        pks[label] = obj.pk
     return pks
 
 

@@ -1,4 +1,8 @@
-"""Django REST Framework and drf-spectacular."""
+"""Django REST Framework, API tokens (django-rest-knox) and drf-spectacular."""
+
+import datetime
+
+from config.env import env
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -15,6 +19,19 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "core.api.exception_handler",
     "DATE_FORMAT": "%Y-%m-%d",
     "DATE_INPUT_FORMATS": ["%Y-%m-%d", "%Y/%m/%d", "%Y年%m月%d日"],
+}
+
+# API tokens: django-rest-knox stores a SHA-512 digest of each key (never the key) in ``accounts.ApiToken``. A token
+# expires API_TOKEN_TTL_DAYS after it was made (at least 1 day) and is never renewed by use; it also dies with its
+# owner's password change, password expiry, deactivation and forced sign-out (accounts.authentication).
+API_TOKEN_TTL_DAYS = max(1, env.int("API_TOKEN_TTL_DAYS", default=90))
+KNOX_TOKEN_MODEL = "accounts.ApiToken"
+# knox's own model is swapped out; its migrations would still create an unused, empty ``knox_authtoken`` table.
+MIGRATION_MODULES = {"knox": None}
+REST_KNOX = {
+    "TOKEN_TTL": datetime.timedelta(days=API_TOKEN_TTL_DAYS),
+    "AUTO_REFRESH": False,
+    "AUTH_HEADER_PREFIX": "Token",
 }
 
 SPECTACULAR_SETTINGS = {

@@ -16,7 +16,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",  # API tokens stored hashed; its model is swapped for accounts.ApiToken (KNOX_TOKEN_MODEL)
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -112,8 +112,15 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "var" / "static")
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 MEDIA_URL = "/media/"
+# Key of the files at rest (core.files, STORAGES["private"]): 32 random bytes, URL-safe base64, kept apart from
+# FIELD_ENCRYPTION_KEY and from the backups. Required in production; elsewhere derived from SECRET_KEY. Generate with:
+#   python -c "import base64, os; print(base64.urlsafe_b64encode(os.urandom(32)).decode())"
+FILE_ENCRYPTION_KEY = env("FILE_ENCRYPTION_KEY", default="")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Files holding personal data (export batches, kept import uploads and error copies, evidence): encrypted at rest
+    # under FILE_ENCRYPTION_KEY, in MEDIA_ROOT but never served by URL (core/files.py).
+    "private": {"BACKEND": "core.files.EncryptedFileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 

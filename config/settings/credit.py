@@ -11,6 +11,10 @@ DOUBLE_PUBLICITY_DATE_FORMAT = env("DOUBLE_PUBLICITY_DATE_FORMAT", default="%Y-%
 
 # 一年两次: the semiannual reporting periods of items reported twice a year, as (month, day) of each period's due date.
 SEMIANNUAL_DUE_DATES = [(6, 30), (12, 31)]
+# A semiannual due date that falls on a weekend or holiday moves back to the last working day before it (on by
+# default: an office cannot be expected to report on a day the bureau is closed, and moving back never makes a report
+# late that the rule would accept). Off: the period's last calendar day, whatever day it is.
+SEMIANNUAL_DUE_ON_WORKING_DAY = env.bool("SEMIANNUAL_DUE_ON_WORKING_DAY", default=True)
 
 # Records are valid for five years from their business date (Annex 1 有效期限 五年).
 RECORD_VALIDITY_YEARS = 5

@@ -1,5 +1,7 @@
 """Deployment settings: refuse to start without secrets, hosts, PostgreSQL and Redis."""
 
+import base64
+
 from django.core.exceptions import ImproperlyConfigured
 
 from config.settings.base import *  # noqa: F403
@@ -23,12 +25,22 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 if not REDIS_URL:  # noqa: F405 (base.py reads it and sets the Redis cache and the Celery broker from it)
     raise ImproperlyConfigured("REDIS_URL must be set in the environment for production")
 FIELD_ENCRYPTION_KEY = _required("FIELD_ENCRYPTION_KEY")  # ID numbers at rest (credit.crypto)
+FILE_ENCRYPTION_KEY = _required("FILE_ENCRYPTION_KEY")  # batch, import and evidence files at rest (core.files)
+if FILE_ENCRYPTION_KEY == FIELD_ENCRYPTION_KEY:
+    raise ImproperlyConfigured("FILE_ENCRYPTION_KEY must differ from FIELD_ENCRYPTION_KEY")
+try:
+    _file_key_length = len(base64.urlsafe_b64decode(FILE_ENCRYPTION_KEY.encode()))
+except ValueError:
+    _file_key_length = 0
+if _file_key_length != 32:
+    raise ImproperlyConfigured("FILE_ENCRYPTION_KEY must be 32 random bytes in URL-safe base64")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[f"https://{h}" for h in ALLOWED_HOSTS])
 
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}}  # noqa: F405
 
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# No SECURE_PROXY_SSL_HEADER: Django would believe X-Forwarded-Proto from any client that reaches gunicorn. The scheme
+# is wsgi.url_scheme, which gunicorn sets from that header only for FORWARDED_ALLOW_IPS (config/gunicorn.conf.py).
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True

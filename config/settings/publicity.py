@@ -43,8 +43,19 @@ PUBLICITY_PAGE_SIZE = 20
 # wherever quoted; any other ID, mobile or landline number in public text is masked. Compared by digits, so any
 # spelling of a listed number stays as typed. Comma-separated in the environment, e.g. "0791-86123456,12345".
 PUBLIC_INSTITUTION_NUMBERS: list[str] = env.list("PUBLIC_INSTITUTION_NUMBERS", default=[])
-# Objections and repair applications accepted per client address, and from everybody together, in each window
-# (seconds); over either limit the form answers 429 and saves nothing. Counted in the cache (Redis in production).
+# Objections and repair applications filed per client address, and by everybody together, in each window (seconds).
+# Up to the limit a visitor simply files; beyond it each filing needs a solved challenge (a question in Chinese on the
+# form); at the ceiling the form answers 429 and saves nothing. Counted in the cache (Redis in production).
 PUBLICITY_REQUEST_LIMIT_PER_ADDRESS = env.int("PUBLICITY_REQUEST_LIMIT_PER_ADDRESS", default=5)
+PUBLICITY_REQUEST_CEILING_PER_ADDRESS = env.int("PUBLICITY_REQUEST_CEILING_PER_ADDRESS", default=20)
 PUBLICITY_REQUEST_LIMIT_GLOBAL = env.int("PUBLICITY_REQUEST_LIMIT_GLOBAL", default=200)
+PUBLICITY_REQUEST_CEILING_GLOBAL = env.int("PUBLICITY_REQUEST_CEILING_GLOBAL", default=1000)
 PUBLICITY_REQUEST_WINDOW_SECONDS = env.int("PUBLICITY_REQUEST_WINDOW_SECONDS", default=3600)
+# How long a challenge question may be answered (seconds); each one is good for one try.
+PUBLICITY_CHALLENGE_MAX_AGE_SECONDS = env.int("PUBLICITY_CHALLENGE_MAX_AGE_SECONDS", default=1800)
+# Open (not yet decided) objections and repairs at once: per contact (phone digits or e-mail, normalised) and per
+# public entry. Each opens a ten-working-day case, so one contact or a campaign cannot fill the reviewers' queue.
+PUBLICITY_OPEN_REQUESTS_PER_CONTACT = env.int("PUBLICITY_OPEN_REQUESTS_PER_CONTACT", default=3)
+PUBLICITY_OPEN_REQUESTS_PER_ENTRY = env.int("PUBLICITY_OPEN_REQUESTS_PER_ENTRY", default=20)
+# Evidence bytes the column accepts from visitors per calendar day (Beijing time), all filings together.
+PUBLICITY_EVIDENCE_DAILY_QUOTA_BYTES = env.int("PUBLICITY_EVIDENCE_DAILY_QUOTA_BYTES", default=500 * 1024 * 1024)

@@ -42,3 +42,8 @@ REPORTING_IMPORT_EXTRA_COLUMNS = env.int("REPORTING_IMPORT_EXTRA_COLUMNS", defau
 REPORTING_IMPORT_STALE_SECONDS = env.int("REPORTING_IMPORT_STALE_SECONDS", default=2 * 60 * 60)
 # Uploads up to this size are checked inside the request; larger ones run as a background task with a progress bar.
 REPORTING_IMPORT_INLINE_BYTES = env.int("REPORTING_IMPORT_INLINE_BYTES", default=256 * 1024)
+
+# Retention of files holding personal data (beat task reporting.tasks.purge_expired_files, daily): import uploads and
+# error copies older than this many days are deleted, and so are the files of batches delivered with a platform
+# receipt (回执号) this many days ago; the ledger keeps each batch's SHA-256, size, row count and receipt.
+FILE_RETENTION_DAYS = env.int("FILE_RETENTION_DAYS", default=90)

@@ -11,6 +11,7 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # The cache outlives each test, and every test client posts from 127.0.0.1: the column's filing limits are set per
 # test where they are the subject (tests/publicity/test_request_flood_limits.py).
 PUBLICITY_REQUEST_LIMIT_PER_ADDRESS = PUBLICITY_REQUEST_LIMIT_GLOBAL = 1_000_000
+PUBLICITY_REQUEST_CEILING_PER_ADDRESS = PUBLICITY_REQUEST_CEILING_GLOBAL = 1_000_000
 # Task bodies are unit-tested in-process; the real-worker test configures its own app.
 CELERY_TASK_ALWAYS_EAGER = True
 

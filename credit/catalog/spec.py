@@ -59,6 +59,8 @@ class FieldSpec:
     default: str = ""
     # An extra field: the product's, not an Annex 1 data item (optional; never among the template's Annex 1 columns).
     extra: bool = False
+    # An org_code column that also accepts the 10-digit 学校标识码 (the annex names it 学校代码／统一社会信用代码).
+    school_code: bool = False
 
     @classmethod
     def from_json(cls, data: Mapping, *, extra: bool = False) -> FieldSpec:
@@ -73,6 +75,7 @@ class FieldSpec:
             rule=data.get("rule", ""),
             rule_zh=data.get("rule_zh", ""),
             demo=data.get("demo"),
+            school_code=bool(data.get("school_code", False)),
         )
 
 
@@ -95,7 +98,9 @@ class PenaltyColumns:
 
 @dataclass(frozen=True)
 class RedListEntry:
-    """The red-list entry of a record, as ``str.format`` templates over the record's fields and ``{office}``."""
+    """The red-list entry of a record, as ``str.format`` templates over the record's fields and ``{office}``; a
+    ``{bureau}`` in the catalogue is the bureau's name (``BUREAU_NAME``), put in when the catalogue is loaded (the
+    decision authority of an award the bureau makes, never an internal office)."""
 
     document_number: str
     content: str
@@ -128,6 +133,9 @@ class ItemSpec:
     subject_id_field: str
     future_date_fields: tuple[str, ...]
     penalty_columns: PenaltyColumns | None = None
+    # What the business date is called where the clerk enters it (form, optional import column): 业务发生日期 unless
+    # the item's deadline counts from another event (item 9: 认定日期, the date the false registration is established).
+    business_date_label: str = "业务发生日期"
     red_list_entry: RedListEntry | None = None
     # The product's fields beyond Annex 1 (optional, after the Annex 1 fields everywhere): for penalty items the
     # national 双公示 columns a clerk may enter with the record, and item 8's 处理性质 (行政处罚 or 处分).
@@ -236,6 +244,7 @@ class ItemSpec:
             fields=fields,
             natural_key=tuple(data["natural_key"]),
             business_date_field=data.get("business_date_field"),
+            business_date_label=data.get("business_date_label") or "业务发生日期",
             subject_name_field=data["subject_name_field"],
             subject_id_field=data["subject_id_field"],
             future_date_fields=tuple(data.get("future_date_fields", ())),
@@ -275,6 +284,8 @@ class ItemSpec:
                 problems.append(f"field {f.key!r} default is not among its values")
             if f.type == "enum" and not f.values:
                 problems.append(f"enum field {f.key!r} has no values")
+            if f.school_code and f.type != "org_code":
+                problems.append(f"only an org_code field may accept a school code ({f.key!r})")
         named = {
             "natural_key": self.natural_key,
             "subject fields": (self.subject_name_field, self.subject_id_field),
@@ -290,6 +301,8 @@ class ItemSpec:
             unknown = [n for n in names if n not in keys]
             if unknown:
                 problems.append(f"{what} names unknown fields {unknown}")
+        if self.business_date_field and data.get("business_date_label"):
+            problems.append("business_date_label names a date the clerk enters: business_date_field must be null")
         if self.business_date_field and self.field(self.business_date_field).type != "date":
             problems.append("business_date_field is not a date field")
         if not set(self.future_date_fields) <= set(self.date_fields):
@@ -307,7 +320,7 @@ class ItemSpec:
                 self.red_list_entry.authority,
             )
             used = {name for text in templates for _lit, name, _spec, _conv in Formatter().parse(text) if name}
-            unknown = sorted(used - set(keys) - {"office"})
+            unknown = sorted(used - set(keys) - {"office", "bureau"})
             if unknown:
                 problems.append(f"the red-list entry names unknown fields {unknown}")
         elif data.get("publication"):
@@ -322,7 +335,16 @@ def _red_list_entry(no: int, publication: Mapping) -> RedListEntry:
     expected = {"document_number", "content", "authority"}
     if set(publication) != expected:
         raise ImproperlyConfigured(f"catalogue item {no}: a red-list publication has exactly {sorted(expected)}")
-    return RedListEntry(**publication)
+    return RedListEntry(**{key: _with_bureau(text) for key, text in publication.items()})
+
+
+def _with_bureau(template: str) -> str:
+    """``template`` with ``{bureau}`` replaced by the bureau's name (its braces doubled, so it stays literal)."""
+    if "{bureau}" not in template:
+        return template
+    from django.conf import settings
+
+    return template.replace("{bureau}", settings.BUREAU_NAME.replace("{", "{{").replace("}", "}}"))
 
 
 @cache

@@ -1,4 +1,4 @@
-from credit.models.calendar import CalendarDay, DayKind
+from credit.models.calendar import CalendarDay, CalendarYear, DayKind
 from credit.models.catalog import DeadlineKind, Item, ItemField, Office, Publicity
 from credit.models.lifecycle import ChangeStatus, EventAction, Notice, NoticeKind, RecordChange, RecordEvent
 from credit.models.records import (
@@ -21,6 +21,7 @@ __all__ = [
     "AdvancedCollectiveRecord",
     "AdvancedWorkerRecord",
     "CalendarDay",
+    "CalendarYear",
     "ChangeStatus",
     "EventAction",
     "DayKind",

@@ -1,5 +1,6 @@
 """The official working-day calendar: holidays and adjusted working days (调休), maintained by the system admin."""
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -12,8 +13,9 @@ class DayKind(models.TextChoices):
 class CalendarDay(models.Model):
     """A date that differs from the Monday–Friday rule: a holiday, or a weekend day worked in exchange (调休).
 
-    A year is *known* once any of its days is stored; for an unknown year deadlines fall back to Monday–Friday and
-    are marked provisional (暂定).
+    Storing a day does not make its year official: that is ``CalendarYear.complete``, set by the system admin once
+    the whole notice is entered. Until then the year's deadlines are provisional (暂定) and its statutory holidays
+    are computed (``credit.services.calendar.statutory_holidays``) where no day is stored.
     """
 
     date = models.DateField(_("日期"), unique=True)
@@ -27,3 +29,26 @@ class CalendarDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} {self.get_kind_display()} {self.name}".strip()
+
+
+class CalendarYear(models.Model):
+    """A year whose official arrangement (国务院办公厅 放假安排通知) the system admin has entered completely.
+
+    Only a complete year counts as official: its stored days are the whole truth and its due dates are final. A year
+    without a complete row is provisional, whatever days of it are stored.
+    """
+
+    year = models.PositiveSmallIntegerField(
+        _("年度"), unique=True, validators=[MinValueValidator(1900), MaxValueValidator(9999)]
+    )
+    complete = models.BooleanField(_("已按通知录入完整"), default=False)
+    notice = models.CharField(_("放假安排通知"), max_length=200, blank=True, help_text=_("例如 国办发明电〔2025〕7号"))
+    updated_at = models.DateTimeField(_("最后修改时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("日历年度")
+        verbose_name_plural = _("日历年度")
+        ordering = ["year"]
+
+    def __str__(self) -> str:
+        return f"{self.year} {_('已确认') if self.complete else _('暂定')}"

@@ -26,6 +26,8 @@ class EventAction(models.TextChoices):
     CHANGE_APPROVE = "change_approve", _("变更通过")
     CHANGE_RETURN = "change_return", _("变更退回")
     CHANGE_WITHDRAW = "change_withdraw", _("变更撤回")
+    # Written by the calendar service when a calendar change moves the record's due date (old and new in reason).
+    DUE_DATE = "due_date", _("截止日期调整")
 
 
 class RecordEvent(models.Model):
@@ -107,10 +109,16 @@ class RecordChange(Decided):
 class NoticeKind(models.TextChoices):
     DUE_SOON = "due_soon", _("即将到期")
     OVERDUE = "overdue", _("已逾期")
+    # A calendar change (holiday added, 调休, a year made official) moved the record's due date.
+    DUE_DATE_CHANGED = "due_changed", _("截止日期调整")
+
+
+# The reminders sent once per record; a due-date change may be announced each time it happens.
+ONCE_PER_RECORD_KINDS = (NoticeKind.DUE_SOON, NoticeKind.OVERDUE)
 
 
 class Notice(models.Model):
-    """A reminder about one record: before its due date or once it is overdue. Each (record, kind) exists once."""
+    """A reminder about one record: before its due date, once it is overdue (each once), or that its due date moved."""
 
     record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="notices", verbose_name=_("信用记录"))
     office = models.ForeignKey(
@@ -127,7 +135,13 @@ class Notice(models.Model):
         verbose_name = _("到期提醒")
         verbose_name_plural = _("到期提醒")
         ordering = ["-created_at", "-id"]
-        constraints = [models.UniqueConstraint(fields=["record", "kind"], name="notice_once_per_record_and_kind")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["record", "kind"],
+                condition=Q(kind__in=ONCE_PER_RECORD_KINDS),
+                name="notice_once_per_record_and_kind",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.message

@@ -77,6 +77,8 @@ class Record(Decided):
     ITEM_NO: ClassVar[int] = 0
     # The field the business date is pre-filled from; None where the clerk enters it.
     BUSINESS_DATE_FIELD: ClassVar[str | None] = None
+    # What the business date is called where the clerk enters it (业务发生日期, or e.g. 认定日期).
+    BUSINESS_DATE_LABEL: ClassVar[str] = "业务发生日期"
     # The fields naming and identifying the record's subject.
     SUBJECT_NAME_FIELD: ClassVar[str] = ""
     SUBJECT_ID_FIELD: ClassVar[str] = ""
@@ -113,6 +115,7 @@ class Record(Decided):
             raise ImproperlyConfigured(f"item {item} already has a model: {Record.item_models[item].__name__}")
         cls.ITEM_NO = spec.no
         cls.BUSINESS_DATE_FIELD = spec.business_date_field
+        cls.BUSINESS_DATE_LABEL = spec.business_date_label
         cls.SUBJECT_NAME_FIELD, cls.SUBJECT_ID_FIELD = spec.subject_name_field, spec.subject_id_field
         cls.FUTURE_DATE_FIELDS = spec.future_date_fields
         # The metaclass reads Meta from the class when the body declares none; typed models declare none.
@@ -168,7 +171,7 @@ class Record(Decided):
             kind = getattr(self, "doc_type", "居民身份证")
             return SubjectKind.NATURAL, ident, "cn_id" if kind == "居民身份证" else kind
         try:
-            return SubjectKind.LEGAL, ident, validators.classify_org_code(ident)
+            return SubjectKind.LEGAL, ident, validators.classify_school_or_org_code(ident)
         except ValidationError:
             return None
 
@@ -178,10 +181,11 @@ class Record(Decided):
         errors: dict[str, str] = {}
         earliest = validators.EARLIEST_DATE
         too_early = _("%(name)s不能早于%(earliest)s。")
+        label = self.BUSINESS_DATE_LABEL
         if self.business_date and self.business_date > today:
-            errors["business_date"] = _("业务发生日期不能晚于今天。")
+            errors["business_date"] = _("%(name)s不能晚于今天。") % {"name": label}
         elif self.business_date and self.business_date < earliest:
-            errors["business_date"] = too_early % {"name": _("业务发生日期"), "earliest": earliest.isoformat()}
+            errors["business_date"] = too_early % {"name": label, "earliest": earliest.isoformat()}
         for key in self.field_keys():
             value = getattr(self, key, None)
             if not isinstance(value, datetime.date):
@@ -365,7 +369,8 @@ class TeacherPenaltyRecord(Record, item=8):
 
 
 class FalseRegistrationRecord(Record, item=9):
-    """9. 恶意注册虚假信息 (natural person, 失信信息)."""
+    """9. 恶意注册虚假信息 (natural person, 失信信息). The deadline counts from the business date, entered as 认定日期
+    (the day the false registration is established), which cannot come before the report (被举报日期)."""
 
     actor_name = fields.person_name()
     doc_type = fields.enum()
@@ -383,7 +388,18 @@ class FalseRegistrationRecord(Record, item=9):
                 except ValidationError as exc:
                     errors["doc_number"] = exc.messages
 
-        _run_clean(self, [doc, lambda errors: _date_order(self, errors, "registration_date", "report_date")])
+        def established(errors):
+            if self.business_date and self.report_date and self.business_date < self.report_date:
+                errors.setdefault(
+                    "business_date",
+                    _("%(label)s不能早于%(report)s。")
+                    % {"label": self.BUSINESS_DATE_LABEL, "report": self._meta.get_field("report_date").verbose_name},
+                )
+
+        _run_clean(
+            self,
+            [doc, lambda errors: _date_order(self, errors, "registration_date", "report_date"), established],
+        )
 
 
 class QualificationFraudRecord(Record, item=10):

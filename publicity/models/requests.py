@@ -4,6 +4,7 @@ working days. Visitors follow them by tracking code; their contact details are n
 from __future__ import annotations
 
 import secrets
+import unicodedata
 import uuid
 
 from django.conf import settings
@@ -12,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.files import private_storage
 from publicity.models.blacklist import BlackListEntry
 from publicity.models.licences import LicenceDecision
 from publicity.models.publications import Publication
@@ -22,6 +24,21 @@ _CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 
 def new_tracking_code(prefix: str) -> str:
     return prefix + "".join(secrets.choice(_CODE_ALPHABET) for _ in range(12))
+
+
+def contact_key(contact: str) -> str:
+    """The contact as the caps compare it: an e-mail address in lower case; a phone number as its digits, without
+    the country code (+86 / 0086 / 86 before an eleven-digit mobile); anything else trimmed, in lower case."""
+    text = unicodedata.normalize("NFKC", contact or "").strip()
+    if "@" in text:
+        return text.lower()[:100]
+    digits = "".join(c for c in text if c.isdigit())
+    if len(digits) < 5:
+        return text.lower()[:100]
+    for prefix in ("0086", "86"):
+        if digits.startswith(prefix) and len(digits) == len(prefix) + 11:
+            digits = digits[len(prefix) :]
+    return digits[:100]
 
 
 def evidence_path(instance, filename: str) -> str:
@@ -48,8 +65,13 @@ class PublicRequest(models.Model):
     applicant_name = models.CharField(_("申请人"), max_length=100)
     applicant_contact = models.CharField(_("联系方式"), max_length=100, help_text=_("仅用于办理，不予公开"))
     content = models.TextField(_("申请内容与理由"), max_length=4000)
-    evidence = models.FileField(_("证明材料"), upload_to=evidence_path, blank=True)
+    evidence = models.FileField(_("证明材料"), upload_to=evidence_path, storage=private_storage, blank=True)
     evidence_name = models.CharField(_("证明材料原文件名"), max_length=200, blank=True)
+    # The size of the evidence (with a repair's 信用承诺书) as received, for the column's daily quota
+    # (PUBLICITY_EVIDENCE_DAILY_QUOTA_BYTES).
+    evidence_bytes = models.PositiveBigIntegerField(_("证明材料大小（字节）"), default=0, editable=False)
+    # The contact as the cap on open cases per contact compares it (``contact_key``): phone digits or e-mail.
+    contact_key = models.CharField(_("联系方式（规范化）"), max_length=100, blank=True, db_index=True, editable=False)
     status = models.CharField(
         _("办理状态"), max_length=10, choices=RequestStatus.choices, default=RequestStatus.RECEIVED
     )
@@ -129,7 +151,8 @@ class RepairApplication(PublicRequest):
     publication = models.ForeignKey(
         Publication, on_delete=models.PROTECT, related_name="repairs", verbose_name=_("行政处罚公示")
     )
-    commitment = models.FileField(_("信用承诺书"), upload_to=evidence_path, blank=True)
+    # Stored encrypted like the evidence (it is signed by the applicant and may show an ID number).
+    commitment = models.FileField(_("信用承诺书"), upload_to=evidence_path, storage=private_storage, blank=True)
     commitment_name = models.CharField(_("信用承诺书原文件名"), max_length=200, blank=True)
     history = HistoricalRecords()
 

@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,13 +34,13 @@ from publicity.models import (
     RepairApplication,
     RequestStatus,
 )
-from publicity.models.requests import PublicRequest, new_tracking_code
+from publicity.models.requests import PublicRequest, contact_key, new_tracking_code
 from publicity.services.blacklist import blacklist_remove
 from publicity.services.corrections import correction_notice_create
 from publicity.services.errors import PublicityError, PublicityStateError
 from publicity.services.licences import licence_withdraw
 from publicity.services.publications import add_months, penalty_period, publication_withdraw, typed_record
-from publicity.validators import validate_evidence
+from publicity.validators import size_text, validate_evidence
 
 EVIDENCE_CONTENT_TYPES = {"pdf": "application/pdf", "jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png"}
 _UNSAFE_NAME = re.compile(r"[^\w.（）()\-]+")
@@ -102,14 +103,88 @@ def evidence_size(req: PublicRequest) -> int | None:
         return None
 
 
+def _open_requests(**lookup) -> int:
+    """Objections and repairs not yet decided that match ``lookup`` (a repair can only target a publication)."""
+    total = 0
+    for model in (Objection, RepairApplication):
+        if model is RepairApplication and any(k in lookup for k in ("licence", "blacklist_entry")):
+            continue
+        total += model.objects.filter(status=RequestStatus.RECEIVED, **lookup).count()
+    return total
+
+
+def _evidence_bytes_today() -> int:
+    since = timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time.min))
+    return sum(
+        model.objects.filter(received_at__gte=since).aggregate(n=Sum("evidence_bytes"))["n"] or 0
+        for model in (Objection, RepairApplication)
+    )
+
+
+def _check_caps(*, target: dict, key: str, evidence_bytes: int, optional_evidence: bool = True) -> None:
+    """What one visitor, one entry and one day may open: the caps on open cases per contact and per entry, and the
+    column's daily evidence quota. ``target``: the request's target field and entry. Called with the entry's row
+    locked, so filings on one entry are counted in turn (filings on different entries may pass the contact cap or the
+    quota together by the few that run at the same moment; the address limits bound how many that can be)."""
+    per_contact = settings.PUBLICITY_OPEN_REQUESTS_PER_CONTACT
+    if key and _open_requests(contact_key=key) >= per_contact:
+        raise PublicityError(
+            {
+                "applicant_contact": [
+                    _(
+                        "该联系方式正在办理中的异议申诉和信用修复申请已达上限（每个联系方式最多同时办理 %(n)d 件），"
+                        "本次申请未提交。请待已有申请办结后再提交，或凭查询码查看办理进度。"
+                    )
+                    % {"n": per_contact}
+                ]
+            }
+        )
+    per_entry = settings.PUBLICITY_OPEN_REQUESTS_PER_ENTRY
+    if _open_requests(**target) >= per_entry:
+        raise PublicityError(
+            _(
+                "该公示信息正在办理中的异议申诉和信用修复申请已达上限（每条公示信息最多同时办理 %(n)d 件），"
+                "本次申请未提交。请待办结后再提交。"
+            )
+            % {"n": per_entry}
+        )
+    quota = settings.PUBLICITY_EVIDENCE_DAILY_QUOTA_BYTES
+    if evidence_bytes and _evidence_bytes_today() + evidence_bytes > quota:
+        # ``optional_evidence``: the request carries optional evidence, which it could be filed without; a repair
+        # with only its (required) 信用承诺书 can only wait for the next day.
+        if optional_evidence:
+            field, advice = "evidence", _("请明日再提交，或先不附证明材料提交申请。")
+        else:
+            field, advice = "commitment", _("请明日再提交。")
+        raise PublicityError(
+            {
+                field: [
+                    _("今日公众提交的证明材料已达每日接收总量上限（%(size)s），本次申请未提交。")
+                    % {"size": size_text(quota)}
+                    + advice
+                ]
+            }
+        )
+
+
 def _file(
-    model: type[PublicRequest], *, applicant_name: str, applicant_contact: str, content: str, evidence=None, **target
+    model: type[PublicRequest],
+    *,
+    applicant_name: str,
+    applicant_contact: str,
+    content: str,
+    evidence=None,
+    commitment=None,
+    **target,
 ) -> PublicRequest:
-    if evidence:
-        try:
-            validate_evidence(evidence)
-        except ValidationError as exc:
-            raise PublicityError({"evidence": exc.messages}) from exc
+    """File an objection or repair on ``target`` (one keyword: its target field and entry). A repair's 信用承诺书
+    (``commitment``) is checked like the evidence and counts towards the daily evidence quota with it."""
+    for name, upload in (("evidence", evidence), ("commitment", commitment)):
+        if upload:
+            try:
+                validate_evidence(upload)
+            except ValidationError as exc:
+                raise PublicityError({name: exc.messages}) from exc
     today = timezone.localdate()
     due = due_date_for(today, settings.PUBLICITY_DECISION_WORKING_DAYS)
     req = model(
@@ -120,14 +195,28 @@ def _file(
         due_provisional=due.provisional,
         **target,
     )
+    req.contact_key = contact_key(applicant_contact)
     if evidence:
         req.evidence_name = (evidence.name or "")[-200:]
         req.evidence = evidence
+        req.evidence_bytes = evidence.size or 0
+    if commitment:
+        req.commitment_name = (commitment.name or "")[-200:]
+        req.commitment = commitment
+        req.evidence_bytes += commitment.size or 0
+    ((_field, entry),) = target.items()
     for _attempt in range(5):
         req.tracking_code = new_tracking_code(model.CODE_PREFIX)
         try:
             with transaction.atomic():
-                req.full_clean(exclude=["evidence"])
+                type(entry).objects.select_for_update().filter(pk=entry.pk).first()
+                _check_caps(
+                    target=target,
+                    key=req.contact_key,
+                    evidence_bytes=req.evidence_bytes,
+                    optional_evidence=bool(evidence),
+                )
+                req.full_clean(exclude=["evidence", "commitment"])
                 req.save()
             return req
         except IntegrityError:  # the rare duplicate code: draw another
@@ -211,19 +300,14 @@ def repair_apply(
         raise PublicityError(unmet)
     if not commitment:
         raise PublicityError({"commitment": [_("信用承诺书：申请信用修复须上传签署的信用承诺书（PDF、JPG、PNG）。")]})
-    try:
-        validate_evidence(commitment)
-    except ValidationError as exc:
-        raise PublicityError({"commitment": exc.messages}) from exc
     return _file(
         RepairApplication,
         applicant_name=applicant_name,
         applicant_contact=applicant_contact,
         content=content,
         evidence=evidence,
-        publication=publication,
         commitment=commitment,
-        commitment_name=(commitment.name or "")[-200:],
+        publication=publication,
     )
 
 

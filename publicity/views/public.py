@@ -15,12 +15,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from credit.validators import classify_org_code
+from credit.validators import classify_school_or_org_code
 from publicity import selectors
 from publicity.forms import PublicRequestForm, RepairRequestForm, TrackForm
 from publicity.masking import mask_free_text
 from publicity.models import NewsItem, PolicyDocument, PublicationKind
-from publicity.ratelimit import Refusal, request_limit_reached, request_slot_release, request_slot_take
+from publicity.ratelimit import Refusal, request_slot_release, request_slot_take, request_standing
 from publicity.sections import DESCRIPTIONS, SECTIONS, TITLES
 from publicity.services.errors import PublicityError
 from publicity.services.requests import objection_file, repair_apply, repair_earliest, request_by_code
@@ -142,11 +142,11 @@ def search(request):
 
 
 def organisation(request, code: str):
-    """/org/<credit code>/: an organisation's public licences, penalties and list entries. Only organisations: an ID
+    """/org/<credit code or 学校标识码>/: an organisation's public licences, penalties and list entries. Only organisations: an ID
     number is not a credit code, so natural persons have no page here."""
     code = code.strip().upper()
     try:
-        classify_org_code(code)
+        classify_school_or_org_code(code)
     except ValidationError:
         raise Http404 from None
     sections = selectors.org_entries(code)
@@ -182,18 +182,25 @@ def file_request(request, section: str, pk: int, kind: str):
     if entry is None or (kind == "repair" and getattr(entry, "kind", None) != PublicationKind.PENALTY):
         raise Http404
     heading = _("信用修复申请") if kind == "repair" else _("异议申诉")
-    if request.method == "POST" and (refusal := request_limit_reached(request)):
-        return _limited(request, refusal, heading)
+    # Past the filing limit a challenge is on the form; at the ceiling nothing is accepted, and the form is not even
+    # shown: the page says when to try again (publicity.ratelimit).
+    standing = request_standing(request)
+    if standing.refusal:
+        return _limited(request, standing.refusal, heading)
+    form_class = RepairRequestForm if kind == "repair" else PublicRequestForm
     if request.method == "POST" and _body_size(request) > settings.PUBLICITY_REQUEST_MAX_BYTES:
         # Files beyond the evidence (any field name) are streamed to disk too; refuse before any form sees them.
-        form = PublicRequestForm(request.POST)
+        form = form_class(request.POST, challenge=standing.challenge)
         form.too_large()
         return _request_form(request, form, entry, section, kind, heading, status=413)
-    form_class = RepairRequestForm if kind == "repair" else PublicRequestForm
-    form = form_class(request.POST or None, request.FILES or None)
+    form = form_class(request.POST or None, request.FILES or None, challenge=standing.challenge)
     if request.method == "POST" and form.is_valid():
-        if refusal := request_slot_take(request):
-            return _limited(request, refusal, heading)
+        if refusal := request_slot_take(request, challenge_solved=form.challenge_solved):
+            if not refusal.challenge:
+                return _limited(request, refusal, heading)
+            # The limit was passed while this form was being filled in: the same submission, now with a question.
+            form = form_class(request.POST, request.FILES, challenge=True)
+            return _request_form(request, form, entry, section, kind, heading)
         data = form.cleaned_data
         try:
             if kind == "repair":

@@ -34,7 +34,8 @@ class ImportRejected(DomainError):
 
 
 def read_rows(data: bytes, *, item: Item, max_rows: int | None = None) -> list[tuple[int, list[Any]]]:
-    """(Excel row number, cells) of every non-empty data row; raises ImportRejected for file-level problems."""
+    """(Excel row number, cells) of every non-empty data row, each as wide as ``import_columns`` (the optional cells
+    the file has no column for empty); raises ImportRejected for file-level problems."""
     width = len(import_columns(item.no))
     limit = settings.REPORTING_IMPORT_MAX_ROWS if max_rows is None else max_rows
     try:
@@ -52,10 +53,11 @@ def read_rows(data: bytes, *, item: Item, max_rows: int | None = None) -> list[t
         raise ImportRejected(_("无法读取工作簿：%(error)s") % {"error": exc}) from exc
     if not table:
         raise ImportRejected(_("第一个工作表是空的：请在上传模板的第一个工作表中填写。"))
-    check_header(table[0], item=item)
+    read = check_header(table[0], item=item)
     rows = []
     for index, cells in enumerate(table[1:], start=2):
-        cells = list(cells[:width]) + [""] * (width - len(cells))
+        cells = list(cells[:read])
+        cells += [""] * (width - len(cells))
         if all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
             continue
         rows.append((index, cells))
@@ -66,16 +68,17 @@ def read_rows(data: bytes, *, item: Item, max_rows: int | None = None) -> list[t
     return rows
 
 
-def check_header(header: list[Any], *, item: Item) -> None:
-    """Raises ImportRejected, naming up to five wrong columns, unless ``header`` is the item's template header,
-    optionally followed by the first few of its optional columns (``optional_columns``) in their order."""
+def check_header(header: list[Any], *, item: Item) -> int:
+    """The number of columns to read: the item's template header, optionally followed by the first few of its
+    optional columns (``optional_columns``: the business-date column, then the national ones) in their order.
+    Raises ImportRejected, naming up to five wrong columns, for any other header."""
     expected = template_headers(item.no)
     actual = [str(c).strip() if c is not None else "" for c in header]
     while actual and not actual[-1]:
         actual.pop()
     optional = [column.name for column in optional_columns(item.no)]
     if actual[: len(expected)] == expected and actual[len(expected) :] == optional[: len(actual) - len(expected)]:
-        return
+        return len(actual)
     if len(actual) > len(expected) and actual[: len(expected)] == expected:
         expected = expected + optional[: len(actual) - len(expected)]
     problems = []

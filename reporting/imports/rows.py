@@ -22,7 +22,7 @@ from credit.forms import form_for_item
 from credit.models import Item, Office, Record, RecordStatus
 from credit.registry import model_for_item
 from credit.services.records_bulk import PreparedValues, known_subjects
-from reporting.columns import NATURAL_KEYS, Column, import_columns
+from reporting.columns import BUSINESS_DATE_KEY, NATURAL_KEYS, Column, import_columns
 from reporting.imports.reader import cell_input, shown
 
 ProgressCallback = Callable[[int, int], None]
@@ -59,7 +59,8 @@ class RecordRowValidator:
         self.item = item
         self.office = office
         self.user = user
-        # Items 3, 5 and 6 have no date field of their own: their business date is the import date unless given.
+        # Items whose business date is not one of their fields: a row's own date (the optional trailing column) wins,
+        # else this one, else the import's date.
         self.business_date = business_date
         self.progress = progress or (lambda done, total: None)
         # Encrypted identifiers of the duplicate look-ups, reused by the inserts of the same import.
@@ -91,8 +92,8 @@ class RecordRowValidator:
                 if problem:
                     row_errors.append(CellError(row_no, column.name, shown(raw), problem, i))
                 data[column.key] = value
-            if needs_bd:
-                data["business_date"] = default_bd
+            if needs_bd and not data.get(BUSINESS_DATE_KEY):
+                data[BUSINESS_DATE_KEY] = default_bd
             instance = self.new_instance(now)
             record = None if row_errors else self.row_validator.validate(data, instance)
             if record is None:

@@ -23,6 +23,7 @@ from accounts.roles import Role
 from audit.models import AuditAction, AuditOutcome
 from audit.services import audit_log
 from core.errors import DomainError, StateError
+from core.files import plaintext_copy
 from core.scoping import require_role
 from credit.models import Item
 from credit.registry import model_for_item
@@ -54,17 +55,19 @@ def _sha256(path: str) -> str:
 
 
 def batch_file_store(batch: ExportBatch, exporter) -> None:
-    """Write ``exporter``'s workbook to a temporary file, then store it as the batch's file with its SHA-256."""
+    """Write ``exporter``'s workbook to a temporary file, then store it (encrypted) as the batch's file with the
+    SHA-256 and size of the workbook."""
     fd, path = tempfile.mkstemp(suffix=".xlsx")
     os.close(fd)
     try:
         exporter.write(path)
-        batch.sha256 = _sha256(path)
+        batch.sha256 = _sha256(path)  # of the plaintext workbook: what the platform receives and the ledger shows
+        batch.file_size = os.path.getsize(path)
         with open(path, "rb") as fh:
-            batch.file.save("batch.xlsx", File(fh), save=False)
+            batch.file.save("batch.xlsx", File(fh), save=False)  # encrypted at rest (core.files), a chunk at a time
     finally:
         os.unlink(path)
-    batch.save(update_fields=["sha256", "file"])
+    batch.save(update_fields=["sha256", "file_size", "file"])
 
 
 def batch_export_audit(batch: ExportBatch, *, user, request=None, **detail) -> None:
@@ -182,7 +185,15 @@ def batch_deliver(*, batch_id: int, transport=None) -> ExportBatch:
         return batch
     transport = transport or get_transport()
     try:
-        delivery = transport.deliver(batch, batch.file.path)
+        # The file at rest is encrypted: the platform gets the workbook, from a private temporary copy.
+        try:
+            path = plaintext_copy(batch.file)
+        except OSError as exc:
+            raise TransportError(_("批次文件无法读取：%(error)s") % {"error": exc.__class__.__name__}) from exc
+        try:
+            delivery = transport.deliver(batch, path)
+        finally:
+            os.unlink(path)
     except TransportError as exc:
         ExportBatch.objects.filter(pk=batch_id, status=BatchStatus.DELIVERING, claimed_at=token).update(
             status=BatchStatus.PENDING, outcome=str(exc)[:2000]

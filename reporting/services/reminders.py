@@ -61,7 +61,7 @@ def semiannual_reminders_send(*, today: datetime.date | None = None, days: int |
                     continue
                 if today <= period.due <= soon_end:
                     kind = NoticeKind.DUE_SOON
-                elif period.due == last_ended:
+                elif (period.end or period.due) == last_ended:
                     kind = NoticeKind.OVERDUE
                 else:
                     continue

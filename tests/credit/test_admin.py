@@ -58,7 +58,7 @@ def provisional_record() -> InstitutionRecord:
         supervising_authority="南昌市教育局",
         school_type="小学",
         business_date=date(2026, 12, 28),
-        due_date=date(2027, 1, 6),
+        due_date=date(2027, 1, 7),  # 元旦 (1 Jan) computed by law; 2027's notice not entered yet
         due_date_provisional=True,
         validity_end=date(2031, 12, 28),
     )
@@ -198,40 +198,41 @@ def test_office_search(sysadmin_client):
 def test_adding_a_holiday_recomputes_provisional_due_dates(sysadmin_client):
     record = provisional_record()
     response = sysadmin_client.post(
-        reverse("admin:credit_calendarday_add"), {"date": "2027-01-01", "kind": DayKind.HOLIDAY, "name": "元旦"}
+        reverse("admin:credit_calendarday_add"), {"date": "2027-01-04", "kind": DayKind.HOLIDAY, "name": "元旦"}
     )
     assert response.status_code == 302
     record.refresh_from_db()
-    assert (record.due_date, record.due_date_provisional) == (date(2027, 1, 7), False)
+    # Moved by the added day; still 暂定: a stored day does not make 2027 official.
+    assert (record.due_date, record.due_date_provisional) == (date(2027, 1, 8), True)
 
 
 def test_changing_a_day_recomputes_provisional_due_dates(sysadmin_client):
     record = provisional_record()
-    day = CalendarDay.objects.create(date=date(2028, 1, 1), kind=DayKind.HOLIDAY, name="元旦")
+    day = CalendarDay.objects.create(date=date(2028, 1, 3), kind=DayKind.HOLIDAY, name="元旦")
     url = reverse("admin:credit_calendarday_change", args=[day.pk])
-    # Corrected from 2028 to 2027: 2027 becomes known, so the record's date is final now.
-    response = sysadmin_client.post(url, {"date": "2027-01-01", "kind": DayKind.HOLIDAY, "name": "元旦"})
+    # Corrected from 2028 to 2027: the record's window now holds one more holiday.
+    response = sysadmin_client.post(url, {"date": "2027-01-04", "kind": DayKind.HOLIDAY, "name": "元旦"})
     assert response.status_code == 302
     record.refresh_from_db()
-    assert (record.due_date, record.due_date_provisional) == (date(2027, 1, 7), False)
+    assert (record.due_date, record.due_date_provisional) == (date(2027, 1, 8), True)
 
 
 def test_deleting_a_day_recomputes_provisional_due_dates(sysadmin_client):
     record = provisional_record()
     workday = CalendarDay.objects.create(date=date(2027, 1, 2), kind=DayKind.WORKDAY, name="元旦")
-    CalendarDay.objects.create(date=date(2027, 1, 1), kind=DayKind.HOLIDAY, name="元旦")
+    CalendarDay.objects.create(date=date(2027, 1, 4), kind=DayKind.HOLIDAY, name="元旦")
     url = reverse("admin:credit_calendarday_delete", args=[workday.pk])
     response = sysadmin_client.post(url, {"post": "yes"})
     assert response.status_code == 302
     assert not CalendarDay.objects.filter(pk=workday.pk).exists()
     record.refresh_from_db()
-    assert (record.due_date, record.due_date_provisional) == (date(2027, 1, 7), False)
+    assert (record.due_date, record.due_date_provisional) == (date(2027, 1, 8), True)
 
 
 def test_bulk_delete_recomputes_provisional_due_dates(sysadmin_client):
     record = provisional_record()
     days = [
-        CalendarDay.objects.create(date=date(2027, 1, 1), kind=DayKind.HOLIDAY, name="元旦"),
+        CalendarDay.objects.create(date=date(2027, 1, 4), kind=DayKind.HOLIDAY, name="元旦"),
         CalendarDay.objects.create(date=date(2027, 1, 2), kind=DayKind.WORKDAY, name="元旦"),
     ]
     response = sysadmin_client.post(
@@ -241,7 +242,7 @@ def test_bulk_delete_recomputes_provisional_due_dates(sysadmin_client):
     assert response.status_code == 302
     assert CalendarDay.objects.filter(date__year=2027).count() == 1
     record.refresh_from_db()
-    assert (record.due_date, record.due_date_provisional) == (date(2027, 1, 7), False)
+    assert (record.due_date, record.due_date_provisional) == (date(2027, 1, 8), True)
 
 
 def test_calendar_changelist_filters_by_year_and_kind(sysadmin_client):
@@ -256,15 +257,15 @@ def test_calendar_changelist_filters_by_year_and_kind(sysadmin_client):
 
 def test_import_view_saves_the_rows_and_reports_counts(sysadmin_client):
     record = provisional_record()
-    upload = csv_upload("日期,类型,名称\n2027-01-01,休,元旦\n2027-01-02,休,元旦\n2026-02-16,holiday,春节假期\n")
+    upload = csv_upload("日期,类型,名称\n2027-01-01,休,元旦\n2027-01-04,休,元旦\n2026-02-16,holiday,春节假期\n")
     response = sysadmin_client.post(CALENDAR_IMPORT, {"file": upload}, follow=True)
     assert response.redirect_chain[-1][0] == CALENDAR_LIST
     page = response.content.decode()
-    assert "导入完成：新增 2 天，更新 1 天，重新计算 1 条暂定截止日期。" in page
+    assert "导入完成：新增 2 天，更新 1 天，重新计算 1 条截止日期。" in page
     assert CalendarDay.objects.get(date=date(2027, 1, 1)).kind == DayKind.HOLIDAY
     assert CalendarDay.objects.get(date=date(2026, 2, 16)).name == "春节假期"
     record.refresh_from_db()
-    assert (record.due_date, record.due_date_provisional) == (date(2027, 1, 7), False)
+    assert (record.due_date, record.due_date_provisional) == (date(2027, 1, 8), True)
 
 
 def test_import_view_accepts_a_gbk_txt_file(sysadmin_client):

@@ -9,10 +9,11 @@ from django.core.management.base import CommandError
 
 from accounts.models import User
 from accounts.roles import Role
-from credit.models import CalendarDay, DayKind, InstitutionRecord, Item, Office, Record
+from credit.models import CalendarDay, CalendarYear, DayKind, InstitutionRecord, Item, Office, Record
 from credit.services.calendar import (
     DueDate,
     calendar_import_csv,
+    calendar_year_set_complete,
     due_date_for,
     item_due_date,
     recompute_provisional_due_dates,
@@ -78,9 +79,9 @@ def test_new_years_day_and_the_adjusted_sunday():
 
 def test_business_date_at_the_end_of_a_year_whose_successor_is_unknown_is_provisional():
     assert not CalendarDay.objects.filter(date__year=2027).exists()
-    # 29, 30, 31 Dec, then Monday–Friday in 2027 (1 Jan counted: the arrangement is not known yet).
-    assert due_date_for(date(2026, 12, 28), 7) == DueDate(date(2027, 1, 6), True)
-    assert due_date_for(date(2026, 12, 31), 7) == DueDate(date(2027, 1, 11), True)
+    # 29, 30, 31 Dec, then Monday–Friday in 2027; 1 Jan is 元旦 by law although the arrangement is not known yet.
+    assert due_date_for(date(2026, 12, 28), 7) == DueDate(date(2027, 1, 7), True)
+    assert due_date_for(date(2026, 12, 31), 7) == DueDate(date(2027, 1, 12), True)
     assert due_date_for(date(2027, 1, 1), 7) == DueDate(date(2027, 1, 12), True)
 
 
@@ -88,29 +89,34 @@ def test_a_date_within_a_known_year_is_not_provisional():
     assert due_date_for(date(2026, 12, 1), 7) == DueDate(date(2026, 12, 10), False)
 
 
-def test_importing_next_years_arrangement_makes_the_date_final_and_updates_stored_records():
+def test_importing_next_years_days_updates_stored_records_but_the_year_stays_provisional():
     record = make_provisional_record()
-    assert (record.due_date, record.due_date_provisional) == (date(2027, 1, 6), True)
+    assert (record.due_date, record.due_date_provisional) == (date(2027, 1, 7), True)
 
-    result = calendar_import_csv(data="2027-01-01,holiday,元旦\n2027-01-02,holiday,元旦\n2027-01-03,holiday,元旦\n")
+    # The notice adds a 调休 Monday off (4 Jan, invented for the test): the stored record moves, still 暂定.
+    result = calendar_import_csv(data="2027-01-01,holiday,元旦\n2027-01-04,holiday,元旦\n")
 
-    assert due_date_for(date(2026, 12, 28), 7) == DueDate(date(2027, 1, 7), False)
-    assert (result.created, result.updated, result.recomputed) == (3, 0, 1)
+    assert due_date_for(date(2026, 12, 28), 7) == DueDate(date(2027, 1, 8), True)
+    assert (result.created, result.updated, result.recomputed) == (2, 0, 1)
     record.refresh_from_db()
-    assert (record.due_date, record.due_date_provisional) == (date(2027, 1, 7), False)
+    assert (record.due_date, record.due_date_provisional) == (date(2027, 1, 8), True)
+
+    calendar_year_set_complete(year=2027, complete=True, notice="国办发明电〔2026〕1号")
+    record.refresh_from_db()
+    assert (record.due_date, record.due_date_provisional) == (date(2027, 1, 8), False)
 
 
-def test_recompute_provisional_due_dates_only_touches_provisional_records():
+def test_recompute_leaves_a_submitted_records_official_due_date_alone():
     record = make_provisional_record()
-    CalendarDay.objects.create(date=date(2027, 1, 1), kind=DayKind.HOLIDAY, name="元旦")
-    # A final date is left alone even if it differs from what the calendar now says.
-    Record.objects.filter(pk=record.pk).update(due_date_provisional=False)
+    # A final date of a submitted record stays what the office was measured against.
+    Record.objects.filter(pk=record.pk).update(due_date_provisional=False, status="submitted")
+    CalendarDay.objects.create(date=date(2027, 1, 4), kind=DayKind.HOLIDAY, name="元旦")
     assert recompute_provisional_due_dates(years={2027}) == 0
     Record.objects.filter(pk=record.pk).update(due_date_provisional=True)
     assert recompute_provisional_due_dates(years={2027}) == 1
     record.refresh_from_db()
-    assert (record.due_date, record.due_date_provisional) == (date(2027, 1, 7), False)
-    assert recompute_provisional_due_dates(years={2027}) == 0  # nothing provisional left
+    assert (record.due_date, record.due_date_provisional) == (date(2027, 1, 8), True)
+    assert recompute_provisional_due_dates(years={2027}) == 0  # nothing left to move
 
 
 def test_item_due_date_follows_the_items_rule():
@@ -220,11 +226,13 @@ def test_seed_calendar_is_idempotent_and_keeps_manual_edits(capsys):
 
 def test_seed_calendar_recomputes_provisional_due_dates():
     CalendarDay.objects.filter(date__year=2026).delete()  # as if 2026 had not been seeded yet
+    CalendarYear.objects.filter(year=2026).delete()
     record = make_provisional_record(date(2026, 2, 12))
-    assert record.due_date == date(2026, 2, 23)
+    assert record.due_date == date(2026, 2, 27)  # the computed 春节 (除夕 16 Feb to 初三 19 Feb) skipped
     call_command("seed_calendar")
     record.refresh_from_db()
     assert (record.due_date, record.due_date_provisional) == (date(2026, 2, 28), False)
+    assert CalendarYear.objects.get(year=2026).complete
 
 
 # --- import_calendar command ---------------------------------------------------------------------------------

@@ -36,12 +36,13 @@ PRODUCT_ITEM_KEYS = {
     "repair_requires",
     "natural_key",
     "business_date_field",
+    "business_date_label",
     "subject_name_field",
     "subject_id_field",
     "future_date_fields",
     "publication",
 }
-PRODUCT_FIELD_KEYS = {"key", "demo", "rule_zh"}
+PRODUCT_FIELD_KEYS = {"key", "demo", "rule_zh", "school_code"}
 
 
 # --- the catalogue is the annex ----------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 the lifecycle services) and ``publicity`` (publications, licences, black-list entries). The names most tests need are
 importable from ``tests.factories`` directly."""
 
-from tests.factories.accounts import PASSWORD, UserFactory, user_with_role
+from tests.factories.accounts import PASSWORD, UserFactory, api_token_key, user_with_role
 from tests.factories.credit import (
     RecordFactory,
     clerk_for_item,
@@ -19,6 +19,7 @@ __all__ = [
     "PASSWORD",
     "RecordFactory",
     "UserFactory",
+    "api_token_key",
     "clerk_for_item",
     "clerk_of",
     "create_record",

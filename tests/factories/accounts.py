@@ -33,3 +33,11 @@ class UserFactory(factory.django.DjangoModelFactory):
 def user_with_role(role: str, username: str | None = None) -> User:
     """An account of ``role`` (named after the role unless ``username``), member of no office."""
     return UserFactory(username=username or role, role=role)
+
+
+def api_token_key(user: User) -> str:
+    """A new API token of ``user``, made through the service; its key (the only time it exists)."""
+    from accounts.api_tokens import api_token_create
+
+    _token, key = api_token_create(user=user)
+    return key

@@ -2,6 +2,7 @@
 for the whole page: the dashboard's queries do not grow with its rows."""
 
 import datetime
+import itertools
 
 import pytest
 from django.db import connection
@@ -18,13 +19,21 @@ from tests.factories.publicity import commitment_pdf
 pytestmark = pytest.mark.django_db
 
 
+_contacts = itertools.count(1)
+
+
 def _objection(target):
-    return objection_file(target=target, applicant_name="甲", applicant_contact="x", content="有误")
+    # Each from its own contact: at most three open cases per contact (PUBLICITY_OPEN_REQUESTS_PER_CONTACT).
+    return objection_file(target=target, applicant_name="甲", applicant_contact=f"x{next(_contacts)}", content="有误")
 
 
 def _repair(pub):
     return repair_apply(
-        publication=pub, applicant_name="乙", applicant_contact="y", content="已整改", commitment=commitment_pdf()
+        publication=pub,
+        applicant_name="乙",
+        applicant_contact=f"y{next(_contacts)}",
+        content="已整改",
+        commitment=commitment_pdf(),
     )
 
 

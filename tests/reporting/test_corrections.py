@@ -75,7 +75,7 @@ def test_corrections_and_revocations_are_delivered_once_and_picked_up(make_recor
     dropped = sorted(os.listdir(settings.REPORTING_DROP_DIR))
     assert sum("corrections" in name for name in dropped) == 1
 
-    wb = openpyxl.load_workbook(batch.file.path)
+    wb = openpyxl.load_workbook(batch.file.open("rb"))  # decrypted as it is read
     notices = list(wb["更正通知"].iter_rows(min_row=2, values_only=True))
     assert notices == [
         (

@@ -9,6 +9,7 @@ from reporting.models import BatchKind, BatchStatus, ExportBatch
 from reporting.services.batches import batch_create, batch_deliver
 from reporting.services.delivery import delivery_settings_update
 from reporting.transports import TransportError
+from tests.reporting.delivery_confirmation import update_and_confirm
 
 pytestmark = pytest.mark.django_db
 
@@ -21,13 +22,14 @@ def _delivery_events(batch):
 
 def test_a_settings_change_records_the_old_and_new_address_but_not_the_token(sysadmin, settings):
     settings.REPORTING_DELIVERY_ALLOWED_HOSTS = ["platform.example", "backup.example"]
-    delivery_settings_update(
+    update_and_confirm(
         user=sysadmin, transport="http", http_url="https://platform.example/upload", new_token="tok-first-1"
     )
     delivery_settings_update(
         user=sysadmin, transport="http", http_url="https://user:pw@backup.example/in?key=abc", new_token="tok-second-2"
     )
     event = AuditEvent.objects.filter(object_type="reporting.deliverysettings", action="change").get()
+    assert event.detail["status"] == "pending_confirmation" and event.detail["token_action"] == "replaced"
     assert event.detail["changes"]["http_url"] == {
         "old": "https://platform.example/upload",
         "new": "https://backup.example/in",  # user info and query may hold secrets

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from reporting.models import DeliverySettings
 from reporting.transports import HttpTransport, TransportError, delivery_config
+from tests.reporting.delivery_confirmation import confirm_pending
 
 pytestmark = pytest.mark.django_db
 
@@ -71,14 +72,14 @@ def test_admin_form_refuses_a_host_outside_the_allow_list(client, sysadmin, env)
     assert not DeliverySettings.objects.exists()
 
     client.post(ADD, _form(http_url="https://platform.example/upload"))
-    assert DeliverySettings.objects.get().http_url == "https://platform.example/upload"
+    assert confirm_pending().http_url == "https://platform.example/upload"
 
 
 def test_admin_form_accepts_the_environment_host_without_an_allow_list(client, sysadmin, env):
     env.REPORTING_DELIVERY_ALLOWED_HOSTS = []
     client.force_login(sysadmin)
     client.post(ADD, _form(http_url="https://platform.env.example/other"))
-    assert DeliverySettings.objects.get().http_url == "https://platform.env.example/other"
+    assert confirm_pending().http_url == "https://platform.env.example/other"
 
 
 def test_admin_form_refuses_http(client, sysadmin, env):
@@ -162,7 +163,7 @@ def test_the_connection_goes_to_the_checked_address_even_if_dns_changes(env, mon
     with pytest.raises(TransportError) as caught:
         _deliver("https://platform.example/upload")
     assert connected == [(PUBLIC, 443)]
-    assert str(caught.value) == "连接报送平台失败，详情见服务器日志。"
+    assert str(caught.value) == "连接报送平台 platform.example 失败，详情见服务器日志。"
 
 
 def test_tls_and_the_host_header_still_name_the_host_on_the_pinned_connection(env, monkeypatch):

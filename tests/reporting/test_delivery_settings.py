@@ -17,6 +17,7 @@ from reporting.models import BatchKind, BatchStatus, DeliverySettings, ExportBat
 from reporting.services.batches import batch_create
 from reporting.services.delivery import delivery_settings_update
 from reporting.transports import DropFolderTransport, HttpTransport, delivery_config, get_transport
+from tests.reporting.delivery_confirmation import confirm_pending, update_and_confirm
 
 pytestmark = pytest.mark.django_db
 
@@ -75,7 +76,7 @@ def test_sysadmin_saves_settings_token_encrypted_and_never_shown(client, sysadmi
         follow=True,
     )
     assert response.status_code == 200
-    row = DeliverySettings.objects.get()
+    row = confirm_pending()
     assert (row.transport, row.http_url, row.http_token, row.max_retries) == (
         "http",
         "https://platform.example/upload",
@@ -94,9 +95,9 @@ def test_sysadmin_saves_settings_token_encrypted_and_never_shown(client, sysadmi
 
     # Saving again with the token field empty keeps it; clearing removes it.
     client.post(_change_url(), _form(transport="http", http_url="https://platform.example/upload"))
-    assert DeliverySettings.objects.get().http_token == SECRET
+    assert confirm_pending().http_token == SECRET
     client.post(_change_url(), _form(clear_token="on"))
-    assert DeliverySettings.objects.get().http_token == ""
+    assert confirm_pending().http_token == ""
     assert client.get(ADD).status_code == 403  # one row only
 
 
@@ -120,7 +121,7 @@ def test_only_the_system_admin_may_see_or_change_them(client, role, request):
 
 def test_transports_and_retries_follow_the_saved_settings(make_records, sysadmin, tmp_path, monkeypatch):
     folder = tmp_path / "exchange"
-    delivery_settings_update(user=sysadmin, transport="dropfolder", drop_dir=str(folder), max_retries=1)
+    update_and_confirm(user=sysadmin, transport="dropfolder", drop_dir=str(folder), max_retries=1)
     assert isinstance(get_transport(), DropFolderTransport)
     make_records(1, 1)
     tasks.deliver_incremental(item_no=1)
@@ -128,7 +129,7 @@ def test_transports_and_retries_follow_the_saved_settings(make_records, sysadmin
     assert batch.status == BatchStatus.DELIVERED
     assert [f.name for f in folder.iterdir()] == [batch.receipt]
 
-    delivery_settings_update(
+    update_and_confirm(
         user=sysadmin, transport="http", http_url="https://127.0.0.1:9/upload", new_token=SECRET, max_retries=1
     )
     transport = get_transport()
@@ -199,12 +200,12 @@ def test_form_refuses_http_with_an_admin_url_but_no_admin_token(client, sysadmin
     assert not DeliverySettings.objects.exists()
 
     client.post(ADD, _form(transport="http", http_url="https://collector.example/x", new_token=ADMIN_TOKEN))
-    assert DeliverySettings.objects.get().http_token == ADMIN_TOKEN
+    assert confirm_pending().http_token == ADMIN_TOKEN
     # Clearing the token while keeping the address is refused too; the saved token stays.
     page = client.post(
         _change_url(), _form(transport="http", http_url="https://collector.example/x", clear_token="on")
     ).content.decode()
-    assert "须同时在此设置“接口令牌”" in page and DeliverySettings.objects.get().http_token == ADMIN_TOKEN
+    assert "须同时在此设置“接口令牌”" in page and confirm_pending().http_token == ADMIN_TOKEN
 
 
 def test_service_refuses_http_with_an_admin_url_but_no_admin_token(sysadmin, http_env):
@@ -255,9 +256,9 @@ def test_the_longest_allowed_token_fits_the_encrypted_column(client, sysadmin):
     assert len(crypto.encrypt(longest)) <= DeliverySettings._meta.get_field("http_token").max_length
     client.force_login(sysadmin)
     client.post(ADD, _form(transport="http", http_url="https://collector.example/x", new_token=longest))
-    assert DeliverySettings.objects.get().http_token == longest
+    assert confirm_pending().http_token == longest
     page = client.post(_change_url(), _form(new_token="~" * 501)).content.decode()
-    assert "接口令牌" in page and DeliverySettings.objects.get().http_token == longest
+    assert "接口令牌" in page and confirm_pending().http_token == longest
 
 
 # The first save starts from what is in force, not from the model's defaults.

@@ -33,11 +33,21 @@ def test_blank_template_has_catalog_header_instructions_and_dropdowns(no):
     wb = openpyxl.load_workbook(io.BytesIO(_export(no)))
     assert wb.sheetnames == [item_sheet_name(item["name"]), "填写说明"]
     sheet = wb.worksheets[0]
-    assert [c.value for c in sheet[1]] == [f["name"] for f in item["fields"]] == template_headers(no)
+    header = [c.value for c in sheet[1]]
+    # The Annex 1 columns first and exact; then, only where the business date is not one of them, its optional column.
+    assert header[: len(item["fields"])] == [f["name"] for f in item["fields"]] == template_headers(no)
+    spec = ItemSpec.get(no)
+    assert header[len(item["fields"]) :] == ([] if spec.business_date_field else [spec.business_date_label])
     instructions = wb["填写说明"]
     assert [c.value for c in instructions[1]] == ["列名", "格式", "是否必填", "可选值", "规则"]
     enum_cols = [f for f in item["fields"] if f.get("values")]
     assert len(sheet.data_validations.dataValidation) == len(enum_cols)
+
+
+def test_a_filled_export_carries_only_the_annex_columns(make_records):
+    make_records(6, 1)
+    sheet = openpyxl.load_workbook(io.BytesIO(_export(6, model_for_item(6).objects.all()))).worksheets[0]
+    assert [c.value for c in sheet[1]] == template_headers(6)
 
 
 def test_records_export_as_text_and_iso_dates(make_records):

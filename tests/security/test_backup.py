@@ -3,8 +3,10 @@ scripts/restore.sh into a fresh empty database, and find every row and every fil
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import uuid
 from pathlib import Path
 
@@ -54,11 +56,19 @@ def _census(dbname: str) -> tuple[dict[str, int], str]:
     return counts, checksum
 
 
+BACKUP_PASSPHRASE = "drill-only passphrase, kept apart from the backups"
+
+
 def _run(args, **env) -> subprocess.CompletedProcess:
     return subprocess.run(
         args,
         cwd=ROOT,
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test", **env},
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "config.settings.test",
+            "BACKUP_PASSPHRASE": BACKUP_PASSPHRASE,
+            **env,
+        },
         capture_output=True,
         text=True,
         timeout=600,
@@ -73,7 +83,9 @@ def _files(root: Path) -> dict[str, str]:
     }
 
 
-def test_a_restore_into_an_empty_database_recovers_every_row_and_file(tmp_path):
+def test_a_restore_into_an_empty_database_recovers_every_row_and_file(tmp_path, monkeypatch):
+    gnupg_home = tempfile.mkdtemp(prefix="gpg")  # gpg's own state, not the user's; its agent is stopped at the end
+    monkeypatch.setenv("GNUPGHOME", gnupg_home)
     suffix = uuid.uuid4().hex[:8]
     source, target = f"nc_drill_src_{suffix}", f"nc_drill_dst_{suffix}"
     _create(source)
@@ -105,7 +117,8 @@ def test_a_restore_into_an_empty_database_recovers_every_row_and_file(tmp_path):
         result = _run(["bash", "scripts/backup.sh", str(tmp_path / "backups")], MEDIA_ROOT=str(media), **src_env)
         assert result.returncode == 0, result.stderr
         backup_dir = Path(result.stdout.strip().splitlines()[-1])
-        assert (backup_dir / "db.dump").stat().st_size > 0
+        assert (backup_dir / "db.dump.gpg").stat().st_size > 0
+        assert not (backup_dir / "db.dump.gpg").read_bytes().startswith(b"PGDMP")  # encrypted (M6)
 
         restored = tmp_path / "restored"
         result = _run(
@@ -135,3 +148,5 @@ def test_a_restore_into_an_empty_database_recovers_every_row_and_file(tmp_path):
     finally:
         _admin(f"DROP DATABASE IF EXISTS {source} WITH (FORCE)")
         _admin(f"DROP DATABASE IF EXISTS {target} WITH (FORCE)")
+        subprocess.run(["gpgconf", "--homedir", gnupg_home, "--kill", "all"], capture_output=True, check=False)
+        shutil.rmtree(gnupg_home, ignore_errors=True)

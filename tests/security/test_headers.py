@@ -43,6 +43,7 @@ def _production_env(**extra) -> dict[str, str]:
         "DATABASE_URL": "postgres://credit@127.0.0.1:5432/credit",
         "REDIS_URL": "redis://127.0.0.1:6379/0",
         "FIELD_ENCRYPTION_KEY": "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4vMDEyMzQ1Njc4OTo7PD0-Pw==",
+        "FILE_ENCRYPTION_KEY": "ZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXp7fH1-f4CBgoM=",
         **extra,
     }
 

@@ -10,11 +10,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.test import RequestFactory
 from django.urls import set_script_prefix
-from rest_framework.authtoken.models import Token
 
 from accounts.middleware import RoleSeparationMiddleware
 from audit.models import AuditEvent
-from tests.factories import create_record
+from tests.factories import api_token_key, create_record
 
 pytestmark = pytest.mark.django_db
 
@@ -75,8 +74,8 @@ def test_central_rule_lets_a_clerk_through_under_a_script_prefix(clerk):
 
 
 def test_admin_token_is_refused_the_record_api_under_a_script_prefix(client, sysadmin, record):
-    token = Token.objects.create(user=sysadmin)
-    response = client.get(f"/api/v1/records/{record.pk}/", SCRIPT_NAME=PREFIX, HTTP_AUTHORIZATION=f"Token {token.key}")
+    key = api_token_key(sysadmin)
+    response = client.get(f"/api/v1/records/{record.pk}/", SCRIPT_NAME=PREFIX, HTTP_AUTHORIZATION=f"Token {key}")
     assert response.status_code == 403
     assert record.id_number not in response.content.decode()
     assert _central_refusals(sysadmin) == 1

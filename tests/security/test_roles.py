@@ -3,10 +3,9 @@ is audited."""
 
 import pytest
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 
 from audit.models import AuditEvent
-from tests.factories import create_record
+from tests.factories import api_token_key, create_record
 
 pytestmark = pytest.mark.django_db
 
@@ -89,14 +88,14 @@ def test_admin_roles_are_refused_the_record_api(client, request, record, role):
 
 @pytest.mark.parametrize("role", ["sysadmin", "secadmin", "auditor"])
 def test_admin_roles_are_refused_the_record_api_with_a_token(client, request, record, role):
-    token = Token.objects.create(user=request.getfixturevalue(role))
-    response = client.get(f"/api/v1/records/{record.pk}/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    key = api_token_key(request.getfixturevalue(role))
+    response = client.get(f"/api/v1/records/{record.pk}/", HTTP_AUTHORIZATION=f"Token {key}")
     assert response.status_code == 403
     response = client.post(
         f"/api/v1/records/{record.pk}/approve/",
         {},
         content_type="application/json",
-        HTTP_AUTHORIZATION=f"Token {token.key}",
+        HTTP_AUTHORIZATION=f"Token {key}",
     )
     assert response.status_code == 403
     record.refresh_from_db()

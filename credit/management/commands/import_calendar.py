@@ -9,7 +9,7 @@ from credit.services.calendar import calendar_import_csv, decode_csv_bytes
 
 
 class Command(BaseCommand):
-    help = "从CSV文件（日期,类型,名称）导入节假日与调休工作日；任何一行有错则整体不导入，并重新计算暂定截止日期。"
+    help = "从CSV文件（日期,类型,名称）导入节假日与调休工作日；任何一行有错则整体不导入；导入后重新计算受影响的截止日期（不会使年度成为正式）。"
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path, help="CSV文件：日期,类型（holiday/workday 或 休/班）,名称；表头可选")
@@ -28,6 +28,6 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"导入完成：新增 {result.created} 天，更新 {result.updated} 天，"
-                f"重新计算 {result.recomputed} 条暂定截止日期。"
+                f"重新计算 {result.recomputed} 条截止日期。"
             )
         )

@@ -47,6 +47,8 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("演示账号（密码均为 %s）：" % password))
         for username, role, label, _offices in accounts:
             self.stdout.write(f"  {username:<16} {Role(role).label:<8} {label}")
+        # No API token is made here: a key printed in the demo's log would outlive the demo. Ask for one by name.
+        self.stdout.write("API 令牌：python manage.py create_api_token reviewer（填报员、审核员可用；令牌只显示一次）")
 
     def _records(self, users) -> None:
         reviewer = users["reviewer"]

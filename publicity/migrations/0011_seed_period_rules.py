@@ -45,5 +45,5 @@ def unseed(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("publicity", "0008_period_rules_repairs_corrections")]
+    dependencies = [("publicity", "0010_period_rules_repairs_corrections")]
     operations = [migrations.RunPython(seed, unseed)]

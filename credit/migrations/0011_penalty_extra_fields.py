@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('credit', '0008_record_withdraw_event'),
+        ('credit', '0010_school_code_accepted'),
     ]
 
     operations = [

@@ -4,6 +4,7 @@ import django.db.models.deletion
 import django.utils.timezone
 import publicity.models.requests
 import simple_history.models
+import core.files
 from django.conf import settings
 from django.db import migrations, models
 
@@ -11,7 +12,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('publicity', '0007_mask_every_public_column'),
+        ('publicity', '0009_evidence_encrypted_at_rest'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -79,7 +80,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='repairapplication',
             name='commitment',
-            field=models.FileField(blank=True, upload_to=publicity.models.requests.evidence_path, verbose_name='信用承诺书'),
+            field=models.FileField(blank=True, storage=core.files.private_storage, upload_to=publicity.models.requests.evidence_path, verbose_name='信用承诺书'),
         ),
         migrations.AddField(
             model_name='repairapplication',
