@@ -32,7 +32,13 @@ def _crawl(client, seeds: list[str], limit: int = 400) -> dict[str, str]:
     queue = list(seeds)
     while queue and len(seen) < limit:
         url = queue.pop(0)
-        if url in seen or not url.startswith("/") or url.startswith(("/workspace", "/admin", "/accounts", "/static")):
+        if (
+            url in seen
+            or not url.startswith("/")
+            or url.startswith(
+                ("/workspace", "/admin", "/accounts", "/static", "/display/")  # /display/: the text-size switch (POST)
+            )
+        ):
             continue
         response = client.get(url)
         assert response.status_code in (200, 302), (url, response.status_code)
