@@ -19,7 +19,7 @@ from publicity.services.approvals import record_approve_and_publish
 from publicity.services.publications import add_months, typed_record
 from reporting.columns import optional_columns, template_headers
 from reporting.double_publicity import PENALTY_CODES
-from reporting.exporters import DoublePublicityPenaltyExporter
+from reporting.exporters import DoublePublicityPenaltyExporter, UploadTemplateExporter
 from reporting.imports import RecordImporter
 from tests.factories.credit import days_ago
 from tests.factories.publicity import PublicEntries
@@ -131,3 +131,19 @@ def test_import_without_optional_columns_keeps_the_annex_columns_exact(clerk_of_
         workbook_bytes(no, template_rows(no, range(2, 3)), header=wrong)
     )
     assert result.errors or result.message
+
+
+@pytest.mark.parametrize("no", ItemSpec.numbers())
+def test_blank_template_instructions_list_every_optional_column_in_its_order(no):
+    out = io.BytesIO()
+    UploadTemplateExporter(Item.objects.get(no=no)).write(out)
+    sheet = openpyxl.load_workbook(io.BytesIO(out.getvalue()))["填写说明"]
+    names = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True) if row[0]]
+    optional = [c.name for c in optional_columns(no)]
+    assert names[: len(template_headers(no)) + len(optional)] == [*template_headers(no), *optional]
+    if optional:
+        # The business-date column (where the catalogue says) comes before the national ones, and a note says so.
+        assert any(n.startswith("附件1的列之后可依次追加选填列：" + "、".join(optional)) for n in names)
+    spec = ItemSpec.get(no)
+    if spec.business_date_field is None:
+        assert optional[0] == spec.business_date_label
