@@ -18,6 +18,7 @@ ADMIN_MODEL_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "credit.itemfield": frozenset({"view"}),
         "credit.office": frozenset({"view", "change"}),
         "credit.calendarday": _ALL,
+        "publicity.publicityperiodrule": _ALL,
         "django_celery_beat.periodictask": _ALL,
         "django_celery_beat.crontabschedule": _ALL,
         "django_celery_beat.intervalschedule": _ALL,

@@ -9,7 +9,7 @@ import datetime
 
 from django import forms
 from django.core.exceptions import ImproperlyConfigured, ValidationError
-from django.core.validators import MaxLengthValidator
+from django.core.validators import MaxLengthValidator, MinValueValidator
 from django.db import models
 
 from credit import crypto, validators
@@ -94,7 +94,12 @@ class CatalogField:
 
 
 def _common(spec: FieldSpec) -> dict:
-    return {"verbose_name": spec.name, "blank": not spec.required}
+    common = {"verbose_name": spec.name, "blank": not spec.required}
+    if spec.default:
+        common["default"] = spec.default
+    if spec.rule_zh and spec.extra:
+        common["help_text"] = spec.rule_zh  # an extra field says on the form what it is for
+    return common
 
 
 def _char(spec: FieldSpec, *, max_length: int) -> models.CharField:
@@ -184,6 +189,20 @@ def enum() -> CatalogField:
         lambda spec: models.CharField(
             max_length=max(len(v) for v in spec.values) + 4,
             choices=[(v, v) for v in spec.values],
+            **_common(spec),
+        ),
+    )
+
+
+def amount() -> CatalogField:
+    """An amount in 万元 (the national standard's unit), at most six decimals (one yuan is 0.0001 万元)."""
+    return CatalogField(
+        "amount",
+        lambda spec: models.DecimalField(
+            max_digits=16,
+            decimal_places=6,
+            null=True,
+            validators=[MinValueValidator(0)],
             **_common(spec),
         ),
     )

@@ -28,6 +28,10 @@ class RecordFormBase(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        for key in self._meta.model.extra_keys():  # an extra field left empty takes the catalogue's default
+            default = self._meta.model._meta.get_field(key).get_default()
+            if key in self.fields and cleaned.get(key) in (None, "") and default not in (None, ""):
+                cleaned[key] = default
         natural = self._meta.model.BUSINESS_DATE_FIELD
         if natural and not cleaned.get("business_date") and cleaned.get(natural):
             cleaned["business_date"] = cleaned[natural]
@@ -38,7 +42,7 @@ class RecordFormBase(forms.ModelForm):
 def form_for_item(no: int) -> type[forms.ModelForm]:
     """The record form of item ``no``: catalog fields in catalog order, then the business date."""
     model = model_for_item(no)
-    keys = list(model.field_keys())
+    keys = list(model.record_keys())
     form = forms.modelform_factory(model, form=RecordFormBase, fields=[*keys, "business_date"])
     business_date = form.base_fields["business_date"]
     business_date.required = model.BUSINESS_DATE_FIELD is None

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from credit.models import SubjectKind
 from credit.validators import validate_cn_id
 from publicity.challenge import Check, challenge_check, challenge_issue
-from publicity.models import LicenceDecision, NewsItem, Outcome, PolicyDocument
+from publicity.models import LicenceDecision, NewsItem, Outcome, PolicyDocument, Publication, Severity
 from publicity.models.publications import PENALTY_CATEGORIES
 from publicity.validators import size_text, validate_evidence
 
@@ -106,8 +106,27 @@ class PublishForm(forms.Form):
     penalty_category = forms.ChoiceField(
         label=_("处罚类别"), choices=[("", "—")] + [(c, c) for c in PENALTY_CATEGORIES]
     )
+    other_categories = forms.MultipleChoiceField(
+        label=_("并处的其他处罚类别"),
+        required=False,
+        choices=[(c, c) for c in PENALTY_CATEGORIES],
+        help_text=_("有多个处罚类别时，公示期按其中最长者计算。"),
+    )
+    severity = forms.ChoiceField(label=_("违法行为严重程度"), required=False, choices=[("", "—"), *Severity.choices])
+    sector = forms.CharField(
+        label=_("行业领域"), required=False, max_length=50, help_text=_("如 特种设备、安全生产、消防（最短公示期一年）")
+    )
     publicity_end = forms.DateField(
-        label=_("公示截止日期"), widget=DateInput(), help_text=_("处罚决定日期后三个月至三年，默认三年。")
+        label=_("公示截止日期"),
+        widget=DateInput(),
+        help_text=_("默认取公示期限规则允许的最短期限；可在规则的最短与最长期限之间选择，并说明理由。"),
+    )
+    period_reason = forms.CharField(
+        label=_("公示期限理由"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea({"rows": 2}),
+        help_text=_("公示截止日期不取默认（最短）时必填。"),
     )
 
 
@@ -271,6 +290,52 @@ class PublicRequestForm(forms.Form):
         return upload
 
 
+class RepairRequestForm(PublicRequestForm):
+    """A repair application: the objection's fields plus the signed 信用承诺书 (credit commitment), required."""
+
+    commitment = forms.FileField(
+        label=_("信用承诺书（PDF、JPG、PNG，必须上传）"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The commitment is held to the evidence's size limit (and counts towards the daily evidence quota).
+        self.fields["commitment"].label = _("信用承诺书（PDF、JPG、PNG，必须上传，不超过%(size)s）") % {
+            "size": size_text(settings.PUBLICITY_EVIDENCE_MAX_BYTES)
+        }
+
+    def clean_commitment(self):
+        upload = self.cleaned_data.get("commitment")
+        if upload:
+            validate_evidence(upload)
+        return upload
+
+
+class ExternalRepairForm(forms.Form):
+    """A reviewer enters a repair decision made on 信用中国 (or 信用江西)."""
+
+    decision_number = forms.CharField(label=_("行政处罚决定书文号"), max_length=100)
+    subject = forms.CharField(label=_("行政相对人名称或代码（文书号重复时填写）"), max_length=200, required=False)
+    repair_date = forms.DateField(label=_("修复日期"), widget=DateInput())
+    source = forms.CharField(label=_("修复平台"), max_length=50, initial="信用中国")
+    reference = forms.CharField(label=_("修复决定编号"), max_length=100, required=False)
+
+
+class ExternalRepairImportForm(forms.Form):
+    file = forms.FileField(
+        label=_(
+            "修复结果文件（.xlsx 或 .csv；表头：行政处罚决定书文号、修复日期，可选 行政相对人名称或代码、修复平台、修复决定编号）"
+        )
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > 5 * 1024 * 1024:
+            raise forms.ValidationError(_("文件不能超过5MB。"))
+        return upload
+
+
 class TrackForm(forms.Form):
     code = forms.CharField(label=_("查询码"), max_length=20)
 
@@ -284,3 +349,41 @@ class DecisionForm(forms.Form):
         max_length=4000,
         widget=forms.Textarea({"rows": 3}),
     )
+
+    # Any other published field of a penalty or red-list entry a granted objection corrects (``fix_<field>``); blank
+    # ones stay as published.
+    FIX_PREFIX = "fix_"
+
+    def __init__(self, *args, correctable: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not correctable:
+            return
+        for name in Publication.CORRECTABLE_FIELDS:
+            if name == "content":
+                continue
+            model_field = Publication._meta.get_field(name)
+            label = _("更正后的%(f)s（需更正时填写）") % {"f": model_field.verbose_name}
+            if name == "decision_date":
+                field = forms.DateField(label=label, required=False, widget=DateInput())
+            elif name == "penalty_category":
+                field = forms.ChoiceField(
+                    label=label, required=False, choices=[("", "—")] + [(c, c) for c in PENALTY_CATEGORIES]
+                )
+            else:
+                field = forms.CharField(label=label, required=False, max_length=model_field.max_length or 4000)
+            self.fields[self.FIX_PREFIX + name] = field
+
+    def decision(self) -> dict:
+        """``request_decide``'s keyword arguments: outcome, reply, corrected content and the corrected fields."""
+        data = self.cleaned_data
+        corrections = {
+            key.removeprefix(self.FIX_PREFIX): value
+            for key, value in data.items()
+            if key.startswith(self.FIX_PREFIX) and value not in (None, "")
+        }
+        return {
+            "outcome": data["outcome"],
+            "reply": data["reply"],
+            "corrected_content": data.get("corrected_content", ""),
+            "corrections": corrections,
+        }

@@ -9,19 +9,25 @@ from credit.panels import register_record_panel
 from publicity.forms import PUBLICATION_FIELDS, ApproveForm
 from publicity.selectors import record_publication
 from publicity.services.errors import PublicityError
-from publicity.services.publications import PENALTY_ITEMS, RED_LIST_ITEMS, penalty_defaults, publicity_end_bounds
+from publicity.services.publications import (
+    PENALTY_ITEMS,
+    RED_LIST_ITEMS,
+    default_period,
+    penalty_defaults,
+    record_withheld,
+)
 
 
 def approve_form_for(record) -> ApproveForm | None:
     """The approve form of a submitted penalty record, pre-filled with what the record answers for publication."""
-    if record.status != RecordStatus.SUBMITTED or record.item.no not in PENALTY_ITEMS:
+    if record.status != RecordStatus.SUBMITTED or record.item.no not in PENALTY_ITEMS or record_withheld(record):
         return None
     try:
         defaults = penalty_defaults(record)
     except PublicityError:
         return None
     initial = {key: value for key, value in defaults.items() if key in PUBLICATION_FIELDS and value}
-    initial["publicity_end"] = publicity_end_bounds(defaults["decision_date"])[1]
+    initial["publicity_end"] = default_period(defaults)[3]  # the minimum the period rules allow
     return ApproveForm(initial=initial)
 
 

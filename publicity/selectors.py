@@ -16,10 +16,12 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from credit.catalog import PENALTY, ItemSpec
 from credit.models import Record, RecordStatus, SubjectKind
+from credit.registry import model_for_item
 from credit.services.calendar import WorkingCalendar, working_days_between
 from publicity.models import (
     BlackListEntry,
@@ -50,18 +52,46 @@ def _today(today: datetime.date | None) -> datetime.date:
     return today or timezone.localdate()
 
 
+def withheld_records(prefix: str = "") -> Q:
+    """Records the catalogue keeps off the column whatever their status (``not_published``: a 处分 of item 8 is not a
+    行政处罚), as a condition on ``<prefix>`` records (e.g. ``prefix="record__"`` from a publication)."""
+    condition = Q(pk__in=[])
+    for item in ItemSpec.items_with(publicity=PENALTY):
+        if not item.not_published:
+            continue
+        child = model_for_item(item.no)._meta.model_name
+        look_ups = {f"{prefix}{child}__{key}": value for key, value in item.withheld_filter().items()}
+        condition |= Q(**look_ups)
+    return condition
+
+
+def _under_objection(qs: QuerySet, field: str) -> QuerySet:
+    """Annotate ``under_objection``: an objection on the entry is being handled (shown publicly as 异议处理中)."""
+    pending = Objection.objects.filter(status=RequestStatus.RECEIVED, **{field: OuterRef("pk")})
+    return qs.annotate(under_objection=Exists(pending))
+
+
 def public_entries(section: str, *, today: datetime.date | None = None) -> QuerySet:
-    """The entries of ``section`` the public may see today, newest first (keyset on ``id``)."""
+    """The entries of ``section`` the public may see today, newest first (keyset on ``id``), each with
+    ``under_objection``."""
+    return _under_objection(_public_entries(section, today=today), _OBJECTION_FIELD[section])
+
+
+def _public_entries(section: str, *, today: datetime.date | None = None) -> QuerySet:
     today = _today(today)
     if section == PENALTIES:
-        return Publication.objects.filter(
-            kind=PublicationKind.PENALTY,
-            item_no__in=PENALTY_ITEMS,
-            published_at__isnull=False,
-            withdrawn_at__isnull=True,
-            valid_until__gte=today,
-            record__status=RecordStatus.APPROVED,
-        ).order_by("-id")
+        return (
+            Publication.objects.filter(
+                kind=PublicationKind.PENALTY,
+                item_no__in=PENALTY_ITEMS,
+                published_at__isnull=False,
+                withdrawn_at__isnull=True,
+                valid_until__gte=today,
+                record__status=RecordStatus.APPROVED,
+            )
+            .exclude(withheld_records("record__"))
+            .order_by("-id")
+        )
     if section == RED_LIST:
         return Publication.objects.filter(
             kind=PublicationKind.RED_LIST,
@@ -83,6 +113,14 @@ def public_entries(section: str, *, today: datetime.date | None = None) -> Query
             .order_by("-id")
         )
     raise ValueError(section)
+
+
+_OBJECTION_FIELD = {
+    PENALTIES: "publication",
+    RED_LIST: "publication",
+    LICENCES: "licence",
+    BLACK_LIST: "blacklist_entry",
+}
 
 
 def records_in_force(today: datetime.date) -> QuerySet:
@@ -107,23 +145,29 @@ def public_entry(section: str, pk: int, *, today: datetime.date | None = None):
     return public_entries(section, today=today).filter(pk=pk).first()
 
 
-def withdrawal_source(section: str, pk: int) -> str | None:
-    """Why entry ``pk`` of ``section`` left the column early, when it did: "repair" (a credit repair application),
-    "objection" (an objection upheld), another source ("withdrawn" by a reviewer, a revoked record…); None when it was
-    never withdrawn (never public, or only past its period). Says nothing of the entry itself: only the 404 page's
-    wording depends on it."""
+# Where a withdrawal came from when it followed a credit repair (publicity.services: requests and repairs).
+REPAIR_SOURCES = ("repair", "external_repair")
+
+
+def withdrawal(section: str, pk: int) -> tuple[str, datetime.date] | None:
+    """Why and when entry ``pk`` of ``section`` left the column early, when it did: ("repair", day) after a credit
+    repair (ours or one decided on 信用中国), ("objection", day) after an objection upheld, ("withdrawn", day) for any
+    other source (a reviewer's withdrawal, a revoked record…); None when it was never withdrawn (never public, or
+    only past its period). Says nothing of the entry itself: only the 404 page's wording depends on it."""
     link = {PENALTIES: "publication", RED_LIST: "publication", LICENCES: "licence", BLACK_LIST: "blacklist_entry"}
     if section not in link:
         return None
     notice = (
         CorrectionNotice.objects.filter(kind=CorrectionKind.WITHDRAWN, **{f"{link[section]}_id": pk})
         .order_by("-id")
-        .values_list("source", flat=True)
+        .values_list("source", "created_at")
         .first()
     )
     if notice is None:
         return None
-    return notice if notice in ("repair", "objection") else "withdrawn"
+    source, at = notice
+    kind = "repair" if source in REPAIR_SOURCES else source if source == "objection" else "withdrawn"
+    return kind, timezone.localdate(at)
 
 
 def normalize_term(q: str | None) -> str:
@@ -147,7 +191,23 @@ def search_entries(section: str, q: str, *, today: datetime.date | None = None) 
     """
     term = normalize_term(q)
     qs = public_entries(section, today=today)
-    return qs.filter(search_text__contains=term) if term else qs.none()
+    if not term:
+        return qs.none()
+    if settings.PUBLICITY_NAME_SEARCH_NATURAL_PERSONS:
+        return qs.filter(search_text__contains=term)
+    # Natural persons are not found by name alone (PUBLICITY_NAME_SEARCH_NATURAL_PERSONS off): by their decision
+    # number, or by the full name together with the last four characters of the masked ID or the decision number.
+    natural = Q(subject_kind=SubjectKind.NATURAL)
+    found = ~natural & Q(search_text__contains=term)
+    # Case-sensitive like the rest of the search (no UPPER in SQL): decision numbers are Chinese and digits.
+    found |= natural & Q(document_number__contains=term) & ~Q(document_number="")
+    tokens = term.split()
+    if len(tokens) >= 2:
+        by_name = natural & Q(subject_name__iexact=tokens[0])
+        for token in tokens[1:]:
+            by_name &= Q(public_code__endswith=token) | Q(document_number__icontains=token)
+        found |= by_name
+    return qs.filter(found)
 
 
 def public_articles(model: type[PolicyDocument] | type[NewsItem]) -> QuerySet:
@@ -194,10 +254,11 @@ def keyset_page(qs: QuerySet, cursor: str | int | None, size: int | None = None)
 
 
 def penalties_awaiting_publication():
-    """Approved penalties (items 2, 8) not yet on the column, oldest decision first."""
+    """Approved penalties (items 2, 8) not yet on the column, oldest decision first; never a 处分 (not published)."""
     return (
         Record.objects.filter(item__no__in=PENALTY_ITEMS, status=RecordStatus.APPROVED)
         .exclude(publication__published_at__isnull=False)
+        .exclude(withheld_records())
         .select_related("item", "office", "subject")
         .order_by("business_date", "id")
     )

@@ -13,6 +13,13 @@ urlpatterns = [
     path("publications/<int:pk>/withdraw/", w.publication_withdraw_view, name="publication-withdraw"),
     path("requests/<str:kind>/<int:pk>/", w.request_detail, name="request"),
     path("requests/<str:kind>/<int:pk>/evidence/", w.request_evidence, name="request-evidence"),
+    path(
+        "requests/<str:kind>/<int:pk>/commitment/",
+        w.request_evidence,
+        {"which": "commitment"},
+        name="request-commitment",
+    ),
+    path("external-repairs/", w.external_repairs, name="external-repairs"),
     path("licences/", w.licence_list, name="licences"),
     path("licences/new/", w.licence_edit, name="licence-new"),
     path("licences/<int:pk>/", w.licence_detail, name="licence"),

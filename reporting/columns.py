@@ -24,6 +24,7 @@ TYPE_FORMATS = {
     "year": "四位年份，例如 2025",
     "phone": "手机号码或带区号的固定电话，例如 13800138000 或 0791-88888888",
     "enum": "从下拉列表中选择",
+    "amount": "金额（万元），数字，可留空",
 }
 
 
@@ -99,9 +100,29 @@ def business_date_column(no: int) -> Column | None:
 
 
 def upload_columns(no: int) -> tuple[Column, ...]:
-    """The columns an upload may have: the Annex 1 columns, first and exact, then the optional business-date column."""
+    """The columns of the blank upload template's data sheet: the Annex 1 columns, first and exact, then the optional
+    business-date column (where the catalogue says). The other optional columns (``optional_columns``) are described
+    in its 填写说明 sheet, for a clerk to append."""
     extra = business_date_column(no)
     return template_columns(no) + ((extra,) if extra else ())
+
+
+@cache
+def optional_columns(no: int) -> tuple[Column, ...]:
+    """The optional trailing import columns of item ``no``, in their one order: the business-date column (only where
+    the business date is not an Annex 1 field, ``business_date_column``), then the catalogue's extra fields (e.g. item
+    8's 处理性质 and the national 双公示 columns). The Annex 1 columns stay first and exact; a file may carry none of
+    the optional ones or the first few, in this order."""
+    extra = business_date_column(no)
+    return ((extra,) if extra else ()) + tuple(
+        Column(key=f.key, name=f.name, type=f.type, required=False, values=f.values, rule=f.rule, rule_zh=f.rule_zh)
+        for f in ItemSpec.get(no).extra_fields
+    )
+
+
+def import_columns(no: int) -> tuple[Column, ...]:
+    """Every column an import of item ``no`` reads: the Annex 1 columns, then the optional ones."""
+    return template_columns(no) + optional_columns(no)
 
 
 def item_sheet_name(name: str) -> str:

@@ -19,12 +19,14 @@ the natural person (证件类型 and 证件号码, no organisation codes) from t
 from __future__ import annotations
 
 import datetime
+import decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from credit.catalog import PENALTY, ItemSpec
 from credit.validators import classify_school_or_org_code
+from publicity.services.publications import penalty_period
 
 PENALTY_COLUMNS: tuple[tuple[str, str], ...] = (
     ("cf_xdr_mc", "行政相对人名称"),
@@ -62,6 +64,8 @@ PENALTY_CODES = tuple(code for code, _name in PENALTY_COLUMNS)
 
 LEGAL_PERSON = "法人及非法人组织"
 NATURAL_PERSON = "自然人"
+INDIVIDUAL_BUSINESS = "个体工商户"
+INDIVIDUAL_BUSINESS_CODE_PREFIX = "92"
 ID_CARD = "身份证"
 
 # The national penalty columns a record's Publication fills (its field → the column), preferred when not empty: they are
@@ -102,7 +106,14 @@ _ORG_CODE_COLUMN = {
 
 
 def _iso(value) -> str:
-    return value.isoformat() if isinstance(value, datetime.date) else (value or "")
+    """A cell's text: dates in ``DOUBLE_PUBLICITY_DATE_FORMAT`` (YYYY-MM-DD by default), amounts without trailing
+    zeros (1.5, not 1.500000)."""
+    if isinstance(value, datetime.date):
+        return value.strftime(settings.DOUBLE_PUBLICITY_DATE_FORMAT)
+    if isinstance(value, decimal.Decimal):
+        text = f"{value:f}"
+        return text.rstrip("0").rstrip(".") if "." in text else text
+    return "" if value is None else str(value)
 
 
 def _bureau() -> dict[str, str]:
@@ -130,11 +141,17 @@ def source_fields(item: ItemSpec) -> tuple[str, ...]:
     return (item.subject_name_field, item.subject_id_field, *item.penalty_columns.columns.values(), "validity_end")
 
 
-def _record_columns(item: ItemSpec, values: tuple) -> dict[str, str]:
-    name, ident, *mapped, validity_end = values
-    row = {"cf_xdr_mc": name, "cf_yxq": _iso(validity_end)}
+def _record_columns(item: ItemSpec, values: tuple, rules: list | None = None) -> dict[str, str]:
+    name, ident, *mapped, _validity_end = values
+    row = {"cf_xdr_mc": name}
     for column, value in zip(item.penalty_columns.columns, mapped, strict=True):
         row[column] = _iso(value)
+    category = row.get("cf_cflb", "")
+    decision_date = dict(zip(item.penalty_columns.columns, mapped, strict=True)).get("cf_jdrq")
+    if isinstance(decision_date, datetime.date):
+        # 处罚有效期: the penalty's own publicity end; before a reviewer published it, the default of the period rules
+        # (the minimum they allow for its category). Not the five-year validity of the credit record.
+        row["cf_yxq"] = _iso(penalty_period(category, rules=rules).default_end(decision_date))
     if not row.get("cf_nr") and row.get("bz"):
         row["cf_nr"], row["bz"] = row["bz"], ""  # 处罚内容 is required: the remark's text stands in for it
     elif row.get("bz") and row["bz"] == row.get("cf_nr"):
@@ -142,7 +159,11 @@ def _record_columns(item: ItemSpec, values: tuple) -> dict[str, str]:
     if item.is_natural_person:
         row.update({"cf_xdr_lb": NATURAL_PERSON, "cf_xdr_zjlx": ID_CARD, "cf_xdr_zjhm": ident})
         return row
-    row["cf_xdr_lb"] = LEGAL_PERSON
+    # An organisation, or an individual business (个体工商户) when the record says so or its credit code's
+    # registration-authority and kind characters say so (92…).
+    row["cf_xdr_lb"] = row.get("cf_xdr_lb") or LEGAL_PERSON
+    if (ident or "").startswith(INDIVIDUAL_BUSINESS_CODE_PREFIX):
+        row["cf_xdr_lb"] = INDIVIDUAL_BUSINESS
     try:
         kind = classify_school_or_org_code(ident)
     except ValidationError:
@@ -168,14 +189,17 @@ GAP_FIELDS: dict[int, tuple[str, ...]] = {
 }
 
 
-def row_for(no: int, values: tuple, publication: tuple | None = None) -> list[str]:
+def row_for(no: int, values: tuple, publication: tuple | None = None, *, rules: list | None = None) -> list[str]:
     """The national penalty row (in ``PENALTY_CODES`` order) of one record of item ``no`` given its source values and
-    its publication's ``PUBLICATION_FIELDS`` values (None, or all None, when the record has no publication)."""
-    row = {**_bureau(), **_record_columns(ItemSpec.get(no), values)}
+    its publication's ``PUBLICATION_FIELDS`` values (None, or all None, when the record has no publication);
+    ``rules``: the publicity-period rules, loaded once by a caller building many rows."""
+    row = {**_bureau(), **_record_columns(ItemSpec.get(no), values, rules)}
     if publication:
         for (_field, code), value in zip(PUBLICATION_FIELDS, publication, strict=True):
             if value:
                 row[code] = _iso(value)
+    if row.get("cf_gsjzq"):
+        row["cf_yxq"] = row["cf_gsjzq"]  # the published penalty's own publicity end
     return [row.get(code, "") or "" for code in PENALTY_CODES]
 
 

@@ -19,11 +19,13 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from credit import crypto
+from credit.catalog import ItemSpec
 from credit.fields import EncryptedCharField
 from credit.models import Item
 from credit.registry import model_for_item
+from publicity.services.periods import period_rules
 from reporting import double_publicity
-from reporting.columns import Column, item_sheet_name, template_columns, upload_columns
+from reporting.columns import Column, item_sheet_name, optional_columns, template_columns, upload_columns
 
 # Fixed document properties: files must not differ by when they were written.
 FIXED_CREATED = datetime.datetime(2000, 1, 1, 0, 0, 0)
@@ -149,7 +151,11 @@ class UploadTemplateExporter:
         sheet.set_column(1, 1, 50, wrap)
         sheet.set_column(2, 2, 10, wrap)
         sheet.set_column(3, 4, 40, wrap)
-        for row, column in enumerate(self.columns, start=1):
+        described = self.columns
+        if self.queryset is None:
+            # The blank template also describes the optional columns a clerk may append (the national ones).
+            described += tuple(c for c in optional_columns(self.no) if c not in self.columns)
+        for row, column in enumerate(described, start=1):
             sheet.write_string(row, 0, column.name, wrap)
             sheet.write_string(row, 1, column.format_text, wrap)
             sheet.write_string(row, 2, "是" if column.required else "否", wrap)
@@ -161,7 +167,14 @@ class UploadTemplateExporter:
             "日期请填写为 YYYY-MM-DD，例如 2026-02-28。",
             "导入时逐行逐格校验，任何一行有误则整个文件不导入，并给出标注错误的文件供下载修改。",
         ]
-        start = len(self.columns) + 2
+        optional = [c.name for c in optional_columns(self.no)]
+        if self.queryset is None and optional:
+            notes.append(
+                "附件1的列之后可依次追加选填列："
+                + "、".join(optional)
+                + "（须按此顺序，可只保留前几列，不用的末尾列可删除）；选填列留空时取默认值或不填。"
+            )
+        start = len(described) + 2
         for offset, note in enumerate(notes):
             sheet.write_string(start + offset, 0, note)
 
@@ -202,6 +215,9 @@ class DoublePublicityPenaltyExporter:
         if self.no not in double_publicity.PENALTY_SOURCE_FIELDS:
             raise ValueError(f"item {self.no} is not a penalty item")
         self.queryset = queryset if queryset is not None else model_for_item(self.no).objects.none()
+        # A record the catalogue withholds (a 处分 is not a 行政处罚) is never a 双公示 penalty row.
+        for look_up, values in ItemSpec.get(self.no).withheld_filter().items():
+            self.queryset = self.queryset.exclude(**{look_up: values})
         self.incomplete = 0
 
     def _rows_by_record(self) -> Iterable[tuple[int, list[str]]]:
@@ -209,8 +225,12 @@ class DoublePublicityPenaltyExporter:
         width = len(fields)
         published = [f"publication__{field}" for field, _code in double_publicity.PUBLICATION_FIELDS]
         values = self.queryset.order_by("pk").values_list("pk", *fields, *published).iterator(chunk_size=CHUNK_SIZE)
+        rules = period_rules()
         for row_values in values:
-            yield row_values[0], double_publicity.row_for(self.no, row_values[1 : width + 1], row_values[width + 1 :])
+            yield (
+                row_values[0],
+                double_publicity.row_for(self.no, row_values[1 : width + 1], row_values[width + 1 :], rules=rules),
+            )
 
     def rows(self) -> Iterable[list[str]]:
         for _pk, row in self._rows_by_record():

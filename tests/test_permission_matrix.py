@@ -201,6 +201,17 @@ ROWS = [
         "/workspace/publicity/requests/objection/{objection}/evidence/",
         REVIEWER_ONLY,
     ),
+    Row(
+        W + "publicity/requests/<str:kind>/<int:pk>/commitment/",
+        "/workspace/publicity/requests/objection/{objection}/commitment/",
+        by_role(LOGIN, 403, 403, 404),  # an objection has no 信用承诺书
+    ),
+    Row(
+        W + "publicity/external-repairs/",
+        "/workspace/publicity/external-repairs/",
+        REVIEWER_ONLY,
+        post=by_role(LOGIN, 403, 403, 200),  # an empty form comes back with its errors
+    ),
     Row(W + "publicity/licences/", "/workspace/publicity/licences/", STAFF),
     Row(
         W + "publicity/licences/new/",
@@ -618,7 +629,7 @@ ADMIN_ROWS = [
     Row("admin/two-factor/", "/admin/two-factor/", by_role(ADMIN_LOGIN, *[ADMIN_LOGIN] * 3, 200, auditor=ADMIN_LOGIN)),
     # The app index: a page for an app the admin has models of, 404 for another app.
     Row(
-        "admin/^(?P<app_label>auth|django_celery_beat|accounts|otp_totp|credit|reporting|axes|otp_static)/$",
+        "admin/^(?P<app_label>auth|django_celery_beat|accounts|otp_totp|credit|reporting|publicity|axes|otp_static)/$",
         "/admin/credit/",
         by_role(ADMIN_LOGIN, *[ADMIN_LOGIN] * 3, 200, secadmin=404, auditor=ADMIN_LOGIN),
     ),

@@ -5,6 +5,9 @@ from config.env import env
 # The bureau's own identity, used as 数据来源单位 / 处罚机关 in national 双公示 exports.
 BUREAU_NAME = env("BUREAU_NAME", default="南昌市教育局")
 BUREAU_CREDIT_CODE = env("BUREAU_CREDIT_CODE", default="113601000145008695")
+# Date cells of the national 双公示 export (strftime): YYYY-MM-DD as the 2021 standard's implementations use; some
+# provincial importers want "%Y/%m/%d".
+DOUBLE_PUBLICITY_DATE_FORMAT = env("DOUBLE_PUBLICITY_DATE_FORMAT", default="%Y-%m-%d")
 
 # 一年两次: the semiannual reporting periods of items reported twice a year, as (month, day) of each period's due date.
 SEMIANNUAL_DUE_DATES = [(6, 30), (12, 31)]

@@ -15,7 +15,10 @@ def postgres_apps(databases: dict) -> list[str]:
 PUBLICITY_EVIDENCE_MAX_BYTES = env.int("PUBLICITY_EVIDENCE_MAX_BYTES", default=5 * 1024 * 1024)
 # A whole objection or repair request: the evidence plus room for the text fields (at most ~13 KB) and the multipart
 # framing. Anything larger carries more than one file, which the form would never use.
-PUBLICITY_REQUEST_MAX_BYTES = env.int("PUBLICITY_REQUEST_MAX_BYTES", default=PUBLICITY_EVIDENCE_MAX_BYTES + 1024 * 1024)
+# A repair application carries two files (evidence and the 信用承诺书), each within the evidence limit.
+PUBLICITY_REQUEST_MAX_BYTES = env.int(
+    "PUBLICITY_REQUEST_MAX_BYTES", default=2 * PUBLICITY_EVIDENCE_MAX_BYTES + 1024 * 1024
+)
 PUBLICITY_EVIDENCE_TYPES = {
     "pdf": b"%PDF-",
     "jpg": b"\xff\xd8\xff",
@@ -27,9 +30,14 @@ PUBLICITY_DECISION_WORKING_DAYS = 10
 # Decisions are published within seven working days; the workspace flags them this many working days ahead.
 PUBLICITY_PUBLISH_WORKING_DAYS = 7
 PUBLICITY_DUE_SOON_DAYS = 3
-# NDRC order No. 58 (2023): penalty publicity lasts 3 months … 3 years after the decision (default 3 years).
+# NDRC order No. 58 (2023): penalty publicity lasts 3 months … 3 years after the decision. These are the envelope; the
+# period of each penalty comes from the rule table (publicity.PublicityPeriodRule, kept by the system admin) and
+# defaults to the minimum its rule allows.
 PUBLICITY_PENALTY_MIN_MONTHS = 3
 PUBLICITY_PENALTY_MAX_MONTHS = 36
+# Whether the public column finds natural persons' entries by name alone. Off (default): only by the decision number,
+# or by the full name together with the last four characters of the masked ID or the decision number.
+PUBLICITY_NAME_SEARCH_NATURAL_PERSONS = env.bool("PUBLICITY_NAME_SEARCH_NATURAL_PERSONS", default=False)
 PUBLICITY_PAGE_SIZE = 20
 # Public institutional numbers (the bureau's published hotline, offices' public lines) the column shows unmasked
 # wherever quoted; any other ID, mobile or landline number in public text is masked. Compared by digits, so any

@@ -94,7 +94,7 @@ def record_serializer_for_item(no: int) -> type[serializers.ModelSerializer]:
     """The record body of item ``no``: the shared part plus the item's field values by key."""
     model = model_for_item(no)
 
-    fields = [*_META_FIELDS, *model.field_keys(), "confirm_subject_name"]
+    fields = [*_META_FIELDS, *model.record_keys(), "confirm_subject_name"]
     meta = type("Meta", (), {"model": model, "fields": fields, "read_only_fields": _META_FIELDS})
     # Written only: a new record naming a known subject (ID number or credit code) differently is refused (400, on
     # this key) unless it is true; the subject keeps its name and the record the one entered.

@@ -44,7 +44,7 @@ def _object_body(request) -> Mapping:
 
 
 def _check_keys(item: Item, data: Mapping) -> None:
-    unknown = sorted(set(data) - set(model_for_item(item.no).field_keys()) - _WRITABLE_EXTRA)
+    unknown = sorted(set(data) - set(model_for_item(item.no).record_keys()) - _WRITABLE_EXTRA)
     if unknown:
         raise ValidationError({key: [f"{key}：“{item.name}”没有该字段。"] for key in unknown})
 

@@ -34,6 +34,8 @@ SEMIANNUAL = "semiannual"
 WORKING_DAYS = "working_days"
 
 FIELD_TYPES = ("text", "long_text", "person_name", "cn_id", "doc_number", "org_code", "date", "year", "phone", "enum")
+# Types of the product's extra fields only (``extra_fields``): not Annex 1 data items, so not in its type list.
+EXTRA_FIELD_TYPES = ("amount",)
 
 # National 双公示 penalty columns every penalty item must answer from its own fields (the rest may come from the
 # publication, the subject or the bureau).
@@ -53,12 +55,18 @@ class FieldSpec:
     rule_zh: str = ""  # the rule as the upload template's 填写说明 sheet states it
     # A str.format template of a realistic demo value (see credit.demo); None: generated from the type.
     demo: str | None = None
+    # The value a record takes when the field is left empty (extra fields only, e.g. item 8's 处理性质).
+    default: str = ""
+    # An extra field: the product's, not an Annex 1 data item (optional; never among the template's Annex 1 columns).
+    extra: bool = False
     # An org_code column that also accepts the 10-digit 学校标识码 (the annex names it 学校代码／统一社会信用代码).
     school_code: bool = False
 
     @classmethod
-    def from_json(cls, data: Mapping) -> FieldSpec:
+    def from_json(cls, data: Mapping, *, extra: bool = False) -> FieldSpec:
         return cls(
+            default=data.get("default", ""),
+            extra=extra,
             key=data["key"],
             name=data["name"],
             type=data["type"],
@@ -129,6 +137,13 @@ class ItemSpec:
     # the item's deadline counts from another event (item 9: 认定日期, the date the false registration is established).
     business_date_label: str = "业务发生日期"
     red_list_entry: RedListEntry | None = None
+    # The product's fields beyond Annex 1 (optional, after the Annex 1 fields everywhere): for penalty items the
+    # national 双公示 columns a clerk may enter with the record, and item 8's 处理性质 (行政处罚 or 处分).
+    extra_fields: tuple[FieldSpec, ...] = ()
+    # Field → values for which a record is never public (e.g. a 处分 is not a 行政处罚: never in the 双公示 column).
+    not_published: Mapping[str, tuple[str, ...]] = dataclass_field(default_factory=dict)
+    # Field → values a record must have before its penalty may be repaired early (e.g. 执行状态 已执行).
+    repair_requires: Mapping[str, tuple[str, ...]] = dataclass_field(default_factory=dict)
     _by_key: Mapping[str, FieldSpec] = dataclass_field(default_factory=dict, repr=False, compare=False)
 
     # -- look-ups over the catalogue ----------------------------------------------------------------------------
@@ -166,6 +181,24 @@ class ItemSpec:
         """The field keys in catalogue (template column) order."""
         return tuple(f.key for f in self.fields)
 
+    @property
+    def extra_keys(self) -> tuple[str, ...]:
+        """The product's extra field keys (``extra_fields``), in catalogue order."""
+        return tuple(f.key for f in self.extra_fields)
+
+    @property
+    def record_keys(self) -> tuple[str, ...]:
+        """Every field of a record of the item: the Annex 1 fields, then the extra fields."""
+        return self.keys + self.extra_keys
+
+    def withheld(self, record) -> bool:
+        """Whether ``record`` (any object with the item's fields) must never be public (``not_published``)."""
+        return any(getattr(record, key, None) in values for key, values in self.not_published.items())
+
+    def withheld_filter(self) -> dict[str, tuple[str, ...]]:
+        """``not_published`` as ORM look-ups on the typed record (``{"nature__in": ("处分",)}``)."""
+        return {f"{key}__in": values for key, values in self.not_published.items()}
+
     def field(self, key: str) -> FieldSpec:
         try:
             return self._by_key[key]
@@ -197,6 +230,7 @@ class ItemSpec:
     @classmethod
     def from_json(cls, data: Mapping) -> ItemSpec:
         fields = tuple(FieldSpec.from_json(f) for f in data["fields"])
+        extra_fields = tuple(FieldSpec.from_json(f, extra=True) for f in data.get("extra_fields", ()))
         deadline = data["deadline"]
         any_office = not isinstance(data["offices"], list)
         publication = data.get("publication") or {}
@@ -233,7 +267,14 @@ class ItemSpec:
                 else None
             ),
             red_list_entry=_red_list_entry(data["no"], publication) if publicity == RED_LIST else None,
-            _by_key=MappingProxyType({f.key: f for f in fields}),
+            extra_fields=extra_fields,
+            not_published=MappingProxyType(
+                {key: tuple(values) for key, values in (data.get("not_published") or {}).items()}
+            ),
+            repair_requires=MappingProxyType(
+                {key: tuple(values) for key, values in (data.get("repair_requires") or {}).items()}
+            ),
+            _by_key=MappingProxyType({f.key: f for f in (*fields, *extra_fields)}),
         )
         item._check(data)
         return item
@@ -241,12 +282,16 @@ class ItemSpec:
     def _check(self, data: Mapping) -> None:
         """Refuse an entry whose references do not hold together (raised when the catalogue is loaded)."""
         problems = []
-        keys = self.keys
+        keys = self.record_keys
         if len(set(keys)) != len(keys):
             problems.append("field keys repeat")
-        for f in self.fields:
-            if f.type not in FIELD_TYPES:
+        for f in (*self.fields, *self.extra_fields):
+            if f.type not in FIELD_TYPES + (EXTRA_FIELD_TYPES if f.extra else ()):
                 problems.append(f"field {f.key!r} has unknown type {f.type!r}")
+            if f.extra and f.required:
+                problems.append(f"extra field {f.key!r} must be optional")
+            if f.default and f.default not in f.values:
+                problems.append(f"field {f.key!r} default is not among its values")
             if f.type == "enum" and not f.values:
                 problems.append(f"enum field {f.key!r} has no values")
             if f.school_code and f.type != "org_code":
@@ -255,6 +300,8 @@ class ItemSpec:
             "natural_key": self.natural_key,
             "subject fields": (self.subject_name_field, self.subject_id_field),
             "future_date_fields": self.future_date_fields,
+            "not_published": tuple(self.not_published),
+            "repair_requires": tuple(self.repair_requires),
         }
         if self.business_date_field is not None:
             named["business_date_field"] = (self.business_date_field,)

@@ -129,7 +129,18 @@ class Record(Decided):
 
     @classmethod
     def field_keys(cls) -> tuple[str, ...]:
+        """The Annex 1 data items (template columns), in catalogue order."""
         return ItemSpec.get(cls.ITEM_NO).keys
+
+    @classmethod
+    def extra_keys(cls) -> tuple[str, ...]:
+        """The product's optional extra fields of the item (``extra_fields`` in the catalogue)."""
+        return ItemSpec.get(cls.ITEM_NO).extra_keys
+
+    @classmethod
+    def record_keys(cls) -> tuple[str, ...]:
+        """Every field a clerk enters: the Annex 1 data items, then the extra fields."""
+        return ItemSpec.get(cls.ITEM_NO).record_keys
 
     @property
     def subject_name(self) -> str:
@@ -233,7 +244,7 @@ def _typed_model_matches_catalogue(sender, **kwargs) -> None:
     ):
         return
     declared = {f.name for f in sender._meta.local_fields if not f.one_to_one}
-    keys = set(sender.field_keys())
+    keys = set(sender.record_keys())
     if declared != keys:
         raise ImproperlyConfigured(
             f"{sender.__name__} (item {sender.ITEM_NO}) fields differ from the catalogue: "
@@ -271,6 +282,14 @@ class SchoolPenaltyRecord(Record, item=2):
     penalty_authority = fields.text()
     penalty_basis = fields.long_text()
     execution_status = fields.enum()
+    # Extra fields (catalogue ``extra_fields``): the national 双公示 columns Annex 1 lacks.
+    decision_number = fields.text(max_length=100)
+    offence_type = fields.text()
+    subject_category = fields.enum()
+    legal_representative = fields.text(max_length=50)
+    fine_amount = fields.amount()
+    confiscation_amount = fields.amount()
+    licence_affected = fields.text()
 
 
 class InstitutionRecord(Record, item=3):
@@ -339,6 +358,14 @@ class TeacherPenaltyRecord(Record, item=8):
     penalty_result = fields.long_text()
     penalty_authority = fields.text()
     penalty_date = fields.date()
+    # Extra fields (catalogue ``extra_fields``): 行政处罚 or 处分, and the national 双公示 columns Annex 1 lacks.
+    nature = fields.enum()
+    offence_type = fields.text()
+    penalty_basis = fields.long_text()
+    penalty_category = fields.enum()
+    fine_amount = fields.amount()
+    confiscation_amount = fields.amount()
+    licence_affected = fields.text()
 
 
 class FalseRegistrationRecord(Record, item=9):

@@ -233,7 +233,7 @@ def record_update(*, record: Record, user, data: Mapping[str, Any], submit: bool
         if record.status == RecordStatus.APPROVED:
             raise RecordStateError(_("记录已审核通过，不能直接修改；请提出变更申请，变更审核通过前原记录继续有效。"))
         raise RecordStateError(_("记录当前状态为“%(status)s”，不能修改。") % {"status": record.get_status_display()})
-    keys = [*record.field_keys(), "business_date"]
+    keys = [*record.record_keys(), "business_date"]
     merged = {key: getattr(record, key) for key in keys}
     merged.update({key: value for key, value in data.items() if key in keys})
     if record.BUSINESS_DATE_FIELD and "business_date" not in data:
@@ -402,7 +402,7 @@ def record_change_propose(*, record: Record, user, data: Mapping[str, Any], note
         )
     if RecordChange.objects.filter(record_id=record.pk, status=ChangeStatus.PENDING).exists():
         raise RecordStateError(_("该记录已有一项变更正在审核，请等待审核结果后再提出新的变更。"))
-    keys = [*record.field_keys(), "business_date"]
+    keys = [*record.record_keys(), "business_date"]
     current = {key: _as_json(getattr(record, key)) for key in keys}
     merged = dict(current)
     merged.update({key: value for key, value in data.items() if key in keys})

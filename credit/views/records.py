@@ -198,11 +198,11 @@ def record_detail_context(request, record, *, panels_given: dict | None = None) 
         return mask_free_text(value) if isinstance(value, str) else value
 
     fields = [
-        (record._meta.get_field(key).verbose_name, shown(key, getattr(record, key))) for key in record.field_keys()
+        (record._meta.get_field(key).verbose_name, shown(key, getattr(record, key))) for key in record.record_keys()
     ]
     changes = list(RecordChange.objects.filter(record_id=record.pk).select_related("created_by", "decided_by")[:20])
     pending = next((c for c in changes if c.status == ChangeStatus.PENDING), None)
-    labels = {key: record._meta.get_field(key).verbose_name for key in record.field_keys()}
+    labels = {key: record._meta.get_field(key).verbose_name for key in record.record_keys()}
     labels["business_date"] = record.BUSINESS_DATE_LABEL
     pending_diff = []
     if pending:

@@ -3,6 +3,8 @@ Annex 1's penalty items lack (see ``double_publicity.json``: gaps_against_annex1
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -57,6 +59,14 @@ class Publication(PublicEntryColumns):
     )
     content = models.TextField(_("公示内容"), max_length=4000, blank=True, help_text=_("处罚内容或荣誉内容"))
     authority = models.CharField(_("决定机关"), max_length=200, blank=True)
+    other_categories = models.JSONField(
+        _("其他处罚类别"), default=list, blank=True, help_text=_("同一决定并处的其他处罚类别；公示期按最长者")
+    )
+    severity = models.CharField(_("违法行为严重程度"), max_length=10, blank=True)
+    sector = models.CharField(_("行业领域"), max_length=50, blank=True)
+    period_reason = models.TextField(
+        _("公示期限理由"), max_length=2000, blank=True, help_text=_("公示截止日期不取规则默认（最短）时的理由")
+    )
     publicity_end = models.DateField(_("公示截止日期"), null=True, blank=True, help_text="cf_gsjzq")
     valid_until = models.DateField(_("公示有效至"))
     published_at = models.DateTimeField(_("公示时间"), null=True, blank=True)
@@ -77,6 +87,9 @@ class Publication(PublicEntryColumns):
         blank=True,
         help_text=_("异议申诉“予以更正”后公示内容以更正为准，记录变更不再覆盖"),
     )
+    # Fields corrected on a granted objection (field → corrected value, as text): they stand over any later refresh
+    # from the record. The values before and after each correction are in the history (simple-history).
+    corrected_fields = models.JSONField(_("更正的公示字段"), default=dict, blank=True)
 
     history = HistoricalRecords()
 
@@ -97,3 +110,23 @@ class Publication(PublicEntryColumns):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.subject_name} {self.document_number}".strip()
+
+    # The published fields a granted objection may correct (``request_decide``), in form order.
+    CORRECTABLE_FIELDS: tuple[str, ...] = (
+        "subject_name",
+        "document_number",
+        "decision_date",
+        "offence_type",
+        "offence_facts",
+        "penalty_basis",
+        "penalty_category",
+        "content",
+        "authority",
+    )
+
+    def apply_corrections(self) -> None:
+        """Put the corrected values back over whatever a refresh from the record set."""
+        for field, value in (self.corrected_fields or {}).items():
+            if field == "decision_date":
+                value = datetime.date.fromisoformat(value)
+            setattr(self, field, value)

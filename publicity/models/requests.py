@@ -67,7 +67,8 @@ class PublicRequest(models.Model):
     content = models.TextField(_("申请内容与理由"), max_length=4000)
     evidence = models.FileField(_("证明材料"), upload_to=evidence_path, storage=private_storage, blank=True)
     evidence_name = models.CharField(_("证明材料原文件名"), max_length=200, blank=True)
-    # The size of the evidence as received, for the column's daily quota (PUBLICITY_EVIDENCE_DAILY_QUOTA_BYTES).
+    # The size of the evidence (with a repair's 信用承诺书) as received, for the column's daily quota
+    # (PUBLICITY_EVIDENCE_DAILY_QUOTA_BYTES).
     evidence_bytes = models.PositiveBigIntegerField(_("证明材料大小（字节）"), default=0, editable=False)
     # The contact as the cap on open cases per contact compares it (``contact_key``): phone digits or e-mail.
     contact_key = models.CharField(_("联系方式（规范化）"), max_length=100, blank=True, db_index=True, editable=False)
@@ -150,6 +151,9 @@ class RepairApplication(PublicRequest):
     publication = models.ForeignKey(
         Publication, on_delete=models.PROTECT, related_name="repairs", verbose_name=_("行政处罚公示")
     )
+    # Stored encrypted like the evidence (it is signed by the applicant and may show an ID number).
+    commitment = models.FileField(_("信用承诺书"), upload_to=evidence_path, storage=private_storage, blank=True)
+    commitment_name = models.CharField(_("信用承诺书原文件名"), max_length=200, blank=True)
     history = HistoricalRecords()
 
     class Meta(PublicRequest.Meta):

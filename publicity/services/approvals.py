@@ -51,7 +51,7 @@ def record_approve_and_publish(
     """
     record = record_approve(record=record, user=user)
     outcome = Approval(record=record, red_list=record.item.no in RED_LIST_ITEMS)
-    if record.item.no in PENALTY_ITEMS and publish:
+    if record.item.no in PENALTY_ITEMS and publish and not publications.record_withheld(record):
         outcome.publication_requested = True
         try:
             with transaction.atomic():  # a savepoint: a refused publication leaves the approval in place

@@ -18,11 +18,14 @@ from credit.catalog import PENALTY, RED_LIST, ItemSpec
 from credit.models import Record, RecordStatus
 from credit.registry import model_for_item
 from credit.services.calendar import due_date_for
-from publicity.models import CorrectionKind, Publication, PublicationKind
+from publicity.models import CorrectionKind, Publication, PublicationKind, Severity
 from publicity.models.publications import PENALTY_CATEGORIES
 from publicity.services.corrections import correction_notice_create
 from publicity.services.entries import fill_from_record
 from publicity.services.errors import PublicityError, PublicityStateError
+from publicity.services.periods import Period, add_months, period_for
+
+__all__ = ["add_months"]  # re-exported: the repair rules count months the same way
 
 # The items by how the catalogue publishes them (``publicity``); the others are never public, except an explicit
 # black-list decision (publicity.services.blacklist).
@@ -43,23 +46,34 @@ _DEFAULT_COLUMNS = {
 }
 
 
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    month0 = day.month - 1 + months
-    year, month = day.year + month0 // 12, month0 % 12 + 1
-    for dom in (day.day, 30, 29, 28):
-        try:
-            return day.replace(year=year, month=month, day=dom)
-        except ValueError:
-            continue
-    raise ValueError(day)
-
-
 def publicity_end_bounds(decision_date: datetime.date) -> tuple[datetime.date, datetime.date]:
-    """(earliest, latest) publicity end of a penalty decided on ``decision_date`` (NDRC order No. 58)."""
+    """(earliest, latest) publicity end any penalty decided on ``decision_date`` may have (the envelope of NDRC order
+    No. 58); a penalty's own bounds come from the rule table (``penalty_period``)."""
     return (
         add_months(decision_date, settings.PUBLICITY_PENALTY_MIN_MONTHS),
         add_months(decision_date, settings.PUBLICITY_PENALTY_MAX_MONTHS),
     )
+
+
+def penalty_period(
+    category: str, *, other_categories=(), severity: str = "", sector: str = "", rules: list | None = None
+) -> Period:
+    """The rule table's period for a penalty of ``category`` and ``other_categories`` (the longest applies)."""
+    return period_for([category, *other_categories], severity=severity, sector=sector, rules=rules)
+
+
+def default_period(defaults: dict) -> tuple[Period, datetime.date, datetime.date, datetime.date]:
+    """(period, earliest end, latest end, default end) of a penalty with ``penalty_defaults`` ``defaults``, before
+    the reviewer names other categories, a severity or a sector: what the publish form proposes."""
+    period = penalty_period(str(defaults.get("penalty_category") or ""))
+    earliest, latest = period.bounds(defaults["decision_date"])
+    return period, earliest, latest, period.default_end(defaults["decision_date"], timezone.localdate())
+
+
+def record_withheld(record: Record) -> bool:
+    """Whether the catalogue keeps ``record`` off the column whatever its status (e.g. a 处分 of item 8)."""
+    typed = typed_record(record) if type(record) is Record else record
+    return ItemSpec.get(typed.ITEM_NO).withheld(typed)
 
 
 def publication_deadline(decision_date: datetime.date):
@@ -82,8 +96,10 @@ def penalty_defaults(record: Record) -> dict[str, object]:
         raise PublicityError(_("该事项不属于双公示行政处罚。"))
     values: dict[str, object] = {}
     for key, column in _DEFAULT_COLUMNS.items():
-        source = mapping.source(column)
-        values[key] = getattr(r, source) if source else ""
+        # The column the record answers (an Annex 1 field, or a national column the clerk entered with the record);
+        # when that is left empty, the field the catalogue suggests for it.
+        sources = [mapping.columns.get(column), mapping.suggested.get(column)]
+        values[key] = next((v for src in sources if src and (v := getattr(r, src, None)) not in (None, "")), "")
     if values["penalty_category"] not in PENALTY_CATEGORIES:  # only a value of the standard's code table
         values["penalty_category"] = ""
     return values
@@ -101,6 +117,7 @@ def _fill_red_list(pub: Publication, r: Record) -> None:
     if not pub.corrected_at:  # a content corrected on an objection stands (see request_decide)
         pub.content = entry.content.format_map(fields)
     fill_from_record(pub, r)
+    pub.apply_corrections()
 
 
 @transaction.atomic
@@ -114,9 +131,15 @@ def publication_publish(
     offence_facts: str | None = None,
     penalty_basis: str | None = None,
     penalty_category: str | None = None,
+    other_categories=None,
+    severity: str | None = None,
+    sector: str | None = None,
+    period_reason: str | None = None,
 ) -> Publication:
     """Publish an approved penalty decision (items 2 and 8) with the national columns Annex 1 lacks and its publicity
-    end (default three years after the decision; between three months and three years)."""
+    end: by default the minimum the period rules allow for its categories, severity and sector (several categories:
+    the longest); a later end up to the rules' maximum needs a reason. A record the catalogue withholds (a 处分) is
+    never published."""
     require_role(user, Role.REVIEWER)
     record = Record.objects.select_for_update().select_related("item").get(pk=record.pk)
     if record.item.no not in PENALTY_ITEMS:
@@ -128,6 +151,8 @@ def publication_publish(
         raise PublicityStateError(
             _("只有审核通过的记录才能公示（当前状态：%(s)s）。") % {"s": record.get_status_display()}
         )
+    if record_withheld(record):
+        raise PublicityStateError(_("该记录为处分，不是行政处罚，不在双公示专栏公示。"))
     values = penalty_defaults(record)
     given = {
         "decision_number": decision_number,
@@ -150,14 +175,30 @@ def publication_publish(
         if not values.get(k)
     }
     decision_date = values["decision_date"]
-    earliest, latest = publicity_end_bounds(decision_date)
-    publicity_end = publicity_end or latest
+    others = [c for c in (other_categories or []) if c]
+    unknown = [c for c in others if c not in PENALTY_CATEGORIES]
+    if unknown:
+        errors["other_categories"] = [_("其他处罚类别不在国家标准代码表中：%(c)s。") % {"c": "、".join(unknown)}]
+    severity, sector, reason = (severity or "").strip(), (sector or "").strip(), (period_reason or "").strip()
+    if severity and severity not in Severity.values:
+        errors["severity"] = [_("违法行为严重程度：请选择“一般”或“严重”。")]
+    period = penalty_period(
+        str(values.get("penalty_category") or ""), other_categories=others, severity=severity, sector=sector
+    )
+    earliest, latest = period.bounds(decision_date)
+    default_end = period.default_end(decision_date, timezone.localdate())
+    publicity_end = publicity_end or default_end
     if not earliest <= publicity_end <= latest:
         errors["publicity_end"] = [
-            _("公示截止日期应在处罚决定日期后三个月至三年之间（%(a)s 至 %(b)s）。") % {"a": earliest, "b": latest}
+            _("按公示期限规则，公示截止日期应在 %(a)s 至 %(b)s 之间（%(min)s 至 %(max)s 个月）。")
+            % {"a": earliest, "b": latest, "min": period.min_months, "max": period.max_months}
         ]
     elif publicity_end < timezone.localdate():
         errors["publicity_end"] = [_("公示截止日期已过，不能公示。")]
+    elif publicity_end != default_end and not reason:
+        errors["period_reason"] = [
+            _("公示期限理由：公示截止日期不是规则默认的 %(d)s（最短公示期）时，必须说明理由。") % {"d": default_end}
+        ]
     if errors:
         raise PublicityError(errors)
     pub = Publication.objects.filter(record=record).first() or Publication(record=record)
@@ -171,7 +212,9 @@ def publication_publish(
         setattr(pub, key, value)
     pub.document_number = values["decision_number"]  # cf_wsh
     pub.publicity_end = pub.valid_until = publicity_end
+    pub.other_categories, pub.severity, pub.sector, pub.period_reason = others, severity, sector, reason
     fill_from_record(pub, typed)
+    pub.apply_corrections()
     pub.published_at = pub.published_at or timezone.now()
     pub.published_by = user
     try:
@@ -201,6 +244,12 @@ def publication_refresh(*, record: Record) -> None:
     if pub is None:
         return
     typed = typed_record(record)
+    if record_withheld(typed):  # e.g. an approved change made it a 处分: it leaves the column at once
+        if pub.published_at and not pub.withdrawn_at:
+            publication_withdraw(
+                publication=pub, user=None, reason=_("该记录为处分，不是行政处罚，不予公示"), source="record_status"
+            )
+        return
     if pub.kind == PublicationKind.RED_LIST:
         _fill_red_list(pub, typed)
     else:
@@ -212,6 +261,7 @@ def publication_refresh(*, record: Record) -> None:
         if ItemSpec.get(typed.ITEM_NO).penalty_columns.columns.get("cf_wsh") and defaults["decision_number"]:
             pub.document_number = defaults["decision_number"]  # the record itself carries the decision number
         fill_from_record(pub, typed)
+        pub.apply_corrections()
     pub.save()
 
 

@@ -20,6 +20,7 @@ from audit.models import AuditAction, AuditOutcome
 from audit.services import audit_log
 from core.scoping import require_role
 from core.workflow import transition
+from credit.catalog import ItemSpec
 from credit.services.calendar import due_date_for
 from publicity.masking import mask_free_text
 from publicity.models import (
@@ -38,7 +39,7 @@ from publicity.services.blacklist import blacklist_remove
 from publicity.services.corrections import correction_notice_create
 from publicity.services.errors import PublicityError, PublicityStateError
 from publicity.services.licences import licence_withdraw
-from publicity.services.publications import add_months, publication_withdraw
+from publicity.services.publications import add_months, penalty_period, publication_withdraw, typed_record
 from publicity.validators import size_text, validate_evidence
 
 EVIDENCE_CONTENT_TYPES = {"pdf": "application/pdf", "jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png"}
@@ -54,24 +55,28 @@ class Evidence:
     content_type: str
 
 
-def evidence_filename(req: PublicRequest) -> str:
+def evidence_filename(req: PublicRequest, which: str = "evidence") -> str:
     """A download name safe in any header and file system: the visitor's name reduced to word characters, with
     the extension of the stored (checked) file, never the visitor's; the tracking code when nothing usable is left."""
-    ext = req.evidence.name.rsplit(".", 1)[-1].lower() if "." in req.evidence.name else "bin"
-    stem = (req.evidence_name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    stored = getattr(req, which)
+    ext = stored.name.rsplit(".", 1)[-1].lower() if "." in stored.name else "bin"
+    stem = (getattr(req, f"{which}_name", "") or "").replace("\\", "/").rsplit("/", 1)[-1]
     stem = stem.rsplit(".", 1)[0] if "." in stem else stem
     stem = _UNSAFE_NAME.sub("_", stem).strip("._")[:80]
-    return f"{stem or req.tracking_code + '-证明材料'}.{ext}"
+    fallback = _("信用承诺书") if which == "commitment" else _("证明材料")
+    return f"{stem or req.tracking_code + '-' + fallback}.{ext}"
 
 
-def request_evidence_open(*, req: PublicRequest, user, http_request=None) -> Evidence:
-    """Open the evidence of an objection or repair for a reviewer, and record the download in the audit log (the
-    evidence may show a person's ID card). A file gone from storage is a clear error, audited as a failure."""
+def request_evidence_open(*, req: PublicRequest, user, http_request=None, which: str = "evidence") -> Evidence:
+    """Open the evidence (or a repair's 信用承诺书, ``which="commitment"``) of an objection or repair for a reviewer,
+    and record the download in the audit log (the evidence may show a person's ID card). A file gone from storage is
+    a clear error, audited as a failure."""
     require_role(user, Role.REVIEWER)
-    if not req.evidence:
+    stored = getattr(req, which, None)
+    if not stored:
         raise PublicityError(_("该申请未提交证明材料。"))
     try:
-        handle = req.evidence.open("rb")
+        handle = stored.open("rb")
     except OSError as exc:
         audit_log(
             request=http_request,
@@ -79,11 +84,11 @@ def request_evidence_open(*, req: PublicRequest, user, http_request=None) -> Evi
             action=AuditAction.DOWNLOAD,
             outcome=AuditOutcome.FAILURE,
             obj=req,
-            detail={"file": "evidence", "error": "missing"},
+            detail={"file": which, "error": "missing"},
         )
         raise PublicityError(_("证明材料文件已不存在或无法读取，请联系系统管理员核查存储。")) from exc
-    filename = evidence_filename(req)
-    audit_log(request=http_request, user=user, action=AuditAction.DOWNLOAD, obj=req, detail={"file": "evidence"})
+    filename = evidence_filename(req, which)
+    audit_log(request=http_request, user=user, action=AuditAction.DOWNLOAD, obj=req, detail={"file": which})
     content_type = EVIDENCE_CONTENT_TYPES.get(filename.rsplit(".", 1)[-1], "application/octet-stream")
     return Evidence(file=handle, filename=filename, content_type=content_type)
 
@@ -116,7 +121,7 @@ def _evidence_bytes_today() -> int:
     )
 
 
-def _check_caps(*, target: dict, key: str, evidence_bytes: int) -> None:
+def _check_caps(*, target: dict, key: str, evidence_bytes: int, optional_evidence: bool = True) -> None:
     """What one visitor, one entry and one day may open: the caps on open cases per contact and per entry, and the
     column's daily evidence quota. ``target``: the request's target field and entry. Called with the entry's row
     locked, so filings on one entry are counted in turn (filings on different entries may pass the contact cap or the
@@ -145,27 +150,41 @@ def _check_caps(*, target: dict, key: str, evidence_bytes: int) -> None:
         )
     quota = settings.PUBLICITY_EVIDENCE_DAILY_QUOTA_BYTES
     if evidence_bytes and _evidence_bytes_today() + evidence_bytes > quota:
+        # ``optional_evidence``: the request carries optional evidence, which it could be filed without; a repair
+        # with only its (required) 信用承诺书 can only wait for the next day.
+        if optional_evidence:
+            field, advice = "evidence", _("请明日再提交，或先不附证明材料提交申请。")
+        else:
+            field, advice = "commitment", _("请明日再提交。")
         raise PublicityError(
             {
-                "evidence": [
-                    _(
-                        "今日公众提交的证明材料已达每日接收总量上限（%(size)s），本次申请未提交。"
-                        "请明日再提交，或先不附证明材料提交申请。"
-                    )
+                field: [
+                    _("今日公众提交的证明材料已达每日接收总量上限（%(size)s），本次申请未提交。")
                     % {"size": size_text(quota)}
+                    + advice
                 ]
             }
         )
 
 
 def _file(
-    model: type[PublicRequest], *, applicant_name: str, applicant_contact: str, content: str, evidence=None, **target
+    model: type[PublicRequest],
+    *,
+    applicant_name: str,
+    applicant_contact: str,
+    content: str,
+    evidence=None,
+    commitment=None,
+    **target,
 ) -> PublicRequest:
-    if evidence:
-        try:
-            validate_evidence(evidence)
-        except ValidationError as exc:
-            raise PublicityError({"evidence": exc.messages}) from exc
+    """File an objection or repair on ``target`` (one keyword: its target field and entry). A repair's 信用承诺书
+    (``commitment``) is checked like the evidence and counts towards the daily evidence quota with it."""
+    for name, upload in (("evidence", evidence), ("commitment", commitment)):
+        if upload:
+            try:
+                validate_evidence(upload)
+            except ValidationError as exc:
+                raise PublicityError({name: exc.messages}) from exc
     today = timezone.localdate()
     due = due_date_for(today, settings.PUBLICITY_DECISION_WORKING_DAYS)
     req = model(
@@ -181,14 +200,23 @@ def _file(
         req.evidence_name = (evidence.name or "")[-200:]
         req.evidence = evidence
         req.evidence_bytes = evidence.size or 0
+    if commitment:
+        req.commitment_name = (commitment.name or "")[-200:]
+        req.commitment = commitment
+        req.evidence_bytes += commitment.size or 0
     ((_field, entry),) = target.items()
     for _attempt in range(5):
         req.tracking_code = new_tracking_code(model.CODE_PREFIX)
         try:
             with transaction.atomic():
                 type(entry).objects.select_for_update().filter(pk=entry.pk).first()
-                _check_caps(target=target, key=req.contact_key, evidence_bytes=req.evidence_bytes)
-                req.full_clean(exclude=["evidence"])
+                _check_caps(
+                    target=target,
+                    key=req.contact_key,
+                    evidence_bytes=req.evidence_bytes,
+                    optional_evidence=bool(evidence),
+                )
+                req.full_clean(exclude=["evidence", "commitment"])
                 req.save()
             return req
         except IntegrityError:  # the rare duplicate code: draw another
@@ -218,26 +246,67 @@ def objection_file(*, target, applicant_name: str, applicant_contact: str, conte
     )
 
 
+def repair_min_months(publication: Publication) -> int:
+    """The minimum publicity of the penalty by the period rules (its categories, severity and sector)."""
+    return penalty_period(
+        publication.penalty_category,
+        other_categories=publication.other_categories or (),
+        severity=publication.severity,
+        sector=publication.sector,
+    ).min_months
+
+
 def repair_earliest(publication: Publication) -> datetime.date:
-    """A penalty may be withdrawn early once its minimum publicity period (three months) has passed."""
-    return add_months(publication.decision_date, settings.PUBLICITY_PENALTY_MIN_MONTHS)
+    """A penalty may be withdrawn early once its minimum publicity period (by the period rules) has passed."""
+    return add_months(publication.decision_date, repair_min_months(publication))
+
+
+def repair_unmet(publication: Publication) -> list[str]:
+    """What the penalty's record still lacks for a repair (the catalogue's ``repair_requires``: e.g. item 2's
+    执行状态 must be 已执行), as Chinese messages; empty when nothing is missing."""
+    typed = typed_record(publication.record)
+    problems = []
+    for key, values in ItemSpec.get(typed.ITEM_NO).repair_requires.items():
+        value = getattr(typed, key, "")
+        if value not in values:
+            problems.append(
+                _("%(field)s为“%(want)s”后方可信用修复（当前为“%(got)s”）。")
+                % {"field": typed._meta.get_field(key).verbose_name, "want": "、".join(values), "got": value or "—"}
+            )
+    return problems
 
 
 def repair_apply(
-    *, publication: Publication, applicant_name: str, applicant_contact: str, content: str, evidence=None
+    *,
+    publication: Publication,
+    applicant_name: str,
+    applicant_contact: str,
+    content: str,
+    evidence=None,
+    commitment=None,
 ) -> RepairApplication:
-    """A penalised subject asks for early withdrawal of a public penalty past its minimum period."""
+    """A penalised subject asks for early withdrawal of a public penalty past its minimum period: the penalty must
+    have been carried out (``repair_unmet``) and a 信用承诺书 (credit commitment) is required."""
     if publication.kind != PublicationKind.PENALTY:
         raise PublicityError(_("只有行政处罚信息可以申请信用修复。"))
     earliest = repair_earliest(publication)
     if timezone.localdate() < earliest:
-        raise PublicityError(_("最短公示期（三个月）届满后方可申请信用修复，即 %(d)s 起。") % {"d": earliest})
+        raise PublicityError(
+            _("最短公示期（%(m)s 个月）届满后方可申请信用修复，即 %(d)s 起。")
+            % {"m": repair_min_months(publication), "d": earliest}
+        )
+    unmet = repair_unmet(publication)
+    if unmet:
+        raise PublicityError(unmet)
+    if not commitment:
+        raise PublicityError({"commitment": [_("信用承诺书：申请信用修复须上传签署的信用承诺书（PDF、JPG、PNG）。")]})
     return _file(
         RepairApplication,
         applicant_name=applicant_name,
         applicant_contact=applicant_contact,
         content=content,
         evidence=evidence,
+        commitment=commitment,
         publication=publication,
     )
 
@@ -275,12 +344,51 @@ def _correct_content(target, text: str, *, user) -> tuple[str, str]:
     return before, getattr(target, field)
 
 
+def _correct_fields(target: Publication, values: dict, *, user) -> list[tuple[str, str, str]]:
+    """Correct published fields of a publication (name, decision number, date, content…): each stands over later
+    refreshes from the record (``Publication.corrected_fields``); simple-history keeps the values before. Returns
+    (label, before, after) of each field that changed."""
+    pub = Publication.objects.select_for_update().get(pk=target.pk)
+    pub._history_user = user
+    changed = []
+    corrections = dict(pub.corrected_fields or {})
+    for field in Publication.CORRECTABLE_FIELDS:
+        value = values.get(field)
+        if value in (None, ""):
+            continue
+        before = getattr(pub, field)
+        stored = value.isoformat() if isinstance(value, datetime.date) else mask_free_text(str(value).strip())
+        if field == "decision_date":
+            setattr(pub, field, value)
+        else:
+            setattr(pub, field, stored)
+        after = getattr(pub, field)
+        if after != before:
+            corrections[field] = stored
+            changed.append((str(Publication._meta.get_field(field).verbose_name), str(before), str(after)))
+    if changed:
+        pub.corrected_fields = corrections
+        try:
+            pub.full_clean()
+        except ValidationError as exc:
+            raise PublicityError(exc.message_dict) from exc
+        pub.save()
+    return changed
+
+
 @transaction.atomic
 def request_decide(
-    *, request: PublicRequest, user, outcome: str, reply: str, corrected_content: str = ""
+    *,
+    request: PublicRequest,
+    user,
+    outcome: str,
+    reply: str,
+    corrected_content: str = "",
+    corrections: dict | None = None,
 ) -> PublicRequest:
-    """Decide an objection or repair: 予以更正 corrects the entry's public content, 提前撤下 withdraws it, 维持 keeps it.
-    Corrections and withdrawals are queued for the municipal platform."""
+    """Decide an objection or repair: 予以更正 corrects the entry (its public content, and for a penalty or red-list
+    entry any published field given in ``corrections``), 提前撤下 withdraws it, 维持 keeps it. Corrections and
+    withdrawals are queued for the municipal platform."""
     require_role(user, Role.REVIEWER)
     # The one lifecycle move (row lock, state check, who and when); a refusal below rolls it back with the rest.
     req = transition(
@@ -298,6 +406,8 @@ def request_decide(
         raise PublicityError({"reply": [_("请填写答复意见。")]})
     if isinstance(req, RepairApplication) and outcome == Outcome.CORRECTED:
         raise PublicityError({"outcome": [_("信用修复的结果为“提前撤下公示”或“维持原公示”。")]})
+    if isinstance(req, RepairApplication) and outcome == Outcome.WITHDRAWN and (unmet := repair_unmet(req.publication)):
+        raise PublicityError({"outcome": unmet})
     target = req.target
     ref, source = req.tracking_code, "objection" if isinstance(req, Objection) else "repair"
     if outcome == Outcome.WITHDRAWN:
@@ -314,14 +424,25 @@ def request_decide(
             blacklist_remove(entry=target, user=user, reason=reason, source=source, source_reference=ref)
     elif outcome == Outcome.CORRECTED:
         text = (corrected_content or "").strip()
-        if not text:
-            raise PublicityError({"corrected_content": [_("请填写更正后的公示内容。")]})
-        before, after = _correct_content(target, text, user=user)
+        fields = {k: v for k, v in (corrections or {}).items() if v not in (None, "")}
+        if fields and not isinstance(target, Publication):
+            raise PublicityError({"corrected_content": [_("该类信息只能更正公示内容。")]})
+        if not text and not fields:
+            raise PublicityError({"corrected_content": [_("请填写更正后的公示内容或需更正的字段。")]})
+        changes = []
+        if fields:
+            changes = [
+                _("%(f)s：“%(a)s” → “%(b)s”") % {"f": label, "a": a, "b": b}
+                for label, a, b in _correct_fields(target, fields, user=user)
+            ]
+        if text:
+            before, after = _correct_content(target, text, user=user)
+            changes.append(_("公示内容：“%(a)s” → “%(b)s”") % {"a": before, "b": after})
         correction_notice_create(
             kind=CorrectionKind.CORRECTED,
             source=source,
             source_reference=ref,
-            description=_("更正公示内容：“%(a)s” → “%(b)s”") % {"a": before, "b": after},
+            description=_("更正公示信息：%(c)s") % {"c": "；".join(changes) or _("无变化")},
             **{
                 {Publication: "publication", LicenceDecision: "licence", BlackListEntry: "blacklist_entry"}[
                     type(target)

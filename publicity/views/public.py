@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from credit.validators import classify_school_or_org_code
 from publicity import selectors
-from publicity.forms import PublicRequestForm, TrackForm
+from publicity.forms import PublicRequestForm, RepairRequestForm, TrackForm
 from publicity.masking import mask_free_text
 from publicity.models import NewsItem, PolicyDocument, PublicationKind
 from publicity.ratelimit import Refusal, request_slot_release, request_slot_take, request_standing
@@ -90,9 +90,11 @@ def entry_detail(request, section: str, pk: int):
     section = _section_or_404(section)
     entry = selectors.public_entry(section, pk)
     if entry is None:
-        if source := selectors.withdrawal_source(section, pk):
-            # Withdrawn early: the 404 says so (after a repair or an objection), not "page not found".
-            return render(request, "404.html", {"withdrawn": source}, status=404)
+        if withdrawn := selectors.withdrawal(section, pk):
+            # Withdrawn early: the 404 says so (after a repair, on which day, or an objection), not "page not found";
+            # nothing of the withdrawn entry is shown.
+            source, day = withdrawn
+            return render(request, "404.html", {"withdrawn": source, "withdrawn_on": day}, status=404)
         raise Http404
     can_repair = getattr(entry, "kind", None) == PublicationKind.PENALTY
     repair_from = repair_earliest(entry) if can_repair else None
@@ -192,18 +194,19 @@ def file_request(request, section: str, pk: int, kind: str):
     standing = request_standing(request)
     if standing.refusal:
         return _limited(request, standing.refusal, heading)
+    form_class = RepairRequestForm if kind == "repair" else PublicRequestForm
     if request.method == "POST" and _body_size(request) > settings.PUBLICITY_REQUEST_MAX_BYTES:
         # Files beyond the evidence (any field name) are streamed to disk too; refuse before any form sees them.
-        form = PublicRequestForm(request.POST, challenge=standing.challenge)
+        form = form_class(request.POST, challenge=standing.challenge)
         form.too_large()
         return _request_form(request, form, entry, section, kind, heading, status=413)
-    form = PublicRequestForm(request.POST or None, request.FILES or None, challenge=standing.challenge)
+    form = form_class(request.POST or None, request.FILES or None, challenge=standing.challenge)
     if request.method == "POST" and form.is_valid():
         if refusal := request_slot_take(request, challenge_solved=form.challenge_solved):
             if not refusal.challenge:
                 return _limited(request, refusal, heading)
             # The limit was passed while this form was being filled in: the same submission, now with a question.
-            form = PublicRequestForm(request.POST, request.FILES, challenge=True)
+            form = form_class(request.POST, request.FILES, challenge=True)
             return _request_form(request, form, entry, section, kind, heading)
         data = form.cleaned_data
         try:
@@ -214,6 +217,7 @@ def file_request(request, section: str, pk: int, kind: str):
                     applicant_contact=data["applicant_contact"],
                     content=data["content"],
                     evidence=data.get("evidence"),
+                    commitment=data.get("commitment"),
                 )
             else:
                 req = objection_file(

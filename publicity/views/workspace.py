@@ -20,6 +20,8 @@ from publicity import selectors
 from publicity.forms import (
     BlackListForm,
     DecisionForm,
+    ExternalRepairForm,
+    ExternalRepairImportForm,
     LicenceForm,
     NewsItemForm,
     PolicyDocumentForm,
@@ -28,6 +30,7 @@ from publicity.forms import (
 )
 from publicity.models import (
     BlackListEntry,
+    ExternalRepair,
     LicenceDecision,
     LicenceStatus,
     NewsItem,
@@ -42,13 +45,15 @@ from publicity.services.content import article_save
 from publicity.services.errors import PublicityError
 from publicity.services.publications import (
     PENALTY_ITEMS,
+    default_period,
     penalty_defaults,
     publication_deadline,
     publication_publish,
     publication_withdraw,
-    publicity_end_bounds,
+    record_withheld,
     typed_record,
 )
+from publicity.services.repairs import external_repair_record, external_repairs_import
 from publicity.services.requests import evidence_size, request_decide, request_evidence_open
 
 ARTICLE_MODELS = {"policies": (PolicyDocument, PolicyDocumentForm), "news": (NewsItem, NewsItemForm)}
@@ -105,9 +110,11 @@ def publish_penalty(request, record_id: int):
         defaults = penalty_defaults(record)
     except PublicityError:
         raise Http404 from None
-    earliest, latest = publicity_end_bounds(defaults["decision_date"])
+    if record_withheld(record):  # a 处分 is never published: there is nothing to publish here
+        raise Http404
+    period, earliest, latest, default_end = default_period(defaults)
     initial = {k: v for k, v in defaults.items() if k in PublishForm.base_fields}
-    initial["publicity_end"] = latest
+    initial["publicity_end"] = default_end
     form = PublishForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -126,6 +133,8 @@ def publish_penalty(request, record_id: int):
             "defaults": defaults,
             "earliest": earliest,
             "latest": latest,
+            "period": period,
+            "default_end": default_end,
             "deadline": publication_deadline(defaults["decision_date"]),
         },
     )
@@ -167,12 +176,12 @@ def _request_or_404(kind: str, pk: int):
 def request_detail(request, kind: str, pk: int):
     req = _request_or_404(kind, pk)
     selectors.request_timers([req])
-    form = DecisionForm(request.POST or None)
+    form = DecisionForm(request.POST or None, correctable=kind == "objection" and req.publication_id is not None)
     if kind == "repair":
         form.fields["outcome"].choices = [c for c in form.fields["outcome"].choices if c[0] != "corrected"]
     if request.method == "POST" and form.is_valid():
         try:
-            request_decide(request=req, user=request.user, **form.cleaned_data)
+            request_decide(request=req, user=request.user, **form.decision())
         except PublicityError as exc:
             exc.add_to(form)
         else:
@@ -186,13 +195,14 @@ def request_detail(request, kind: str, pk: int):
 
 
 @reviewer_required
-def request_evidence(request, kind: str, pk: int):
-    """The objection's or repair's evidence, as an attachment (never rendered inline), download audited."""
+def request_evidence(request, kind: str, pk: int, which: str = "evidence"):
+    """The objection's or repair's evidence (or a repair's 信用承诺书), as an attachment (never rendered inline),
+    download audited."""
     req = _request_or_404(kind, pk)
-    if not req.evidence:
+    if which not in ("evidence", "commitment") or not getattr(req, which, None):
         raise Http404
     try:
-        evidence = request_evidence_open(req=req, user=request.user, http_request=request)
+        evidence = request_evidence_open(req=req, user=request.user, http_request=request, which=which)
     except PublicityError as exc:
         messages.error(request, str(exc))
         return HttpResponseRedirect(reverse("publicity-workspace:request", args=[kind, pk]))
@@ -201,6 +211,45 @@ def request_evidence(request, kind: str, pk: int):
     )
     response["X-Content-Type-Options"] = "nosniff"
     return private_response(response)
+
+
+# --- repair decisions made on 信用中国 ------------------------------------------------------------------------------
+
+
+@reviewer_required
+def external_repairs(request):
+    """Enter one repair decision made on 信用中国 (or 信用江西), or import their list: each withdraws its penalty."""
+    form = ExternalRepairForm(request.POST or None if "enter" in request.POST else None)
+    upload = ExternalRepairImportForm(
+        request.POST if "import" in request.POST else None, request.FILES if "import" in request.POST else None
+    )
+    import_errors: list[str] = []
+    if request.method == "POST" and "enter" in request.POST and form.is_valid():
+        try:
+            external_repair_record(user=request.user, **form.cleaned_data)
+        except PublicityError as exc:
+            exc.add_to(form)
+        else:
+            messages.success(request, _("已录入修复结果，并撤下该行政处罚公示。"))
+            return HttpResponseRedirect(reverse("publicity-workspace:external-repairs"))
+    if request.method == "POST" and "import" in request.POST and upload.is_valid():
+        file = upload.cleaned_data["file"]
+        try:
+            result = external_repairs_import(data=file.read(), filename=file.name, user=request.user)
+        except PublicityError as exc:
+            exc.add_to(upload)
+        else:
+            if result.errors:
+                import_errors = result.errors
+            else:
+                messages.success(request, _("已导入 %(n)s 条修复结果，相应公示已撤下。") % {"n": result.imported})
+                return HttpResponseRedirect(reverse("publicity-workspace:external-repairs"))
+    recent = ExternalRepair.objects.select_related("publication", "created_by")[:50]
+    return render(
+        request,
+        "publicity/workspace/external_repairs.html",
+        {"form": form, "upload": upload, "import_errors": import_errors, "recent": recent},
+    )
 
 
 # --- licensing decisions ---------------------------------------------------------------------------------------------

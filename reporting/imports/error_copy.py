@@ -9,7 +9,7 @@ from typing import Any
 import xlsxwriter
 
 from credit.models import Item
-from reporting.columns import item_sheet_name, upload_columns
+from reporting.columns import import_columns, item_sheet_name
 from reporting.imports.reader import shown
 from reporting.imports.rows import CellError
 
@@ -20,7 +20,7 @@ def write_error_copy(target, *, item: Item, rows: Iterable[tuple[int, list[Any]]
     Rows are written at their original Excel row numbers so the clerk finds them where they were; every value as
     text (``write_string``) so nothing in the copy can become a formula.
     """
-    columns = upload_columns(item.no)
+    columns = import_columns(item.no)
     workbook = xlsxwriter.Workbook(
         target, {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False}
     )

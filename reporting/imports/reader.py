@@ -18,7 +18,7 @@ from python_calamine import CalamineError, CalamineWorkbook
 
 from core.errors import DomainError
 from credit.models import Item
-from reporting.columns import Column, business_date_column, template_headers, upload_columns
+from reporting.columns import Column, import_columns, optional_columns, template_headers
 from reporting.xlsx_safety import UnsafeWorkbook, check_sheet_bounds, check_xlsx
 
 
@@ -34,9 +34,9 @@ class ImportRejected(DomainError):
 
 
 def read_rows(data: bytes, *, item: Item, max_rows: int | None = None) -> list[tuple[int, list[Any]]]:
-    """(Excel row number, cells) of every non-empty data row, each as wide as ``upload_columns`` (the optional
-    business-date cell empty when the file has no such column); raises ImportRejected for file-level problems."""
-    width = len(upload_columns(item.no))
+    """(Excel row number, cells) of every non-empty data row, each as wide as ``import_columns`` (the optional cells
+    the file has no column for empty); raises ImportRejected for file-level problems."""
+    width = len(import_columns(item.no))
     limit = settings.REPORTING_IMPORT_MAX_ROWS if max_rows is None else max_rows
     try:
         check_xlsx(data)
@@ -69,17 +69,18 @@ def read_rows(data: bytes, *, item: Item, max_rows: int | None = None) -> list[t
 
 
 def check_header(header: list[Any], *, item: Item) -> int:
-    """The number of columns to read: the item's template header, optionally followed by its business-date column.
+    """The number of columns to read: the item's template header, optionally followed by the first few of its
+    optional columns (``optional_columns``: the business-date column, then the national ones) in their order.
     Raises ImportRejected, naming up to five wrong columns, for any other header."""
     expected = template_headers(item.no)
     actual = [str(c).strip() if c is not None else "" for c in header]
     while actual and not actual[-1]:
         actual.pop()
-    if actual == expected:
-        return len(expected)
-    extra = business_date_column(item.no)
-    if extra is not None and actual == [*expected, extra.name]:
+    optional = [column.name for column in optional_columns(item.no)]
+    if actual[: len(expected)] == expected and actual[len(expected) :] == optional[: len(actual) - len(expected)]:
         return len(actual)
+    if len(actual) > len(expected) and actual[: len(expected)] == expected:
+        expected = expected + optional[: len(actual) - len(expected)]
     problems = []
     for i in range(max(len(expected), len(actual))):
         want = expected[i] if i < len(expected) else None

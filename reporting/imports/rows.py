@@ -22,7 +22,7 @@ from credit.forms import form_for_item
 from credit.models import Item, Office, Record, RecordStatus
 from credit.registry import model_for_item
 from credit.services.records_bulk import PreparedValues, known_subjects
-from reporting.columns import BUSINESS_DATE_KEY, NATURAL_KEYS, Column, upload_columns
+from reporting.columns import BUSINESS_DATE_KEY, NATURAL_KEYS, Column, import_columns
 from reporting.imports.reader import cell_input, shown
 
 ProgressCallback = Callable[[int, int], None]
@@ -68,7 +68,7 @@ class RecordRowValidator:
         self.model = model_for_item(item.no)
         self.form_class = shared_fields_form(form_for_item(item.no))
         self.row_validator = FormRowValidator(self.form_class)
-        self.columns: tuple[Column, ...] = upload_columns(item.no)
+        self.columns: tuple[Column, ...] = import_columns(item.no)
         self._templates: dict[datetime.datetime, Record] = {}
         self._init_receivers = has_init_receivers(self.model)
 

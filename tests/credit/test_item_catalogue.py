@@ -31,6 +31,9 @@ ROOT = Path(__file__).resolve().parents[2]
 ANNEX_COPIES = [ROOT / "fixtures" / "catalog.json", ROOT.parent / "shared" / "spec" / "catalog.json"]
 # What the catalogue adds to each annex item and field (the product's per-item decisions).
 PRODUCT_ITEM_KEYS = {
+    "extra_fields",
+    "not_published",
+    "repair_requires",
     "natural_key",
     "business_date_field",
     "business_date_label",
@@ -107,7 +110,9 @@ def test_typed_model_takes_its_item_from_the_catalogue(spec):
         if field.type == "enum":
             assert [value for value, _label in column.choices] == list(field.values)
     assert [c.key for c in template_columns(spec.no)] == list(spec.keys)
-    assert list(form_for_item(spec.no).base_fields) == [*spec.keys, "business_date"]
+    # The product's extra fields (optional) follow the Annex 1 fields on the form, never among the template columns.
+    assert list(form_for_item(spec.no).base_fields) == [*spec.keys, *spec.extra_keys, "business_date"]
+    assert all(model._meta.get_field(key).blank for key in spec.extra_keys)
     assert NATURAL_KEYS[spec.no] == spec.natural_key
 
 

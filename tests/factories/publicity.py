@@ -231,3 +231,10 @@ class PublicEntries:
     @property
     def sheguan(self) -> User:
         return clerk_of("sheguan")
+
+
+def commitment_pdf(name: str = "信用承诺书.pdf"):
+    """A signed 信用承诺书 as a repair applicant uploads it (a PDF by its leading bytes)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, b"%PDF-1.4\n% commitment\n", content_type="application/pdf")

@@ -160,6 +160,7 @@ def test_publicity_end_between_three_months_and_three_years(build, months, ok):
         "publicity_end": end,
         "penalty_basis": "依据",
         "penalty_category": "警告",
+        "period_reason": "" if months == 3 else "情节较重",
     }
     if ok:
         assert publication_publish(**kwargs).publicity_end == end
@@ -169,9 +170,11 @@ def test_publicity_end_between_three_months_and_three_years(build, months, ok):
         assert "publicity_end" in exc.value.errors
 
 
-def test_default_publicity_end_is_three_years(build):
-    pub = build.penalty(8, day=datetime.date(2026, 2, 27))
-    assert pub.publicity_end == datetime.date(2029, 2, 27)
+def test_default_publicity_end_is_the_minimum_not_three_years(build):
+    from publicity.services.publications import add_months
+
+    pub = build.penalty(8, day=days_ago(5))
+    assert pub.publicity_end == add_months(pub.decision_date, 3)
 
 
 def test_publish_requires_the_national_fields(build):

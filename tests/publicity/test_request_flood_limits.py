@@ -11,6 +11,7 @@ from django.core.cache import cache
 from publicity.challenge import parse_answer
 from publicity.models import Objection, RepairApplication
 from tests.factories import days_ago
+from tests.factories.publicity import commitment_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -159,8 +160,10 @@ def test_hard_ceiling_per_address_answers_429(build, client, settings):
 def test_objections_and_repairs_share_one_address_limit(build, client):
     pub = build.penalty(2, day=days_ago(120))
     _fill(client, f"/penalties/{pub.pk}/objection/", "203.0.113.5", 3)
-    _fill(client, f"/penalties/{pub.pk}/repair/", "203.0.113.5", 2)
-    response = _post(client, f"/penalties/{pub.pk}/repair/", "203.0.113.5")
+    for _ in range(2):
+        repair = _post(client, f"/penalties/{pub.pk}/repair/", "203.0.113.5", commitment=commitment_pdf())
+        assert repair.status_code == 302
+    response = _post(client, f"/penalties/{pub.pk}/repair/", "203.0.113.5", commitment=commitment_pdf())
     assert response.status_code == 200 and "请回答人机验证问题" in response.content.decode()
     assert RepairApplication.objects.count() == 2
 

@@ -14,6 +14,7 @@ from publicity import selectors
 from publicity.models import Objection
 from publicity.services.requests import objection_file, repair_apply
 from tests.factories import days_ago
+from tests.factories.publicity import commitment_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +28,13 @@ def _objection(target):
 
 
 def _repair(pub):
-    return repair_apply(publication=pub, applicant_name="乙", applicant_contact=f"y{next(_contacts)}", content="已整改")
+    return repair_apply(
+        publication=pub,
+        applicant_name="乙",
+        applicant_contact=f"y{next(_contacts)}",
+        content="已整改",
+        commitment=commitment_pdf(),
+    )
 
 
 def _dashboard_queries(client) -> tuple[int, str]:

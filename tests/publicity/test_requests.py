@@ -13,6 +13,7 @@ from publicity.models import CorrectionNotice, Objection, RepairApplication
 from publicity.services.errors import PublicityError
 from publicity.services.requests import objection_file, repair_apply, request_decide
 from tests.factories import days_ago
+from tests.factories.publicity import commitment_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -97,12 +98,18 @@ def test_upheld_outcome_keeps_the_entry(build):
 def test_repair_only_after_the_minimum_period(build):
     recent = build.penalty(8, day=days_ago(20))
     with pytest.raises(PublicityError):
-        repair_apply(publication=recent, applicant_name="甲", applicant_contact="x", content="已整改")
+        repair_apply(
+            publication=recent,
+            applicant_name="甲",
+            applicant_contact="x",
+            content="已整改",
+            commitment=commitment_pdf(),
+        )
 
 
 def test_repair_withdrawn_early_leaves_every_public_page(build, client):
     pub = build.penalty(2, day=days_ago(120))
-    response = _file(client, f"/penalties/{pub.pk}/repair/")
+    response = _file(client, f"/penalties/{pub.pk}/repair/", commitment=commitment_pdf())
     assert response.status_code == 302
     req = RepairApplication.objects.get()
     assert req.tracking_code.startswith("XF")

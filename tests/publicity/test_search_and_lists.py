@@ -64,7 +64,9 @@ def test_search_covers_licences_black_list_policies_and_news(build, reviewer, cl
     )
     assert "启航培训学校" in client.get("/search/", {"q": "启航"}).content.decode()
     assert f"/licences/{lic.pk}/" in client.get("/search/", {"q": lic.wsh}).content.decode()
-    assert f"/black-list/{black.pk}/" in client.get("/search/", {"q": black.subject_name}).content.decode()
+    # A natural person is found by name together with the last four characters of the masked ID, not by name alone.
+    by_name_and_id = f"{black.subject_name} {black.public_code[-4:]}"
+    assert f"/black-list/{black.pk}/" in client.get("/search/", {"q": by_name_and_id}).content.decode()
     assert "信用修复管理办法" in client.get("/search/", {"q": "修复管理"}).content.decode()
     assert "推进会" in client.get("/search/", {"q": "体系建设"}).content.decode()
     home = client.get("/").content.decode()

@@ -8,10 +8,12 @@ import io
 
 import pytest
 from django.contrib.staticfiles import finders
+from django.utils import timezone
 
 from publicity.models import Publication
 from publicity.services.requests import objection_file, repair_apply, request_decide
 from tests.factories import days_ago
+from tests.factories.publicity import commitment_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -40,12 +42,15 @@ def test_repair_button_links_to_the_form_once_eligible(build, client):
 
 def test_entry_withdrawn_after_repair_says_so_on_its_404(build, client):
     pub = build.penalty(2, day=days_ago(120))
-    req = repair_apply(publication=pub, applicant_name="甲", applicant_contact="x", content="已整改")
+    req = repair_apply(
+        publication=pub, applicant_name="甲", applicant_contact="x", content="已整改", commitment=commitment_pdf()
+    )
     request_decide(request=req, user=build.reviewer, outcome="withdrawn", reply="准予信用修复")
     response = client.get(f"/penalties/{pub.pk}/")
     assert response.status_code == 404
     page = response.content.decode()
     assert "信用修复" in page and "提前撤下" in page
+    assert f"已于 {timezone.localdate():%Y-%m-%d} 经信用修复撤下公示" in page
     assert "site.css" in page  # the column's look, not a bare page
 
 

@@ -36,6 +36,7 @@ def test_due_for_publication_and_publish(build, client):
             "penalty_basis": "《民办教育促进法》第六十二条",
             "penalty_category": "警告",
             "publicity_end": end.isoformat(),
+            "period_reason": "情节较重，公示一年",
         },
     )
     assert response.status_code == 302
@@ -59,7 +60,7 @@ def test_publish_form_rejects_an_end_beyond_three_years(build, client):
             "publicity_end": end.isoformat(),
         },
     )
-    assert response.status_code == 200 and "三个月至三年" in response.content.decode()
+    assert response.status_code == 200 and "公示截止日期应在" in response.content.decode()
     assert not Publication.objects.exists()
 
 

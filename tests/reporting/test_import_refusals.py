@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from core.errors import DomainError
 from credit.models import Item, Office
-from reporting.columns import template_columns
+from reporting.columns import import_columns
 from reporting.imports import ImportRejected
 from reporting.models import ImportJob
 from tests.reporting.workbooks import template_rows, workbook_bytes
@@ -69,7 +69,7 @@ def _post(client, data: bytes) -> dict:
 
 
 def _column_limit(settings) -> int:
-    return len(template_columns(8)) + settings.REPORTING_IMPORT_EXTRA_COLUMNS
+    return len(import_columns(8)) + settings.REPORTING_IMPORT_EXTRA_COLUMNS
 
 
 def test_a_value_far_right_of_the_template_refuses_the_file_naming_the_column_limit(client, clerk, settings):

@@ -107,6 +107,8 @@ class Command(BaseCommand):
         reviewer = users["reviewer"]
         today = datetime.date.today()
         for record in Record.objects.filter(item__no__in=publications.PENALTY_ITEMS, status="approved").order_by("pk"):
+            if publications.record_withheld(record):  # a 处分 is never published
+                continue
             publications.publication_publish(
                 record=record,
                 user=reviewer,
