@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
@@ -17,6 +17,7 @@ from credit.models import (
     Office,
     Record,
     RecordChange,
+    RecordCount,
     RecordEvent,
     RecordStatus,
     Subject,
@@ -108,7 +109,9 @@ def semiannual_periods(office: Office, *, today: datetime.date | None = None) ->
         day = due + datetime.timedelta(days=1)
     counts = {
         (item_id, due): n
-        for item_id, due, n in Record.objects.filter(submitted_q(), office=office, item__in=items)
+        for item_id, due, n in Record.objects.filter(
+            submitted_q(), office=office, item__in=items, due_date__in=sorted({due for _start, due in periods})
+        )
         .values_list("item_id", "due_date")
         .annotate(n=Count("id"))
     }
@@ -134,9 +137,13 @@ class OfficeDashboard:
         return [p for p in self.periods if p.owed]
 
 
-def _status_counts(records: QuerySet[Record]) -> dict[str, int]:
-    counts = dict(records.order_by().values_list("status").annotate(n=Count("id")))
-    return {status: counts.get(status, 0) for status in RecordStatus.values}
+def _status_counts(office: Office) -> dict[str, int]:
+    """The office's records per status, from the counts the database keeps (``credit.models.counts``): a few rows,
+    however many years of records the office holds."""
+    counts = dict(
+        RecordCount.objects.filter(office=office).order_by().values_list("status").annotate(total=Sum("n"))
+    )
+    return {status: counts.get(status) or 0 for status in RecordStatus.values}
 
 
 def office_dashboard(office: Office, *, today: datetime.date | None = None) -> OfficeDashboard:
@@ -144,7 +151,7 @@ def office_dashboard(office: Office, *, today: datetime.date | None = None) -> O
     today = today or timezone.localdate()
     records = Record.objects.filter(office=office)
     items = list(Item.objects.filter(Q(offices=office) | Q(any_office=True)).distinct().order_by("no"))
-    by_status = _status_counts(records)
+    by_status = _status_counts(office)
     return OfficeDashboard(
         office=office,
         items=items,
@@ -167,16 +174,16 @@ class ReviewDashboard:
 def review_dashboard(*, today: datetime.date | None = None) -> ReviewDashboard:
     """Across offices: the review queue, pending changes, overdue records, and each office's records by status."""
     today = today or timezone.localdate()
-    rows = Record.objects.order_by().values_list("office_id", "status").annotate(n=Count("id"))
+    rows = RecordCount.objects.order_by().values_list("office_id", "status").annotate(total=Sum("n"))
     per_office: dict[int, dict[str, int]] = {}
     for office_id, status, n in rows:
-        per_office.setdefault(office_id, dict.fromkeys(RecordStatus.values, 0))[status] = n
+        per_office.setdefault(office_id, dict.fromkeys(RecordStatus.values, 0))[status] = n or 0
     overdue = dict(
         records_overdue(Record.objects.order_by(), today=today).values_list("office_id").annotate(n=Count("id"))
     )
     empty = dict.fromkeys(RecordStatus.values, 0)
     return ReviewDashboard(
-        queue=Record.objects.filter(status=RecordStatus.SUBMITTED).count(),
+        queue=sum(counts.get(RecordStatus.SUBMITTED, 0) for counts in per_office.values()),
         changes=RecordChange.objects.filter(status=ChangeStatus.PENDING).count(),
         overdue=sum(overdue.values()),
         by_office=[(o, per_office.get(o.pk, empty), overdue.get(o.pk, 0)) for o in Office.objects.order_by("id")],

@@ -1,4 +1,5 @@
 from credit.models.calendar import CalendarDay, DayKind
+from credit.models.counts import RecordCount
 from credit.models.catalog import DeadlineKind, Item, ItemField, Office, Publicity
 from credit.models.lifecycle import ChangeStatus, EventAction, Notice, NoticeKind, RecordChange, RecordEvent
 from credit.models.records import (
@@ -37,6 +38,7 @@ __all__ = [
     "QualificationFraudRecord",
     "Record",
     "RecordChange",
+    "RecordCount",
     "RecordEvent",
     "RecordStatus",
     "SchoolPenaltyRecord",
