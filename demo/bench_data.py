@@ -25,7 +25,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.roles import Role
 from core.django_internals import copy_rows, copy_unsaved, reserve_ids
-from credit.catalog import ItemSpec
+from credit.catalog import RED_LIST, ItemSpec
 from credit.crypto import encrypt
 from credit.demo import SCHOOLS, credit_code, person_name, sample_values
 from credit.models import Item, Office, Record, RecordCount, RecordStatus, Subject, SubjectKind
@@ -39,8 +39,17 @@ from publicity.models.publications import PENALTY_CATEGORIES
 from publicity.services import publications as publishing
 from publicity.services.entries import fill_from_record, public_code_for
 
-# Share of the records per item (teacher qualifications and honours are the bulk, penalties the minority).
-ITEM_WEIGHTS = {1: 30, 2: 10, 3: 8, 4: 3, 5: 5, 6: 5, 7: 20, 8: 8, 9: 6, 10: 5}
+
+
+def item_weight(item: Item) -> int:
+    """Share of the records of ``item``, by what the catalogue says of it: the semiannual lists (teacher
+    qualifications) are the bulk, then the red list, then everything decided case by case."""
+    if item.deadline_kind == "semiannual":
+        return 30
+    if item.publicity == RED_LIST:
+        return 12
+    return 6
+
 STATUS_WEIGHTS = {
     RecordStatus.APPROVED: 80,
     RecordStatus.SUBMITTED: 4,
@@ -198,7 +207,7 @@ def build(
     items = {item.no: item for item in Item.objects.prefetch_related("offices")}
     all_offices = list(Office.objects.order_by("id"))
     offices_of = {no: list(item.offices.all()) or all_offices for no, item in items.items()}
-    pick_item = _weighted(rng, {no: w for no, w in ITEM_WEIGHTS.items() if no in items})
+    pick_item = _weighted(rng, {no: item_weight(item) for no, item in items.items()})
     pick_status = _weighted(rng, STATUS_WEIGHTS)
     natural_items = {no for no, item in items.items() if item.is_natural_person}
     penalty_items, red_items = set(publishing.PENALTY_ITEMS), set(publishing.RED_LIST_ITEMS)

@@ -16,7 +16,9 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, QuerySet
+from django.contrib.postgres.fields import ArrayField
+from django.db import connection
+from django.db.models import Exists, Func, OuterRef, QuerySet, TextField
 from django.utils import timezone
 
 from credit.models import Record, RecordStatus, SubjectKind
@@ -126,7 +128,23 @@ def search_entries(section: str, q: str, *, today: datetime.date | None = None) 
     """
     term = normalize_term(q)
     qs = public_entries(section, today=today)
-    return qs.filter(search_text__contains=term) if term else qs.none()
+    return _contains(qs, term) if term else qs.none()
+
+
+class _Bigrams(Func):
+    """``publicity_bigrams(search_text)``: the expression of the two-character GIN index (migration 0010)."""
+
+    function = "publicity_bigrams"
+    output_field = ArrayField(TextField())
+
+
+def _contains(qs: QuerySet, term: str) -> QuerySet:
+    """``search_text`` contains ``term``. A two-character term on PostgreSQL also asks the bigram index (pg_trgm has
+    no trigram of it to look up); the LIKE keeps the result exact."""
+    qs = qs.filter(search_text__contains=term)
+    if len(term) == 2 and connection.vendor == "postgresql":
+        qs = qs.alias(search_bigrams=_Bigrams("search_text")).filter(search_bigrams__contains=[term])
+    return qs
 
 
 def public_articles(model: type[PolicyDocument] | type[NewsItem]) -> QuerySet:
@@ -135,7 +153,7 @@ def public_articles(model: type[PolicyDocument] | type[NewsItem]) -> QuerySet:
 
 def search_articles(model, q: str) -> QuerySet:
     term = normalize_term(q)
-    return public_articles(model).filter(search_text__contains=term) if term else model.objects.none()
+    return _contains(public_articles(model), term) if term else model.objects.none()
 
 
 def org_entries(code: str, *, today: datetime.date | None = None) -> dict[str, QuerySet]:
