@@ -90,3 +90,21 @@ def test_review_dashboard_reads_the_kept_counts(reviewer_client, clerk):
     assert review.queue == Record.objects.filter(status="submitted").count() == 2
     office_counts = {office.pk: counts for office, counts, _overdue in review.by_office}
     assert office_counts[clerk.offices.first().pk]["approved"] == 1
+
+
+def test_overdue_tile_stops_counting_at_the_cap(clerk_client, clerk, monkeypatch):
+    import datetime
+
+    from django.utils import timezone
+
+    from credit import selectors
+
+    monkeypatch.setattr(selectors, "COUNT_CAP", 2)
+    monkeypatch.setattr(selectors.capped_count, "__defaults__", (2,))
+    old = timezone.localdate() - datetime.timedelta(days=90)
+    for _ in range(3):
+        create_record(8, clerk, status="draft", day=old)
+    response = clerk_client.get("/workspace/")
+    office = response.context["offices"][0]
+    assert office.overdue == 2 and office.overdue.capped
+    assert 'data-count="overdue">2+<' in response.content.decode()
