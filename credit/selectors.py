@@ -64,12 +64,12 @@ def record_list(user) -> QuerySet[Record]:
 
 
 # Dashboard counts of rows that pile up with history (overdue drafts, a period's submissions) stop at this many: the
-# tile then shows "1000+", and its query reads at most that many index entries however many there are.
-COUNT_CAP = 1000
+# tile then shows "99+" (as a mail client counts unread mail), and its query reads at most that many index entries.
+COUNT_CAP = 99
 
 
 class CappedCount(int):
-    """A count that may have stopped at ``COUNT_CAP``: compares as the number, shows as "1000+" when capped."""
+    """A count that may have stopped at ``COUNT_CAP``: compares as the number, shows as "99+" when capped."""
 
     capped: bool = False
 
