@@ -92,15 +92,24 @@ def main() -> int:
     for label, url in (("small", args.small), ("large", args.large)):
         _switch(url)
         sizes[label] = Record.objects.count()
-        office = Office.objects.get(pk=Record.objects.values("office").order_by().annotate(n=django.db.models.Count("id"))
-                                    .order_by("-n").values_list("office", flat=True)[0])
+        office = Office.objects.get(
+            pk=Record.objects.values("office")
+            .order_by()
+            .annotate(n=django.db.models.Count("id"))
+            .order_by("-n")
+            .values_list("office", flat=True)[0]
+        )
         clerk = User.objects.get(username=f"bench_clerk_{office.code}")
         reviewer = User.objects.get(username="bench_reviewer")
         office_records = Record.objects.filter(office=office).count()
         depth = min(49_975, office_records - 30)
         cases_by_db[label] = [
             ("record list, clerk, page 1", clerk, "/workspace/records/"),
-            (f"record list, clerk, deep page (row {depth:,})", clerk, f"/workspace/records/?after={_deep_cursor(clerk, depth)}"),
+            (
+                f"record list, clerk, deep page (row {depth:,})",
+                clerk,
+                f"/workspace/records/?after={_deep_cursor(clerk, depth)}",
+            ),
             ("record list, clerk, sorted by due date", clerk, "/workspace/records/?ordering=-due"),
             ("record list, clerk, status 已通过", clerk, "/workspace/records/?status=approved"),
             ("record list, reviewer, page 1", reviewer, "/workspace/records/"),

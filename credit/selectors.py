@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
@@ -171,9 +171,7 @@ class OfficeDashboard:
 def _status_counts(office: Office) -> dict[str, int]:
     """The office's records per status, from the counts the database keeps (``credit.models.counts``): a few rows,
     however many years of records the office holds."""
-    counts = dict(
-        RecordCount.objects.filter(office=office).order_by().values_list("status").annotate(total=Sum("n"))
-    )
+    counts = dict(RecordCount.objects.filter(office=office).order_by().values_list("status").annotate(total=Sum("n")))
     return {status: counts.get(status) or 0 for status in RecordStatus.values}
 
 

@@ -40,7 +40,6 @@ from publicity.services import publications as publishing
 from publicity.services.entries import fill_from_record, public_code_for
 
 
-
 def item_weight(item: Item) -> int:
     """Share of the records of ``item``, by what the catalogue says of it: the semiannual lists (teacher
     qualifications) are the bulk, then the red list, then everything decided case by case."""
@@ -49,6 +48,7 @@ def item_weight(item: Item) -> int:
     if item.publicity == RED_LIST:
         return 12
     return 6
+
 
 STATUS_WEIGHTS = {
     RecordStatus.APPROVED: 80,
@@ -103,7 +103,9 @@ def _users(offices: list[Office]) -> tuple[User, dict[int, User]]:
     reviewer, _ = User.objects.get_or_create(username="bench_reviewer", defaults={"role": Role.REVIEWER})
     clerks = {}
     for office in offices:
-        clerk, created = User.objects.get_or_create(username=f"bench_clerk_{office.code}", defaults={"role": Role.CLERK})
+        clerk, created = User.objects.get_or_create(
+            username=f"bench_clerk_{office.code}", defaults={"role": Role.CLERK}
+        )
         if created:
             clerk.set_unusable_password()
             clerk.save(update_fields=["password"])
@@ -193,9 +195,7 @@ def _weighted(rng: random.Random, weights: dict) -> Callable[[], object]:
     return lambda: rng.choices(keys, cum_weights=cum)[0]
 
 
-def build(
-    records: int, *, seed: int = 2026, years: int = 5, today: datetime.date | None = None, log=print
-) -> Report:
+def build(records: int, *, seed: int = 2026, years: int = 5, today: datetime.date | None = None, log=print) -> Report:
     """Load ``records`` credit records (with their subjects and publications) into the PostgreSQL database."""
     if connection.vendor != "postgresql":
         raise NotImplementedError("bench_data loads through COPY: PostgreSQL only")
@@ -270,11 +270,11 @@ def build(
                     decided = submitted + datetime.timedelta(days=rng.randrange(1, 4))
                 if no in natural_items:
                     j = rng.randrange(len(pools.natural_ids))
-                    subject_id, ident, cipher = pools.natural_first + j, pools.natural_ids[j], pools.natural_cipher[j]
+                    subject_id, ident = pools.natural_first + j, pools.natural_ids[j]
                     name = person_name(subject_id)
                 else:
                     j = rng.randrange(len(pools.legal_codes))
-                    subject_id, ident, cipher = pools.legal_first + j, pools.legal_codes[j], pools.legal_cipher[j]
+                    subject_id, ident = pools.legal_first + j, pools.legal_codes[j]
                     name = _school(subject_id)
                 k = i % VARIANTS
                 values = dict(variants(no, k))

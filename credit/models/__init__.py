@@ -1,6 +1,6 @@
 from credit.models.calendar import CalendarDay, DayKind
-from credit.models.counts import RecordCount
 from credit.models.catalog import DeadlineKind, Item, ItemField, Office, Publicity
+from credit.models.counts import RecordCount
 from credit.models.lifecycle import ChangeStatus, EventAction, Notice, NoticeKind, RecordChange, RecordEvent
 from credit.models.records import (
     AdvancedCollectiveRecord,

@@ -15,9 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _kept() -> dict:
-    return {
-        (o, i, s): n for o, i, s, n in RecordCount.objects.values_list("office_id", "item_id", "status", "n") if n
-    }
+    return {(o, i, s): n for o, i, s, n in RecordCount.objects.values_list("office_id", "item_id", "status", "n") if n}
 
 
 def _recount() -> dict:

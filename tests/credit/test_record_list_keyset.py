@@ -11,8 +11,21 @@ from tests.factories import create_record
 
 pytestmark = pytest.mark.django_db
 
-SORTS = ["", "due", "-due", "business", "-business", "updated", "-updated", "submitted", "-submitted", "status",
-         "-status", "item", "-item"]
+SORTS = [
+    "",
+    "due",
+    "-due",
+    "business",
+    "-business",
+    "updated",
+    "-updated",
+    "submitted",
+    "-submitted",
+    "status",
+    "-status",
+    "item",
+    "-item",
+]
 
 
 def _walk(client, query: str, size: int):
@@ -37,8 +50,21 @@ def many(clerk, monkeypatch):
     monkeypatch.setattr(RecordListView, "paginate_by", 4)
     today = timezone.localdate()
     made = []
-    for i, status in enumerate(["draft", "submitted", "approved", "returned", "draft", "approved", "submitted",
-                                "approved", "draft", "approved", "submitted"]):
+    for i, status in enumerate(
+        [
+            "draft",
+            "submitted",
+            "approved",
+            "returned",
+            "draft",
+            "approved",
+            "submitted",
+            "approved",
+            "draft",
+            "approved",
+            "submitted",
+        ]
+    ):
         # Equal sort values on purpose (same business day for pairs): the id breaks the tie.
         made.append(create_record(8 if i % 2 else 7, clerk, status=status, day=today - datetime.timedelta(days=i // 2)))
     # Same creation time for several records (a bulk import): the default order's tie as well.
@@ -46,8 +72,14 @@ def many(clerk, monkeypatch):
     return made
 
 
-FIELDS = {"due": "due_date", "business": "business_date", "updated": "updated_at", "submitted": "submitted_at",
-          "status": "status", "item": "item"}
+FIELDS = {
+    "due": "due_date",
+    "business": "business_date",
+    "updated": "updated_at",
+    "submitted": "submitted_at",
+    "status": "status",
+    "item": "item",
+}
 
 
 def _expected(records, sort: str) -> list[int]:

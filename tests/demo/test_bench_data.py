@@ -43,7 +43,9 @@ def test_bench_data_builds_records_the_portal_accepts():
         assert cursor.fetchone()[0] == 0  # no ID number in clear
     recount = {
         (o, i, s): n
-        for o, i, s, n in Record.objects.order_by().values_list("office_id", "item_id", "status").annotate(n=Count("id"))
+        for o, i, s, n in Record.objects.order_by()
+        .values_list("office_id", "item_id", "status")
+        .annotate(n=Count("id"))
     }
     assert {(c.office_id, c.item_id, c.status): c.n for c in RecordCount.objects.all()} == recount
     assert selectors.public_entries(selectors.PENALTIES).exists()
