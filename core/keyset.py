@@ -130,7 +130,10 @@ def decode(cursor: str, keys: Sequence[Key]) -> list | None:
                     return None
                 out.append(None)
             elif isinstance(value, str | int) and not isinstance(value, bool):
-                out.append(key.field.to_python(value))
+                value = key.field.to_python(value)
+                if isinstance(value, datetime.datetime) and value.tzinfo is None:
+                    return None  # ours always carry their offset: another sort's date, or typed by hand
+                out.append(value)
             else:
                 return None
         return out
