@@ -16,7 +16,9 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.contrib.postgres.fields import ArrayField
+from django.db import connection
+from django.db.models import Exists, Func, OuterRef, Q, QuerySet, TextField
 from django.utils import timezone
 
 from credit.catalog import PENALTY, ItemSpec
@@ -194,11 +196,15 @@ def search_entries(section: str, q: str, *, today: datetime.date | None = None) 
     if not term:
         return qs.none()
     if settings.PUBLICITY_NAME_SEARCH_NATURAL_PERSONS:
-        return qs.filter(search_text__contains=term)
+        return _contains(qs, term)
     # Natural persons are not found by name alone (PUBLICITY_NAME_SEARCH_NATURAL_PERSONS off): by their decision
     # number, or by the full name together with the last four characters of the masked ID or the decision number.
     natural = Q(subject_kind=SubjectKind.NATURAL)
-    found = ~natural & Q(search_text__contains=term)
+    by_text = Q(search_text__contains=term)
+    if len(term) == 2 and connection.vendor == "postgresql":  # the organisations' branch asks the bigram index too
+        qs = qs.alias(search_bigrams=_Bigrams("search_text"))
+        by_text &= Q(search_bigrams__contains=[term])
+    found = ~natural & by_text
     # Case-sensitive like the rest of the search (no UPPER in SQL): decision numbers are Chinese and digits.
     found |= natural & Q(document_number__contains=term) & ~Q(document_number="")
     tokens = term.split()
@@ -210,13 +216,29 @@ def search_entries(section: str, q: str, *, today: datetime.date | None = None) 
     return qs.filter(found)
 
 
+class _Bigrams(Func):
+    """``publicity_bigrams(search_text)``: the expression of the two-character GIN index (migration 0013)."""
+
+    function = "publicity_bigrams"
+    output_field = ArrayField(TextField())
+
+
+def _contains(qs: QuerySet, term: str) -> QuerySet:
+    """``search_text`` contains ``term``. A two-character term on PostgreSQL also asks the bigram index (pg_trgm has
+    no trigram of it to look up); the LIKE keeps the result exact."""
+    qs = qs.filter(search_text__contains=term)
+    if len(term) == 2 and connection.vendor == "postgresql":
+        qs = qs.alias(search_bigrams=_Bigrams("search_text")).filter(search_bigrams__contains=[term])
+    return qs
+
+
 def public_articles(model: type[PolicyDocument] | type[NewsItem]) -> QuerySet:
     return model.objects.filter(is_published=True, published_at__lte=timezone.now()).order_by("-published_at", "-id")
 
 
 def search_articles(model, q: str) -> QuerySet:
     term = normalize_term(q)
-    return public_articles(model).filter(search_text__contains=term) if term else model.objects.none()
+    return _contains(public_articles(model), term) if term else model.objects.none()
 
 
 def org_entries(code: str, *, today: datetime.date | None = None) -> dict[str, QuerySet]:

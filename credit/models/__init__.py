@@ -1,5 +1,6 @@
 from credit.models.calendar import CalendarDay, CalendarYear, DayKind
 from credit.models.catalog import DeadlineKind, Item, ItemField, Office, Publicity
+from credit.models.counts import RecordCount
 from credit.models.lifecycle import ChangeStatus, EventAction, Notice, NoticeKind, RecordChange, RecordEvent
 from credit.models.records import (
     AdvancedCollectiveRecord,
@@ -38,6 +39,7 @@ __all__ = [
     "QualificationFraudRecord",
     "Record",
     "RecordChange",
+    "RecordCount",
     "RecordEvent",
     "RecordStatus",
     "SchoolPenaltyRecord",

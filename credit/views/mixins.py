@@ -8,6 +8,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from accounts.roles import WORKSPACE_ROLES, Role
 from core.access import RoleRequiredMixin
+from core.keyset import keyset_page
 from credit.filters import RecordFilter
 
 
@@ -47,6 +48,9 @@ class RecordFilterListMixin:
 
     An invalid filter value (a date that is none, a search longer than any name) is ignored and named in a message.
     Adds the query string without its page (for pagination links) and whether to show the office column.
+
+    Pages are keyset pages (``?after=``/``?before=`` cursors, ``core.keyset``): a page costs the same deep in an
+    office's history as on top, and no page counts the whole filtered set.
     """
 
     filterset_class = RecordFilter
@@ -56,13 +60,20 @@ class RecordFilterListMixin:
     def get_filterset_kwargs(self, filterset_class):
         return {**super().get_filterset_kwargs(filterset_class), "user": self.request.user}
 
+    def paginate_queryset(self, queryset, page_size):
+        page = keyset_page(
+            queryset, size=page_size, after=self.request.GET.get("after"), before=self.request.GET.get("before")
+        )
+        return None, page, page.object_list, page.has_other_pages()
+
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         # Not strict: an invalid filter is left out of the filtering; say which one and why (搜索：…).
         if self.filterset.is_bound and self.filterset.errors:
             reason_errors(self.request, self.filterset.form)
         query = self.request.GET.copy()
-        query.pop("page", None)
+        for key in ("page", "after", "before"):
+            query.pop(key, None)
         ctx["query"] = query.urlencode()
         user = self.request.user
         ctx["show_office"] = user.is_reviewer or user.offices.count() > 1

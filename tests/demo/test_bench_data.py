@@ -1,0 +1,60 @@
+"""``manage.py bench_data`` (PostgreSQL): a data set the portal itself accepts — valid records of every item, their
+subjects found by ID number, public entries on the column, exact dashboard counts and every index back in place."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.db.models import Count
+
+from credit.models import Record, RecordCount, Subject
+from credit.registry import model_for_item
+from publicity import selectors
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=False)]
+
+
+def _indexes() -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema()")
+        return {row[0] for row in cursor.fetchall()}
+
+
+def test_bench_data_builds_records_the_portal_accepts():
+    before = _indexes()
+    out = io.StringIO()
+    call_command("bench_data", records=600, seed=7, stdout=out)
+    assert "600 records" in out.getvalue()
+    assert Record.objects.count() == 600
+    assert _indexes() == before  # dropped for the load, all made again
+    for no in range(1, 11):
+        model = model_for_item(no)
+        records = list(model.objects.select_related("item", "subject")[:15])
+        assert records, no
+        for record in records:
+            record.full_clean()  # what the entry form's model validation accepts
+            ident = getattr(record, record.SUBJECT_ID_FIELD)
+            assert record.subject.identifier == ident
+            # ID numbers are stored encrypted and still found by an exact look-up (the duplicate check's).
+            assert model.objects.filter(**{record.SUBJECT_ID_FIELD: ident}).filter(pk=record.pk).exists()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM credit_item1 WHERE id_number LIKE '3601%%'")
+        assert cursor.fetchone()[0] == 0  # no ID number in clear
+    recount = {
+        (o, i, s): n
+        for o, i, s, n in Record.objects.order_by()
+        .values_list("office_id", "item_id", "status")
+        .annotate(n=Count("id"))
+    }
+    assert {(c.office_id, c.item_id, c.status): c.n for c in RecordCount.objects.all()} == recount
+    assert selectors.public_entries(selectors.PENALTIES).exists()
+    assert selectors.public_entries(selectors.RED_LIST).exists()
+    assert Subject.objects.count() == 600 // 4 + 600 // 20
+
+
+def test_bench_data_refuses_a_non_positive_count():
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="必须为正整数"):
+        call_command("bench_data", records=0)
