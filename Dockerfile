@@ -23,6 +23,7 @@ COPY credit ./credit
 COPY reporting ./reporting
 COPY publicity ./publicity
 COPY oversight ./oversight
+COPY vetting ./vetting
 COPY audit ./audit
 COPY demo ./demo
 COPY templates ./templates

@@ -25,6 +25,7 @@ urlpatterns = [
     path("workspace/audit/", include("audit.urls")),
     path("workspace/publicity/", include("publicity.workspace_urls")),
     path("workspace/reporting/", include("reporting.urls")),
+    path("workspace/vetting/", include("vetting.urls")),
     path("workspace/", include(workspace_urls)),
     path("", include("publicity.urls")),
 ]
