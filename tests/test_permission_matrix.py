@@ -33,6 +33,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from accounts.roles import ADMIN_MODEL_PERMISSIONS, Role
+from credit.demo import person_id
 from credit.registry import model_for_item
 from credit.services import records as record_services
 from oversight import services as oversight_services
@@ -46,6 +47,7 @@ from publicity.services.requests import objection_file
 from reporting.models import BatchFormat, BatchKind, ExportBatch, ImportJob
 from tests.factories import UserFactory, clerk_of, create_record, office, record_values
 from tests.factories.publicity import licence_values
+from vetting.services.batch import batch_check_run
 
 ROLES = ["anonymous", "clerk_in", "clerk_out", "reviewer", "sysadmin", "secadmin", "auditor"]
 ADMINS = ("sysadmin", "secadmin", "auditor")
@@ -295,6 +297,22 @@ ROWS = [
         "/workspace/reporting/batches/{batch}/retry/",
         by_role(LOGIN, 404, 404, 405),
         by_role(LOGIN, 404, 404, 302),
+    ),
+    # --- vetting (信用审查) ----------------------------------------------------------------------------------------
+    Row(W + "vetting/rules/", "/workspace/vetting/rules/", STAFF),
+    Row(
+        W + "vetting/lists/",
+        "/workspace/vetting/lists/",
+        REVIEWER_ONLY,
+        post=by_role(LOGIN, 403, 403, 200),  # no file: the form comes back with its errors
+    ),
+    Row(W + "vetting/batches/", "/workspace/vetting/batches/", STAFF, post=STAFF),
+    # A batch check of 组人处: its clerk and the reviewers see it, another office's clerk does not (404).
+    Row(W + "vetting/batches/<int:pk>/", "/workspace/vetting/batches/{batch_check}/", by_role(LOGIN, 200, 404, 200)),
+    Row(
+        W + "vetting/batches/<int:pk>/report.xlsx",
+        "/workspace/vetting/batches/{batch_check}/report.xlsx",
+        by_role(LOGIN, 200, 404, 200),
     ),
     # --- oversight -------------------------------------------------------------------------------------------------
     Row(W + "oversight/", "/workspace/oversight/", STAFF),
@@ -605,7 +623,7 @@ ADMIN_ROWS = [
     Row("admin/two-factor/", "/admin/two-factor/", by_role(ADMIN_LOGIN, *[ADMIN_LOGIN] * 3, 200, auditor=ADMIN_LOGIN)),
     # The app index: a page for an app the admin has models of, 404 for another app.
     Row(
-        "admin/^(?P<app_label>auth|authtoken|django_celery_beat|accounts|otp_totp|credit|reporting|axes|otp_static)/$",
+        "admin/^(?P<app_label>auth|authtoken|django_celery_beat|accounts|otp_totp|credit|reporting|vetting|axes|otp_static)/$",
         "/admin/credit/",
         by_role(ADMIN_LOGIN, *[ADMIN_LOGIN] * 3, 200, secadmin=404, auditor=ADMIN_LOGIN),
     ),
@@ -679,6 +697,9 @@ def _build_world() -> tuple[dict[str, object], dict[str, object]]:
     )
     policy = PolicyDocument.objects.create(title="信用管理办法", body="正文", created_by=reviewer)
     job = ImportJob.objects.create(item=draft.item, office=zuren, created_by=clerk_in, original_name="a.xlsx")
+    batch_check = batch_check_run(
+        data=f"名称,身份证号码\n张三,{person_id(5)}\n".encode(), file_name="c.csv", user=clerk_in
+    )
     job.file.save("a.xlsx", ContentFile(b"x"), save=False)
     job.error_file.save("e.xlsx", ContentFile(b"x"), save=False)
     job.save()
@@ -713,6 +734,7 @@ def _build_world() -> tuple[dict[str, object], dict[str, object]]:
         "policy": policy.pk,
         "import": job.pk,
         "batch": batch.pk,
+        "batch_check": batch_check.pk,
         "indicator": indicator.pk,
         "progress": progress.pk,
         "bulletin": bulletin.pk,
