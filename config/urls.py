@@ -16,6 +16,7 @@ urlpatterns = [
     path("api/v1/public/", include("publicity.api_urls")),
     path("api/v1/oversight/", include("oversight.api_urls")),
     path("api/v1/reporting/", include("reporting.api.urls")),
+    path("api/v1/vetting/", include("vetting.api_urls")),
     path("api/v1/", include(review_urls.api_urlpatterns)),
     path("api/v1/", include("credit.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -471,6 +471,17 @@ ROWS = [
         by_role(ANON_API, 404, 404, 200),
     ),
     Row(
+        "api/v1/vetting/batch-checks/",
+        "/api/v1/vetting/batch-checks/",
+        by_role(ANON_API, 405, 405, 405),
+        post=by_role(ANON_API, 400, 400, 400),  # no file: 400 with the field named
+    ),
+    Row(
+        "api/v1/vetting/batch-checks/<int:pk>/",
+        "/api/v1/vetting/batch-checks/{batch_check}/",
+        by_role(ANON_API, 200, 404, 200),
+    ),
+    Row(
         "api/v1/oversight/timeliness/",
         "/api/v1/oversight/timeliness/?period=2026-03&office=zuren",
         by_role(ANON_API, 200, 404, 200),
