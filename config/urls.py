@@ -28,5 +28,6 @@ urlpatterns = [
     path("workspace/reporting/", include("reporting.urls")),
     path("workspace/vetting/", include("vetting.urls")),
     path("workspace/", include(workspace_urls)),
+    path("", include("vetting.public_urls")),
     path("", include("publicity.urls")),
 ]

@@ -48,6 +48,7 @@ from reporting.models import BatchFormat, BatchKind, ExportBatch, ImportJob
 from tests.factories import UserFactory, clerk_of, create_record, office, record_values
 from tests.factories.publicity import licence_values
 from vetting.services.batch import batch_check_run
+from vetting.services.reports import credit_report_create
 
 ROLES = ["anonymous", "clerk_in", "clerk_out", "reviewer", "sysadmin", "secadmin", "auditor"]
 ADMINS = ("sysadmin", "secadmin", "auditor")
@@ -494,6 +495,9 @@ ROWS = [
     Row("", "/", everyone(200)),
     Row("search/", "/search/?q=学校", everyone(200)),
     Row("org/<str:code>/", "/org/{org_code}/", everyone(200)),
+    # The organisation's 信用报告 (PDF) and its public verification page (an upload of no file: the form again).
+    Row("org/<str:code>/credit-report.pdf", "/org/{org_code}/credit-report.pdf", everyone(200)),
+    Row("credit-report/<str:number>/", "/credit-report/{credit_report}/", everyone(200), post=everyone(200)),
     Row("open-data/", "/open-data/", everyone(200)),
     Row("feed/rss/", "/feed/rss/", everyone(200)),
     Row("feed/atom/", "/feed/atom/", everyone(200)),
@@ -728,6 +732,9 @@ def _build_world() -> tuple[dict[str, object], dict[str, object]]:
     progress.attachment.save("a.pdf", ContentFile(b"%PDF-1.4"), save=False)
     progress.save()
     bulletin = oversight_services.bulletin_generate(period=parse_period("2026-03"), user=reviewer)
+    credit_report, _pdf = credit_report_create(
+        code=public_licence.xdr_shxym, verify_url_for=lambda number: f"http://testserver/credit-report/{number}/"
+    )
     objects = {
         "admin_pks": _admin_objects(reviewer),
         "draft": draft.pk,
@@ -746,6 +753,7 @@ def _build_world() -> tuple[dict[str, object], dict[str, object]]:
         "import": job.pk,
         "batch": batch.pk,
         "batch_check": batch_check.pk,
+        "credit_report": credit_report.number,
         "indicator": indicator.pk,
         "progress": progress.pk,
         "bulletin": bulletin.pk,

@@ -187,3 +187,23 @@ class BatchCheck(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+
+class CreditReport(models.Model):
+    """A public 信用报告 of an organisation, as generated: its number, when, whose, and the SHA-256 of the PDF handed
+    out, which the public verification page compares an uploaded copy with. The PDF itself is not kept."""
+
+    number = models.CharField(_("报告编号"), max_length=40, unique=True)
+    subject_code = models.CharField(_("统一社会信用代码"), max_length=30, db_index=True)
+    subject_name = models.CharField(_("名称"), max_length=200)
+    generated_at = models.DateTimeField(_("生成时间"), default=timezone.now)
+    sha256 = models.CharField(_("报告文件SHA-256"), max_length=64)
+    summary = models.JSONField(_("内容摘要"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("信用报告")
+        verbose_name_plural = _("信用报告")
+        ordering = ["-generated_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.number

@@ -22,3 +22,6 @@ REMINDER_WORKING_DAYS = env.int("REMINDER_WORKING_DAYS", default=3)
 # elsewhere a key is derived from SECRET_KEY. Generate one with:
 #   python -c "import base64, os; print(base64.urlsafe_b64encode(os.urandom(64)).decode())"
 FIELD_ENCRYPTION_KEY = env("FIELD_ENCRYPTION_KEY", default="")
+
+# The TrueType CJK font the public 信用报告 PDF embeds (vetting.services.reports): Debian's fonts-wqy-zenhei by default.
+CREDIT_REPORT_FONT = env("CREDIT_REPORT_FONT", default="/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
