@@ -47,6 +47,7 @@ from publicity.services.requests import objection_file
 from reporting.models import BatchFormat, BatchKind, ExportBatch, ImportJob
 from tests.factories import UserFactory, clerk_of, create_record, office, record_values
 from tests.factories.publicity import licence_values
+from vetting.models import Commitment
 from vetting.services.batch import batch_check_run
 from vetting.services.reports import credit_report_create
 
@@ -308,6 +309,19 @@ ROWS = [
         post=by_role(LOGIN, 403, 403, 200),  # no file: the form comes back with its errors
     ),
     Row(W + "vetting/batches/", "/workspace/vetting/batches/", STAFF, post=STAFF),
+    Row(
+        W + "vetting/commitments/",
+        "/workspace/vetting/commitments/",
+        REVIEWER_ONLY,
+        post=by_role(LOGIN, 403, 403, 200),  # no file: the form comes back with its errors
+    ),
+    Row(
+        W + "vetting/commitments/<int:pk>/status/",
+        "/workspace/vetting/commitments/{commitment}/status/",
+        by_role(LOGIN, 403, 403, 405),
+        post=REVIEWER_ACTS,
+        data={"status": "kept"},
+    ),
     # A batch check of 组人处: its clerk and the reviewers see it, another office's clerk does not (404).
     Row(W + "vetting/batches/<int:pk>/", "/workspace/vetting/batches/{batch_check}/", by_role(LOGIN, 200, 404, 200)),
     Row(
@@ -498,6 +512,7 @@ ROWS = [
     # The organisation's 信用报告 (PDF) and its public verification page (an upload of no file: the form again).
     Row("org/<str:code>/credit-report.pdf", "/org/{org_code}/credit-report.pdf", everyone(200)),
     Row("credit-report/<str:number>/", "/credit-report/{credit_report}/", everyone(200), post=everyone(200)),
+    Row("commitments/", "/commitments/", everyone(200)),
     Row("open-data/", "/open-data/", everyone(200)),
     Row("feed/rss/", "/feed/rss/", everyone(200)),
     Row("feed/atom/", "/feed/atom/", everyone(200)),
@@ -754,6 +769,15 @@ def _build_world() -> tuple[dict[str, object], dict[str, object]]:
         "batch": batch.pk,
         "batch_check": batch_check.pk,
         "credit_report": credit_report.number,
+        "commitment": Commitment.objects.create(
+            subject_name="单位",
+            subject_code=public_licence.xdr_shxym,
+            commitment_type="告知承诺",
+            text="按期整改",
+            made_on=datetime.date(2026, 1, 10),
+            source="许可",
+            created_by=reviewer,
+        ).pk,
         "indicator": indicator.pk,
         "progress": progress.pk,
         "bulletin": bulletin.pk,

@@ -28,3 +28,24 @@ class ExternalListImportForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["file"].widget.attrs["accept"] = ".xlsx,.csv"
+
+
+class CommitmentImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("信用承诺（.xlsx 或 .csv）"),
+        help_text=_(
+            "第1行为表头：主体名称、统一社会信用代码、承诺类型、承诺内容、承诺日期、承诺来源，可有“履约状态”（履约中或已履约）。"
+        ),
+    )
+
+
+class CommitmentStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("履约状态"), choices=())
+    breach_record = forms.IntegerField(label=_("失信记录编号"), required=False, min_value=1, max_value=2**62)
+    note = forms.CharField(label=_("履约情况说明"), required=False, max_length=2000)
+
+    def __init__(self, *args, **kwargs):
+        from vetting.models import CommitmentStatus
+
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = CommitmentStatus.choices

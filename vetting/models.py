@@ -207,3 +207,41 @@ class CreditReport(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+
+class CommitmentStatus(models.TextChoices):
+    PENDING = "pending", _("履约中")
+    KEPT = "kept", _("已履约")
+    BROKEN = "broken", _("失信")
+
+
+class Commitment(models.Model):
+    """信用承诺: a commitment an organisation made (e.g. 告知承诺 in licensing, or in an award application), and whether
+    it was kept; a breach links the credit record that shows it. Public: organisations' commitments only."""
+
+    subject_name = models.CharField(_("主体名称"), max_length=200)
+    subject_code = models.CharField(_("统一社会信用代码"), max_length=30, db_index=True)
+    commitment_type = models.CharField(_("承诺类型"), max_length=50)
+    text = models.TextField(_("承诺内容"), max_length=4000)
+    made_on = models.DateField(_("承诺日期"))
+    source = models.CharField(_("承诺来源"), max_length=200, help_text=_("如：行政许可事项、评优评先申报"))
+    status = models.CharField(
+        _("履约状态"), max_length=10, choices=CommitmentStatus.choices, default=CommitmentStatus.PENDING
+    )
+    breach_record = models.ForeignKey(
+        Record, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("失信记录")
+    )
+    status_note = models.TextField(_("履约情况说明"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("录入人")
+    )
+    created_at = models.DateTimeField(_("录入时间"), default=timezone.now)
+    updated_at = models.DateTimeField(_("更新时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("信用承诺")
+        verbose_name_plural = _("信用承诺")
+        ordering = ["-made_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.subject_name} {self.commitment_type}"

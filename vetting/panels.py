@@ -12,7 +12,8 @@ from accounts.roles import Role
 from credit.catalog import ItemSpec
 from credit.models import RecordStatus, Subject
 from credit.panels import register_record_badges, register_record_panel
-from vetting.models import RuleSource
+from publicity.org_panels import register_org_section
+from vetting.models import Commitment, RuleSource
 from vetting.selectors import hits_for, is_recognition, record_checks, record_hits
 from vetting.services.checks import OVERRIDE_FIELD
 
@@ -72,7 +73,14 @@ def _badges(request, records) -> dict[int, list[str]]:
     return out
 
 
+def _org_commitments(request, code: str) -> dict | None:
+    """The organisation's 信用承诺 on its public page (nothing when it has none)."""
+    commitments = list(Commitment.objects.filter(subject_code=code).select_related("breach_record__item")[:100])
+    return {"commitments": commitments} if commitments else None
+
+
 def register() -> None:
+    register_org_section(name="vetting-commitments", template="vetting/org_commitments.html", context=_org_commitments)
     register_record_panel(
         name="vetting-approve", slot="approve", template="vetting/record_approve.html", context=_approve, order=50
     )

@@ -9,4 +9,5 @@ app_name = "vetting-public"
 urlpatterns = [
     path("org/<str:code>/credit-report.pdf", public_views.credit_report, name="credit-report"),
     path("credit-report/<str:number>/", public_views.verify, name="verify"),
+    path("commitments/", public_views.commitments, name="commitments"),
 ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django import forms
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -18,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from audit.services import client_ip
 from credit.validators import classify_org_code
-from vetting.models import CreditReport
+from vetting.models import Commitment, CreditReport
 from vetting.services.reports import credit_report_create, credit_report_matches
 
 REPORTS_PER_HOUR = 20
@@ -73,3 +74,10 @@ def verify(request, number: str):
         else:
             verdict = credit_report_matches(report, upload.read())
     return render(request, "vetting/report_verify.html", {"report": report, "form": form, "verdict": verdict})
+
+
+@require_GET
+def commitments(request):
+    """/commitments/: organisations' 信用承诺 and their fulfilment, newest first."""
+    page = Paginator(Commitment.objects.select_related("breach_record"), 50).get_page(request.GET.get("page"))
+    return render(request, "vetting/public_commitments.html", {"page": page})

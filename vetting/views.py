@@ -5,18 +5,19 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, FormView, TemplateView
 
 from core.errors import DomainError
 from credit.views.mixins import ReviewerMixin, WorkspaceMixin
-from vetting.forms import BatchCheckForm, ExternalListImportForm
-from vetting.models import BatchCheck, ExternalList
+from vetting.forms import BatchCheckForm, CommitmentImportForm, CommitmentStatusForm, ExternalListImportForm
+from vetting.models import BatchCheck, Commitment, ExternalList
 from vetting.panels import hit_link
 from vetting.selectors import batch_checks_for, rules
 from vetting.services.batch import batch_check_run, batch_check_xlsx
+from vetting.services.commitments import commitment_set_status, commitments_import
 from vetting.services.lists import external_lists_import
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -123,3 +124,61 @@ class BatchCheckDownloadView(BatchScopeMixin, WorkspaceMixin, View):
         )
         response["Content-Disposition"] = f'attachment; filename="{self.object.number}.xlsx"'
         return response
+
+
+class CommitmentsView(ReviewerMixin, FormView):
+    """The 信用承诺 register: every commitment, the import form, and each one's fulfilment form."""
+
+    template_name = "vetting/commitments.html"
+    form_class = CommitmentImportForm
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["commitments"] = Commitment.objects.select_related("breach_record__item")[:200]
+        ctx["status_form"] = CommitmentStatusForm()
+        return ctx
+
+    def form_valid(self, form):
+        upload = form.cleaned_data["file"]
+        try:
+            created = commitments_import(
+                data=upload.read(), file_name=upload.name, user=self.request.user, request=self.request
+            )
+        except DomainError as exc:
+            exc.add_to(form)
+            return self.form_invalid(form)
+        messages.success(self.request, _("已导入 %(n)d 条信用承诺。") % {"n": len(created)})
+        return redirect("vetting:commitments")
+
+
+class CommitmentStatusView(ReviewerMixin, View):
+    """POST: record a commitment's fulfilment (履约 / 失信 with the record that shows the breach)."""
+
+    http_method_names = ["post"]
+
+    def check_scope(self, request, *args, **kwargs):
+        self.object = get_object_or_404(Commitment, pk=kwargs["pk"])
+
+    def post(self, request, pk):
+        form = CommitmentStatusForm(request.POST)
+        if not form.is_valid():
+            for name, errors in form.errors.items():
+                label = form.fields[name].label if name in form.fields else ""
+                for error in errors:
+                    messages.error(request, f"{label}：{error}" if label else error)
+            return redirect("vetting:commitments")
+        try:
+            commitment_set_status(
+                commitment=self.object,
+                user=request.user,
+                status=form.cleaned_data["status"],
+                breach_record_id=form.cleaned_data["breach_record"],
+                note=form.cleaned_data["note"],
+                request=request,
+            )
+        except DomainError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("已更新履约状态。"))
+        return redirect("vetting:commitments")
