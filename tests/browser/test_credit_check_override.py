@@ -1,5 +1,6 @@
 """In real Chromium: a reviewer meets an award blocked by the credit check (信用审查) in the review queue, reads the
-subject's live penalty through its link, is refused without a reason, then approves with a reasoned override."""
+subject's live penalty through its link, is refused without a reason, then approves with a reasoned override; a
+visitor downloads an organisation's 信用报告 and verifies it (and an altered copy is refused)."""
 
 import pytest
 
@@ -50,5 +51,41 @@ def test_reviewer_reads_the_hits_and_overrides_with_a_reason(live_server, browse
         assert model_for_item(AWARD_ORG).objects.get(pk=award.pk).status == RecordStatus.APPROVED
         expect(page.locator("#credit-checks")).to_contain_text("处罚已整改到位")
         assert CreditCheck.objects.filter(record_id=award.pk, outcome=CheckOutcome.OVERRIDDEN).exists()
+    finally:
+        context.close()
+
+
+def test_visitor_downloads_an_organisations_credit_report_and_verifies_it(live_server, browser, tmp_path):
+    from playwright.sync_api import expect
+
+    from vetting.models import CreditReport
+
+    expect.set_options(timeout=20_000)
+    _ensure_catalog()
+    reviewer_user = UserFactory(username="reviewer", role=Role.REVIEWER)
+    penalty_id = PublicationFactory(no=PENALTY_ORG, seq=73, reviewer=reviewer_user).record_id
+    penalty = model_for_item(PENALTY_ORG).objects.get(pk=penalty_id)
+    base = live_server.url
+    context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", accept_downloads=True)
+    try:
+        page = context.new_page()
+        page.goto(f"{base}/org/{penalty.org_code}/")
+        with page.expect_download() as download_info:
+            page.click("#credit-report")
+        saved = tmp_path / "report.pdf"
+        download_info.value.save_as(saved)
+        report = CreditReport.objects.get(subject_code=penalty.org_code)
+
+        page.goto(f"{base}/credit-report/{report.number}/")
+        expect(page.locator("#report-facts")).to_contain_text(report.sha256)
+        page.set_input_files("input[name=file]", str(saved))
+        page.click("button[type=submit]")
+        expect(page.locator("#verdict")).to_contain_text("核验通过")
+
+        altered = tmp_path / "altered.pdf"
+        altered.write_bytes(saved.read_bytes() + b"\n% edited")
+        page.set_input_files("input[name=file]", str(altered))
+        page.click("button[type=submit]")
+        expect(page.locator("#verdict")).to_contain_text("核验未通过")
     finally:
         context.close()
