@@ -309,6 +309,7 @@ ROWS = [
         post=by_role(LOGIN, 403, 403, 200),  # no file: the form comes back with its errors
     ),
     Row(W + "vetting/batches/", "/workspace/vetting/batches/", STAFF, post=STAFF),
+    Row(W + "vetting/evaluations/", "/workspace/vetting/evaluations/?grade=D", REVIEWER_ONLY),
     Row(
         W + "vetting/commitments/",
         "/workspace/vetting/commitments/",
@@ -511,7 +512,12 @@ ROWS = [
     Row("org/<str:code>/", "/org/{org_code}/", everyone(200)),
     # The organisation's 信用报告 (PDF) and its public verification page (an upload of no file: the form again).
     Row("org/<str:code>/credit-report.pdf", "/org/{org_code}/credit-report.pdf", everyone(200)),
-    Row("credit-report/<str:number>/", "/credit-report/{credit_report}/", everyone(200), post=everyone(200)),
+    Row(
+        "credit-report/<str:number>/",
+        "/credit-report/{credit_report}/",
+        everyone(200),
+        post={**everyone(200), "auditor": 403},  # the audit admin writes nothing, not even a verification
+    ),
     Row("commitments/", "/commitments/", everyone(200)),
     Row("open-data/", "/open-data/", everyone(200)),
     Row("feed/rss/", "/feed/rss/", everyone(200)),

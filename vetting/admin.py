@@ -3,7 +3,7 @@
 
 from django.contrib import admin
 
-from vetting.models import CheckRule
+from vetting.models import CheckRule, EvaluationRule
 
 
 @admin.register(CheckRule)
@@ -12,6 +12,21 @@ class CheckRuleAdmin(admin.ModelAdmin):
     list_filter = ("source", "enabled")
     fields = ("source", "item", "list_name", "enabled", "lookback_years", "within_publicity", "note")
     readonly_fields = ("source", "item")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(EvaluationRule)
+class EvaluationRuleAdmin(admin.ModelAdmin):
+    """The credit evaluation's weights and windows (seeded from the catalogue; edited, never added or deleted)."""
+
+    list_display = ("__str__", "points", "window_years", "cap", "enabled")
+    fields = ("factor", "item", "points", "window_years", "cap", "enabled", "note")
+    readonly_fields = ("factor", "item")
 
     def has_add_permission(self, request):
         return False

@@ -245,3 +245,55 @@ class Commitment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject_name} {self.commitment_type}"
+
+
+class EvaluationFactor(models.TextChoices):
+    RECORDS = "records", _("信用记录")
+    BLACK_LIST = "black_list", _("黑名单")
+    BROKEN_COMMITMENT = "broken_commitment", _("失信承诺")
+
+
+class EvaluationRule(models.Model):
+    """One factor of the credit evaluation (信用评价) of organisations: points per approved, in-force record of an item
+    (negative for 失信信息, positive for recognitions), per live black-list entry or per broken commitment, within a
+    window of years, counted at most ``cap`` times. Seeded from the catalogue; the system admin edits it (admin)."""
+
+    factor = models.CharField(_("评价因素"), max_length=20, choices=EvaluationFactor.choices)
+    item = models.ForeignKey(
+        Item, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("信用信息事项")
+    )
+    points = models.IntegerField(_("每条分值"), help_text=_("负数为扣分，正数为加分"))
+    window_years = models.PositiveSmallIntegerField(_("计算年限"), default=3, help_text=_("0 表示不限"))
+    cap = models.PositiveSmallIntegerField(_("最多计入条数"), default=0, help_text=_("0 表示不限"))
+    enabled = models.BooleanField(_("启用"), default=True)
+    note = models.TextField(_("说明"), blank=True)
+
+    class Meta:
+        verbose_name = _("信用评价规则")
+        verbose_name_plural = _("信用评价规则")
+        ordering = ["factor", "item__no", "id"]
+        constraints = [models.UniqueConstraint(fields=["factor", "item"], name="vetting_evaluation_rule_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.get_factor_display()}：{self.item.name}" if self.item_id else str(self.get_factor_display())
+
+
+class CreditEvaluation(models.Model):
+    """An organisation's current credit evaluation: score (base 100), grade A/B/C/D and the reasons (which rule
+    counted how many times for how many points). Recomputed on each change of its records and nightly."""
+
+    subject = models.OneToOneField(
+        Subject, on_delete=models.CASCADE, related_name="credit_evaluation", verbose_name=_("信用主体")
+    )
+    score = models.IntegerField(_("评价分值"))
+    grade = models.CharField(_("信用等级"), max_length=1, db_index=True)
+    reasons = models.JSONField(_("评价依据"), default=list, blank=True)
+    computed_at = models.DateTimeField(_("计算时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("信用评价")
+        verbose_name_plural = _("信用评价")
+        ordering = ["score", "subject_id"]
+
+    def __str__(self) -> str:
+        return f"{self.subject} {self.grade}"

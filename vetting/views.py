@@ -3,7 +3,9 @@ lists (reviewers import them), and the batch checks of candidate lists (clerks a
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
+from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
@@ -13,7 +15,7 @@ from django.views.generic import DetailView, FormView, TemplateView
 from core.errors import DomainError
 from credit.views.mixins import ReviewerMixin, WorkspaceMixin
 from vetting.forms import BatchCheckForm, CommitmentImportForm, CommitmentStatusForm, ExternalListImportForm
-from vetting.models import BatchCheck, Commitment, ExternalList
+from vetting.models import BatchCheck, Commitment, CreditEvaluation, EvaluationRule, ExternalList
 from vetting.panels import hit_link
 from vetting.selectors import batch_checks_for, rules
 from vetting.services.batch import batch_check_run, batch_check_xlsx
@@ -29,7 +31,13 @@ class RulesView(WorkspaceMixin, TemplateView):
     template_name = "vetting/rules.html"
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "rules": rules(enabled_only=False)}
+        return {
+            **super().get_context_data(**kwargs),
+            "rules": rules(enabled_only=False),
+            "evaluation_rules": EvaluationRule.objects.select_related("item"),
+            "grades": settings.CREDIT_EVALUATION_GRADES,
+            "lowest_grade": settings.CREDIT_EVALUATION_LOWEST_GRADE,
+        }
 
 
 class ExternalListsView(ReviewerMixin, FormView):
@@ -182,3 +190,25 @@ class CommitmentStatusView(ReviewerMixin, View):
         else:
             messages.success(request, _("已更新履约状态。"))
         return redirect("vetting:commitments")
+
+
+GRADES = ("A", "B", "C", "D")
+
+
+class EvaluationListView(ReviewerMixin, TemplateView):
+    """信用评价 of organisations by grade, for supervision (reviewers; never public), with each one's reasons."""
+
+    template_name = "vetting/evaluations.html"
+
+    def get_context_data(self, **kwargs):
+        grade = self.request.GET.get("grade", "")
+        qs = CreditEvaluation.objects.select_related("subject").order_by("score", "subject_id")
+        if grade in GRADES:
+            qs = qs.filter(grade=grade)
+        counts = dict(CreditEvaluation.objects.values_list("grade").annotate(n=Count("pk")).values_list("grade", "n"))
+        return {
+            **super().get_context_data(**kwargs),
+            "evaluations": qs[:500],
+            "grade": grade if grade in GRADES else "",
+            "counts": [(g, counts.get(g, 0)) for g in GRADES],
+        }

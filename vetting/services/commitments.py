@@ -13,8 +13,9 @@ from audit.models import AuditAction
 from audit.services import audit_log
 from core.errors import DomainError
 from core.scoping import require_role
-from credit.models import Record, RecordStatus, SubjectKind
+from credit.models import Record, RecordStatus, Subject, SubjectKind
 from vetting.models import Commitment, CommitmentStatus
+from vetting.services.evaluations import evaluations_compute
 from vetting.tabular import cell, data_rows, map_columns, parse_identifier, parse_optional_date, read_table
 
 MAX_ROWS = 10_000
@@ -125,6 +126,9 @@ def commitment_set_status(
     commitment.status, commitment.breach_record = status, record
     commitment.status_note, commitment.updated_at = (note or "").strip()[:2000], timezone.now()
     commitment.save()
+    subject = Subject.objects.filter(kind=SubjectKind.LEGAL, identifier=commitment.subject_code).first()
+    if subject is not None:
+        evaluations_compute(subject_ids=[subject.pk])
     audit_log(
         request=request,
         user=user,
