@@ -78,14 +78,14 @@ def test_visitor_downloads_an_organisations_credit_report_and_verifies_it(live_s
 
         page.goto(f"{base}/credit-report/{report.number}/")
         expect(page.locator("#report-facts")).to_contain_text(report.sha256)
-        page.set_input_files("input[name=file]", str(saved))
-        page.click("button[type=submit]")
+        page.set_input_files("#verify-form input[name=file]", str(saved))
+        page.click("#verify-form button[type=submit]")
         expect(page.locator("#verdict")).to_contain_text("核验通过")
 
         altered = tmp_path / "altered.pdf"
         altered.write_bytes(saved.read_bytes() + b"\n% edited")
-        page.set_input_files("input[name=file]", str(altered))
-        page.click("button[type=submit]")
+        page.set_input_files("#verify-form input[name=file]", str(altered))
+        page.click("#verify-form button[type=submit]")
         expect(page.locator("#verdict")).to_contain_text("核验未通过")
     finally:
         context.close()
