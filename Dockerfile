@@ -12,6 +12,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 RUN groupadd --system --gid 10001 credit \
     && useradd --system --uid 10001 --gid credit --home-dir /app --shell /usr/sbin/nologin credit
 
+# The CJK TrueType font the 信用报告 PDF embeds (CREDIT_REPORT_FONT, vetting.services.reports).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends fonts-wqy-zenhei \
+    && rm -rf /var/lib/apt/lists/*
+
 WORKDIR /app
 
 # Only what the portal runs on: no .env, .venv, db.sqlite3 or .git in the image.
@@ -23,6 +28,7 @@ COPY credit ./credit
 COPY reporting ./reporting
 COPY publicity ./publicity
 COPY oversight ./oversight
+COPY vetting ./vetting
 COPY audit ./audit
 COPY demo ./demo
 COPY templates ./templates

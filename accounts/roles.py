@@ -19,6 +19,10 @@ ADMIN_MODEL_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "credit.office": frozenset({"view", "change"}),
         "credit.calendarday": _ALL,
         "publicity.publicityperiodrule": _ALL,
+        # 信用审查 rules (which dishonesty counts against an award, how far back): seeded, edited, never added.
+        "vetting.checkrule": frozenset({"view", "change"}),
+        # 信用评价 rules (weights, windows): seeded, edited, never added.
+        "vetting.evaluationrule": frozenset({"view", "change"}),
         "django_celery_beat.periodictask": _ALL,
         "django_celery_beat.crontabschedule": _ALL,
         "django_celery_beat.intervalschedule": _ALL,

@@ -16,6 +16,7 @@ urlpatterns = [
     path("api/v1/public/", include("publicity.api_urls")),
     path("api/v1/oversight/", include("oversight.api_urls")),
     path("api/v1/reporting/", include("reporting.api.urls")),
+    path("api/v1/vetting/", include("vetting.api_urls")),
     path("api/v1/", include(review_urls.api_urlpatterns)),
     path("api/v1/", include("credit.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
@@ -25,6 +26,8 @@ urlpatterns = [
     path("workspace/audit/", include("audit.urls")),
     path("workspace/publicity/", include("publicity.workspace_urls")),
     path("workspace/reporting/", include("reporting.urls")),
+    path("workspace/vetting/", include("vetting.urls")),
     path("workspace/", include(workspace_urls)),
+    path("", include("vetting.public_urls")),
     path("", include("publicity.urls")),
 ]

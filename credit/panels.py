@@ -61,3 +61,27 @@ def record_panels(
         # render_to_string's result is already safe: the panel's template escaped what it shows.
         rendered[panel.slot].append(render_to_string(panel.template, {"record": record, **context}, request=request))
     return rendered
+
+
+# Short notes an app adds to a record's row in a list (the review queue), e.g. the credit check's "失信 2 条": given
+# the listed records, one call answers all of them (no query per row) with record id → texts.
+RecordBadges = Callable[[HttpRequest, list], Mapping[int, list[str]]]
+
+_badges: dict[str, RecordBadges] = {}
+
+
+def register_record_badges(*, name: str, badges: RecordBadges) -> None:
+    """Add (or replace) the row badges ``name``."""
+    _badges[name] = badges
+
+
+def record_badges(request: HttpRequest, records: list) -> list:
+    """``records`` with ``badges`` (a list of texts) set on each from every registered provider."""
+    for record in records:
+        record.badges = []
+    by_id = {record.pk: record for record in records}
+    for name in sorted(_badges):
+        for pk, texts in _badges[name](request, records).items():
+            if pk in by_id:
+                by_id[pk].badges.extend(texts)
+    return records

@@ -2,7 +2,7 @@
 oversight import credit, never the other way round, so they subscribe here (in their ``AppConfig.ready``).
 
 Only credit's services send these; records are never saved anywhere else (the bulk importer's raw inserts create
-drafts, which nothing downstream shows).
+drafts, which nothing downstream shows; they announce themselves as a whole through ``records_created``).
 """
 
 from django.dispatch import Signal
@@ -16,3 +16,8 @@ record_changed = Signal()
 # it rolls back (e.g. the approve-and-publish transaction around it fails): for receivers that act outside the
 # database. Arguments: ``record`` (the typed record), ``user`` (the reviewer).
 record_approved = Signal()
+
+# A bulk creation (``credit.services.records_bulk.records_create_bulk``, the template import) saved new records
+# without model signals. Sent once its transaction has committed, never when it rolls back. Arguments: ``records``
+# (the typed records, drafts or submitted), ``user`` (the clerk).
+records_created = Signal()

@@ -33,6 +33,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from accounts.roles import ADMIN_MODEL_PERMISSIONS, Role
+from credit.demo import person_id
 from credit.registry import model_for_item
 from credit.services import records as record_services
 from oversight import services as oversight_services
@@ -46,6 +47,9 @@ from publicity.services.requests import objection_file
 from reporting.models import BatchFormat, BatchKind, ExportBatch, ImportJob
 from tests.factories import UserFactory, clerk_of, create_record, office, record_values
 from tests.factories.publicity import licence_values
+from vetting.models import Commitment
+from vetting.services.batch import batch_check_run
+from vetting.services.reports import credit_report_create
 
 ROLES = ["anonymous", "clerk_in", "clerk_out", "reviewer", "sysadmin", "secadmin", "auditor"]
 ADMINS = ("sysadmin", "secadmin", "auditor")
@@ -314,6 +318,36 @@ ROWS = [
         by_role(LOGIN, 404, 404, 405),
         by_role(LOGIN, 404, 404, 302),
     ),
+    # --- vetting (信用审查) ----------------------------------------------------------------------------------------
+    Row(W + "vetting/rules/", "/workspace/vetting/rules/", STAFF),
+    Row(
+        W + "vetting/lists/",
+        "/workspace/vetting/lists/",
+        REVIEWER_ONLY,
+        post=by_role(LOGIN, 403, 403, 200),  # no file: the form comes back with its errors
+    ),
+    Row(W + "vetting/batches/", "/workspace/vetting/batches/", STAFF, post=STAFF),
+    Row(W + "vetting/evaluations/", "/workspace/vetting/evaluations/?grade=D", REVIEWER_ONLY),
+    Row(
+        W + "vetting/commitments/",
+        "/workspace/vetting/commitments/",
+        REVIEWER_ONLY,
+        post=by_role(LOGIN, 403, 403, 200),  # no file: the form comes back with its errors
+    ),
+    Row(
+        W + "vetting/commitments/<int:pk>/status/",
+        "/workspace/vetting/commitments/{commitment}/status/",
+        by_role(LOGIN, 403, 403, 405),
+        post=REVIEWER_ACTS,
+        data={"status": "kept"},
+    ),
+    # A batch check of 组人处: its clerk and the reviewers see it, another office's clerk does not (404).
+    Row(W + "vetting/batches/<int:pk>/", "/workspace/vetting/batches/{batch_check}/", by_role(LOGIN, 200, 404, 200)),
+    Row(
+        W + "vetting/batches/<int:pk>/report.xlsx",
+        "/workspace/vetting/batches/{batch_check}/report.xlsx",
+        by_role(LOGIN, 200, 404, 200),
+    ),
     # --- oversight -------------------------------------------------------------------------------------------------
     Row(W + "oversight/", "/workspace/oversight/", STAFF),
     Row(W + "oversight/offices/<slug:code>/", "/workspace/oversight/offices/zuren/", by_role(LOGIN, 200, 404, 200)),
@@ -471,6 +505,17 @@ ROWS = [
         by_role(ANON_API, 404, 404, 200),
     ),
     Row(
+        "api/v1/vetting/batch-checks/",
+        "/api/v1/vetting/batch-checks/",
+        by_role(ANON_API, 405, 405, 405),
+        post=by_role(ANON_API, 400, 400, 400),  # no file: 400 with the field named
+    ),
+    Row(
+        "api/v1/vetting/batch-checks/<int:pk>/",
+        "/api/v1/vetting/batch-checks/{batch_check}/",
+        by_role(ANON_API, 200, 404, 200),
+    ),
+    Row(
         "api/v1/oversight/timeliness/",
         "/api/v1/oversight/timeliness/?period=2026-03&office=zuren",
         by_role(ANON_API, 200, 404, 200),
@@ -483,6 +528,15 @@ ROWS = [
     Row("", "/", everyone(200)),
     Row("search/", "/search/?q=学校", everyone(200)),
     Row("org/<str:code>/", "/org/{org_code}/", everyone(200)),
+    # The organisation's 信用报告 (PDF) and its public verification page (an upload of no file: the form again).
+    Row("org/<str:code>/credit-report.pdf", "/org/{org_code}/credit-report.pdf", everyone(200)),
+    Row(
+        "credit-report/<str:number>/",
+        "/credit-report/{credit_report}/",
+        everyone(200),
+        post={**everyone(200), "auditor": 403},  # the audit admin writes nothing, not even a verification
+    ),
+    Row("commitments/", "/commitments/", everyone(200)),
     Row("open-data/", "/open-data/", everyone(200)),
     Row("feed/rss/", "/feed/rss/", everyone(200)),
     Row("feed/atom/", "/feed/atom/", everyone(200)),
@@ -629,7 +683,7 @@ ADMIN_ROWS = [
     Row("admin/two-factor/", "/admin/two-factor/", by_role(ADMIN_LOGIN, *[ADMIN_LOGIN] * 3, 200, auditor=ADMIN_LOGIN)),
     # The app index: a page for an app the admin has models of, 404 for another app.
     Row(
-        "admin/^(?P<app_label>auth|django_celery_beat|accounts|otp_totp|credit|reporting|publicity|axes|otp_static)/$",
+        "admin/^(?P<app_label>auth|django_celery_beat|accounts|otp_totp|credit|reporting|publicity|vetting|axes|otp_static)/$",
         "/admin/credit/",
         by_role(ADMIN_LOGIN, *[ADMIN_LOGIN] * 3, 200, secadmin=404, auditor=ADMIN_LOGIN),
     ),
@@ -703,6 +757,9 @@ def _build_world() -> tuple[dict[str, object], dict[str, object]]:
     )
     policy = PolicyDocument.objects.create(title="信用管理办法", body="正文", created_by=reviewer)
     job = ImportJob.objects.create(item=draft.item, office=zuren, created_by=clerk_in, original_name="a.xlsx")
+    batch_check = batch_check_run(
+        data=f"名称,身份证号码\n张三,{person_id(5)}\n".encode(), file_name="c.csv", user=clerk_in
+    )
     job.file.save("a.xlsx", ContentFile(b"x"), save=False)
     job.error_file.save("e.xlsx", ContentFile(b"x"), save=False)
     job.save()
@@ -720,6 +777,9 @@ def _build_world() -> tuple[dict[str, object], dict[str, object]]:
     progress.attachment.save("a.pdf", ContentFile(b"%PDF-1.4"), save=False)
     progress.save()
     bulletin = oversight_services.bulletin_generate(period=parse_period("2026-03"), user=reviewer)
+    credit_report, _pdf = credit_report_create(
+        code=public_licence.xdr_shxym, verify_url_for=lambda number: f"http://testserver/credit-report/{number}/"
+    )
     objects = {
         "admin_pks": _admin_objects(reviewer),
         "draft": draft.pk,
@@ -737,6 +797,17 @@ def _build_world() -> tuple[dict[str, object], dict[str, object]]:
         "policy": policy.pk,
         "import": job.pk,
         "batch": batch.pk,
+        "batch_check": batch_check.pk,
+        "credit_report": credit_report.number,
+        "commitment": Commitment.objects.create(
+            subject_name="单位",
+            subject_code=public_licence.xdr_shxym,
+            commitment_type="告知承诺",
+            text="按期整改",
+            made_on=datetime.date(2026, 1, 10),
+            source="许可",
+            created_by=reviewer,
+        ).pk,
         "indicator": indicator.pk,
         "progress": progress.pk,
         "bulletin": bulletin.pk,

@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "reporting",
     "publicity",
     "oversight",
+    "vetting",
     "audit",
     "demo",
 ]

@@ -29,3 +29,10 @@ REMINDER_WORKING_DAYS = env.int("REMINDER_WORKING_DAYS", default=3)
 # elsewhere a key is derived from SECRET_KEY. Generate one with:
 #   python -c "import base64, os; print(base64.urlsafe_b64encode(os.urandom(64)).decode())"
 FIELD_ENCRYPTION_KEY = env("FIELD_ENCRYPTION_KEY", default="")
+
+# The TrueType CJK font the public 信用报告 PDF embeds (vetting.services.reports): Debian's fonts-wqy-zenhei by default.
+CREDIT_REPORT_FONT = env("CREDIT_REPORT_FONT", default="/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
+
+# Credit evaluation (信用评价) grades of organisations: (lowest score, grade) from the top; below the last, the lowest.
+CREDIT_EVALUATION_GRADES = ((90, "A"), (75, "B"), (60, "C"))
+CREDIT_EVALUATION_LOWEST_GRADE = "D"

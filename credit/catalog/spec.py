@@ -30,6 +30,12 @@ BLACK_LIST = "black_list"  # 黑名单: only by an explicit decision (publicity.
 NOT_PUBLIC = ""
 PUBLICITY_KINDS = (PENALTY, RED_LIST, BLACK_LIST, NOT_PUBLIC)
 
+# ``credit_check`` of an item: a recognition (评优评先, 示范认定) is checked for live dishonesty before it is approved
+# (信用审查, the vetting app); the items counted against it are the 失信信息 items (``info_category``).
+RECOGNITION = "recognition"
+CREDIT_CHECK_KINDS = ("", RECOGNITION)
+NEGATIVE_CATEGORY = "失信信息"
+
 SEMIANNUAL = "semiannual"
 WORKING_DAYS = "working_days"
 
@@ -136,6 +142,7 @@ class ItemSpec:
     # What the business date is called where the clerk enters it (form, optional import column): 业务发生日期 unless
     # the item's deadline counts from another event (item 9: 认定日期, the date the false registration is established).
     business_date_label: str = "业务发生日期"
+    credit_check: str = ""  # RECOGNITION: an award or recognition, checked for live dishonesty before approval
     red_list_entry: RedListEntry | None = None
     # The product's fields beyond Annex 1 (optional, after the Annex 1 fields everywhere): for penalty items the
     # national 双公示 columns a clerk may enter with the record, and item 8's 处理性质 (行政处罚 or 处分).
@@ -210,6 +217,16 @@ class ItemSpec:
         return self.subject_type == "自然人"
 
     @property
+    def is_recognition(self) -> bool:
+        """An award or recognition (评优评先、示范认定): its subject is checked for live dishonesty (信用审查)."""
+        return self.credit_check == RECOGNITION
+
+    @property
+    def is_negative(self) -> bool:
+        """A 失信信息 item: what a credit check counts against a recognition."""
+        return self.info_category == NEGATIVE_CATEGORY
+
+    @property
     def is_semiannual(self) -> bool:
         return self.deadline_kind == SEMIANNUAL
 
@@ -258,6 +275,7 @@ class ItemSpec:
             subject_name_field=data["subject_name_field"],
             subject_id_field=data["subject_id_field"],
             future_date_fields=tuple(data.get("future_date_fields", ())),
+            credit_check=data.get("credit_check", ""),
             penalty_columns=(
                 PenaltyColumns(
                     columns=MappingProxyType(dict(publication.get("columns", {}))),
@@ -317,6 +335,10 @@ class ItemSpec:
             problems.append("business_date_field is not a date field")
         if not set(self.future_date_fields) <= set(self.date_fields):
             problems.append("future_date_fields must be date fields")
+        if self.credit_check not in CREDIT_CHECK_KINDS:
+            problems.append(f"unknown credit_check {self.credit_check!r}")
+        if self.is_recognition and self.is_negative:
+            problems.append("a 失信信息 item cannot be a recognition")
         if self.publicity not in PUBLICITY_KINDS:
             problems.append(f"unknown publicity {self.publicity!r}")
         if self.publicity == PENALTY:

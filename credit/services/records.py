@@ -25,6 +25,7 @@ from core.errors import DomainError, ForbiddenError, StateError, form_errors
 from core.scoping import require_role
 from core.workflow import transition
 from credit.forms import form_for_item
+from credit.guards import after_refusal, run_approval_guards
 from credit.models import (
     ChangeStatus,
     EventAction,
@@ -344,10 +345,16 @@ def record_withdraw(*, record: Record, user) -> Record:
 
 
 @transaction.atomic
-def record_approve(*, record: Record, user) -> Record:
-    """待审核 → 已通过 (reviewer). ``credit.signals.record_approved`` follows once the approval has committed."""
+def record_approve(*, record: Record, user, override_reason: str = "") -> Record:
+    """待审核 → 已通过 (reviewer). ``credit.signals.record_approved`` follows once the approval has committed.
+
+    The approval guards (``credit.guards``, e.g. the credit check before an award) run on the approved record inside
+    this transaction; a guard's refusal (a RecordError) rolls the approval back. ``override_reason`` is the reviewer's
+    reasoned override of a guard that allows one.
+    """
     require_role(user, Role.REVIEWER)
     record = _transition(record, user=user, allowed_from={RecordStatus.SUBMITTED}, to=RecordStatus.APPROVED)
+    run_approval_guards(record=record, user=user, override_reason=(override_reason or "").strip())
     transaction.on_commit(lambda: record_approved.send(sender=type(record), record=record, user=user))
     return record
 
@@ -530,6 +537,7 @@ def records_decide(*, records, user, approve: bool, reason: str = "") -> tuple[l
             else:
                 done.append(record_return(record=record, user=user, reason=reason))
         except RecordError as exc:
+            after_refusal(exc, user=user)
             failed[record.pk] = str(exc)
     return done, failed
 

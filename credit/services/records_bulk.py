@@ -31,7 +31,7 @@ from credit.models.lifecycle import EventAction, RecordEvent
 from credit.registry import model_for_item
 from credit.services.calendar import item_due_date
 from credit.services.records import clerk_offices_for, record_submit, validity_end_for
-from credit.signals import record_changed
+from credit.signals import record_changed, records_created
 
 # Receivers of the signals that ``record_create`` sends and the bulk INSERTs do not, known to be safe to skip,
 # with the reason. Any other receiver makes records_create_bulk refuse: its effect would silently be missing. A
@@ -141,6 +141,8 @@ def records_create_bulk(
             records, model=model, user=user, now=now, prepared=prepared, reason=f"{RecordStatus.SUBMITTED}:"
         )
     _insert_events(records, user=user, now=now, submit=submit, prepared=prepared)
+    created = list(records)
+    transaction.on_commit(lambda: records_created.send(sender=model, records=created, user=user))
     return records
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import transaction
 
+from credit.guards import after_refusal
 from credit.models import Record
 from credit.services.records import RecordError, record_approve
 from publicity.models import Publication
@@ -40,7 +41,12 @@ class Approval:
 
 @transaction.atomic
 def record_approve_and_publish(
-    *, record: Record, user, publish: bool = True, publication: Mapping[str, Any] | None = None
+    *,
+    record: Record,
+    user,
+    publish: bool = True,
+    publication: Mapping[str, Any] | None = None,
+    override_reason: str = "",
 ) -> Approval:
     """待审核 → 已通过, and for a penalty (items 2, 8) publish it in the same transaction unless ``publish`` is false.
 
@@ -48,8 +54,9 @@ def record_approve_and_publish(
     the record's defaults. Incomplete publication data does not undo the approval: the approval is returned with
     ``publication_errors`` and the reviewer completes the publication later (公示管理). Any other failure rolls both
     back. Red-list items (6, 7) join the red list through ``publicity.receivers`` on the approving save.
+    ``override_reason`` passes the reviewer's reasoned override to credit's approval guards (``credit.guards``).
     """
-    record = record_approve(record=record, user=user)
+    record = record_approve(record=record, user=user, override_reason=override_reason)
     outcome = Approval(record=record, red_list=record.item.no in RED_LIST_ITEMS)
     if record.item.no in PENALTY_ITEMS and publish and not publications.record_withheld(record):
         outcome.publication_requested = True
@@ -75,5 +82,6 @@ def records_approve_and_publish(*, records: Iterable[Record], user) -> tuple[lis
         try:
             done.append(record_approve_and_publish(record=record, user=user, publish=True))
         except RecordError as exc:
+            after_refusal(exc, user=user)  # a guard's refusal is audited once its transaction has rolled back
             failed[record.pk] = str(exc)
     return done, failed

@@ -20,6 +20,7 @@ from publicity import selectors
 from publicity.forms import PublicRequestForm, RepairRequestForm, TrackForm
 from publicity.masking import mask_free_text
 from publicity.models import NewsItem, PolicyDocument, PublicationKind
+from publicity.org_panels import org_sections
 from publicity.ratelimit import Refusal, request_slot_release, request_slot_take, request_standing
 from publicity.sections import DESCRIPTIONS, SECTIONS, TITLES
 from publicity.services.errors import PublicityError
@@ -162,7 +163,17 @@ def organisation(request, code: str):
     entries = [e for b in blocks for e in b["entries"]]
     if not entries:
         raise Http404
-    return render(request, "publicity/org.html", {"code": code, "name": entries[0].subject_name, "blocks": blocks})
+    return render(
+        request,
+        "publicity/org.html",
+        # Sections the apps above the column add (publicity.org_panels), e.g. the organisation's 信用承诺.
+        {
+            "code": code,
+            "name": entries[0].subject_name,
+            "blocks": blocks,
+            "extra_sections": org_sections(request, code),
+        },
+    )
 
 
 def article_list(request, kind: str):

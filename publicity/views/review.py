@@ -18,7 +18,9 @@ from django_filters.views import FilterView
 
 from credit import selectors
 from credit.forms import ReasonForm
+from credit.guards import after_refusal
 from credit.models import Record, RecordStatus
+from credit.panels import record_badges
 from credit.services import records as services
 from credit.views.mixins import RecordFilterListMixin, ReviewerMixin, reason_errors, redirect_back
 from credit.views.records import record_detail_context
@@ -91,8 +93,11 @@ class RecordApproveView(ReviewerMixin, View):
                 user=request.user,
                 publish=form.wants_publication,
                 publication=form.publication_values(),
+                # The reasoned override of an approval guard (the credit check panel's field, credit.guards).
+                override_reason=request.POST.get("credit_check_override", ""),
             )
         except services.RecordError as exc:
+            after_refusal(exc, user=request.user, request=request)
             messages.error(request, str(exc))
         else:
             approval_messages(request, approval)
@@ -121,7 +126,8 @@ class ReviewQueueView(ReviewerMixin, RecordFilterListMixin, FilterView):
         ctx["changes"] = ctx["changes_page"].object_list
         ctx["reason_form"] = ReasonForm()
         # Each row shows the name as entered, with a badge when it differs from the subject's registered name.
-        ctx["records"] = ctx["object_list"] = selectors.with_entered_subject_names(ctx["object_list"])
+        records = record_badges(self.request, selectors.with_entered_subject_names(ctx["object_list"]))
+        ctx["records"] = ctx["object_list"] = records
         return ctx
 
     def post(self, request, *args, **kwargs):

@@ -7,8 +7,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from credit.api.serializers import RecordMetaSerializer, record_serializer_for_item
+from credit.guards import after_refusal
 from credit.personal_data import records_shown
 from credit.selectors import typed_record_for
+from credit.services.records import RecordError
 from publicity.forms import PUBLICATION_FIELDS
 from publicity.services.approvals import record_approve_and_publish
 
@@ -25,6 +27,9 @@ class ApproveSerializer(serializers.Serializer):
     offence_facts = serializers.CharField(label="违法事实", required=False, allow_blank=True, max_length=4000)
     penalty_basis = serializers.CharField(label="处罚依据", required=False, allow_blank=True, max_length=4000)
     penalty_category = serializers.CharField(label="处罚类别", required=False, allow_blank=True, max_length=50)
+    credit_check_override = serializers.CharField(
+        label="信用审查例外通过理由", required=False, allow_blank=True, max_length=2000, default=""
+    )
 
 
 class RecordApproveApi(APIView):
@@ -45,12 +50,17 @@ class RecordApproveApi(APIView):
         publication = {key: options[key] for key in PUBLICATION_FIELDS if key in options}
         # One service for the API and the workspace: approval and publication in one transaction.
         # A refusal is a DomainError (400, or 409 for a wrong state) or PermissionDenied (403): core.api answers it.
-        approval = record_approve_and_publish(
-            record=record,
-            user=request.user,
-            publish=options.get("publish") is not False,
-            publication=publication,
-        )
+        try:
+            approval = record_approve_and_publish(
+                record=record,
+                user=request.user,
+                publish=options.get("publish") is not False,
+                publication=publication,
+                override_reason=options.get("credit_check_override", ""),
+            )
+        except RecordError as exc:
+            after_refusal(exc, user=request.user, request=request)
+            raise
         records_shown(request, [approval.record])
         data = dict(record_serializer_for_item(approval.record.item.no)(approval.record).data)
         if approval.publication_requested:

@@ -41,6 +41,7 @@ PRODUCT_ITEM_KEYS = {
     "subject_id_field",
     "future_date_fields",
     "publication",
+    "credit_check",  # an award or recognition, checked for live dishonesty before approval (信用审查)
 }
 PRODUCT_FIELD_KEYS = {"key", "demo", "rule_zh", "school_code"}
 

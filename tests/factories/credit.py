@@ -54,9 +54,12 @@ def record_values(no: int, seq: int | None = None, *, day: datetime.date | None 
     return sample_values(no, next(_seq) if seq is None else seq, day=day)
 
 
-def record_advance(record: Record, *, status: str, clerk: User, reviewer: User | None = None) -> Record:
+def record_advance(
+    record: Record, *, status: str, clerk: User, reviewer: User | None = None, override_reason: str = ""
+) -> Record:
     """Move a draft ``record`` to ``status`` through the lifecycle services: submitted by ``clerk``, then approved,
-    returned or (after approval) revoked by ``reviewer``."""
+    returned or (after approval) revoked by ``reviewer``. ``override_reason`` approves an award whose subject has
+    live dishonesty (the credit check, vetting)."""
     if status == "draft":
         return record
     record = services.record_submit(record=record, user=clerk)
@@ -65,7 +68,7 @@ def record_advance(record: Record, *, status: str, clerk: User, reviewer: User |
     reviewer = reviewer or default_reviewer()
     if status == "returned":
         return services.record_return(record=record, user=reviewer, reason="请补充处罚依据。")
-    record = services.record_approve(record=record, user=reviewer)
+    record = services.record_approve(record=record, user=reviewer, override_reason=override_reason)
     if status == "revoked":
         return services.record_revoke(record=record, user=reviewer, reason="原决定已撤销。")
     return record
@@ -80,6 +83,7 @@ def create_record(
     day: datetime.date | None = None,
     seq: int | None = None,
     office_code: str | None = None,
+    override_reason: str = "",
     **overrides,
 ) -> Record:
     """A record of item ``no`` entered through the services and advanced to ``status``.
@@ -91,7 +95,7 @@ def create_record(
     data = {**record_values(no, seq, day=day), **overrides}
     off = office(office_code) if office_code else None
     record = services.record_create(item=item, user=clerk, data=data, office=off)
-    return record_advance(record, status=status, clerk=clerk, reviewer=reviewer)
+    return record_advance(record, status=status, clerk=clerk, reviewer=reviewer, override_reason=override_reason)
 
 
 class RecordFactory(factory.Factory):

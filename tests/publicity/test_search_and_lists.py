@@ -109,7 +109,7 @@ def test_org_page_lists_licences_penalties_and_list_entries(build, client):
 
     code = credit_code(4)
     penalty = build.penalty(2, seq=4)
-    red = build.red(6, seq=4)
+    red = build.red(6, seq=4, override_reason="已核查")  # the penalised school's award, past the credit check
     licence = build.licence(name=penalty.subject_name, code=code)
     assert penalty.public_code == red.public_code == code
     html = client.get(f"/org/{code}/").content.decode()
