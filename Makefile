@@ -44,9 +44,11 @@ install:
 # DATABASE_URL / REDIS_URL, when set, are honoured by the same settings.
 demo: export DJANGO_SETTINGS_MODULE ?= config.settings.local
 demo: install
-	$(PY) manage.py migrate --noinput
+	@echo "==> 迁移数据库 migrating the database ($${DATABASE_URL:-SQLite db.sqlite3})"
+	@$(PY) manage.py migrate --noinput --verbosity 0
+	@echo "==> 载入演示数据 loading the demo data"
 	@$(PY) manage.py load_demo --password "$${DEMO_PASSWORD:-Demo@2026nc}"
-	$(PY) manage.py collectstatic --noinput --verbosity 0
+	@$(PY) manage.py collectstatic --noinput --verbosity 0
 	@echo
 	@echo "================================================================================"
 	@echo " 演示环境已就绪 The demo portal is ready"
@@ -61,7 +63,7 @@ demo: install
 	@echo "   按 Ctrl+C 停止 Press Ctrl+C to stop."
 	@echo "================================================================================"
 	@echo
-	$(PY) manage.py runserver 127.0.0.1:8000
+	@$(PY) manage.py runserver 127.0.0.1:8000
 
 # The test database is kept between runs (--reuse-db in pyproject.toml; README, "make test").
 test: install
