@@ -402,3 +402,50 @@ class DeliverySettings(models.Model):
     @property
     def has_pending_change(self) -> bool:
         return self.pending_at is not None
+
+
+class FeedbackResult(models.TextChoices):
+    ACCEPTED = "accepted", _("入库")
+    REFUSED = "refused", _("问题数据")
+
+
+class RowFeedbackQuerySet(ScopedQuerySet):
+    """Clerks see the platform's verdicts on their offices' records (the 问题数据 queue); reviewers every office's."""
+
+    scope_rules = {Role.CLERK: {ANY: "office"}, Role.REVIEWER: {ANY: ALL}}
+
+
+class RowFeedback(models.Model):
+    """The municipal platform's verdict on one row of a delivered batch (入库, or 问题数据 with a reason), per record and
+    the version the batch carried. A refusal stays open (the office's 问题数据 queue) until the platform accepts a later
+    delivery of the same record (``resolved_at``)."""
+
+    batch = models.ForeignKey(ExportBatch, on_delete=models.CASCADE, related_name="feedback", verbose_name=_("报送批次"))
+    row = models.PositiveIntegerField(_("行号"))
+    record = models.ForeignKey(
+        Record, on_delete=models.PROTECT, related_name="platform_feedback", verbose_name=_("信用记录")
+    )
+    record_version = models.PositiveIntegerField(_("记录版本"))
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="+", verbose_name=_("报送处室"))
+    result = models.CharField(_("平台结果"), max_length=10, choices=FeedbackResult.choices)
+    reason = models.TextField(_("问题原因"), blank=True)
+    source = models.CharField(_("反馈来源"), max_length=12)
+    received_at = models.DateTimeField(_("接收时间"), default=timezone.now)
+    resolved_at = models.DateTimeField(
+        _("问题解决时间"), null=True, blank=True, help_text=_("平台接收同一记录的后续报送（入库）的时间")
+    )
+
+    objects = RowFeedbackQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("平台反馈")
+        verbose_name_plural = _("平台反馈")
+        ordering = ["-received_at", "batch_id", "row"]
+        constraints = [models.UniqueConstraint(fields=["batch", "row"], name="rowfeedback_once_per_batch_row")]
+        indexes = [
+            models.Index(fields=["office", "result", "resolved_at"]),
+            models.Index(fields=["record", "result", "resolved_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.batch_id}:{self.row} {self.result}"

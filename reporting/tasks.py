@@ -90,12 +90,26 @@ def deliver_semiannual(self, item_no: int | None = None) -> list[int]:
 def deliver_corrections(self) -> int | None:
     """Daily: the corrections queued by the publicity side and the revocations since delivery, in one batch."""
     from reporting.services.corrections import correction_batch_create
+    from reporting.services.feedback import refused_fixed_batches_create
 
+    # The records the platform refused (问题数据) and the office has fixed since: one 更正报送 batch per item.
+    for fixed in refused_fixed_batches_create():
+        dispatch_delivery(fixed.pk)
     batch = correction_batch_create()
     if batch is None:
         return None
     dispatch_delivery(batch.pk)
     return batch.pk
+
+
+@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
+def collect_feedback() -> dict:
+    """Every few minutes: read the feedback files the platform left in the drop folder beside delivered batches
+    (beat: migration 0016)."""
+    from reporting.services.feedback import feedback_collect
+
+    read = feedback_collect()
+    return {str(pk): {"accepted": s.accepted, "refused": s.refused} for pk, s in read.items()}
 
 
 @shared_task

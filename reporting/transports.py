@@ -24,6 +24,8 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from requests.adapters import HTTPAdapter
 
+from reporting.services.feedback import feedback_rows_from_json
+
 logger = logging.getLogger(__name__)
 
 
@@ -157,6 +159,8 @@ class Delivery:
     outcome: str
     # Where the batch went (for the audit log): the folder, or the host, port and the address connected to.
     destination: dict = field(default_factory=dict)
+    # The platform's per-row verdicts when its answer carried them (HTTP body ``rows``): (row, result, reason) text.
+    feedback: list = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -340,6 +344,7 @@ class HttpTransport:
             receipt=receipt[:200],
             outcome=f"平台已接收（HTTP {response.status_code}）",
             destination={**endpoint.destination, "status": response.status_code},
+            feedback=feedback_rows_from_json(payload),
         )
 
 

@@ -269,6 +269,8 @@ ROWS = [
         "/workspace/reporting/imports/{import}/errors.xlsx",
         by_role(LOGIN, 200, 404, 404),
     ),
+    # The 问题数据 queue: each user sees their offices' rows (a reviewer every office's), so every staff role gets 200.
+    Row(W + "reporting/problems/", "/workspace/reporting/problems/", STAFF),
     Row(W + "reporting/batches/", "/workspace/reporting/batches/", REVIEWER_ONLY),
     Row(
         W + "reporting/batches/new/",

@@ -209,6 +209,11 @@ def batch_deliver(*, batch_id: int, transport=None) -> ExportBatch:
         outcome=delivery.outcome,
     )
     batch.refresh_from_db()
+    if delivery.feedback and batch.status == BatchStatus.DELIVERED:
+        from reporting.services.feedback import feedback_store
+
+        # The platform's per-row verdicts came with its answer (HTTP body): the delivery stands whatever they say.
+        feedback_store(batch=batch, rows=delivery.feedback, source=transport.name)
     return batch
 
 
