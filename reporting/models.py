@@ -34,6 +34,9 @@ class BatchFormat(models.TextChoices):
     UPLOAD_TEMPLATE = "upload_template", _("上传模板")
     DOUBLE_PUBLICITY = "double_publicity", _("双公示国家标准")
     DOUBLE_PUBLICITY_LICENCE = "dp_licence", _("双公示国家标准（行政许可）")
+    # Delivered to the municipal platform like the upload template (Annex 2 indicator 3: 行政许可 and 黑名单 too).
+    LICENCE_MUNICIPAL = "licence", _("双公示国家标准（行政许可，报送市平台）")
+    BLACKLIST = "blacklist", _("黑名单认定（报送市平台）")
 
 
 class BatchStatus(models.TextChoices):
@@ -124,7 +127,12 @@ class ExportBatch(models.Model):
     @property
     def is_licence(self) -> bool:
         """A batch of licensing decisions (行政许可, national format): no item, no record lines."""
-        return self.format == BatchFormat.DOUBLE_PUBLICITY_LICENCE
+        return self.format in (BatchFormat.DOUBLE_PUBLICITY_LICENCE, BatchFormat.LICENCE_MUNICIPAL)
+
+    @property
+    def is_blacklist(self) -> bool:
+        """A batch of black-list decisions (黑名单): no item, no record lines (``BatchDecision`` lines)."""
+        return self.format == BatchFormat.BLACKLIST
 
     @property
     def subject_label(self) -> str:
@@ -132,26 +140,34 @@ class ExportBatch(models.Model):
         batch (all items)."""
         if self.item_id:
             return self.item.name
+        if self.is_blacklist:
+            return str(_("黑名单认定"))
         return str(_("行政许可决定")) if self.is_licence else str(_("更正报送（全部事项）"))
 
     @property
     def is_municipal(self) -> bool:
-        """Whether the batch goes to the municipal platform (upload template, corrections) through the transport.
+        """Whether the batch goes to the municipal platform (upload template, corrections, licences and black-list
+        decisions) through the transport.
 
-        National 双公示 files are for the provincial platform: never delivered automatically, uploaded by hand."""
-        return self.format == BatchFormat.UPLOAD_TEMPLATE
+        National 双公示 files of items and the reviewer's full licence file are for the provincial platform: never
+        delivered automatically, uploaded by hand."""
+        return self.format in (BatchFormat.UPLOAD_TEMPLATE, BatchFormat.LICENCE_MUNICIPAL, BatchFormat.BLACKLIST)
 
     @property
     def folder(self) -> str:
         """Short name of the batch's scope in file names: the two-digit item number, ``licences`` or ``corrections``."""
         if self.item_id:
             return f"{self.item.no:02d}"
+        if self.is_blacklist:
+            return "blacklist"
         return "licences" if self.is_licence else "corrections"
 
     @property
     def download_name(self) -> str:
         if self.item_id:
             label = self.item.name
+        elif self.is_blacklist:
+            label = str(_("黑名单"))
         else:
             label = str(_("行政许可")) if self.is_licence else str(_("更正报送"))
         return f"{label}-{self.get_kind_display()}-{self.pk}.xlsx"
@@ -172,6 +188,46 @@ class BatchRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.batch_id}:{self.record_id}@{self.record_version}"
+
+
+class BatchDecision(models.Model):
+    """A licensing (行政许可) or black-list (黑名单) decision carried by a municipal batch: each is delivered once."""
+
+    batch = models.ForeignKey(
+        ExportBatch, on_delete=models.CASCADE, related_name="decision_lines", verbose_name=_("报送批次")
+    )
+    licence = models.ForeignKey(
+        "publicity.LicenceDecision",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="batch_links",
+        verbose_name=_("行政许可决定"),
+    )
+    blacklist_entry = models.ForeignKey(
+        "publicity.BlackListEntry",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="batch_links",
+        verbose_name=_("黑名单认定"),
+    )
+
+    class Meta:
+        verbose_name = _("批次决定")
+        verbose_name_plural = _("批次决定")
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "licence"], name="batchdecision_unique_licence"),
+            models.UniqueConstraint(fields=["batch", "blacklist_entry"], name="batchdecision_unique_blacklist"),
+            models.CheckConstraint(
+                condition=models.Q(licence__isnull=False, blacklist_entry__isnull=True)
+                | models.Q(licence__isnull=True, blacklist_entry__isnull=False),
+                name="batchdecision_one_decision",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.batch_id}:{self.licence_id or self.blacklist_entry_id}"
 
 
 class ImportStatus(models.TextChoices):
@@ -420,7 +476,9 @@ class RowFeedback(models.Model):
     the version the batch carried. A refusal stays open (the office's 问题数据 queue) until the platform accepts a later
     delivery of the same record (``resolved_at``)."""
 
-    batch = models.ForeignKey(ExportBatch, on_delete=models.CASCADE, related_name="feedback", verbose_name=_("报送批次"))
+    batch = models.ForeignKey(
+        ExportBatch, on_delete=models.CASCADE, related_name="feedback", verbose_name=_("报送批次")
+    )
     row = models.PositiveIntegerField(_("行号"))
     record = models.ForeignKey(
         Record, on_delete=models.PROTECT, related_name="platform_feedback", verbose_name=_("信用记录")

@@ -17,7 +17,7 @@ from reporting.models import BatchFormat, BatchRecord, BatchStatus, ExportBatch,
 CARRYING_STATUSES = (BatchStatus.PENDING, BatchStatus.DELIVERING, BatchStatus.DELIVERED)
 # Only these formats go to the municipal platform: a national 双公示 file is for the provincial platform, so a record
 # it carries is still owed to the municipal platform in the upload template.
-MUNICIPAL_FORMATS = (BatchFormat.UPLOAD_TEMPLATE,)
+MUNICIPAL_FORMATS = (BatchFormat.UPLOAD_TEMPLATE, BatchFormat.LICENCE_MUNICIPAL, BatchFormat.BLACKLIST)
 
 
 def records_reportable(item: Item) -> QuerySet:

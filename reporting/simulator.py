@@ -116,7 +116,7 @@ class PlatformSimulator:
                     with os.fdopen(fd, "wb") as out:
                         out.write(upload)
                     rows = simulator.verdicts(batch_id, tmp)
-                except Exception:  # noqa: BLE001 - an unreadable workbook is the platform's 400, not a crash
+                except Exception:  # an unreadable workbook is the platform's 400, not a crash
                     return self._answer(400, {"error": "unreadable workbook"})
                 finally:
                     os.unlink(tmp)

@@ -51,6 +51,11 @@ def deliver_incremental(self, item_no: int | None = None) -> list[int]:
         batch = batch_services.batch_create(item=item, kind=BatchKind.INCREMENTAL, scope="每日增量")
         if batch is not None:
             created.append(batch.pk)
+    if item_no is None:
+        # Licensing and black-list decisions approved since the last run (Annex 2 indicator 3), same transport.
+        from reporting.services.decisions import decision_batches_create
+
+        created.extend(batch.pk for batch in decision_batches_create())
     # Also every batch still waiting (a lost message, a worker that died mid-delivery): the claim keeps it single.
     for batch_id in batches_to_dispatch().values_list("pk", flat=True):
         dispatch_delivery(batch_id)

@@ -34,7 +34,7 @@ from reporting.exporters import (
     UploadTemplateExporter,
 )
 from reporting.models import BatchFormat, BatchKind, BatchRecord, BatchStatus, ExportBatch
-from reporting.selectors import records_awaiting_delivery, records_reportable
+from reporting.selectors import MUNICIPAL_FORMATS, records_awaiting_delivery, records_reportable
 from reporting.transports import TransportError, get_transport
 
 
@@ -166,7 +166,7 @@ def _claim(batch_id: int) -> datetime.datetime | None:
     now = timezone.now()
     lease_expired = now - datetime.timedelta(seconds=settings.REPORTING_DELIVERY_LEASE_SECONDS)
     claimed = (
-        ExportBatch.objects.filter(pk=batch_id, format=BatchFormat.UPLOAD_TEMPLATE)  # national files: by hand only
+        ExportBatch.objects.filter(pk=batch_id, format__in=MUNICIPAL_FORMATS)  # national files: by hand only
         .filter(Q(status=BatchStatus.PENDING) | Q(status=BatchStatus.DELIVERING, claimed_at__lt=lease_expired))
         .update(status=BatchStatus.DELIVERING, claimed_at=now, attempts=F("attempts") + 1, last_attempt_at=now)
     )
@@ -265,9 +265,9 @@ def batch_record_manual_upload(*, batch: ExportBatch, user, receipt: str, note: 
 def batch_retry(*, batch: ExportBatch, user) -> ExportBatch:
     """A failed batch goes back to pending for another automatic delivery."""
     require_role(user, Role.REVIEWER)
-    updated = ExportBatch.objects.filter(
-        pk=batch.pk, status=BatchStatus.FAILED, format=BatchFormat.UPLOAD_TEMPLATE
-    ).update(status=BatchStatus.PENDING)
+    updated = ExportBatch.objects.filter(pk=batch.pk, status=BatchStatus.FAILED, format__in=MUNICIPAL_FORMATS).update(
+        status=BatchStatus.PENDING
+    )
     if not updated:
         raise BatchStateError(_("只有报送失败的批次可以重新报送。"))
     dispatch(batch)

@@ -184,7 +184,9 @@ def feedback_store(*, batch: ExportBatch, rows: Iterable[tuple[str, str, str]], 
             .update(resolved_at=now)
         )
     if summary.invalid:
-        logger.warning("feedback on batch %s: %d unusable row(s): %s", batch.pk, len(summary.invalid), summary.invalid[:20])
+        logger.warning(
+            "feedback on batch %s: %d unusable row(s): %s", batch.pk, len(summary.invalid), summary.invalid[:20]
+        )
     audit_log(
         action=AuditAction.IMPORT,
         obj=batch,

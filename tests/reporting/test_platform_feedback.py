@@ -140,7 +140,9 @@ def test_compliance_rate_per_office_equals_a_hand_count(over_http, simulator, ma
     simulator.refuse_text = {"拒收甲": "甲", "拒收乙": "乙", "拒收丙": "丙"}
     _deliver_items(first, second)
 
-    rates = {row["office__code"]: (row["total"], row["accepted"], row["rate"]) for row in compliance_by_office(reviewer)}
+    rates = {
+        row["office__code"]: (row["total"], row["accepted"], row["rate"]) for row in compliance_by_office(reviewer)
+    }
     assert rates == {reporting_office(first).code: (4, 2, 50.0), reporting_office(second).code: (2, 1, 50.0)}
 
 

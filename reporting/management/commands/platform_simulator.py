@@ -22,7 +22,9 @@ class Command(BaseCommand):
             metavar="TEXT=REASON 或 BATCH:ROW=REASON",
             help="拒收含 TEXT 的行，或指定批次的第 ROW 行，原因为 REASON（可多次指定）",
         )
-        parser.add_argument("--folder", nargs="?", const="", default=None, help="处理投递目录（默认 REPORTING_DROP_DIR）后退出")
+        parser.add_argument(
+            "--folder", nargs="?", const="", default=None, help="处理投递目录（默认 REPORTING_DROP_DIR）后退出"
+        )
         parser.add_argument("--host", default="127.0.0.1", help="监听地址，只能是回环地址")
         parser.add_argument("--port", type=int, default=8765)
         parser.add_argument("--token", default="", help="要求的接口令牌（Bearer）")
