@@ -395,3 +395,87 @@ def bulletin_data(*, period: Period, today: datetime.date | None = None) -> dict
         "totals": {**total.as_dict(), "on_time_rate_text": _pct(total.on_time_rate)},
         "indicators": indicators,
     }
+
+
+# -- completeness: 零报告 (nil returns) -----------------------------------------------------------------------------
+
+
+def _month_starts(start: datetime.date, end: datetime.date) -> list[datetime.date]:
+    months, month = [], start.replace(day=1)
+    while month <= end:
+        months.append(month)
+        month = (month + datetime.timedelta(days=32)).replace(day=1)
+    return months
+
+
+def expected_months(period: Period, today: datetime.date) -> list[datetime.date]:
+    """The months of ``period`` a monthly report is owed for: those wholly inside it and over before ``today``."""
+    months = []
+    for month in _month_starts(period.start, period.end):
+        last = (month + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
+        if month >= period.start and last <= period.end and last < today:
+            months.append(month)
+    return months
+
+
+def monthly_items_owned(offices: QuerySet[Office]) -> dict[int, list[Item]]:
+    """Per office, the items it is responsible for (``Item.offices``) that are reported as they happen: the
+    semiannual (一年两次) ones have their own expected reports (``semiannual_reports``)."""
+    from credit.catalog import ItemSpec
+
+    owned: dict[int, list[Item]] = {}
+    for item in Item.objects.prefetch_related("offices").order_by("no"):
+        if ItemSpec.get(item.no).is_semiannual:
+            continue
+        for office in item.offices.all():
+            owned.setdefault(office.pk, []).append(item)
+    return {pk: items for pk, items in owned.items() if pk in set(offices.values_list("pk", flat=True))}
+
+
+def completeness_by_office(
+    *, period: Period, offices: QuerySet[Office], today: datetime.date | None = None
+) -> list[dict]:
+    """Expected monthly reports (months × items owned), received (at least one reported record of the item with its
+    business date in the month), nil (零报告) and missing (缺报: neither), per office; with the missing cells.
+
+    An office that entered nothing and confirmed nothing shows every expected month as missing, instead of a perfect
+    timeliness rate over zero records."""
+    from oversight.models import NilReport
+
+    today = today or timezone.localdate()
+    months = expected_months(period, today)
+    owned = monthly_items_owned(offices)
+    if not months:
+        return []
+    first, last = months[0], (months[-1] + datetime.timedelta(days=32)).replace(day=1)
+    received = set(
+        Record.objects.filter(submitted_q(), office__in=offices, business_date__gte=first, business_date__lt=last)
+        .annotate(month=TruncMonth("business_date"))
+        .values_list("office_id", "item_id", "month")
+        .distinct()
+    )
+    nil = set(
+        NilReport.objects.filter(office__in=offices, month__gte=first, month__lt=last).values_list(
+            "office_id", "item_id", "month"
+        )
+    )
+    rows = []
+    for office in offices.order_by("pk"):
+        items = owned.get(office.pk, [])
+        if not items:
+            continue
+        row = {"office": office, "expected": 0, "received": 0, "nil": 0, "missing": 0, "missing_cells": []}
+        for item in items:
+            for month in months:
+                row["expected"] += 1
+                key = (office.pk, item.pk, month)
+                if key in received:
+                    row["received"] += 1
+                elif key in nil:
+                    row["nil"] += 1
+                else:
+                    row["missing"] += 1
+                    row["missing_cells"].append((item, month))
+        row["completeness_rate"] = (row["received"] + row["nil"]) / row["expected"] if row["expected"] else None
+        rows.append(row)
+    return rows
