@@ -22,6 +22,7 @@ Definitions (one place):
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import asdict, dataclass, field
 from zoneinfo import ZoneInfo
 
@@ -478,4 +479,53 @@ def completeness_by_office(
                     row["missing_cells"].append((item, month))
         row["completeness_rate"] = (row["received"] + row["nil"]) / row["expected"] if row["expected"] else None
         rows.append(row)
+    return rows
+
+
+# -- decision-number gaps (断号) ------------------------------------------------------------------------------------
+
+DECISION_NUMBER = re.compile(r"^\s*(?P<prefix>\S+?)\s*[〔\[（(](?P<year>\d{4})[〕\]）)]\s*第?(?P<n>\d{1,6})\s*号\s*$")
+
+
+def decision_number_gaps(*, year: int, offices: QuerySet[Office]) -> list[dict]:
+    """Per office, penalty item (those whose catalogue maps a record field to the national 决定文书号 column cf_wsh)
+    and number prefix, the numbers missing between the lowest and highest decision number of ``year`` that the
+    office reported (洪教罚〔2026〕3号 and 5号 but no 4号 → 4): possible unreported decisions, for a 瞒报 check.
+
+    Records count whatever their status except drafts (a returned or revoked decision still used its number)."""
+    from credit.catalog import ItemSpec
+    from credit.models import RecordStatus
+    from credit.registry import model_for_item
+
+    numbers: dict[tuple[int, int, str], set[int]] = {}
+    for spec in ItemSpec.all():
+        field_key = spec.penalty_columns.source("cf_wsh") if spec.penalty_columns else None
+        if not field_key:
+            continue
+        values = (
+            model_for_item(spec.no)
+            .objects.filter(office__in=offices)
+            .exclude(status=RecordStatus.DRAFT)
+            .filter(**{f"{field_key}__contains": str(year)})
+            .values_list("office_id", field_key)
+        )
+        for office_id, text in values:
+            match = DECISION_NUMBER.match(text or "")
+            if match and int(match["year"]) == year:
+                numbers.setdefault((office_id, spec.no, match["prefix"]), set()).add(int(match["n"]))
+    names = dict(Office.objects.filter(pk__in={k[0] for k in numbers}).values_list("pk", "name"))
+    rows = []
+    for (office_id, no, prefix), seen in sorted(numbers.items()):
+        missing = sorted(set(range(min(seen), max(seen) + 1)) - seen)
+        if missing:
+            rows.append(
+                {
+                    "office": names[office_id],
+                    "item_no": no,
+                    "prefix": prefix,
+                    "year": year,
+                    "reported": len(seen),
+                    "missing": [f"{prefix}〔{year}〕{n}号" for n in missing],
+                }
+            )
     return rows

@@ -329,7 +329,9 @@ class NilReportView(WorkspaceMixin, View):
         rows = selectors.completeness_by_office(period=period, offices=offices, today=timezone.localdate())
         for row in rows:
             row["rate"] = _pct(row["completeness_rate"])
-        return render(request, "oversight/nil_reports.html", {"form": form, "period": period, "rows": rows})
+        gaps = selectors.decision_number_gaps(year=period.year, offices=offices)
+        context = {"form": form, "period": period, "rows": rows, "gaps": gaps}
+        return render(request, "oversight/nil_reports.html", context)
 
     def post(self, request):
         from core.errors import DomainError
