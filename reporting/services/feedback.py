@@ -122,8 +122,14 @@ def _lines(batch: ExportBatch) -> list[tuple[int, int, int]]:
 
 @transaction.atomic
 def feedback_store(*, batch: ExportBatch, rows: Iterable[tuple[str, str, str]], source: str) -> FeedbackSummary:
-    """Store the platform's verdicts on ``batch``'s rows (idempotent) and resolve the refusals they clear."""
+    """Store the platform's verdicts on ``batch``'s rows (idempotent) and resolve the refusals they clear.
+
+    Only record batches (upload template) have rows to hang a verdict on; a licence or black-list batch's feedback
+    is not stored (logged)."""
     summary = FeedbackSummary()
+    if batch.format != BatchFormat.UPLOAD_TEMPLATE:
+        logger.info("feedback on batch %s (%s) not stored: not a record batch", batch.pk, batch.format)
+        return summary
     lines = _lines(batch)
     seen = set(RowFeedback.objects.filter(batch=batch).values_list("row", flat=True))
     now = timezone.now()

@@ -62,3 +62,14 @@ def test_the_reviewers_full_licence_file_stays_for_the_provincial_platform(revie
     tasks.deliver_incremental()
     batch.refresh_from_db()
     assert batch.status == BatchStatus.PENDING and not batch.is_municipal
+
+
+def test_feedback_on_a_licence_batch_is_not_put_in_any_queue(reviewer):
+    from reporting.models import RowFeedback
+    from reporting.services.feedback import feedback_text_ingest
+
+    LicenceFactory(reviewer=reviewer)
+    tasks.deliver_incremental()
+    batch = ExportBatch.objects.get(format=BatchFormat.LICENCE_MUNICIPAL)
+    summary = feedback_text_ingest(batch=batch, text=f"batch_id,row,result,reason\n{batch.pk},1,refused,x\n")
+    assert summary.stored == 0 and not RowFeedback.objects.exists()
