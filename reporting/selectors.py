@@ -54,7 +54,7 @@ def records_awaiting_delivery(item: Item, format: str = BatchFormat.UPLOAD_TEMPL
     last delivered (to the municipal platform, or for a national format since last exported in it).
 
     A record the municipal platform refused (问题数据) is not among them: once fixed it goes in the next 更正报送
-    batch (``reporting.services.feedback.refused_fixed_batches_create``)."""
+    batch (``reporting.services.corrections.refused_fixed_batches_create``)."""
     records = records_reportable(item).exclude(current_version_carried((format,)))
     if format in MUNICIPAL_FORMATS:
         records = records.exclude(has_open_refusal())

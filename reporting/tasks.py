@@ -53,9 +53,7 @@ def deliver_incremental(self, item_no: int | None = None) -> list[int]:
             created.append(batch.pk)
     if item_no is None:
         # Licensing and black-list decisions approved since the last run (Annex 2 indicator 3), same transport.
-        from reporting.services.decisions import decision_batches_create
-
-        created.extend(batch.pk for batch in decision_batches_create())
+        created.extend(batch.pk for batch in batch_services.decision_batches_create())
     # Also every batch still waiting (a lost message, a worker that died mid-delivery): the claim keeps it single.
     for batch_id in batches_to_dispatch().values_list("pk", flat=True):
         dispatch_delivery(batch_id)
@@ -94,8 +92,7 @@ def deliver_semiannual(self, item_no: int | None = None) -> list[int]:
 @shared_task(bind=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
 def deliver_corrections(self) -> int | None:
     """Daily: the corrections queued by the publicity side and the revocations since delivery, in one batch."""
-    from reporting.services.corrections import correction_batch_create
-    from reporting.services.feedback import refused_fixed_batches_create
+    from reporting.services.corrections import correction_batch_create, refused_fixed_batches_create
 
     # The records the platform refused (问题数据) and the office has fixed since: one 更正报送 batch per item.
     for fixed in refused_fixed_batches_create():

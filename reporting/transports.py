@@ -24,8 +24,6 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from requests.adapters import HTTPAdapter
 
-from reporting.services.feedback import feedback_rows_from_json
-
 logger = logging.getLogger(__name__)
 
 
@@ -346,6 +344,19 @@ class HttpTransport:
             destination={**endpoint.destination, "status": response.status_code},
             feedback=feedback_rows_from_json(payload),
         )
+
+
+def feedback_rows_from_json(payload) -> list[tuple[str, str, str]]:
+    """The platform's per-row verdicts in an HTTP answer (``rows``: ``{"row", "result", "reason"}`` objects), as
+    (row, result, reason) text; anything else is no feedback (``reporting.services.feedback`` stores them)."""
+    rows = payload.get("rows") if isinstance(payload, dict) else None
+    if not isinstance(rows, list):
+        return []
+    out = []
+    for entry in rows:
+        if isinstance(entry, dict):
+            out.append((str(entry.get("row", "")), str(entry.get("result", "")), str(entry.get("reason") or "")))
+    return out
 
 
 def get_transport(config: DeliveryConfig | None = None):

@@ -8,7 +8,7 @@ lines (``BatchRecord``) are in the same order (record number ascending), so row 
 Storing is idempotent (one verdict per batch and row; a second reading of the same file adds nothing) and resolves
 the earlier refusals of every record the platform now accepted: they leave the office's 问题数据 queue.
 A refused record that the office fixes (a new approved version) goes in the next 更正报送 batch of its item
-(``refused_fixed_batches_create``), not in the daily incremental one.
+(``corrections.refused_fixed_batches_create``), not in the daily incremental one.
 """
 
 from __future__ import annotations
@@ -28,18 +28,14 @@ from django.utils.translation import gettext as _
 from audit.models import AuditAction
 from audit.services import audit_log
 from core.errors import DomainError
-from credit.models import Item, RecordStatus
-from credit.registry import model_for_item
 from reporting.models import (
     BatchFormat,
-    BatchKind,
     BatchRecord,
     BatchStatus,
     ExportBatch,
     FeedbackResult,
     RowFeedback,
 )
-from reporting.selectors import current_version_carried, open_refusals
 
 logger = logging.getLogger(__name__)
 
@@ -71,18 +67,6 @@ class FeedbackSummary:
     duplicates: int = 0
     # Rows that name no record line of the batch, or an unknown result: (row text, why) — for the log and the audit.
     invalid: list[tuple[str, str]] = field(default_factory=list)
-
-
-def feedback_rows_from_json(payload) -> list[tuple[str, str, str]]:
-    """The ``rows`` of an HTTP response body, as (row, result, reason) text; anything else is no feedback."""
-    rows = payload.get("rows") if isinstance(payload, dict) else None
-    if not isinstance(rows, list):
-        return []
-    out = []
-    for entry in rows:
-        if isinstance(entry, dict):
-            out.append((str(entry.get("row", "")), str(entry.get("result", "")), str(entry.get("reason") or "")))
-    return out
 
 
 def feedback_file_rows(fh: Iterable[str], *, batch_id: int) -> Iterator[tuple[str, str, str]]:
@@ -244,30 +228,3 @@ def feedback_collect(directory: Path | None = None) -> dict[int, FeedbackSummary
         except (FeedbackError, OSError, UnicodeDecodeError, csv.Error) as exc:
             logger.warning("feedback file %s of batch %s unreadable: %s", path, batch.pk, exc)
     return read
-
-
-def records_refused_fixed(item: Item) -> QuerySet:
-    """The item's approved records the platform refused whose current version (the fix) is newer than the refused one
-    and not carried by a live municipal batch yet: owed in the next 更正报送 batch."""
-    fixed = open_refusals().filter(record=OuterRef("pk"), record_version__lt=OuterRef("version"))
-    return (
-        model_for_item(item.no)
-        .objects.filter(item=item, status=RecordStatus.APPROVED)
-        .filter(Exists(fixed))
-        .exclude(current_version_carried())
-    )
-
-
-def refused_fixed_batches_create(*, user=None) -> list[ExportBatch]:
-    """One 更正报送 batch per item of the fixed refused records (upload template of the item); the caller dispatches."""
-    from reporting.services.batches import batch_create
-
-    created = []
-    for item in Item.objects.filter(Exists(open_refusals().filter(record__item=OuterRef("pk")))).order_by("no"):
-        records = records_refused_fixed(item)
-        if not records.exists():
-            continue
-        batch = batch_create(item=item, kind=BatchKind.CORRECTION, user=user, records=records, scope="问题数据更正")
-        if batch is not None:
-            created.append(batch)
-    return created
