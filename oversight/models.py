@@ -212,3 +212,35 @@ __all__ = [
     "IndicatorStatus",
     "ProgressEntry",
 ]
+
+
+class NilReportQuerySet(ScopedQuerySet):
+    """Clerks see and make their offices' nil reports; reviewers see every office's."""
+
+    scope_rules = {Role.CLERK: {ANY: "office"}, Role.REVIEWER: {"view": ALL}}
+
+
+class NilReport(models.Model):
+    """零报告: an office confirms it had nothing to report for an item it owns in a month. Without records or a nil
+    report the month counts as missing (缺报) in oversight."""
+
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="nil_reports", verbose_name=_("报送处室"))
+    item = models.ForeignKey("credit.Item", on_delete=models.PROTECT, related_name="+", verbose_name=_("信用信息事项"))
+    month = models.DateField(_("月份"), help_text=_("该月第一天"))
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("确认人")
+    )
+    confirmed_at = models.DateTimeField(_("确认时间"), default=timezone.now)
+
+    objects = NilReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("零报告")
+        verbose_name_plural = _("零报告")
+        ordering = ["-month", "office_id", "item_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["office", "item", "month"], name="nilreport_once_per_office_item_month")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.office_id}/{self.item_id}/{self.month:%Y-%m}"

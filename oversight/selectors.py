@@ -22,6 +22,7 @@ Definitions (one place):
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import asdict, dataclass, field
 from zoneinfo import ZoneInfo
 
@@ -396,3 +397,136 @@ def bulletin_data(*, period: Period, today: datetime.date | None = None) -> dict
         "totals": {**total.as_dict(), "on_time_rate_text": _pct(total.on_time_rate)},
         "indicators": indicators,
     }
+
+
+# -- completeness: 零报告 (nil returns) -----------------------------------------------------------------------------
+
+
+def _month_starts(start: datetime.date, end: datetime.date) -> list[datetime.date]:
+    months, month = [], start.replace(day=1)
+    while month <= end:
+        months.append(month)
+        month = (month + datetime.timedelta(days=32)).replace(day=1)
+    return months
+
+
+def expected_months(period: Period, today: datetime.date) -> list[datetime.date]:
+    """The months of ``period`` a monthly report is owed for: those wholly inside it and over before ``today``."""
+    months = []
+    for month in _month_starts(period.start, period.end):
+        last = (month + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
+        if month >= period.start and last <= period.end and last < today:
+            months.append(month)
+    return months
+
+
+def monthly_items_owned(offices: QuerySet[Office]) -> dict[int, list[Item]]:
+    """Per office, the items it is responsible for (``Item.offices``) that are reported as they happen: the
+    semiannual (一年两次) ones have their own expected reports (``semiannual_reports``)."""
+    from credit.catalog import ItemSpec
+
+    owned: dict[int, list[Item]] = {}
+    for item in Item.objects.prefetch_related("offices").order_by("no"):
+        if ItemSpec.get(item.no).is_semiannual:
+            continue
+        for office in item.offices.all():
+            owned.setdefault(office.pk, []).append(item)
+    return {pk: items for pk, items in owned.items() if pk in set(offices.values_list("pk", flat=True))}
+
+
+def completeness_by_office(
+    *, period: Period, offices: QuerySet[Office], today: datetime.date | None = None
+) -> list[dict]:
+    """Expected monthly reports (months × items owned), received (at least one reported record of the item with its
+    business date in the month), nil (零报告) and missing (缺报: neither), per office; with the missing cells.
+
+    An office that entered nothing and confirmed nothing shows every expected month as missing, instead of a perfect
+    timeliness rate over zero records."""
+    from oversight.models import NilReport
+
+    today = today or timezone.localdate()
+    months = expected_months(period, today)
+    owned = monthly_items_owned(offices)
+    if not months:
+        return []
+    first, last = months[0], (months[-1] + datetime.timedelta(days=32)).replace(day=1)
+    received = set(
+        Record.objects.filter(submitted_q(), office__in=offices, business_date__gte=first, business_date__lt=last)
+        .annotate(month=TruncMonth("business_date"))
+        .values_list("office_id", "item_id", "month")
+        .distinct()
+    )
+    nil = set(
+        NilReport.objects.filter(office__in=offices, month__gte=first, month__lt=last).values_list(
+            "office_id", "item_id", "month"
+        )
+    )
+    rows = []
+    for office in offices.order_by("pk"):
+        items = owned.get(office.pk, [])
+        if not items:
+            continue
+        row = {"office": office, "expected": 0, "received": 0, "nil": 0, "missing": 0, "missing_cells": []}
+        for item in items:
+            for month in months:
+                row["expected"] += 1
+                key = (office.pk, item.pk, month)
+                if key in received:
+                    row["received"] += 1
+                elif key in nil:
+                    row["nil"] += 1
+                else:
+                    row["missing"] += 1
+                    row["missing_cells"].append((item, month))
+        row["completeness_rate"] = (row["received"] + row["nil"]) / row["expected"] if row["expected"] else None
+        rows.append(row)
+    return rows
+
+
+# -- decision-number gaps (断号) ------------------------------------------------------------------------------------
+
+DECISION_NUMBER = re.compile(r"^\s*(?P<prefix>\S+?)\s*[〔\[（(](?P<year>\d{4})[〕\]）)]\s*第?(?P<n>\d{1,6})\s*号\s*$")
+
+
+def decision_number_gaps(*, year: int, offices: QuerySet[Office]) -> list[dict]:
+    """Per office, penalty item (those whose catalogue maps a record field to the national 决定文书号 column cf_wsh)
+    and number prefix, the numbers missing between the lowest and highest decision number of ``year`` that the
+    office reported (洪教罚〔2026〕3号 and 5号 but no 4号 → 4): possible unreported decisions, for a 瞒报 check.
+
+    Records count whatever their status except drafts (a returned or revoked decision still used its number)."""
+    from credit.catalog import ItemSpec
+    from credit.models import RecordStatus
+    from credit.registry import model_for_item
+
+    numbers: dict[tuple[int, int, str], set[int]] = {}
+    for spec in ItemSpec.all():
+        field_key = spec.penalty_columns.source("cf_wsh") if spec.penalty_columns else None
+        if not field_key:
+            continue
+        values = (
+            model_for_item(spec.no)
+            .objects.filter(office__in=offices)
+            .exclude(status=RecordStatus.DRAFT)
+            .filter(**{f"{field_key}__contains": str(year)})
+            .values_list("office_id", field_key)
+        )
+        for office_id, text in values:
+            match = DECISION_NUMBER.match(text or "")
+            if match and int(match["year"]) == year:
+                numbers.setdefault((office_id, spec.no, match["prefix"]), set()).add(int(match["n"]))
+    names = dict(Office.objects.filter(pk__in={k[0] for k in numbers}).values_list("pk", "name"))
+    rows = []
+    for (office_id, no, prefix), seen in sorted(numbers.items()):
+        missing = sorted(set(range(min(seen), max(seen) + 1)) - seen)
+        if missing:
+            rows.append(
+                {
+                    "office": names[office_id],
+                    "item_no": no,
+                    "prefix": prefix,
+                    "year": year,
+                    "reported": len(seen),
+                    "missing": [f"{prefix}〔{year}〕{n}号" for n in missing],
+                }
+            )
+    return rows

@@ -197,3 +197,41 @@ def bulletin_generate(
     bulletin.file.save(f"bulletin-{period.key}-{timezone.now():%Y%m%d%H%M%S}.xlsx", ContentFile(content), save=False)
     bulletin.save()
     return bulletin
+
+
+@transaction.atomic
+def nil_report_confirm(*, user, office: Office, item, month: datetime.date, request=None):
+    """零报告: a clerk of ``office`` confirms it had nothing of ``item`` to report in ``month`` (a month that is over).
+
+    Refused for an item the office is not responsible for, a semiannual item, a month not yet over, a month with
+    reported records (they are the report), or one already confirmed."""
+    from audit.models import AuditAction
+    from audit.services import audit_log
+    from credit.catalog import ItemSpec
+    from credit.models import Record
+    from credit.selectors import submitted_q
+    from oversight.models import NilReport
+
+    require_role(user, Role.CLERK, office=office, message=_("只有本处室的填报员可以确认零报告。"))
+    month = month.replace(day=1)
+    next_month = (month + datetime.timedelta(days=32)).replace(day=1)
+    if not item.offices.filter(pk=office.pk).exists():
+        raise DomainError({"item": _("“事项”：本处室不是该事项的责任处室，无需零报告。")})
+    if ItemSpec.get(item.no).is_semiannual:
+        raise DomainError({"item": _("“事项”：该事项一年报送两次，不按月零报告。")})
+    if next_month > timezone.localdate():
+        raise DomainError({"month": _("“月份”：只能对已经结束的月份确认零报告。")})
+    reported = Record.objects.filter(
+        submitted_q(), office=office, item=item, business_date__gte=month, business_date__lt=next_month
+    )
+    if reported.exists():
+        raise DomainError({"month": _("“月份”：本处室该月已报送该事项的记录，无需零报告。")})
+    report, created = NilReport.objects.get_or_create(
+        office=office, item=item, month=month, defaults={"confirmed_by": user}
+    )
+    if not created:
+        raise StateError({"month": _("“月份”：该月该事项的零报告已确认，无需重复确认。")})
+    audit_log(
+        request=request, user=user, action=AuditAction.CREATE, obj=report, detail={"nil_report": f"{month:%Y-%m}"}
+    )
+    return report

@@ -8,6 +8,7 @@ app_name = "oversight"
 urlpatterns = [
     path("", views.DashboardView.as_view(), name="dashboard"),
     path("offices/<slug:code>/", views.OfficeFiguresView.as_view(), name="office"),
+    path("nil-reports/", views.NilReportView.as_view(), name="nil-reports"),
     path("indicators/", views.IndicatorListView.as_view(), name="indicators"),
     path("indicators/ensure/", views.IndicatorEnsureView.as_view(), name="indicators-ensure"),
     path("indicators/<int:pk>/", views.IndicatorDetailView.as_view(), name="indicator-detail"),

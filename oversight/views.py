@@ -5,6 +5,7 @@ Thin views: figures come from ``oversight.selectors``, writes from ``oversight.s
 
 from __future__ import annotations
 
+import datetime
 import json
 
 from django.contrib import messages
@@ -316,3 +317,53 @@ class BulletinDownloadView(_BulletinMixin, View):
             filename=f"{self.bulletin.title}.xlsx",
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
+
+
+class NilReportView(WorkspaceMixin, View):
+    """零报告与缺报: per office the expected monthly reports (months × items owned), received, nil and missing; a clerk
+    confirms "本月无此类信息" for a missing month of their office."""
+
+    def get(self, request):
+        form, period = _period_from(request)
+        offices = selectors.offices_for(request.user)
+        rows = selectors.completeness_by_office(period=period, offices=offices, today=timezone.localdate())
+        for row in rows:
+            row["rate"] = _pct(row["completeness_rate"])
+        gaps = selectors.decision_number_gaps(year=period.year, offices=offices)
+        context = {"form": form, "period": period, "rows": rows, "gaps": gaps}
+        return render(request, "oversight/nil_reports.html", context)
+
+    def post(self, request):
+        from core.errors import DomainError
+        from credit.models import Item, Office
+
+        if request.user.role != Role.CLERK:
+            raise PermissionDenied
+        office = get_object_or_404(
+            Office.objects.filter(pk__in=request.user.offices.all()), code=request.POST.get("office", "")
+        )
+        item_no = request.POST.get("item", "")
+        item = (
+            get_object_or_404(Item, no=int(item_no))
+            if item_no.isascii() and item_no.isdigit() and len(item_no) <= 4
+            else None
+        )
+        if item is None:
+            raise Http404
+        try:
+            month = datetime.datetime.strptime(request.POST.get("month", ""), "%Y-%m").date()
+        except ValueError:
+            messages.error(request, _("“月份”格式应为 YYYY-MM，例如 2026-03。"))
+            return HttpResponseRedirect(reverse("oversight:nil-reports"))
+        try:
+            services.nil_report_confirm(user=request.user, office=office, item=item, month=month, request=request)
+        except DomainError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(
+                request,
+                _("已确认 %(office)s %(month)s “%(item)s”零报告。")
+                % {"office": office.name, "month": f"{month:%Y-%m}", "item": item.name},
+            )
+        return HttpResponseRedirect(reverse("oversight:nil-reports") + f"?period={month:%Y}")

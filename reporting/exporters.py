@@ -369,3 +369,43 @@ class CorrectionExporter:
             count += 1
         workbook.close()
         return count
+
+
+class BlackListExporter:
+    """Black-list decisions (黑名单认定) for the municipal platform. The national 双公示 standard covers licences and
+    penalties only, so these are the decision's own columns; a natural person's code is the public (masked) one."""
+
+    SHEET = "黑名单"
+    COLUMNS = (
+        ("subject_name", "主体名称"),
+        ("subject_kind", "主体类别"),
+        ("public_code", "主体代码"),
+        ("document_number", "认定文书号"),
+        ("reason", "列入事由"),
+        ("legal_basis", "列入依据"),
+        ("decision_date", "认定日期"),
+        ("notified_on", "事先告知日期"),
+        ("listed_on", "列入日期"),
+        ("end_date", "列入截止日期"),
+        ("removal_conditions", "移出条件"),
+        ("authority", "认定机关"),
+        ("status", "状态"),
+    )
+
+    def __init__(self, queryset: QuerySet):
+        self.queryset = queryset
+
+    def rows(self) -> Iterable[list[str]]:
+        from credit.models import SubjectKind
+        from publicity.models.blacklist import BlackListStatus
+
+        kinds, statuses = dict(SubjectKind.choices), dict(BlackListStatus.choices)
+        keys = [key for key, _name in self.COLUMNS]
+        for values in self.queryset.order_by("pk").values_list(*keys).iterator(chunk_size=CHUNK_SIZE):
+            row = dict(zip(keys, values, strict=True))
+            row["subject_kind"] = str(kinds.get(row["subject_kind"], row["subject_kind"]))
+            row["status"] = str(statuses.get(row["status"], row["status"]))
+            yield [_text(row[key]) for key in keys]
+
+    def write(self, target: str | IO[bytes]) -> int:
+        return _write_national_sheet(target, self.SHEET, self.COLUMNS, self.rows())

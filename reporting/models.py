@@ -34,6 +34,9 @@ class BatchFormat(models.TextChoices):
     UPLOAD_TEMPLATE = "upload_template", _("上传模板")
     DOUBLE_PUBLICITY = "double_publicity", _("双公示国家标准")
     DOUBLE_PUBLICITY_LICENCE = "dp_licence", _("双公示国家标准（行政许可）")
+    # Delivered to the municipal platform like the upload template (Annex 2 indicator 3: 行政许可 and 黑名单 too).
+    LICENCE_MUNICIPAL = "licence", _("双公示国家标准（行政许可，报送市平台）")
+    BLACKLIST = "blacklist", _("黑名单认定（报送市平台）")
 
 
 class BatchStatus(models.TextChoices):
@@ -124,7 +127,12 @@ class ExportBatch(models.Model):
     @property
     def is_licence(self) -> bool:
         """A batch of licensing decisions (行政许可, national format): no item, no record lines."""
-        return self.format == BatchFormat.DOUBLE_PUBLICITY_LICENCE
+        return self.format in (BatchFormat.DOUBLE_PUBLICITY_LICENCE, BatchFormat.LICENCE_MUNICIPAL)
+
+    @property
+    def is_blacklist(self) -> bool:
+        """A batch of black-list decisions (黑名单): no item, no record lines (``BatchDecision`` lines)."""
+        return self.format == BatchFormat.BLACKLIST
 
     @property
     def subject_label(self) -> str:
@@ -132,26 +140,34 @@ class ExportBatch(models.Model):
         batch (all items)."""
         if self.item_id:
             return self.item.name
+        if self.is_blacklist:
+            return str(_("黑名单认定"))
         return str(_("行政许可决定")) if self.is_licence else str(_("更正报送（全部事项）"))
 
     @property
     def is_municipal(self) -> bool:
-        """Whether the batch goes to the municipal platform (upload template, corrections) through the transport.
+        """Whether the batch goes to the municipal platform (upload template, corrections, licences and black-list
+        decisions) through the transport.
 
-        National 双公示 files are for the provincial platform: never delivered automatically, uploaded by hand."""
-        return self.format == BatchFormat.UPLOAD_TEMPLATE
+        National 双公示 files of items and the reviewer's full licence file are for the provincial platform: never
+        delivered automatically, uploaded by hand."""
+        return self.format in (BatchFormat.UPLOAD_TEMPLATE, BatchFormat.LICENCE_MUNICIPAL, BatchFormat.BLACKLIST)
 
     @property
     def folder(self) -> str:
         """Short name of the batch's scope in file names: the two-digit item number, ``licences`` or ``corrections``."""
         if self.item_id:
             return f"{self.item.no:02d}"
+        if self.is_blacklist:
+            return "blacklist"
         return "licences" if self.is_licence else "corrections"
 
     @property
     def download_name(self) -> str:
         if self.item_id:
             label = self.item.name
+        elif self.is_blacklist:
+            label = str(_("黑名单"))
         else:
             label = str(_("行政许可")) if self.is_licence else str(_("更正报送"))
         return f"{label}-{self.get_kind_display()}-{self.pk}.xlsx"
@@ -172,6 +188,46 @@ class BatchRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.batch_id}:{self.record_id}@{self.record_version}"
+
+
+class BatchDecision(models.Model):
+    """A licensing (行政许可) or black-list (黑名单) decision carried by a municipal batch: each is delivered once."""
+
+    batch = models.ForeignKey(
+        ExportBatch, on_delete=models.CASCADE, related_name="decision_lines", verbose_name=_("报送批次")
+    )
+    licence = models.ForeignKey(
+        "publicity.LicenceDecision",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="batch_links",
+        verbose_name=_("行政许可决定"),
+    )
+    blacklist_entry = models.ForeignKey(
+        "publicity.BlackListEntry",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="batch_links",
+        verbose_name=_("黑名单认定"),
+    )
+
+    class Meta:
+        verbose_name = _("批次决定")
+        verbose_name_plural = _("批次决定")
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "licence"], name="batchdecision_unique_licence"),
+            models.UniqueConstraint(fields=["batch", "blacklist_entry"], name="batchdecision_unique_blacklist"),
+            models.CheckConstraint(
+                condition=models.Q(licence__isnull=False, blacklist_entry__isnull=True)
+                | models.Q(licence__isnull=True, blacklist_entry__isnull=False),
+                name="batchdecision_one_decision",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.batch_id}:{self.licence_id or self.blacklist_entry_id}"
 
 
 class ImportStatus(models.TextChoices):
@@ -407,3 +463,52 @@ class DeliverySettings(models.Model):
     @property
     def has_pending_change(self) -> bool:
         return self.pending_at is not None
+
+
+class FeedbackResult(models.TextChoices):
+    ACCEPTED = "accepted", _("入库")
+    REFUSED = "refused", _("问题数据")
+
+
+class RowFeedbackQuerySet(ScopedQuerySet):
+    """Clerks see the platform's verdicts on their offices' records (the 问题数据 queue); reviewers every office's."""
+
+    scope_rules = {Role.CLERK: {ANY: "office"}, Role.REVIEWER: {ANY: ALL}}
+
+
+class RowFeedback(models.Model):
+    """The municipal platform's verdict on one row of a delivered batch (入库, or 问题数据 with a reason), per record and
+    the version the batch carried. A refusal stays open (the office's 问题数据 queue) until the platform accepts a later
+    delivery of the same record (``resolved_at``)."""
+
+    batch = models.ForeignKey(
+        ExportBatch, on_delete=models.CASCADE, related_name="feedback", verbose_name=_("报送批次")
+    )
+    row = models.PositiveIntegerField(_("行号"))
+    record = models.ForeignKey(
+        Record, on_delete=models.PROTECT, related_name="platform_feedback", verbose_name=_("信用记录")
+    )
+    record_version = models.PositiveIntegerField(_("记录版本"))
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="+", verbose_name=_("报送处室"))
+    result = models.CharField(_("平台结果"), max_length=10, choices=FeedbackResult.choices)
+    reason = models.TextField(_("问题原因"), blank=True)
+    source = models.CharField(_("反馈来源"), max_length=12)
+    received_at = models.DateTimeField(_("接收时间"), default=timezone.now)
+    resolved_at = models.DateTimeField(
+        _("问题解决时间"), null=True, blank=True, help_text=_("平台接收同一记录的后续报送（入库）的时间")
+    )
+
+    objects = RowFeedbackQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("平台反馈")
+        verbose_name_plural = _("平台反馈")
+        ordering = ["-received_at", "batch_id", "row"]
+        constraints = [models.UniqueConstraint(fields=["batch", "row"], name="rowfeedback_once_per_batch_row")]
+        indexes = [
+            models.Index(fields=["office", "result", "resolved_at"]),
+            models.Index(fields=["record", "result", "resolved_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.batch_id}:{self.row} {self.result}"

@@ -11,13 +11,13 @@ from django.utils import timezone
 from credit.models import Item, Record, RecordStatus
 from credit.registry import model_for_item
 from credit.selectors import semiannual_periods
-from reporting.models import BatchFormat, BatchRecord, BatchStatus, ExportBatch
+from reporting.models import BatchFormat, BatchRecord, BatchStatus, ExportBatch, FeedbackResult, RowFeedback
 
 # A record version carried by a batch in one of these states needs no new delivery.
 CARRYING_STATUSES = (BatchStatus.PENDING, BatchStatus.DELIVERING, BatchStatus.DELIVERED)
 # Only these formats go to the municipal platform: a national 双公示 file is for the provincial platform, so a record
 # it carries is still owed to the municipal platform in the upload template.
-MUNICIPAL_FORMATS = (BatchFormat.UPLOAD_TEMPLATE,)
+MUNICIPAL_FORMATS = (BatchFormat.UPLOAD_TEMPLATE, BatchFormat.LICENCE_MUNICIPAL, BatchFormat.BLACKLIST)
 
 
 def records_reportable(item: Item) -> QuerySet:
@@ -39,10 +39,66 @@ def current_version_carried(formats: tuple[str, ...] = MUNICIPAL_FORMATS) -> Exi
     )
 
 
+def open_refusals() -> QuerySet[RowFeedback]:
+    """The platform's refusals (问题数据) not cleared by a later acceptance of the same record."""
+    return RowFeedback.objects.filter(result=FeedbackResult.REFUSED, resolved_at__isnull=True)
+
+
+def has_open_refusal() -> Exists:
+    """For a record queryset: the platform refused a version of the record and has not accepted one since."""
+    return Exists(open_refusals().filter(record=OuterRef("pk")))
+
+
 def records_awaiting_delivery(item: Item, format: str = BatchFormat.UPLOAD_TEMPLATE) -> QuerySet:
     """Approved records whose current version no live batch of ``format`` carries: newly approved or changed since
-    last delivered (to the municipal platform, or for a national format since last exported in it)."""
-    return records_reportable(item).exclude(current_version_carried((format,)))
+    last delivered (to the municipal platform, or for a national format since last exported in it).
+
+    A record the municipal platform refused (问题数据) is not among them: once fixed it goes in the next 更正报送
+    batch (``reporting.services.corrections.refused_fixed_batches_create``)."""
+    records = records_reportable(item).exclude(current_version_carried((format,)))
+    if format in MUNICIPAL_FORMATS:
+        records = records.exclude(has_open_refusal())
+    return records
+
+
+def problem_rows(user) -> QuerySet[RowFeedback]:
+    """The 问题数据 queue of ``user``'s offices (a reviewer: every office): open refusals, oldest first, each with
+    whether the record has been fixed since (``fixed``: a newer version) and resent (``resent``: a live municipal batch
+    carries a newer version)."""
+    resent = BatchRecord.objects.filter(
+        record=OuterRef("record"),
+        record_version__gt=OuterRef("record_version"),
+        batch__status__in=CARRYING_STATUSES,
+        batch__format__in=MUNICIPAL_FORMATS,
+    )
+    return (
+        RowFeedback.objects.restrict(user)
+        .filter(result=FeedbackResult.REFUSED, resolved_at__isnull=True)
+        .annotate(resent=Exists(resent))
+        .select_related("record", "record__item", "office", "batch")
+        .order_by("received_at", "batch_id", "row")
+    )
+
+
+def compliance_by_office(user) -> list[dict]:
+    """合规率 per office: of the rows the platform gave a verdict on, the share it accepted (入库), in ``user``'s scope."""
+    from django.db.models import Count, Q
+
+    rows = (
+        RowFeedback.objects.restrict(user)
+        .values("office__code", "office__name")
+        .annotate(
+            total=Count("pk"),
+            accepted=Count("pk", filter=Q(result=FeedbackResult.ACCEPTED)),
+            open=Count("pk", filter=Q(result=FeedbackResult.REFUSED, resolved_at__isnull=True)),
+        )
+        .order_by("office__name")
+    )
+    out = []
+    for row in rows:
+        row["rate"] = round(100 * row["accepted"] / row["total"], 1) if row["total"] else None
+        out.append(row)
+    return out
 
 
 def batches_for(user) -> QuerySet[ExportBatch]:

@@ -51,6 +51,9 @@ def deliver_incremental(self, item_no: int | None = None) -> list[int]:
         batch = batch_services.batch_create(item=item, kind=BatchKind.INCREMENTAL, scope="每日增量")
         if batch is not None:
             created.append(batch.pk)
+    if item_no is None:
+        # Licensing and black-list decisions approved since the last run (Annex 2 indicator 3), same transport.
+        created.extend(batch.pk for batch in batch_services.decision_batches_create())
     # Also every batch still waiting (a lost message, a worker that died mid-delivery): the claim keeps it single.
     for batch_id in batches_to_dispatch().values_list("pk", flat=True):
         dispatch_delivery(batch_id)
@@ -89,13 +92,26 @@ def deliver_semiannual(self, item_no: int | None = None) -> list[int]:
 @shared_task(bind=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
 def deliver_corrections(self) -> int | None:
     """Daily: the corrections queued by the publicity side and the revocations since delivery, in one batch."""
-    from reporting.services.corrections import correction_batch_create
+    from reporting.services.corrections import correction_batch_create, refused_fixed_batches_create
 
+    # The records the platform refused (问题数据) and the office has fixed since: one 更正报送 batch per item.
+    for fixed in refused_fixed_batches_create():
+        dispatch_delivery(fixed.pk)
     batch = correction_batch_create()
     if batch is None:
         return None
     dispatch_delivery(batch.pk)
     return batch.pk
+
+
+@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
+def collect_feedback() -> dict:
+    """Every few minutes: read the feedback files the platform left in the drop folder beside delivered batches
+    (beat: migration 0016)."""
+    from reporting.services.feedback import feedback_collect
+
+    read = feedback_collect()
+    return {str(pk): {"accepted": s.accepted, "refused": s.refused} for pk, s in read.items()}
 
 
 @shared_task

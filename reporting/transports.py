@@ -157,6 +157,8 @@ class Delivery:
     outcome: str
     # Where the batch went (for the audit log): the folder, or the host, port and the address connected to.
     destination: dict = field(default_factory=dict)
+    # The platform's per-row verdicts when its answer carried them (HTTP body ``rows``): (row, result, reason) text.
+    feedback: list = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -340,7 +342,21 @@ class HttpTransport:
             receipt=receipt[:200],
             outcome=f"平台已接收（HTTP {response.status_code}）",
             destination={**endpoint.destination, "status": response.status_code},
+            feedback=feedback_rows_from_json(payload),
         )
+
+
+def feedback_rows_from_json(payload) -> list[tuple[str, str, str]]:
+    """The platform's per-row verdicts in an HTTP answer (``rows``: ``{"row", "result", "reason"}`` objects), as
+    (row, result, reason) text; anything else is no feedback (``reporting.services.feedback`` stores them)."""
+    rows = payload.get("rows") if isinstance(payload, dict) else None
+    if not isinstance(rows, list):
+        return []
+    out = []
+    for entry in rows:
+        if isinstance(entry, dict):
+            out.append((str(entry.get("row", "")), str(entry.get("result", "")), str(entry.get("reason") or "")))
+    return out
 
 
 def get_transport(config: DeliveryConfig | None = None):

@@ -13,6 +13,7 @@ urlpatterns = [
     path("imports/<int:pk>/status/", views.ImportStatusView.as_view(), name="import-status"),
     path("imports/<int:pk>/submit/", views.ImportSubmitView.as_view(), name="import-submit"),
     path("imports/<int:pk>/errors.xlsx", views.ImportErrorFileView.as_view(), name="import-errors"),
+    path("problems/", views.ProblemQueueView.as_view(), name="problem-queue"),
     path("batches/", views.BatchListView.as_view(), name="batch-list"),
     path("batches/new/", views.BatchCreateView.as_view(), name="batch-create"),
     path("batches/<int:pk>/", views.BatchDetailView.as_view(), name="batch-detail"),

@@ -36,7 +36,13 @@ from reporting.models import (
     ImportStatus,
     SemiannualNotice,
 )
-from reporting.selectors import batches_for, import_job_records, semiannual_notices_owed
+from reporting.selectors import (
+    batches_for,
+    compliance_by_office,
+    import_job_records,
+    problem_rows,
+    semiannual_notices_owed,
+)
 from reporting.services import batches as batch_services
 from reporting.services.imports import import_job_create, import_jobs_fail_stale
 
@@ -371,3 +377,20 @@ class BatchRetryView(BatchScopeMixin, ReviewerMixin, View):
         except batch_services.BatchError as exc:
             messages.error(request, str(exc))
         return redirect(reverse("reporting:batch-detail", args=[pk]))
+
+
+class ProblemQueueView(WorkspaceMixin, ListView):
+    """问题数据: the rows the municipal platform refused, of the user's offices (a reviewer: all), to fix and resend;
+    with each office's 合规率 (share of the rows the platform accepted)."""
+
+    template_name = "reporting/problem_queue.html"
+    context_object_name = "problems"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return problem_rows(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["compliance"] = compliance_by_office(self.request.user)
+        return context

@@ -291,6 +291,8 @@ ROWS = [
         "/workspace/reporting/imports/{import}/errors.xlsx",
         by_role(LOGIN, 200, 404, 404),
     ),
+    # The 问题数据 queue: each user sees their offices' rows (a reviewer every office's), so every staff role gets 200.
+    Row(W + "reporting/problems/", "/workspace/reporting/problems/", STAFF),
     Row(W + "reporting/batches/", "/workspace/reporting/batches/", REVIEWER_ONLY),
     Row(
         W + "reporting/batches/new/",
@@ -350,6 +352,14 @@ ROWS = [
     ),
     # --- oversight -------------------------------------------------------------------------------------------------
     Row(W + "oversight/", "/workspace/oversight/", STAFF),
+    # 零报告: everyone in the workspace sees their offices' figures; only a clerk confirms (an unknown office → 404).
+    Row(
+        W + "oversight/nil-reports/",
+        "/workspace/oversight/nil-reports/",
+        STAFF,
+        post=by_role(LOGIN, 404, 404, 403),
+        data={"office": "nosuch", "item": "1", "month": "2026-01"},
+    ),
     Row(W + "oversight/offices/<slug:code>/", "/workspace/oversight/offices/zuren/", by_role(LOGIN, 200, 404, 200)),
     Row(W + "oversight/indicators/", "/workspace/oversight/indicators/", STAFF),
     Row(

@@ -15,7 +15,7 @@ import tempfile
 from django.conf import settings
 from django.core.files import File
 from django.db import transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,14 +27,17 @@ from core.files import plaintext_copy
 from core.scoping import require_role
 from credit.models import Item
 from credit.registry import model_for_item
+from publicity.models.blacklist import BlackListEntry, BlackListStatus
+from publicity.models.licences import LicenceDecision, LicenceStatus
 from reporting import double_publicity
 from reporting.exporters import (
+    BlackListExporter,
     DoublePublicityLicenceExporter,
     DoublePublicityPenaltyExporter,
     UploadTemplateExporter,
 )
-from reporting.models import BatchFormat, BatchKind, BatchRecord, BatchStatus, ExportBatch
-from reporting.selectors import records_awaiting_delivery, records_reportable
+from reporting.models import BatchDecision, BatchFormat, BatchKind, BatchRecord, BatchStatus, ExportBatch
+from reporting.selectors import CARRYING_STATUSES, MUNICIPAL_FORMATS, records_awaiting_delivery, records_reportable
 from reporting.transports import TransportError, get_transport
 
 
@@ -139,7 +142,6 @@ def licence_batch_create(*, user, scope: str = "", request=None) -> ExportBatch:
     """A batch of every approved licensing decision (行政许可) in the national 双公示 licensing columns, for the
     provincial platform: recorded in the ledger (no item, no record lines), hashed, downloadable, never delivered to
     the municipal transport."""
-    from publicity.models.licences import LicenceDecision, LicenceStatus
 
     require_role(user, Role.REVIEWER)
     decisions = LicenceDecision.objects.filter(status=LicenceStatus.APPROVED)
@@ -161,12 +163,79 @@ def licence_batch_create(*, user, scope: str = "", request=None) -> ExportBatch:
     return batch
 
 
+def _carried(field: str) -> Exists:
+    return Exists(
+        BatchDecision.objects.filter(
+            **{field: OuterRef("pk")},
+            batch__status__in=CARRYING_STATUSES,
+            batch__format__in=(BatchFormat.LICENCE_MUNICIPAL, BatchFormat.BLACKLIST),
+        )
+    )
+
+
+def licences_awaiting_delivery() -> QuerySet[LicenceDecision]:
+    """Approved licensing decisions no live municipal batch carries yet."""
+    return LicenceDecision.objects.filter(status=LicenceStatus.APPROVED).exclude(_carried("licence"))
+
+
+def blacklist_awaiting_delivery() -> QuerySet[BlackListEntry]:
+    """Black-list listings no live municipal batch carries yet."""
+    return BlackListEntry.objects.filter(status=BlackListStatus.LISTED).exclude(_carried("blacklist_entry"))
+
+
+def _decision_batch(*, format: str, field: str, ids: list[int], exporter, user, scope: str) -> ExportBatch:
+    batch = ExportBatch.objects.create(
+        item=None, kind=BatchKind.INCREMENTAL, format=format, scope=scope, created_by=user, row_count=len(ids)
+    )
+    BatchDecision.objects.bulk_create(
+        [BatchDecision(batch=batch, **{f"{field}_id": pk}) for pk in ids], batch_size=2000
+    )
+    batch_file_store(batch, exporter)
+    batch_export_audit(batch, user=user)
+    return batch
+
+
+@transaction.atomic
+def decision_batches_create(*, user=None) -> list[ExportBatch]:
+    """The day's licence batch and black-list batch (each only when there is something new); the caller dispatches."""
+    # Same lock as every other batch selection: a decision approved meanwhile is in this batch or the next, whole.
+    list(Item.objects.select_for_update().order_by("pk").values_list("pk", flat=True)[:1])
+    created = []
+    licences = list(licences_awaiting_delivery().order_by("pk").values_list("pk", flat=True))
+    if licences:
+        exporter = DoublePublicityLicenceExporter(LicenceDecision.objects.filter(pk__in=licences))
+        created.append(
+            _decision_batch(
+                format=BatchFormat.LICENCE_MUNICIPAL,
+                field="licence",
+                ids=licences,
+                exporter=exporter,
+                user=user,
+                scope="每日增量（行政许可）",
+            )
+        )
+    entries = list(blacklist_awaiting_delivery().order_by("pk").values_list("pk", flat=True))
+    if entries:
+        exporter = BlackListExporter(BlackListEntry.objects.filter(pk__in=entries))
+        created.append(
+            _decision_batch(
+                format=BatchFormat.BLACKLIST,
+                field="blacklist_entry",
+                ids=entries,
+                exporter=exporter,
+                user=user,
+                scope="每日增量（黑名单）",
+            )
+        )
+    return created
+
+
 def _claim(batch_id: int) -> datetime.datetime | None:
     """Take the batch for delivery; the claim time is the token later updates must match. None: not ours to send."""
     now = timezone.now()
     lease_expired = now - datetime.timedelta(seconds=settings.REPORTING_DELIVERY_LEASE_SECONDS)
     claimed = (
-        ExportBatch.objects.filter(pk=batch_id, format=BatchFormat.UPLOAD_TEMPLATE)  # national files: by hand only
+        ExportBatch.objects.filter(pk=batch_id, format__in=MUNICIPAL_FORMATS)  # national files: by hand only
         .filter(Q(status=BatchStatus.PENDING) | Q(status=BatchStatus.DELIVERING, claimed_at__lt=lease_expired))
         .update(status=BatchStatus.DELIVERING, claimed_at=now, attempts=F("attempts") + 1, last_attempt_at=now)
     )
@@ -209,6 +278,11 @@ def batch_deliver(*, batch_id: int, transport=None) -> ExportBatch:
         outcome=delivery.outcome,
     )
     batch.refresh_from_db()
+    if delivery.feedback and batch.status == BatchStatus.DELIVERED:
+        from reporting.services.feedback import feedback_store
+
+        # The platform's per-row verdicts came with its answer (HTTP body): the delivery stands whatever they say.
+        feedback_store(batch=batch, rows=delivery.feedback, source=transport.name)
     return batch
 
 
@@ -260,9 +334,9 @@ def batch_record_manual_upload(*, batch: ExportBatch, user, receipt: str, note: 
 def batch_retry(*, batch: ExportBatch, user) -> ExportBatch:
     """A failed batch goes back to pending for another automatic delivery."""
     require_role(user, Role.REVIEWER)
-    updated = ExportBatch.objects.filter(
-        pk=batch.pk, status=BatchStatus.FAILED, format=BatchFormat.UPLOAD_TEMPLATE
-    ).update(status=BatchStatus.PENDING)
+    updated = ExportBatch.objects.filter(pk=batch.pk, status=BatchStatus.FAILED, format__in=MUNICIPAL_FORMATS).update(
+        status=BatchStatus.PENDING
+    )
     if not updated:
         raise BatchStateError(_("只有报送失败的批次可以重新报送。"))
     dispatch(batch)
@@ -287,6 +361,7 @@ __all__ = [
     "batch_mark_failed",
     "batch_record_manual_upload",
     "batch_retry",
+    "decision_batches_create",
     "dispatch",
     "licence_batch_create",
 ]

@@ -16,11 +16,12 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from credit.models import Item, Record, RecordStatus
+from credit.registry import model_for_item
 from publicity.models.corrections import CorrectionNotice
 from reporting.exporters import CorrectionExporter
 from reporting.models import BatchFormat, BatchKind, BatchRecord, ExportBatch
-from reporting.selectors import CARRYING_STATUSES, MUNICIPAL_FORMATS, current_version_carried
-from reporting.services.batches import batch_export_audit, batch_file_store
+from reporting.selectors import CARRYING_STATUSES, MUNICIPAL_FORMATS, current_version_carried, open_refusals
+from reporting.services.batches import batch_create, batch_export_audit, batch_file_store
 
 
 def corrections_pending() -> QuerySet[CorrectionNotice]:
@@ -75,3 +76,28 @@ def correction_batch_create(*, user=None, request=None) -> ExportBatch | None:
     )
     batch_export_audit(batch, user=user, request=request, notices=len(notices), revoked=len(revoked))
     return batch
+
+
+def records_refused_fixed(item: Item) -> QuerySet:
+    """The item's approved records the platform refused whose current version (the fix) is newer than the refused one
+    and not carried by a live municipal batch yet: owed in the next 更正报送 batch."""
+    fixed = open_refusals().filter(record=OuterRef("pk"), record_version__lt=OuterRef("version"))
+    return (
+        model_for_item(item.no)
+        .objects.filter(item=item, status=RecordStatus.APPROVED)
+        .filter(Exists(fixed))
+        .exclude(current_version_carried())
+    )
+
+
+def refused_fixed_batches_create(*, user=None) -> list[ExportBatch]:
+    """One 更正报送 batch per item of the fixed refused records (upload template of the item); the caller dispatches."""
+    created = []
+    for item in Item.objects.filter(Exists(open_refusals().filter(record__item=OuterRef("pk")))).order_by("no"):
+        records = records_refused_fixed(item)
+        if not records.exists():
+            continue
+        batch = batch_create(item=item, kind=BatchKind.CORRECTION, user=user, records=records, scope="问题数据更正")
+        if batch is not None:
+            created.append(batch)
+    return created
