@@ -1,0 +1,166 @@
+"""Drafts survive (issue 16) in real Chromium: what a clerk typed into a long form outlives an expired session and
+comes back after signing in again — to that clerk only — and leaving a form with unsaved changes asks first."""
+
+import re
+
+import pytest
+from django.contrib.sessions.models import Session
+
+from credit.demo import person_id
+from credit.models import Record
+from credit.models.records import TeacherPenaltyRecord
+from tests.browser.test_workspace_flow import _ensure_catalog
+from tests.factories import PASSWORD, clerk_of
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+FORM = "/workspace/items/8/new/"  # 教师行政处罚: a long form with an ID number
+TYPED = {
+    "name": "王晓明",
+    "offence": "违规组织有偿补课",
+    "decision_number": "洪教罚〔2026〕21号",
+    "penalty_result": "给予警告处分",
+    "penalty_authority": "南昌市教育局",
+    "penalty_date": "2026-11-02",
+}
+
+
+def _sign_in(page, username: str) -> None:
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+
+
+def _open_form_signed_in(page, base: str, username: str) -> None:
+    page.goto(f"{base}/accounts/login/?next={FORM}")
+    _sign_in(page, username)
+    page.wait_for_url(f"{base}{FORM}")
+
+
+def _type_record(page) -> None:
+    for name, value in TYPED.items():
+        page.fill(f"[name={name}]", value)
+    page.fill("[name=id_number]", person_id(11))
+    page.locator("#due-date-value").filter(has_text="-").wait_for()  # the due-date look-up has answered
+
+
+def _expire_sessions_and_submit(page, base: str) -> None:
+    """The server forgets every session (timed out, signed out elsewhere); the clerk then presses 保存草稿."""
+    Session.objects.all().delete()
+    page.click("button[name=save]")
+    page.wait_for_url(re.compile(r"/accounts/login/\?next="))
+
+
+@pytest.fixture
+def tab(browser):
+    context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai")
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    yield page
+    context.close()
+
+
+def test_typed_record_is_restored_after_signing_in_again_and_then_saves(live_server, tab):
+    from playwright.sync_api import expect
+
+    _ensure_catalog()
+    clerk_of("zuren", username="clerk_drafts")
+    base = live_server.url
+    _open_form_signed_in(tab, base, "clerk_drafts")
+    _type_record(tab)
+    _expire_sessions_and_submit(tab, base)
+    expect(tab.locator(".messages")).to_contain_text("登录已失效")
+    assert not Record.objects.exists()
+
+    _sign_in(tab, "clerk_drafts")
+    tab.wait_for_url(f"{base}{FORM}")
+    notice = tab.locator("#draft-notice")
+    expect(notice).to_have_attribute("role", "status")
+    expect(notice).to_contain_text("已恢复您上次未提交的内容")
+    for name, value in TYPED.items():
+        expect(tab.locator(f"[name={name}]")).to_have_value(value)
+    expect(tab.locator("[name=id_number]")).to_have_value(person_id(11))
+    expect(tab.locator("#due-date")).to_be_visible()  # the restored date fed the due-date helper too
+
+    tab.click("button[name=save]")
+    expect(tab.locator(".msg-success")).to_be_visible()
+    record = TeacherPenaltyRecord.objects.get()
+    assert record.decision_number == TYPED["decision_number"]
+
+    # Saved: the draft is gone, the empty form shows no notice and nothing typed.
+    tab.goto(f"{base}{FORM}")
+    expect(tab.locator("[name=name]")).to_have_value("")
+    expect(tab.locator("#draft-notice")).to_have_count(0)
+
+
+def test_restored_draft_can_be_discarded(live_server, tab):
+    from playwright.sync_api import expect
+
+    _ensure_catalog()
+    clerk_of("zuren", username="clerk_drafts")
+    base = live_server.url
+    _open_form_signed_in(tab, base, "clerk_drafts")
+    _type_record(tab)
+    _expire_sessions_and_submit(tab, base)
+    _sign_in(tab, "clerk_drafts")
+    tab.wait_for_url(f"{base}{FORM}")
+    tab.click("#draft-notice [data-draft-discard]")
+    expect(tab.locator("#draft-notice")).to_have_count(0)
+    expect(tab.locator("[name=name]")).to_have_value("")
+    tab.reload()
+    expect(tab.locator("[name=offence]")).to_have_value("")
+    expect(tab.locator("#draft-notice")).to_have_count(0)
+
+
+def test_another_user_signing_in_on_the_tab_sees_nothing_restored(live_server, tab):
+    from playwright.sync_api import expect
+
+    _ensure_catalog()
+    clerk_of("zuren", username="clerk_drafts")
+    clerk_of("zuren", username="clerk_next")
+    base = live_server.url
+    _open_form_signed_in(tab, base, "clerk_drafts")
+    _type_record(tab)
+    _expire_sessions_and_submit(tab, base)
+
+    _sign_in(tab, "clerk_next")
+    tab.wait_for_url(f"{base}{FORM}")
+    expect(tab.locator("h1")).to_contain_text("教师行政处罚")
+    expect(tab.locator("#draft-notice")).to_have_count(0)
+    expect(tab.locator("[name=name]")).to_have_value("")
+    expect(tab.locator("[name=id_number]")).to_have_value("")
+    # Nor is the first clerk's draft left in the tab: what they typed (an ID number) is gone from storage.
+    stored = tab.evaluate("() => Object.keys(sessionStorage).map(k => k + '=' + sessionStorage.getItem(k)).join()")
+    assert person_id(11) not in stored
+    assert "王晓明" not in stored
+
+
+def test_leaving_a_changed_form_asks_first_and_an_untouched_one_does_not(live_server, tab):
+    from playwright.sync_api import expect
+
+    _ensure_catalog()
+    clerk_of("zuren", username="clerk_drafts")
+    base = live_server.url
+    _open_form_signed_in(tab, base, "clerk_drafts")
+    dialogs = []
+
+    def on_dialog(dialog):
+        dialogs.append(dialog.type)
+        dialog.dismiss()  # 留在此页
+
+    tab.on("dialog", on_dialog)
+    tab.click("nav.mainnav a[href='/workspace/records/']")  # untouched: leaves without asking
+    tab.wait_for_url(f"{base}/workspace/records/")
+    assert dialogs == []
+
+    tab.goto(f"{base}{FORM}")
+    tab.fill("[name=offence]", "违规组织有偿补课")
+    tab.click("nav.mainnav a[href='/workspace/records/']")
+    expect(tab.locator("[name=offence]")).to_have_value("违规组织有偿补课")  # stayed on the form
+    assert dialogs == ["beforeunload"]
+
+    # Submitting is not leaving: no question, the record is saved.
+    _type_record(tab)
+    tab.click("button[name=save]")
+    expect(tab.locator(".msg-success")).to_be_visible()
+    assert dialogs == ["beforeunload"]
