@@ -9,6 +9,7 @@ from django.contrib.sessions.models import Session
 from credit.demo import person_id
 from credit.models import Record
 from credit.models.records import TeacherPenaltyRecord
+from tests.browser.test_accessibility import AXE, AXE_OPTIONS, BLOCKING
 from tests.browser.test_workspace_flow import _ensure_catalog
 from tests.factories import PASSWORD, clerk_of
 
@@ -46,6 +47,10 @@ def _type_record(page) -> None:
 
 def _expire_sessions_and_submit(page, base: str) -> None:
     """The server forgets every session (timed out, signed out elsewhere); the clerk then presses 保存草稿."""
+    page.wait_for_function("() => JSON.stringify(Object.assign({}, sessionStorage)).includes('有偿补课')")
+    stored = page.evaluate("() => JSON.stringify(Object.assign({}, sessionStorage))")
+    assert "王晓明" in stored and "csrfmiddlewaretoken" not in stored  # kept in the tab, never the CSRF token
+    assert not page.evaluate("() => localStorage.length")
     Session.objects.all().delete()
     page.click("button[name=save]")
     page.wait_for_url(re.compile(r"/accounts/login/\?next="))
@@ -81,6 +86,9 @@ def test_typed_record_is_restored_after_signing_in_again_and_then_saves(live_ser
         expect(tab.locator(f"[name={name}]")).to_have_value(value)
     expect(tab.locator("[name=id_number]")).to_have_value(person_id(11))
     expect(tab.locator("#due-date")).to_be_visible()  # the restored date fed the due-date helper too
+    tab.evaluate(AXE)
+    result = tab.evaluate("options => axe.run(document, options)", AXE_OPTIONS)
+    assert [v["id"] for v in result["violations"] if v["impact"] in BLOCKING] == []
 
     tab.click("button[name=save]")
     expect(tab.locator(".msg-success")).to_be_visible()
