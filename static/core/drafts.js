@@ -6,8 +6,9 @@
  *                      after the session expired, the submit was refused and the sign-in page led back here;
  *   data-draft="warn"  nothing is stored (public forms: ID numbers, files), leaving with changes still warns.
  *
- * Both warn with beforeunload while the form has unsaved changes (not when it is being submitted). Password, hidden
- * (csrf, version, tokens) and file fields are never stored; a field may opt out with data-draft-skip.
+ * Both warn with beforeunload while the form has unsaved changes (not when it is being submitted). Password, file and
+ * hidden fields (csrf, tokens; except those named in data-draft-base) are never stored; a field opts out with
+ * data-draft-skip.
  * A draft is dropped when the user discards it, or on the first page after its submit that is neither the form again
  * (refused with errors) nor the sign-in page (session expired): that POST succeeded and redirected.
  * Drafts of another user found in the tab are dropped as soon as a different user is signed in.
@@ -47,6 +48,10 @@
     if (!el.name || el.disabled || el.hasAttribute("data-draft-skip")) return false;
     if (el.name === "csrfmiddlewaretoken") return false;
     var type = (el.type || "").toLowerCase();
+    // A hidden field the form names in data-draft-base (the record's version) says what the draft was typed over:
+    // it goes back with the draft, so saving a draft of a record changed meanwhile meets the optimistic lock.
+    var base = (el.form && el.form.getAttribute("data-draft-base") || "").split(/\s+/);
+    if (type === "hidden" && base.indexOf(el.name) !== -1) return true;
     return ["password", "hidden", "file", "submit", "button", "reset", "image"].indexOf(type) === -1;
   }
 

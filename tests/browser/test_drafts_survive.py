@@ -172,3 +172,34 @@ def test_leaving_a_changed_form_asks_first_and_an_untouched_one_does_not(live_se
     tab.click("button[name=save]")
     expect(tab.locator(".msg-success")).to_be_visible()
     assert dialogs == ["beforeunload"]
+
+
+def test_restored_edit_of_a_record_changed_meanwhile_meets_the_version_check(live_server, tab):
+    """The draft remembers the version it was typed over: a colleague's change made while this clerk was signed out
+    is not silently overwritten by the restored values."""
+    from playwright.sync_api import expect
+
+    from tests.factories import create_record
+
+    _ensure_catalog()
+    clerk = clerk_of("zuren", username="clerk_drafts")
+    record = create_record(8, clerk)
+    edit = f"/workspace/records/{record.pk}/edit/"
+    base = live_server.url
+    tab.goto(f"{base}/accounts/login/?next={edit}")
+    _sign_in(tab, "clerk_drafts")
+    tab.wait_for_url(f"{base}{edit}")
+    tab.fill("[name=offence]", "违规组织有偿补课（已核实）")
+    tab.wait_for_function("() => JSON.stringify(Object.assign({}, sessionStorage)).includes('已核实')")
+    Session.objects.all().delete()
+    tab.click("button[name=save]")
+    tab.wait_for_url(re.compile(r"/accounts/login/\?next="))
+    TeacherPenaltyRecord.objects.filter(pk=record.pk).update(version=record.version + 1)  # a colleague saved
+
+    _sign_in(tab, "clerk_drafts")
+    tab.wait_for_url(f"{base}{edit}")
+    expect(tab.locator("#draft-notice")).to_contain_text("已恢复您上次未提交的内容")
+    expect(tab.locator("[name=offence]")).to_have_value("违规组织有偿补课（已核实）")
+    tab.click("button[name=save]")
+    expect(tab.locator("main")).to_contain_text("该记录已被他人修改")
+    assert TeacherPenaltyRecord.objects.get(pk=record.pk).offence != "违规组织有偿补课（已核实）"
