@@ -203,3 +203,53 @@ def test_restored_edit_of_a_record_changed_meanwhile_meets_the_version_check(liv
     tab.click("button[name=save]")
     expect(tab.locator("main")).to_contain_text("该记录已被他人修改")
     assert TeacherPenaltyRecord.objects.get(pk=record.pk).offence != "违规组织有偿补课（已核实）"
+
+
+def test_public_objection_form_warns_before_leaving_and_keeps_nothing_in_the_tab(live_server, tab):
+    """The visitor's form carries an ID number and evidence files: it only asks before leaving, it stores nothing."""
+    from tests.factories import UserFactory
+    from tests.factories.publicity import PublicEntries
+
+    _ensure_catalog()
+    entry = PublicEntries(UserFactory(username="reviewer_drafts", role="reviewer")).penalty(2)
+    base = live_server.url
+    tab.goto(f"{base}/penalties/{entry.pk}/objection/")
+    dialogs = []
+
+    def on_dialog(dialog):
+        dialogs.append(dialog.type)
+        dialog.dismiss()
+
+    tab.on("dialog", on_dialog)
+    tab.fill("[name=applicant_name]", "南昌市豫章中学")
+    tab.fill("[name=content]", "处罚内容有误")
+    tab.wait_for_timeout(400)  # longer than the module's save delay
+    assert tab.evaluate("() => sessionStorage.length + localStorage.length") == 0
+    tab.click("nav.site-nav a[href='/']")
+    tab.wait_for_timeout(200)
+    assert dialogs == ["beforeunload"]
+    assert "/objection/" in tab.url
+
+
+def test_licence_form_is_restored_after_signing_in_again(live_server, tab):
+    from playwright.sync_api import expect
+
+    _ensure_catalog()
+    clerk_of("zuren", username="clerk_drafts")
+    base = live_server.url
+    form = "/workspace/publicity/licences/new/"
+    tab.goto(f"{base}/accounts/login/?next={form}")
+    _sign_in(tab, "clerk_drafts")
+    tab.wait_for_url(f"{base}{form}")
+    tab.fill("[name=nr]", "准予举办民办培训学校")
+    tab.wait_for_function("() => JSON.stringify(Object.assign({}, sessionStorage)).includes('民办培训')")
+    Session.objects.all().delete()
+    tab.click("button[name=save]")
+    tab.wait_for_url(re.compile(r"/accounts/login/\?next="))
+    _sign_in(tab, "clerk_drafts")
+    tab.wait_for_url(f"{base}{form}")
+    expect(tab.locator("#draft-notice")).to_contain_text("已恢复您上次未提交的内容")
+    expect(tab.locator("[name=nr]")).to_have_value("准予举办民办培训学校")
+    tab.evaluate(AXE)
+    result = tab.evaluate("options => axe.run(document, options)", AXE_OPTIONS)
+    assert [v["id"] for v in result["violations"] if v["impact"] in BLOCKING] == []
