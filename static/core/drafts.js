@@ -107,7 +107,7 @@
 
   var pending = store ? store.getItem(PENDING) : null;
   if (store) store.removeItem(PENDING);
-  var onSignIn = body.hasAttribute("data-draft-signin");
+  var onSignIn = !!document.querySelector("[data-draft-signin]");  // the sign-in form
   var pendingSeen = false;
 
   Array.prototype.forEach.call(document.querySelectorAll("form[data-draft]"), function (form, index) {
