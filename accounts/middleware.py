@@ -66,7 +66,9 @@ class SessionTimeoutMiddleware:
             and request.COOKIES.get(settings.SESSION_COOKIE_NAME)
             and request.session.is_empty()
         ):
-            message = _("您的登录已失效（超时、已在别处退出或密码已修改），请重新登录；未提交成功的内容需重新填写。")
+            message = _(
+                "您的登录已失效（超时、已在别处退出或密码已修改），请重新登录；本窗口中未提交成功的内容将在登录后恢复。"
+            )
             messages.warning(request, message)
 
     def _expire(self, request, user, reason: str):
@@ -79,7 +81,7 @@ class SessionTimeoutMiddleware:
         message = _("会话已超时，请重新登录。") if reason == "idle" else _("登录已超过12小时，请重新登录。")
         if request.method == "POST":
             # Say what became of what was typed: the form was not processed (nothing of it was saved).
-            message = "%s %s" % (message, _("刚才提交的内容未保存，请登录后重新填写并提交。"))
+            message = "%s %s" % (message, _("刚才提交的内容未保存，登录后将恢复，请核对后重新提交。"))
         if _is_api(request):
             return JsonResponse({"detail": message}, status=401)
         messages.warning(request, message)

@@ -75,6 +75,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 # The footer's 网站标识码 / ICP / 公安备案 numbers (config/settings/publicity.py).
                 "publicity.context_processors.site_identity",
+                # Who owns the form drafts kept in the browser tab (static/core/drafts.js).
+                "accounts.context_processors.draft_owner",
             ],
         },
     },

@@ -28,7 +28,7 @@ def test_sign_in_page_reached_with_a_dead_session_says_why(clerk_client):
     Session.objects.filter(session_key=key).delete()  # ended elsewhere (sign-out, password change, cleanup)
     response = clerk_client.get("/workspace/items/8/new/", follow=True)
     page = response.content.decode()
-    assert "登录已失效" in page and "重新填写" in page
+    assert "登录已失效" in page and "登录后恢复" in page
 
 
 def test_plain_visit_to_the_sign_in_page_shows_no_warning(client):
