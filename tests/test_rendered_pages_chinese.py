@@ -87,7 +87,11 @@ TAG = re.compile(r"<(?P<name>/?[A-Za-z][A-Za-z0-9-]*)(?P<attrs>[^>]*)>", re.S)
 ATTRIBUTE = re.compile(r"""(?P<name>[A-Za-z_:][-A-Za-z0-9_:.]*)\s*=\s*(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)')""")
 SHOWN_ATTRIBUTES = {"title", "placeholder", "aria-label", "alt"}
 # Values typed into the world, not UI: anything with _ . @ / : or digits glued to letters (user names, files, codes).
-DATA_TOKEN = re.compile(r"\S*[_@/\\.:=#?&%$][^\s，。、；：）（]*|\S*\d\S*")
+DATA_TOKEN = re.compile(
+    r"\S*[_@/\\.:=#?&%$][^\s，。、；：）（]*|\S*\d\S*"
+    # Tracking codes (查询码: a two-letter prefix and 12 upper-case symbols) may hold no digit at all.
+    r"|(?<![A-Za-z0-9])[A-Z]{2}[0-9A-Z]{12}(?![A-Za-z0-9])"
+)
 WORD = re.compile(r"(?<![A-Za-z0-9_])[A-Za-z][A-Za-z]+(?![A-Za-z0-9_])")
 
 
