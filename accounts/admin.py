@@ -1,8 +1,13 @@
+from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
+from axes.conf import settings as axes_settings
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django_otp.plugins.otp_static.admin import StaticDeviceAdmin
+from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -20,6 +25,7 @@ from accounts.services import (
 from accounts.sessions import user_sessions_revoke
 from audit.models import AuditAction
 from audit.services import audit_log
+from core.admin_display import yes_no
 from core.errors import DomainError
 
 
@@ -182,7 +188,50 @@ class PendingRoleGrantAdmin(admin.ModelAdmin):
         self._decide(request, queryset, role_grant_reject, _("已驳回 %(n)d 项授权。"))
 
 
-class PortalTOTPDeviceAdmin(TOTPDeviceAdmin):
+# django-otp's device admins: labels named in config/third_party_apps.py; fieldset titles, help texts (hard-coded
+# English on the model fields, which migrations track, so given here by the form) and the boolean column in Chinese.
+OTP_FIELDSET_NAMES = {
+    "Identity": _("设备"),
+    "Timestamps": _("时间"),
+    "Configuration": _("口令参数"),
+    "State": _("状态"),
+    "Throttling": _("验证失败限制"),
+}
+OTP_HELP_TEXTS = {
+    "user": _("该设备所属的用户。"),
+    "name": _("便于识别的设备名称。"),
+    "confirmed": _("设备是否已确认可用。"),
+    "confirmed_shown": _("设备是否已确认可用。"),
+    "created_at": _("设备在系统中创建的时间。"),
+    "last_used_at": _("最近一次使用该设备的时间。"),
+    "key": _("十六进制编码的密钥，至多 40 字节。"),
+    "step": _("每个时间步的秒数。"),
+    "t0": _("开始计算时间步的时刻（自 1970-01-01 00:00 UTC 起的秒数）。"),
+    "digits": _("口令的位数。"),
+    "tolerance": _("允许前后偏差的时间步数。"),
+    "drift": _("已知的验证端时钟与本系统的偏差（时间步数）。"),
+    "throttling_failure_timestamp": _("最近一次验证失败的时间；最近一次验证成功则为空。"),
+    "throttling_failure_count": _("连续验证失败的次数。"),
+}
+
+
+class ChineseDeviceAdminMixin:
+    search_help_text = _("按用户名或电子邮件地址搜索")
+    list_display = ["user", "name", "created_at", "last_used_at", "confirmed_shown"]
+
+    @admin.display(description=_("已确认"), ordering="confirmed")
+    def confirmed_shown(self, obj) -> str:
+        return yes_no(obj.confirmed)
+
+    def get_fieldsets(self, request, obj=None):
+        return [(OTP_FIELDSET_NAMES.get(name, name), opts) for name, opts in super().get_fieldsets(request, obj)]
+
+    def get_form(self, request, obj=None, **kwargs):
+        kwargs.setdefault("help_texts", OTP_HELP_TEXTS)
+        return super().get_form(request, obj, **kwargs)
+
+
+class PortalTOTPDeviceAdmin(ChineseDeviceAdminMixin, TOTPDeviceAdmin):
     """django-otp's TOTP device admin, whose configuration and QR code pages answer 404 (not a 500) for a device
     that does not exist (they look it up with ``objects.get``).
 
@@ -195,7 +244,14 @@ class PortalTOTPDeviceAdmin(TOTPDeviceAdmin):
         return False
 
     def get_readonly_fields(self, request, obj=None):
-        return [*super().get_readonly_fields(request, obj), "user", "key", "confirmed"]
+        return [*super().get_readonly_fields(request, obj), "user", "key", "confirmed", "confirmed_shown"]
+
+    def get_fieldsets(self, request, obj=None):
+        # "confirmed" is read-only here: shown as 是/否, not as Django's icon with its English alt text.
+        return [
+            (name, {**opts, "fields": [f if f != "confirmed" else "confirmed_shown" for f in opts["fields"]]})
+            for name, opts in super().get_fieldsets(request, obj)
+        ]
 
     def config_view(self, request, pk):
         get_object_or_404(TOTPDevice, pk=pk)
@@ -206,9 +262,15 @@ class PortalTOTPDeviceAdmin(TOTPDeviceAdmin):
         return super().qrcode_view(request, pk)
 
 
-# Importing django-otp's admin module has registered its own class (whichever app's admin was discovered first).
+class PortalStaticDeviceAdmin(ChineseDeviceAdminMixin, StaticDeviceAdmin):
+    """django-otp's backup-code device admin, in Chinese; its permissions and fields are the package's."""
+
+
+# Importing django-otp's admin modules has registered their own classes (whichever app's admin was discovered first).
 admin.site.unregister(TOTPDevice)
 admin.site.register(TOTPDevice, PortalTOTPDeviceAdmin)
+admin.site.unregister(StaticDevice)
+admin.site.register(StaticDevice, PortalStaticDeviceAdmin)
 
 
 @admin.register(ApiToken)
@@ -281,3 +343,87 @@ class ApiTokenAdmin(admin.ModelAdmin):
             ngettext("已吊销 %(n)d 个 API 令牌。", "已吊销 %(n)d 个 API 令牌。", count) % {"n": count},
             messages.SUCCESS,
         )
+
+
+# django-axes' admins (sign-in failures and lockouts, the security admin's): labels from the project's catalogue; the
+# status column, the clean-up action's message, the boolean column and the "<unknown>" axes stores for a missing
+# header are hard-coded English, given in Chinese here. Permissions and read-only fields are the package's.
+AXES_UNKNOWN = "<unknown>"
+AXES_SHOWN = {"user_agent": "shown_user_agent", "path_info": "shown_path_info", "http_accept": "shown_http_accept"}
+
+
+def _axes_value(value) -> str:
+    return _("（未知）") if value in (AXES_UNKNOWN, None, "") else value
+
+
+class AxesValuesFilter(admin.AllValuesFieldListFilter):
+    def choices(self, changelist):
+        for choice in super().choices(changelist):
+            if choice["display"] == AXES_UNKNOWN:
+                choice = {**choice, "display": _("（未知）")}
+            yield choice
+
+
+class ChineseAxesAdminMixin:
+    def get_list_display(self, request):
+        return [AXES_SHOWN.get(f, f) for f in super().get_list_display(request)]
+
+    def get_list_filter(self, request):
+        return [(f, AxesValuesFilter) if f == "path_info" else f for f in super().get_list_filter(request)]
+
+    def get_fieldsets(self, request, obj=None):
+        return [
+            (name, {**opts, "fields": [AXES_SHOWN.get(f, f) for f in opts["fields"]]})
+            for name, opts in super().get_fieldsets(request, obj)
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), *AXES_SHOWN.values()]
+
+    @admin.display(description=_("浏览器标识"), ordering="user_agent")
+    def shown_user_agent(self, obj) -> str:
+        return _axes_value(obj.user_agent)
+
+    @admin.display(description=_("路径"), ordering="path_info")
+    def shown_path_info(self, obj) -> str:
+        return _axes_value(obj.path_info)
+
+    @admin.display(description=_("可接受的内容类型"))
+    def shown_http_accept(self, obj) -> str:
+        return _axes_value(obj.http_accept)
+
+
+class PortalAccessAttemptAdmin(ChineseAxesAdminMixin, AccessAttemptAdmin):
+    @admin.display(description=_("状态"))
+    def status(self, obj) -> str:
+        limit = axes_settings.AXES_FAILURE_LIMIT
+        if obj.failures_since_start >= limit:
+            return _("已锁定")
+        return _("还可尝试 %(n)d 次") % {"n": limit - obj.failures_since_start}
+
+    @admin.action(description=_("清理已过期的登录失败记录"))
+    def cleanup_expired_attempts(self, request, queryset):
+        count = self.handler.clean_expired_user_attempts(request=request)
+        self.message_user(request, _("已清理 %(n)d 条过期的登录失败记录。") % {"n": count})
+
+
+class PortalAccessLogAdmin(ChineseAxesAdminMixin, AccessLogAdmin):
+    pass
+
+
+class PortalAccessFailureLogAdmin(ChineseAxesAdminMixin, AccessFailureLogAdmin):
+    list_display = ("attempt_time", "ip_address", "username", "user_agent", "path_info", "locked_out_shown")
+
+    @admin.display(description=_("登录锁定"), ordering="locked_out")
+    def locked_out_shown(self, obj) -> str:
+        return yes_no(obj.locked_out)
+
+
+for _model, _admin_class in (
+    (AccessAttempt, PortalAccessAttemptAdmin),
+    (AccessLog, PortalAccessLogAdmin),
+    (AccessFailureLog, PortalAccessFailureLogAdmin),
+):
+    if admin.site.is_registered(_model):  # AXES_ENABLE_ADMIN
+        admin.site.unregister(_model)
+        admin.site.register(_model, _admin_class)

@@ -30,6 +30,7 @@ from reporting.models import (
     validate_https_url,
     validate_token,
 )
+from reporting.schedule_admin import crontab_description
 from reporting.services.delivery import (
     DESTINATION_FIELDS,
     delivery_settings_confirm,
@@ -367,13 +368,14 @@ class PortalCrontabScheduleAdmin(CrontabScheduleAdmin):
     celery's crontab parser raises ParseException (not ValueError) there, a 500 instead of the field errors."""
 
     form = CrontabScheduleForm
+    list_display = ("__str__", "schedule_description")
     fields = ("schedule_description", "minute", "hour", "day_of_month", "month_of_year", "day_of_week", "timezone")
     readonly_fields = ("schedule_description",)
 
     @admin.display(description=_("说明"))
     def schedule_description(self, obj) -> str:
         try:
-            return obj.human_readable
+            return crontab_description(obj)
         except (ParseException, ValueError):
             return _("（表达式无效）")
 

@@ -693,7 +693,7 @@ ADMIN_ROWS = [
     Row("admin/two-factor/", "/admin/two-factor/", by_role(ADMIN_LOGIN, *[ADMIN_LOGIN] * 3, 200, auditor=ADMIN_LOGIN)),
     # The app index: a page for an app the admin has models of, 404 for another app.
     Row(
-        "admin/^(?P<app_label>auth|django_celery_beat|accounts|otp_totp|credit|reporting|publicity|vetting|axes|otp_static)/$",
+        "admin/^(?P<app_label>auth|django_celery_beat|accounts|otp_totp|otp_static|axes|credit|reporting|publicity|vetting)/$",
         "/admin/credit/",
         by_role(ADMIN_LOGIN, *[ADMIN_LOGIN] * 3, 200, secadmin=404, auditor=ADMIN_LOGIN),
     ),
@@ -843,7 +843,7 @@ def _admin_objects(owner) -> dict[str, object]:
     from accounts.api_tokens import api_token_create
     from reporting.models import DELIVERY_SETTINGS_PK, DeliverySettings
 
-    visit = {"user_agent": "matrix", "http_accept": "*/*", "path_info": "/accounts/login/"}
+    visit = {"user_agent": "matrix_ua", "http_accept": "*/*", "path_info": "/accounts/login/"}
     makers = {
         "auth.group": lambda: Group.objects.create(name="matrix"),
         "accounts.apitoken": lambda: api_token_create(user=owner)[0],
@@ -857,8 +857,10 @@ def _admin_objects(owner) -> dict[str, object]:
             name="matrix", task="matrix", interval=IntervalSchedule.objects.create(every=2, period="days")
         ),
         # Devices of a non-admin account: an admin with a confirmed device would first owe its one-time password.
-        "otp_totp.totpdevice": lambda: TOTPDevice.objects.create(user=owner, name="matrix", confirmed=False),
-        "otp_static.staticdevice": lambda: StaticDevice.objects.create(user=owner, name="matrix", confirmed=False),
+        "otp_totp.totpdevice": lambda: TOTPDevice.objects.create(user=owner, name="matrix_totp", confirmed=False),
+        "otp_static.staticdevice": lambda: StaticDevice.objects.create(
+            user=owner, name="matrix_static", confirmed=False
+        ),
         "reporting.deliverysettings": lambda: DeliverySettings.objects.create(pk=DELIVERY_SETTINGS_PK),
         # A grant held for the system admin's approval (accounts.admin.PendingRoleGrantAdmin).
         "accounts.pendingrolegrant": lambda: UserFactory(

@@ -20,7 +20,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
-    "django_celery_beat",
+    "config.third_party_apps.BeatConfig",  # django_celery_beat, its task field named in Chinese
     "import_export",
     "simple_history",
     "accounts",
