@@ -43,6 +43,9 @@ def _crawl(client, seeds: list[str], limit: int = 400) -> dict[str, str]:
         response = client.get(url)
         assert response.status_code in (200, 302), (url, response.status_code)
         body = b"".join(response.streaming_content) if response.streaming else response.content
+        if response.get("Content-Type", "").startswith("application/pdf"):
+            # Organisations' credit reports (compressed PDF text; no natural person has one: tests/vetting).
+            continue
         text = body.decode("utf-8")
         seen[url] = text
         if "html" in response.get("Content-Type", ""):
