@@ -7,6 +7,9 @@ A panel belongs to a slot of the page:
 * ``facts``: ``<dt>/<dd>`` pairs appended to the record's 报送信息 list;
 * ``approve``: inside the reviewer's approve form (e.g. the publication the approval makes);
 * ``cards``: a ``<section class="card">`` after the record's history.
+
+The subject page (``/workspace/subjects/<id>/``) has one slot of its own: ``register_subject_panel`` adds a card
+after the subject's facts (e.g. vetting's credit report link and credit evaluation).
 """
 
 from __future__ import annotations
@@ -85,3 +88,34 @@ def record_badges(request: HttpRequest, records: list) -> list:
             if pk in by_id:
                 by_id[pk].badges.extend(texts)
     return records
+
+
+# Cards an app adds to the subject page: the context function gets the request and the subject (already in the
+# user's scope); None hides the card.
+SubjectPanelContext = Callable[[HttpRequest, Any], Mapping[str, Any] | None]
+
+
+@dataclass(frozen=True)
+class SubjectPanel:
+    name: str
+    template: str
+    context: SubjectPanelContext
+    order: int = 100
+
+
+_subject_panels: dict[str, SubjectPanel] = {}
+
+
+def register_subject_panel(*, name: str, template: str, context: SubjectPanelContext, order: int = 100) -> None:
+    """Add (or replace) the card ``name`` of the subject page."""
+    _subject_panels[name] = SubjectPanel(name=name, template=template, context=context, order=order)
+
+
+def subject_panels(request: HttpRequest, subject) -> list[SafeString]:
+    """The rendered cards of ``subject``'s page, in ``order``."""
+    rendered = []
+    for panel in sorted(_subject_panels.values(), key=lambda p: (p.order, p.name)):
+        context = panel.context(request, subject)
+        if context is not None:
+            rendered.append(render_to_string(panel.template, {"subject": subject, **context}, request=request))
+    return rendered

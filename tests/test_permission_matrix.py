@@ -329,6 +329,17 @@ ROWS = [
         post=by_role(LOGIN, 403, 403, 200),  # no file: the form comes back with its errors
     ),
     Row(W + "vetting/batches/", "/workspace/vetting/batches/", STAFF, post=STAFF),
+    # A natural person's credit report (the subject of {draft}, 组人处's): staff in scope; organisations have none here.
+    Row(
+        W + "vetting/subjects/<int:pk>/credit-report.pdf",
+        "/workspace/vetting/subjects/{subject}/credit-report.pdf",
+        by_role(LOGIN, 200, 404, 200),
+    ),
+    Row(
+        W + "vetting/subjects/<int:pk>/credit-report.pdf",
+        "/workspace/vetting/subjects/999999/credit-report.pdf",
+        by_role(LOGIN, 404, 404, 404),
+    ),
     Row(W + "vetting/evaluations/", "/workspace/vetting/evaluations/?grade=D", REVIEWER_ONLY),
     Row(
         W + "vetting/commitments/",

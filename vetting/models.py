@@ -190,15 +190,21 @@ class BatchCheck(models.Model):
 
 
 class CreditReport(models.Model):
-    """A public 信用报告 of an organisation, as generated: its number, when, whose, and the SHA-256 of the PDF handed
+    """A 信用报告 (an organisation's, public; or a natural person's, staff only), as generated: its number, when, whose, and the SHA-256 of the PDF handed
     out, which the public verification page compares an uploaded copy with. The PDF itself is not kept."""
 
     number = models.CharField(_("报告编号"), max_length=40, unique=True)
-    subject_code = models.CharField(_("统一社会信用代码"), max_length=30, db_index=True)
-    subject_name = models.CharField(_("名称"), max_length=200)
+    subject_code = models.CharField(_("统一社会信用代码"), max_length=30, db_index=True, blank=True)
+    subject_name = models.CharField(_("名称"), max_length=200, blank=True)
     generated_at = models.DateTimeField(_("生成时间"), default=timezone.now)
     sha256 = models.CharField(_("报告文件SHA-256"), max_length=64)
     summary = models.JSONField(_("内容摘要"), default=dict, blank=True)
+    # A natural person's report (staff only): the code and name stay empty, so the public verification page tells
+    # nobody whose report it is; the subject link says it to staff.
+    personal = models.BooleanField(_("自然人报告"), default=False)
+    subject = models.ForeignKey(
+        "credit.Subject", verbose_name=_("信用主体"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("信用报告")

@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import Role
 from credit.catalog import ItemSpec
-from credit.models import RecordStatus, Subject
-from credit.panels import register_record_badges, register_record_panel
+from credit.models import RecordStatus, Subject, SubjectKind
+from credit.panels import register_record_badges, register_record_panel, register_subject_panel
 from publicity.org_panels import register_org_section
 from vetting.models import Commitment, RuleSource
 from vetting.selectors import hits_for, is_recognition, record_checks, record_hits
@@ -79,7 +79,15 @@ def _org_commitments(request, code: str) -> dict | None:
     return {"commitments": commitments} if commitments else None
 
 
+def _person_report(request, subject) -> dict | None:
+    """The link to a natural person's 信用报告 on the staff subject page (organisations' reports are public)."""
+    if subject.kind != SubjectKind.NATURAL:
+        return None
+    return {"report_url": reverse("vetting:person-report", args=[subject.pk])}
+
+
 def register() -> None:
+    register_subject_panel(name="vetting-person-report", template="vetting/subject_report.html", context=_person_report)
     register_org_section(name="vetting-commitments", template="vetting/org_commitments.html", context=_org_commitments)
     register_record_panel(
         name="vetting-approve", slot="approve", template="vetting/record_approve.html", context=_approve, order=50

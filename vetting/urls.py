@@ -10,6 +10,7 @@ urlpatterns = [
     path("evaluations/", views.EvaluationListView.as_view(), name="evaluations"),
     path("commitments/", views.CommitmentsView.as_view(), name="commitments"),
     path("commitments/<int:pk>/status/", views.CommitmentStatusView.as_view(), name="commitment-status"),
+    path("subjects/<int:pk>/credit-report.pdf", views.PersonReportView.as_view(), name="person-report"),
     path("batches/", views.BatchCheckListView.as_view(), name="batches"),
     path("batches/<int:pk>/", views.BatchCheckDetailView.as_view(), name="batch-detail"),
     path("batches/<int:pk>/report.xlsx", views.BatchCheckDownloadView.as_view(), name="batch-download"),

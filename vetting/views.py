@@ -6,13 +6,17 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.db.models import Count
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, FormView, TemplateView
 
 from core.errors import DomainError
+from credit.models import SubjectKind
+from credit.personal_data import personal_data_shown
+from credit.selectors import subject_for
 from credit.views.mixins import ReviewerMixin, WorkspaceMixin
 from vetting.forms import BatchCheckForm, CommitmentImportForm, CommitmentStatusForm, ExternalListImportForm
 from vetting.models import BatchCheck, Commitment, CreditEvaluation, EvaluationRule, ExternalList
@@ -21,6 +25,7 @@ from vetting.selectors import batch_checks_for, rules
 from vetting.services.batch import batch_check_run, batch_check_xlsx
 from vetting.services.commitments import commitment_set_status, commitments_import
 from vetting.services.lists import external_lists_import
+from vetting.services.reports import person_report_create
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
@@ -212,3 +217,28 @@ class EvaluationListView(ReviewerMixin, TemplateView):
             "grade": grade if grade in GRADES else "",
             "counts": [(g, counts.get(g, 0)) for g in GRADES],
         }
+
+
+class PersonReportView(WorkspaceMixin, View):
+    """``/workspace/vetting/subjects/<id>/credit-report.pdf``: a natural person's 信用报告 for staff (a reviewer any
+    person; a clerk a person their offices have records about, else 404). Organisations' reports are public
+    (``vetting-public:credit-report``), so an organisation here is 404 too. The PDF shows the full ID number and the
+    name, so each download is audited as a view of personal data."""
+
+    def check_scope(self, request, pk, **kwargs):
+        self.subject = subject_for(request.user, pk)
+        if self.subject.kind != SubjectKind.NATURAL:
+            raise Http404
+
+    def get(self, request, pk):
+        report, data = person_report_create(
+            user=request.user,
+            subject=self.subject,
+            verify_url_for=lambda number: request.build_absolute_uri(reverse("vetting-public:verify", args=[number])),
+        )
+        personal_data_shown(
+            request, fields=["identifier", "name"], obj=self.subject, detail={"credit_report": report.number}
+        )
+        response = HttpResponse(data, content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{report.number}.pdf"'
+        return response

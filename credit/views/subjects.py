@@ -8,6 +8,7 @@ from django.views import View
 
 from credit import selectors
 from credit.models import SubjectKind
+from credit.panels import subject_panels
 from credit.personal_data import personal_data_shown
 from credit.validators import mask_cn_id
 from credit.views.mixins import WorkspaceMixin
@@ -55,5 +56,7 @@ class SubjectDetailView(WorkspaceMixin, View):
                 "show_office": request.user.is_reviewer or request.user.offices.count() > 1,
                 # The names the records were entered with (the user's scope): the subject keeps its first one.
                 "names": selectors.subject_name_history(request.user, subject),
+                # What the apps built on credit add (credit.panels.register_subject_panel).
+                "panels": subject_panels(request, subject),
             },
         )
