@@ -5,6 +5,7 @@ record or an external list, which is the reviewers' to weigh."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -13,7 +14,7 @@ from credit.catalog import ItemSpec
 from credit.models import RecordStatus, Subject, SubjectKind
 from credit.panels import register_record_badges, register_record_panel, register_subject_panel
 from publicity.org_panels import register_org_section
-from vetting.models import Commitment, RuleSource
+from vetting.models import Commitment, CreditEvaluation, RuleSource
 from vetting.selectors import hits_for, is_recognition, record_checks, record_hits
 from vetting.services.checks import OVERRIDE_FIELD
 
@@ -79,6 +80,19 @@ def _org_commitments(request, code: str) -> dict | None:
     return {"commitments": commitments} if commitments else None
 
 
+def _org_evaluation(request, code: str) -> dict | None:
+    """The organisation's credit grade on its public page, when ``CREDIT_EVALUATION_PUBLIC`` is on and it is graded
+    (a private school or training institution): the grade and its date, never the reasons."""
+    if not settings.CREDIT_EVALUATION_PUBLIC:
+        return None
+    evaluation = (
+        CreditEvaluation.objects.filter(subject__kind=SubjectKind.LEGAL, subject__identifier=code)
+        .only("grade", "computed_at")
+        .first()
+    )
+    return {"evaluation": evaluation} if evaluation else None
+
+
 def _person_report(request, subject) -> dict | None:
     """The link to a natural person's 信用报告 on the staff subject page (organisations' reports are public)."""
     if subject.kind != SubjectKind.NATURAL:
@@ -88,6 +102,7 @@ def _person_report(request, subject) -> dict | None:
 
 def register() -> None:
     register_subject_panel(name="vetting-person-report", template="vetting/subject_report.html", context=_person_report)
+    register_org_section(name="vetting-evaluation", template="vetting/org_evaluation.html", context=_org_evaluation)
     register_org_section(name="vetting-commitments", template="vetting/org_commitments.html", context=_org_commitments)
     register_record_panel(
         name="vetting-approve", slot="approve", template="vetting/record_approve.html", context=_approve, order=50

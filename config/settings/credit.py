@@ -36,3 +36,6 @@ CREDIT_REPORT_FONT = env("CREDIT_REPORT_FONT", default="/usr/share/fonts/truetyp
 # Credit evaluation (信用评价) grades of organisations: (lowest score, grade) from the top; below the last, the lowest.
 CREDIT_EVALUATION_GRADES = ((90, "A"), (75, "B"), (60, "C"))
 CREDIT_EVALUATION_LOWEST_GRADE = "D"
+# Whether an evaluated organisation's public page (/org/<code>/) shows its grade (the grade and its date only; the
+# reasons stay with staff). Off by default: publishing grades is the bureau's decision.
+CREDIT_EVALUATION_PUBLIC = env.bool("CREDIT_EVALUATION_PUBLIC", default=False)

@@ -151,6 +151,10 @@ class ItemSpec:
     not_published: Mapping[str, tuple[str, ...]] = dataclass_field(default_factory=dict)
     # Field → values a record must have before its penalty may be repaired early (e.g. 执行状态 已执行).
     repair_requires: Mapping[str, tuple[str, ...]] = dataclass_field(default_factory=dict)
+    # Whether a record of the item marks its subject as a private school or training institution, the organisations
+    # the credit evaluation (信用评价) grades: None, no; {} every record (e.g. item 5, 民办 institutions' inspections);
+    # field → words, a record whose field contains one of the words (e.g. item 3's 办学类型 with 民办 or 培训).
+    evaluation_scope: Mapping[str, tuple[str, ...]] | None = None
     _by_key: Mapping[str, FieldSpec] = dataclass_field(default_factory=dict, repr=False, compare=False)
 
     # -- look-ups over the catalogue ----------------------------------------------------------------------------
@@ -292,6 +296,11 @@ class ItemSpec:
             repair_requires=MappingProxyType(
                 {key: tuple(values) for key, values in (data.get("repair_requires") or {}).items()}
             ),
+            evaluation_scope=(
+                None
+                if data.get("evaluation_scope") is None
+                else MappingProxyType({key: tuple(words) for key, words in data["evaluation_scope"].items()})
+            ),
             _by_key=MappingProxyType({f.key: f for f in (*fields, *extra_fields)}),
         )
         item._check(data)
@@ -320,6 +329,7 @@ class ItemSpec:
             "future_date_fields": self.future_date_fields,
             "not_published": tuple(self.not_published),
             "repair_requires": tuple(self.repair_requires),
+            "evaluation_scope": tuple(self.evaluation_scope or ()),
         }
         if self.business_date_field is not None:
             named["business_date_field"] = (self.business_date_field,)
@@ -337,6 +347,8 @@ class ItemSpec:
             problems.append("future_date_fields must be date fields")
         if self.credit_check not in CREDIT_CHECK_KINDS:
             problems.append(f"unknown credit_check {self.credit_check!r}")
+        if self.evaluation_scope is not None and self.is_natural_person:
+            problems.append("only an organisation item may mark the credit evaluation's scope")
         if self.is_recognition and self.is_negative:
             problems.append("a 失信信息 item cannot be a recognition")
         if self.publicity not in PUBLICITY_KINDS:

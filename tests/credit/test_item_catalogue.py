@@ -42,6 +42,7 @@ PRODUCT_ITEM_KEYS = {
     "future_date_fields",
     "publication",
     "credit_check",  # an award or recognition, checked for live dishonesty before approval (信用审查)
+    "evaluation_scope",  # its records mark a private school or training institution, which the 信用评价 grades
 }
 PRODUCT_FIELD_KEYS = {"key", "demo", "rule_zh", "school_code"}
 

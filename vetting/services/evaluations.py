@@ -1,7 +1,9 @@
-"""Credit evaluation (信用评价) of organisations: a score from base 100 by the rule table (``EvaluationRule``) and a
+"""Credit evaluation (信用评价) of private schools and training institutions: a score from base 100 by the rule table (``EvaluationRule``) and a
 grade A/B/C/D by the thresholds in ``CREDIT_EVALUATION_GRADES``, with the reasons. Computed set-wise for any number of
 organisations (a few aggregate queries), on each change of their records and nightly (``vetting.tasks``).
-Staff only: nothing here is published."""
+Only the organisations the catalogue's ``evaluation_scope`` marks (a record of an item about 民办 institutions, or an
+institution record whose 办学类型 says 民办/培训) are graded; other organisations get no evaluation (a stale one is
+deleted). Staff see the reasons; the grade alone is public when ``CREDIT_EVALUATION_PUBLIC`` is on."""
 
 from __future__ import annotations
 
@@ -11,10 +13,12 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 
+from credit.catalog import ItemSpec
 from credit.models import Record, RecordStatus, Subject, SubjectKind
+from credit.registry import model_for_item
 from credit.services.records import validity_end_for
 from publicity.selectors import BLACK_LIST, public_entries
 from vetting.models import Commitment, CommitmentStatus, CreditEvaluation, EvaluationFactor, EvaluationRule
@@ -57,15 +61,43 @@ def _counts(rule: EvaluationRule, subject_ids: list[int], codes: dict[int, str],
     return {}
 
 
+# A record that still says what the organisation is: approved, or approved and since expired (an expired registry
+# record does not make a private school public).
+SCOPE_STATUSES = (RecordStatus.APPROVED, RecordStatus.EXPIRED)
+
+
+def in_evaluation_scope(subject_ids: Iterable[int]) -> set[int]:
+    """The organisations among ``subject_ids`` the evaluation grades: private schools and training institutions, as
+    the catalogue's ``evaluation_scope`` items' records identify them (one query per such item)."""
+    subject_ids = list(subject_ids)
+    found: set[int] = set()
+    for spec in ItemSpec.all():
+        if spec.evaluation_scope is None:
+            continue
+        qs = model_for_item(spec.no).objects.filter(subject_id__in=subject_ids, status__in=SCOPE_STATUSES)
+        if spec.evaluation_scope:
+            match = Q()
+            for field, words in spec.evaluation_scope.items():
+                for word in words:
+                    match |= Q(**{f"{field}__contains": word})
+            qs = qs.filter(match)
+        found.update(qs.values_list("subject_id", flat=True).distinct())
+    return found
+
+
 @transaction.atomic
 def evaluations_compute(*, subject_ids: Iterable[int] | None = None, today: datetime.date | None = None) -> int:
-    """(Re)compute the evaluation of the given organisations (every organisation with a record when None)."""
+    """(Re)compute the evaluation of the given organisations (every organisation with a record when None); those
+    outside the evaluation's scope lose any evaluation they had. Returns how many were graded."""
     today = today or timezone.localdate()
     subjects = Subject.objects.filter(kind=SubjectKind.LEGAL)
     subjects = (
         subjects.filter(pk__in=list(subject_ids)) if subject_ids is not None else subjects.filter(records__isnull=False)
     )
     codes = dict(subjects.distinct().values_list("pk", "identifier"))
+    graded = in_evaluation_scope(codes)
+    CreditEvaluation.objects.filter(subject_id__in=[pk for pk in codes if pk not in graded]).delete()
+    codes = {pk: code for pk, code in codes.items() if pk in graded}
     if not codes:
         return 0
     ids = list(codes)
