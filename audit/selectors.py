@@ -80,6 +80,7 @@ DETAIL_LABELS = {
     "batch_check": _("审查报告编号"),
     "breach_record": _("失信记录"),
     "candidates": _("候选人数"),
+    "credit_report": _("信用报告编号"),
     "change": _("变更"),
     "changes": _("变更"),
     "commitments": _("承诺数"),
@@ -100,6 +101,9 @@ DETAIL_LABELS = {
     "with_hits": _("有失信信息的人数"),
 }
 DETAIL_VALUES = {
+    # The personal data a view showed (``fields`` of view_personal_data).
+    "identifier": _("证件号码"),
+    "name": _("姓名"),
     "idle": _("空闲超时"),
     "absolute": _("超过最长登录时长"),
     "role_separation": _("三员分立角色隔离"),

@@ -100,7 +100,19 @@ def _person_report(request, subject) -> dict | None:
     return {"report_url": reverse("vetting:person-report", args=[subject.pk])}
 
 
+def _subject_evaluation(request, subject) -> dict | None:
+    """The organisation's credit evaluation with its reasons on the staff subject page, for reviewers (the reasons
+    count every office's records; a clerk sees only their offices'). Nothing when it is not graded."""
+    if not _reviewer(request) or subject.kind != SubjectKind.LEGAL:
+        return None
+    evaluation = CreditEvaluation.objects.filter(subject=subject).first()
+    return {"evaluation": evaluation, "public": settings.CREDIT_EVALUATION_PUBLIC} if evaluation else None
+
+
 def register() -> None:
+    register_subject_panel(
+        name="vetting-evaluation", template="vetting/subject_evaluation.html", context=_subject_evaluation
+    )
     register_subject_panel(name="vetting-person-report", template="vetting/subject_report.html", context=_person_report)
     register_org_section(name="vetting-evaluation", template="vetting/org_evaluation.html", context=_org_evaluation)
     register_org_section(name="vetting-commitments", template="vetting/org_commitments.html", context=_org_commitments)

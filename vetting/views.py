@@ -216,6 +216,7 @@ class EvaluationListView(ReviewerMixin, TemplateView):
             "evaluations": qs[:500],
             "grade": grade if grade in GRADES else "",
             "counts": [(g, counts.get(g, 0)) for g in GRADES],
+            "public": settings.CREDIT_EVALUATION_PUBLIC,
         }
 
 

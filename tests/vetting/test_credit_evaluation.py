@@ -111,3 +111,20 @@ def test_the_grade_shows_on_the_public_org_page_only_when_the_setting_is_on(revi
     assert 'id="evaluation-grade">B<' in page
     rule = str(EvaluationRule.objects.get(item__no=PENALTY_ORG))
     assert rule not in page and "扣" not in page.split('id="evaluation"')[1].split("</section>")[0]
+
+
+def test_the_reviewers_subject_page_shows_the_grade_with_its_reasons_and_a_clerks_does_not(reviewer, client):
+    record = _penalised(92, reviewer)
+    rule = str(EvaluationRule.objects.get(item__no=PENALTY_ORG))
+    client.force_login(reviewer)
+    page = client.get(f"/workspace/subjects/{record.subject_id}/").content.decode()
+    assert 'id="subject-evaluation-grade"><strong>B<' in page and f"{rule} ×1" in page
+    client.force_login(record.created_by)
+    page = client.get(f"/workspace/subjects/{record.subject_id}/").content.decode()
+    assert "subject-evaluation" not in page
+
+
+def test_an_ungraded_organisation_has_no_evaluation_card(reviewer, client):
+    record = _penalised(91, reviewer, school_type=None)
+    client.force_login(reviewer)
+    assert "subject-evaluation" not in client.get(f"/workspace/subjects/{record.subject_id}/").content.decode()
