@@ -311,7 +311,8 @@ def build(records: int, *, seed: int = 2026, years: int = 5, today: datetime.dat
                     "decision_reason": "材料不全，请补充后重新提交" if status == RecordStatus.RETURNED else "",
                 }
                 base_rows.append([base[f.attname] for f in record_fields])
-                typed_rows[no].append([pk] + [values[f.attname] for f in typed_fields[no][1:]])
+                # Optional catalogue columns the generator leaves out (e.g. the national 双公示 extras) stay empty.
+                typed_rows[no].append([pk] + [values.get(f.attname, f.get_default()) for f in typed_fields[no][1:]])
                 if status == RecordStatus.APPROVED and (no in penalty_items or no in red_items):
                     pubs.append(publication(no, k, office, base, values, ident, name, reviewer))
             copy_rows(Record, record_fields, base_rows, memo=memo)
@@ -368,7 +369,7 @@ class _Publisher:
         else:
             pub.decision_date = values.get(self._penalty_date_key(no)) or day
             pub.publicity_end = pub.valid_until = publishing.publicity_end_bounds(pub.decision_date)[1]
-            if not self._has_decision_number(no):
+            if not (self._has_decision_number(no) and pub.document_number):  # an optional column left empty too
                 pub.document_number = f"洪教罚〔{pub.decision_date.year}〕{base['id']}号"
         pub.search_text = pub.build_search_text()
         return pub
@@ -385,7 +386,7 @@ class _Publisher:
         model = model_for_item(no)
         typed = model(item=self.items[no], office=office, **{k: v for k, v in base.items() if k not in _NOT_TYPED})
         for f in model._meta.local_concrete_fields[1:]:
-            setattr(typed, f.attname, values[f.attname])
+            setattr(typed, f.attname, values.get(f.attname, f.get_default()))
         setattr(typed, typed.SUBJECT_ID_FIELD, ident)
         pub = Publication()
         if no in publishing.RED_LIST_ITEMS:

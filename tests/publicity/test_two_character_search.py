@@ -28,7 +28,9 @@ def many(build):
 @pytest.mark.postgres
 @pytest.mark.django_db
 @pytest.mark.parametrize("term", ["晓明", "育新", "（1"])
-def test_two_character_search_uses_the_bigram_index_and_finds_exactly_the_matches(many, term):
+def test_two_character_search_uses_the_bigram_index_and_finds_exactly_the_matches(many, term, settings):
+    # Natural persons by name too ("晓明"): by default they are found only with their ID's last 4 or decision number.
+    settings.PUBLICITY_NAME_SEARCH_NATURAL_PERSONS = True
     found = selectors.search_entries(selectors.PENALTIES, term).union(
         selectors.search_entries(selectors.RED_LIST, term)
     )
