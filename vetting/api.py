@@ -9,21 +9,15 @@ from rest_framework.views import APIView
 
 from accounts.roles import WORKSPACE_ROLES
 from core.access import role_permission
+from vetting.forms import validate_upload_size
 from vetting.models import BatchCheck
 from vetting.selectors import batch_checks_for
 from vetting.services.batch import batch_check_run
 
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
-
 
 class BatchCheckCreateSerializer(serializers.Serializer):
-    file = serializers.FileField(label="候选名单（.xlsx 或 .csv）")
+    file = serializers.FileField(label="候选名单（.xlsx 或 .csv）", validators=[validate_upload_size])
     title = serializers.CharField(label="审查事由", required=False, allow_blank=True, max_length=200, default="")
-
-    def validate_file(self, value):
-        if value.size > MAX_UPLOAD_BYTES:
-            raise serializers.ValidationError("文件：文件过大（上限 20 MB）。")
-        return value
 
 
 class BatchCheckSerializer(serializers.ModelSerializer):

@@ -1,5 +1,17 @@
 from django import forms
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
+
+# The largest candidate list, external list or commitment file accepted (web form and API alike).
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+
+
+def validate_upload_size(upload) -> None:
+    if upload.size > MAX_UPLOAD_BYTES:
+        raise ValidationError(
+            _("文件：文件过大（上限 %(max)s）。") % {"max": filesizeformat(MAX_UPLOAD_BYTES)}, code="too_large"
+        )
 
 
 class BatchCheckForm(forms.Form):
@@ -7,6 +19,7 @@ class BatchCheckForm(forms.Form):
         label=_("审查事由"), max_length=200, required=False, help_text=_("如：2026年度先进集体评选")
     )
     file = forms.FileField(
+        validators=[validate_upload_size],
         label=_("候选名单（.xlsx 或 .csv）"),
         help_text=_("第1行为表头，须有“名称”（或“姓名”）和“身份证号码或统一社会信用代码”两列；最多5000行。"),
     )
@@ -18,6 +31,7 @@ class BatchCheckForm(forms.Form):
 
 class ExternalListImportForm(forms.Form):
     file = forms.FileField(
+        validators=[validate_upload_size],
         label=_("外部失信名单（.xlsx 或 .csv）"),
         help_text=_(
             "第1行为表头，须有“名称”“统一社会信用代码或身份证号码”“名单名称”列，可有“列入依据”“列入日期”“截止日期”。"
@@ -32,6 +46,7 @@ class ExternalListImportForm(forms.Form):
 
 class CommitmentImportForm(forms.Form):
     file = forms.FileField(
+        validators=[validate_upload_size],
         label=_("信用承诺（.xlsx 或 .csv）"),
         help_text=_(
             "第1行为表头：主体名称、统一社会信用代码、承诺类型、承诺内容、承诺日期、承诺来源，可有“履约状态”（履约中或已履约）。"

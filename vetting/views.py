@@ -27,8 +27,6 @@ from vetting.services.commitments import commitment_set_status, commitments_impo
 from vetting.services.lists import external_lists_import
 from vetting.services.reports import person_report_create
 
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
-
 
 class RulesView(WorkspaceMixin, TemplateView):
     """The credit check's rules as a table every staff member can read."""
@@ -56,9 +54,6 @@ class ExternalListsView(ReviewerMixin, FormView):
 
     def form_valid(self, form):
         upload = form.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            form.add_error("file", _("文件：文件过大（上限 20 MB）。"))
-            return self.form_invalid(form)
         try:
             imported = external_lists_import(
                 data=upload.read(), file_name=upload.name, user=self.request.user, request=self.request
@@ -88,9 +83,6 @@ class BatchCheckListView(WorkspaceMixin, FormView):
 
     def form_valid(self, form):
         upload = form.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            form.add_error("file", _("文件：文件过大（上限 20 MB）。"))
-            return self.form_invalid(form)
         try:
             check = batch_check_run(
                 data=upload.read(),

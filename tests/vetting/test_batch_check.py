@@ -90,3 +90,17 @@ def test_the_api_answers_the_report_and_another_office_cannot_read_it(world, cle
     client.force_login(clerk_out)
     assert client.get(f"/api/v1/vetting/batch-checks/{body['id']}/").status_code == 404
     assert client.get(reverse("vetting:batch-detail", args=[body["id"]])).status_code == 404
+
+
+def test_an_oversized_file_is_refused_naming_the_field_on_the_page_and_the_api(clerk, client, monkeypatch):
+    monkeypatch.setattr("vetting.forms.MAX_UPLOAD_BYTES", 10)
+    client.force_login(clerk)
+    page = client.post(
+        reverse("vetting:batches"), {"file": SimpleUploadedFile("c.csv", _candidates("某校,x"))}
+    ).content.decode()
+    assert "文件：文件过大" in page
+    response = client.post(
+        "/api/v1/vetting/batch-checks/", {"file": SimpleUploadedFile("c.csv", _candidates("某校,x"))}
+    )
+    assert response.status_code == 400 and "文件过大" in response.json()["file"][0]
+    assert not BatchCheck.objects.exists()
