@@ -3,6 +3,7 @@ from axes.conf import settings as axes_settings
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db import models
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -27,6 +28,7 @@ from audit.models import AuditAction
 from audit.services import audit_log
 from core.admin_display import yes_no
 from core.errors import DomainError
+from core.forms import BoundedModelMultipleChoiceField
 
 
 @admin.register(User)
@@ -45,6 +47,7 @@ class UserAdmin(DjangoUserAdmin):
     )
     list_filter = ("role", "is_active", "offices")
     filter_horizontal = ("offices",)
+    formfield_overrides = {models.ManyToManyField: {"form_class": BoundedModelMultipleChoiceField}}
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (_("个人信息"), {"fields": ("last_name", "first_name", "email", "phone")}),
