@@ -6,9 +6,9 @@ from __future__ import annotations
 import io
 
 import pytest
-from python_calamine import CalamineWorkbook
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from python_calamine import CalamineWorkbook
 
 from credit.models import ChangeStatus, EventAction, Item, Office, RecordChange, RecordEvent, RecordStatus
 from credit.registry import model_for_item
