@@ -268,3 +268,22 @@ def test_a_refused_update_gives_an_error_copy_with_the_leading_columns(client, m
     header, row = sheet.to_python()[:2]
     assert header[:2] == [RECORD_NUMBER_COLUMN, template_headers(8)[0]]
     assert row[0] == "123456" and "没有找到可更新的记录" in row[header.index("错误说明")]
+
+
+def test_a_row_matching_two_records_asks_for_the_record_number(make_records, clerk_of_item_offices):
+    """Two drafts entered through the form with the same natural key: the row cannot tell which, and says how to."""
+    first = make_records(8, 1, status=RecordStatus.DRAFT)[0]
+    second = make_records(8, 1, status=RecordStatus.DRAFT)[0]
+    result = _update(8, clerk_of_item_offices, _workbook(8, [_row(8, 0, penalty_result="给予通报批评")]))
+    assert [(e.row, e.column) for e in result.errors] == [(2, _column(8, "id_number"))]
+    assert f"记录 {first.pk}、{second.pk}" in result.errors[0].reason and RECORD_NUMBER_COLUMN in result.errors[0].reason
+    assert _typed(first).penalty_result == _typed(second).penalty_result == "给予警告处分"
+
+
+@pytest.mark.parametrize("number", ["999999999999999999", "12a", "-3", 1.5])
+def test_a_record_number_no_record_can_have_is_a_row_error(make_records, clerk_of_item_offices, number):
+    record = make_records(8, 1, status=RecordStatus.DRAFT)[0]
+    data = _workbook(8, [[number, *_row(8, 0, penalty_result="给予通报批评")]], lead=(RECORD_NUMBER_COLUMN,))
+    result = _update(8, clerk_of_item_offices, data)
+    assert [(e.row, e.column) for e in result.errors] == [(2, RECORD_NUMBER_COLUMN)]
+    assert _typed(record).penalty_result == "给予警告处分"
