@@ -276,7 +276,9 @@ def test_a_row_matching_two_records_asks_for_the_record_number(make_records, cle
     second = make_records(8, 1, status=RecordStatus.DRAFT)[0]
     result = _update(8, clerk_of_item_offices, _workbook(8, [_row(8, 0, penalty_result="给予通报批评")]))
     assert [(e.row, e.column) for e in result.errors] == [(2, _column(8, "id_number"))]
-    assert f"记录 {first.pk}、{second.pk}" in result.errors[0].reason and RECORD_NUMBER_COLUMN in result.errors[0].reason
+    assert (
+        f"记录 {first.pk}、{second.pk}" in result.errors[0].reason and RECORD_NUMBER_COLUMN in result.errors[0].reason
+    )
     assert _typed(first).penalty_result == _typed(second).penalty_result == "给予警告处分"
 
 
