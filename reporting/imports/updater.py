@@ -103,11 +103,8 @@ class RecordUpdater(RecordImporter):
         for error in errors:
             if error.col_index is not None:
                 error.col_index += lead
-        rows = {
-            row_no: self._row(row_no, cells, read=sheet.read)
-            for row_no, cells in sheet.rows
-            if row_no in {r for _k, r, _rec in self.validator.valid}
-        }
+        valid = {row_no for _key, row_no, _record in self.validator.valid}
+        rows = {row_no: self._row(row_no, cells, read=sheet.read) for row_no, cells in sheet.rows if row_no in valid}
         if RECORD_NUMBER_COLUMN in sheet.leading:
             errors += self._match_by_number(rows)
         else:
