@@ -135,3 +135,10 @@ def item_sheet_name(name: str) -> str:
 # Natural key of each item (``natural_key`` in the catalogue): the fields that identify "the same record" for
 # duplicate detection in imports.
 NATURAL_KEYS: dict[int, tuple[str, ...]] = {item.no: item.natural_key for item in ItemSpec.all()}
+
+# The leading columns an update-mode import (更新已有记录) may begin with, in any order, before the template's columns:
+# the record to update (its number, 编号 on the record pages; without this column rows are matched by their natural
+# key) and the reason of a correction that goes to review (submitted and approved records).
+RECORD_NUMBER_COLUMN = "记录编号"
+CHANGE_REASON_COLUMN = "变更理由"
+UPDATE_LEADING_COLUMNS: tuple[str, ...] = (RECORD_NUMBER_COLUMN, CHANGE_REASON_COLUMN)

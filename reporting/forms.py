@@ -7,14 +7,32 @@ from django.utils.translation import gettext_lazy as _
 
 from credit.models import Item, Office
 from reporting import double_publicity
-from reporting.models import BatchFormat, BatchKind
+from reporting.columns import CHANGE_REASON_COLUMN, RECORD_NUMBER_COLUMN
+from reporting.models import BatchFormat, BatchKind, ImportMode
 
 
 class ImportUploadForm(forms.Form):
     item = forms.ModelChoiceField(label=_("信用信息事项"), queryset=Item.objects.none())
     office = forms.ModelChoiceField(label=_("报送处室"), queryset=Office.objects.none())
+    mode = forms.ChoiceField(
+        label=_("导入方式"),
+        choices=ImportMode.choices,
+        initial=ImportMode.CREATE,
+        required=False,  # absent: create, as before the update mode existed
+        widget=forms.RadioSelect,
+        help_text=_(
+            "更新已有记录：每行更新本处室的一条记录，按第一列前可加的“%(number)s”列找到记录（没有该列时按查重的"
+            "关键字段）；草稿、已退回的记录直接修改，待审核、已通过的记录修改后送审核（已通过的记录提出变更申请，"
+            "审核通过前原记录与公示内容不变），须在可加的“%(reason)s”列填写理由。任何一行有错误，全部记录都不修改。"
+        )
+        % {"number": RECORD_NUMBER_COLUMN, "reason": CHANGE_REASON_COLUMN},
+    )
     file = forms.FileField(label=_("填写好的上传模板（.xlsx）"))
-    submit = forms.BooleanField(label=_("导入后直接提交审核"), required=False)
+    submit = forms.BooleanField(
+        label=_("导入后直接提交审核"),
+        required=False,
+        help_text=_("更新已有记录时，只对更新的草稿、已退回记录生效。"),
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -23,6 +41,9 @@ class ImportUploadForm(forms.Form):
         owned = Item.objects.filter(any_office=True) | Item.objects.filter(offices__in=offices)
         self.fields["item"].queryset = owned.distinct().order_by("no")
         self.fields["file"].widget.attrs["accept"] = ".xlsx"
+
+    def clean_mode(self):
+        return self.cleaned_data.get("mode") or ImportMode.CREATE
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

@@ -238,6 +238,26 @@ class ImportStatus(models.TextChoices):
     FAILED = "failed", _("处理出错")
 
 
+class ImportMode(models.TextChoices):
+    CREATE = "create", _("新增记录")
+    UPDATE = "update", _("更新已有记录")
+
+
+class ImportOutcome(models.TextChoices):
+    """What an update-mode import did to one record: in place (draft or returned, possibly submitted with it) or
+    through review (a submitted record resubmitted, an approved one by a change request)."""
+
+    UPDATED = "updated", _("已更新（未提交）")
+    SUBMITTED = "submitted", _("已更新并提交审核")
+    RESUBMITTED = "resubmitted", _("已撤回、更新并重新提交审核")
+    CHANGE = "change", _("已提出变更申请，待审核")
+
+    @classmethod
+    def to_review(cls) -> frozenset[str]:
+        """The outcomes that wait for a reviewer."""
+        return frozenset({cls.SUBMITTED, cls.RESUBMITTED, cls.CHANGE})
+
+
 class ImportJobQuerySet(ScopedQuerySet):
     """Clerks reach the import jobs of their offices; nobody else any (out of scope → 404)."""
 
@@ -266,12 +286,15 @@ class ImportJob(models.Model):
     original_name = models.CharField(_("原文件名"), max_length=200, blank=True)
     file = models.FileField(_("上传文件"), upload_to=import_upload_to, storage=private_storage, max_length=200)
     submit = models.BooleanField(_("导入后直接提交审核"), default=False)
+    mode = models.CharField(_("导入方式"), max_length=8, choices=ImportMode.choices, default=ImportMode.CREATE)
     status = models.CharField(_("状态"), max_length=12, choices=ImportStatus.choices, default=ImportStatus.PENDING)
     progress = models.PositiveSmallIntegerField(_("进度（%）"), default=0)
     total_rows = models.PositiveIntegerField(_("数据行数"), default=0)
     created_count = models.PositiveIntegerField(_("导入记录数"), default=0)
     message = models.TextField(_("说明"), blank=True)
     errors = models.JSONField(_("错误明细"), default=list, blank=True)
+    # Update mode: one entry per row, {"row": Excel row, "record": id, "outcome": ImportOutcome, "change": id or None}.
+    updated = models.JSONField(_("更新的记录"), default=list, blank=True)
     error_file = models.FileField(
         _("错误标注文件"), upload_to=import_errors_upload_to, storage=private_storage, max_length=200, blank=True
     )

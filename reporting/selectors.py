@@ -11,7 +11,16 @@ from django.utils import timezone
 from credit.models import Item, Record, RecordStatus
 from credit.registry import model_for_item
 from credit.selectors import semiannual_periods
-from reporting.models import BatchFormat, BatchRecord, BatchStatus, ExportBatch, FeedbackResult, RowFeedback
+from reporting.models import (
+    BatchFormat,
+    BatchRecord,
+    BatchStatus,
+    ExportBatch,
+    FeedbackResult,
+    ImportMode,
+    ImportStatus,
+    RowFeedback,
+)
 
 # A record version carried by a batch in one of these states needs no new delivery.
 CARRYING_STATUSES = (BatchStatus.PENDING, BatchStatus.DELIVERING, BatchStatus.DELIVERED)
@@ -146,7 +155,13 @@ def semiannual_notices_owed(notices: Iterable, *, today: datetime.date | None = 
 
 def import_job_records(job) -> QuerySet:
     """The records an import job created: its user's records of its item and office made while it ran (an import
-    inserts all its records at once, between the upload and the job's end). Oldest row first, as in the file."""
+    inserts all its records at once, between the upload and the job's end). Oldest row first, as in the file.
+    An update-mode job's are the records it updated (``ImportJob.updated``)."""
+    if job.mode == ImportMode.UPDATE:
+        ids = [entry["record"] for entry in job.updated] if job.status == ImportStatus.SUCCEEDED else []
+        return (
+            Record.objects.filter(pk__in=ids, office_id=job.office_id).select_related("item", "subject").order_by("id")
+        )
     if job.finished_at is None or not job.created_count:
         return Record.objects.none()
     return (

@@ -33,6 +33,8 @@ from reporting.models import (
     BatchStatus,
     ExportBatch,
     ImportJob,
+    ImportMode,
+    ImportOutcome,
     ImportStatus,
     SemiannualNotice,
 )
@@ -118,6 +120,7 @@ class ImportCreateView(ClerkMixin, FormView):
                 data=upload.read(),
                 original_name=upload.name,
                 submit=form.cleaned_data["submit"],
+                mode=form.cleaned_data["mode"],
                 request=self.request,
             )
         except DomainError as exc:  # a refused file (ImportRejected) or office (ForbiddenError), under its field
@@ -146,7 +149,22 @@ class ImportDetailView(ImportScopeMixin, ClerkMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        if self.object.status == ImportStatus.SUCCEEDED:
+        if self.object.status == ImportStatus.SUCCEEDED and self.object.mode == ImportMode.UPDATE:
+            records = import_job_records(self.object)
+            by_pk = {record.pk: record for record in records}
+            context["updated_rows"] = [
+                {
+                    "row": entry["row"],
+                    "record": by_pk[entry["record"]],
+                    "outcome": ImportOutcome(entry["outcome"]).label,
+                    "to_review": entry["outcome"] in ImportOutcome.to_review(),
+                }
+                for entry in self.object.updated[: self.RECORDS_SHOWN]
+                if entry["record"] in by_pk
+            ]
+            context["review_count"] = sum(1 for e in self.object.updated if e["outcome"] in ImportOutcome.to_review())
+            context["drafts"] = records.filter(status__in=UNSUBMITTED).count()
+        elif self.object.status == ImportStatus.SUCCEEDED:
             records = import_job_records(self.object)
             context["new_records"] = list(records[: self.RECORDS_SHOWN])
             context["drafts"] = records.filter(status__in=UNSUBMITTED).count()

@@ -336,12 +336,15 @@ def record_submit(*, record: Record, user) -> Record:
 
 
 @transaction.atomic
-def record_withdraw(*, record: Record, user) -> Record:
+def record_withdraw(*, record: Record, user, reason: str = "") -> Record:
     """待审核 → 草稿: the office's clerk takes back a submission the General Office has not decided yet (e.g. to correct
     it); it is edited and submitted again. The row lock makes this and a reviewer's decision exclusive: whichever comes
-    second is told what happened. Timeliness counts the later submission, as for a returned record."""
+    second is told what happened. Timeliness counts the later submission, as for a returned record. ``reason`` (optional)
+    is kept on the withdrawal's event, e.g. the reason of a bulk correction."""
     require_role(user, Role.CLERK, office=record.office_id, message=OFFICE_CLERK_ONLY)
-    return _transition(record, user=user, allowed_from={RecordStatus.SUBMITTED}, to=RecordStatus.DRAFT)
+    return _transition(
+        record, user=user, allowed_from={RecordStatus.SUBMITTED}, to=RecordStatus.DRAFT, reason=(reason or "").strip()
+    )
 
 
 @transaction.atomic

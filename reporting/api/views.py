@@ -40,6 +40,7 @@ class ImportCreateView(APIView):
             data=data["file"].read(),
             original_name=data["file"].name,
             submit=data["submit"],
+            mode=data["mode"],
             request=request,
         )
         return Response(ImportJobSerializer(job).data, status=status.HTTP_201_CREATED)

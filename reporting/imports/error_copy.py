@@ -14,13 +14,21 @@ from reporting.imports.reader import shown
 from reporting.imports.rows import CellError
 
 
-def write_error_copy(target, *, item: Item, rows: Iterable[tuple[int, list[Any]]], errors: list[CellError]) -> None:
+def write_error_copy(
+    target,
+    *,
+    item: Item,
+    rows: Iterable[tuple[int, list[Any]]],
+    errors: list[CellError],
+    leading: tuple[str, ...] = (),
+) -> None:
     """A copy of the uploaded data with every bad cell filled red and commented, and a sheet listing all errors.
+    ``leading``: the update mode's leading columns the upload had (记录编号, 变更理由), before the template's.
 
     Rows are written at their original Excel row numbers so the clerk finds them where they were; every value as
     text (``write_string``) so nothing in the copy can become a formula.
     """
-    columns = import_columns(item.no)
+    names = [*leading, *(column.name for column in import_columns(item.no))]
     workbook = xlsxwriter.Workbook(
         target, {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False}
     )
@@ -30,10 +38,10 @@ def write_error_copy(target, *, item: Item, rows: Iterable[tuple[int, list[Any]]
     bad_row = workbook.add_format({"bg_color": "#FFEB9C", "num_format": "@"})
     header = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
     text = workbook.add_format({"num_format": "@"})
-    sheet.set_column(0, len(columns), 20, text)
-    for col, column in enumerate(columns):
-        sheet.write_string(0, col, column.name, header)
-    sheet.write_string(0, len(columns), "错误说明", header)
+    sheet.set_column(0, len(names), 20, text)
+    for col, name in enumerate(names):
+        sheet.write_string(0, col, name, header)
+    sheet.write_string(0, len(names), "错误说明", header)
     by_cell: dict[tuple[int, int], list[str]] = {}
     by_row: dict[int, list[str]] = {}
     for error in errors:
@@ -51,7 +59,7 @@ def write_error_copy(target, *, item: Item, rows: Iterable[tuple[int, list[Any]]
             elif text_value:
                 sheet.write_string(r, col, text_value, bad_row if row_no in by_row else text)
         if row_no in by_row:
-            sheet.write_string(r, len(columns), "；".join(by_row[row_no]), bad_row)
+            sheet.write_string(r, len(names), "；".join(by_row[row_no]), bad_row)
     summary = workbook.add_worksheet("错误汇总")
     for col, title in enumerate(["行号", "列名", "填写的值", "原因"]):
         summary.write_string(0, col, title, header)

@@ -33,6 +33,9 @@ class ImportResult:
     records: list[Record] = field(default_factory=list)
     message: str = ""  # a file-level problem (not .xlsx, macro, wrong header)
     rows: list[tuple[int, list[Any]]] = field(default_factory=list, repr=False)  # as read, for the error copy
+    # Update mode: the leading columns the file had, and per row {"row", "record", "outcome", "change"}.
+    leading: tuple[str, ...] = ()
+    updated: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -41,6 +44,8 @@ class ImportResult:
 
 class RecordImporter:
     """Imports one filled upload template of ``item`` for ``office`` as ``user`` (a clerk of that office)."""
+
+    mode = "create"  # the audit entry's; ``RecordUpdater`` (update mode) says "update"
 
     def __init__(
         self,
@@ -71,9 +76,8 @@ class RecordImporter:
 
     def run(self, data: bytes) -> ImportResult:
         """Read, validate and (when every row is valid) save ``data``; never raises for the clerk's mistakes."""
+        self._check_office()
         result = ImportResult()
-        if not any(o.pk == self.office.pk for o in clerk_offices_for(self.user, self.item)):
-            raise PermissionDenied(_("您所在的处室不负责报送“%(item)s”。") % {"item": self.item.name})
         try:
             rows = read_rows(data, item=self.item, max_rows=self.max_rows)
         except ImportRejected as exc:
@@ -94,6 +98,10 @@ class RecordImporter:
             return result
         result.records = self.save(records)
         return result
+
+    def _check_office(self) -> None:
+        if not any(o.pk == self.office.pk for o in clerk_offices_for(self.user, self.item)):
+            raise PermissionDenied(_("您所在的处室不负责报送“%(item)s”。") % {"item": self.item.name})
 
     @transaction.atomic
     def save(self, records: list[Record]) -> list[Record]:
@@ -120,6 +128,8 @@ class RecordImporter:
             "errors": errors,
             "submit": self.submit,
         }
+        if self.mode != "create":
+            detail["mode"] = self.mode
         if reason:
             detail["reason"] = reason[:500]
         audit_log(

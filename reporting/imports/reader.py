@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import io
 import math
+from dataclasses import dataclass
 from typing import Any
 
 import xlsxwriter
@@ -33,16 +34,38 @@ class ImportRejected(DomainError):
         super().__init__({"file": [message]})
 
 
+@dataclass(frozen=True)
+class Sheet:
+    """The data of an upload: the leading columns it has (update mode: ``UPDATE_LEADING_COLUMNS`` found at the start of
+    the header, in the file's order), how many template columns it has (the Annex 1 ones and the first few optional
+    ones) and (Excel row number, cells) of every non-empty data row: the leading cells, then the template's cells as
+    wide as ``import_columns`` (the optional cells the file has no column for empty)."""
+
+    leading: tuple[str, ...]
+    read: int
+    rows: list[tuple[int, list[Any]]]
+
+
 def read_rows(data: bytes, *, item: Item, max_rows: int | None = None) -> list[tuple[int, list[Any]]]:
     """(Excel row number, cells) of every non-empty data row, each as wide as ``import_columns`` (the optional cells
     the file has no column for empty); raises ImportRejected for file-level problems."""
+    return read_sheet(data, item=item, max_rows=max_rows).rows
+
+
+def read_sheet(data: bytes, *, item: Item, max_rows: int | None = None, leading: tuple[str, ...] = ()) -> Sheet:
+    """The upload's data rows (``Sheet``); the header may begin with any of the ``leading`` column names, each at
+    most once. Raises ImportRejected for file-level problems."""
     width = len(import_columns(item.no))
     limit = settings.REPORTING_IMPORT_MAX_ROWS if max_rows is None else max_rows
     try:
         check_xlsx(data)
         # Before calamine builds its dense table: the header row plus ``limit`` data rows; a few columns past the
         # template so that the header check below can name stray columns, far-off ones are refused here.
-        check_sheet_bounds(data, max_rows=limit + 1, max_columns=width + settings.REPORTING_IMPORT_EXTRA_COLUMNS)
+        check_sheet_bounds(
+            data,
+            max_rows=limit + 1,
+            max_columns=len(leading) + width + settings.REPORTING_IMPORT_EXTRA_COLUMNS,
+        )
     except UnsafeWorkbook as exc:
         raise ImportRejected(str(exc)) from exc
     try:
@@ -53,25 +76,34 @@ def read_rows(data: bytes, *, item: Item, max_rows: int | None = None) -> list[t
         raise ImportRejected(_("无法读取工作簿：%(error)s") % {"error": exc}) from exc
     if not table:
         raise ImportRejected(_("第一个工作表是空的：请在上传模板的第一个工作表中填写。"))
-    read = check_header(table[0], item=item)
+    found: list[str] = []
+    for cell in table[0]:
+        name = str(cell).strip() if cell is not None else ""
+        if name not in leading or name in found:
+            break
+        found.append(name)
+    lead = len(found)
+    read = check_header(list(table[0][lead:]), item=item, offset=lead)
     rows = []
     for index, cells in enumerate(table[1:], start=2):
-        cells = list(cells[:read])
-        cells += [""] * (width - len(cells))
-        if all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
+        head = list(cells[:lead]) + [""] * (lead - len(cells[:lead]))
+        body = list(cells[lead : lead + read])
+        body += [""] * (width - len(body))
+        if all(c is None or (isinstance(c, str) and not c.strip()) for c in head + body):
             continue
-        rows.append((index, cells))
+        rows.append((index, head + body))
     if len(rows) > limit:
         raise ImportRejected(
             _("数据行过多（%(n)s 行，上限 %(max)s 行），请分批导入。") % {"n": len(rows), "max": limit}
         )
-    return rows
+    return Sheet(leading=tuple(found), read=read, rows=rows)
 
 
-def check_header(header: list[Any], *, item: Item) -> int:
+def check_header(header: list[Any], *, item: Item, offset: int = 0) -> int:
     """The number of columns to read: the item's template header, optionally followed by the first few of its
     optional columns (``optional_columns``: the business-date column, then the national ones) in their order.
-    Raises ImportRejected, naming up to five wrong columns, for any other header."""
+    Raises ImportRejected, naming up to five wrong columns, for any other header. ``offset``: the leading columns
+    before ``header`` in the sheet (update mode), for the column letters of the message."""
     expected = template_headers(item.no)
     actual = [str(c).strip() if c is not None else "" for c in header]
     while actual and not actual[-1]:
@@ -86,7 +118,7 @@ def check_header(header: list[Any], *, item: Item) -> int:
         want = expected[i] if i < len(expected) else None
         got = actual[i] if i < len(actual) else None
         if want != got:
-            col = xlsxwriter.utility.xl_col_to_name(i)
+            col = xlsxwriter.utility.xl_col_to_name(i + offset)
             if want is None:
                 problems.append(_("%(col)s列“%(got)s”是多余的列") % {"col": col, "got": got})
             elif not got:

@@ -18,8 +18,8 @@ from audit.services import audit_log
 from core.errors import ForbiddenError
 from credit.models import Item, Office
 from credit.services.records import clerk_offices_for
-from reporting.imports import ImportRejected, RecordImporter, write_error_copy
-from reporting.models import ImportJob, ImportStatus
+from reporting.imports import ImportRejected, RecordImporter, RecordUpdater, write_error_copy
+from reporting.models import ImportJob, ImportMode, ImportOutcome, ImportStatus
 from reporting.xlsx_safety import UnsafeWorkbook, check_xlsx
 
 logger = logging.getLogger(__name__)
@@ -33,9 +33,13 @@ def import_job_create(
     data: bytes,
     original_name: str = "",
     submit: bool = False,
+    mode: str = ImportMode.CREATE,
     request=None,
 ) -> ImportJob:
     """Store an upload as an import job after the file-level checks; run it now if small, else in the background.
+
+    ``mode``: ``create`` (new records) or ``update`` (更新已有记录: each row updates the record it names, through the
+    same correction services as the record page; ``reporting.imports.updater``).
 
     Raises ImportRejected (on ``file``, 400) when the file is not an acceptable .xlsx, ForbiddenError (on ``office``,
     403) when the clerk may not report the item through ``office``.
@@ -61,7 +65,9 @@ def import_job_create(
             detail={"item": item.no, "office": office.code, "rows": 0, "errors": 1, "reason": str(exc)[:500]},
         )
         raise ImportRejected(str(exc)) from exc
-    job = ImportJob(item=item, office=office, created_by=user, original_name=original_name[:200], submit=submit)
+    job = ImportJob(
+        item=item, office=office, created_by=user, original_name=original_name[:200], submit=submit, mode=mode
+    )
     job.file.save("upload.xlsx", ContentFile(data), save=False)
     job.save()
     if len(data) <= settings.REPORTING_IMPORT_INLINE_BYTES:
@@ -86,7 +92,8 @@ def import_job_run(*, job_id: int, request=None) -> ImportJob:
     def progress(done: int, total: int) -> None:
         ImportJob.objects.filter(pk=job_id).update(progress=max(1, int(done * 90 / max(total, 1))), total_rows=total)
 
-    importer = RecordImporter(
+    importer_class = RecordUpdater if job.mode == ImportMode.UPDATE else RecordImporter
+    importer = importer_class(
         item=job.item,
         office=job.office,
         user=job.created_by,
@@ -120,15 +127,25 @@ def import_job_run(*, job_id: int, request=None) -> ImportJob:
         job.status, job.message = ImportStatus.INVALID, result.message
     elif result.errors:
         job.status = ImportStatus.INVALID
-        job.message = _("共 %(rows)s 行，发现 %(n)s 处错误，未导入任何记录。请按错误明细修改后重新上传。") % {
-            "rows": result.total_rows,
-            "n": len(result.errors),
-        }
+        if job.mode == ImportMode.UPDATE:
+            text = _("共 %(rows)s 行，发现 %(n)s 处错误，未更新任何记录。请按错误明细修改后重新上传。")
+        else:
+            text = _("共 %(rows)s 行，发现 %(n)s 处错误，未导入任何记录。请按错误明细修改后重新上传。")
+        job.message = text % {"rows": result.total_rows, "n": len(result.errors)}
         job.errors = [error.as_dict() for error in result.errors]
         with tempfile.TemporaryFile() as fh:
-            write_error_copy(fh, item=job.item, rows=result.rows, errors=result.errors)
+            write_error_copy(fh, item=job.item, rows=result.rows, errors=result.errors, leading=result.leading)
             fh.seek(0)
             job.error_file.save("errors.xlsx", File(fh), save=False)
+    elif job.mode == ImportMode.UPDATE:
+        job.status = ImportStatus.SUCCEEDED
+        job.updated = result.updated
+        review = sum(1 for entry in result.updated if entry["outcome"] in ImportOutcome.to_review())
+        job.message = _("已更新 %(n)s 条记录。") % {"n": len(result.updated)}
+        if review:
+            job.message += _(
+                "其中 %(n)s 条已送审核（提交、重新提交或变更申请）；已通过记录的变更在审核通过后才生效。"
+            ) % {"n": review}
     else:
         job.status = ImportStatus.SUCCEEDED
         job.created_count = len(result.records)
