@@ -4,8 +4,8 @@ table (decisions per penalty category of the national code table, fines and conf
 
 Only what the column shows today counts: the entries come from ``selectors.public_entries_to_count``, the same rules
 as every public list, so a withdrawn, revoked, expired or withheld entry is in no figure. A case belongs to the month
-of its decision date (许可决定日期, 处罚决定日期). Everything is read in three aggregate queries (``GROUP BY``), however
-many entries there are; nothing personal is read, only offices, types, counts and sums.
+of its decision date (许可决定日期, 处罚决定日期). Everything is read in three queries (two aggregates, ``GROUP BY``, and
+the offices), however many entries there are; nothing personal is read, only offices, types, counts and sums.
 """
 
 from __future__ import annotations
