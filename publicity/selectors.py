@@ -117,6 +117,12 @@ def _public_entries(section: str, *, today: datetime.date | None = None) -> Quer
     raise ValueError(section)
 
 
+def public_entries_to_count(section: str, *, today: datetime.date | None = None) -> QuerySet:
+    """The same entries as ``public_entries``, unordered and without ``under_objection``: the base of aggregates
+    (``GROUP BY``), where an ordering or an annotation would split the groups (``publicity.statistics``)."""
+    return _public_entries(section, today=today).order_by()
+
+
 _OBJECTION_FIELD = {
     PENALTIES: "publication",
     RED_LIST: "publication",

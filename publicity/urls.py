@@ -4,7 +4,7 @@ from django.urls import path
 
 from publicity import converters  # noqa: F401  (registers <section:…> and <article:…>)
 from publicity.feeds import LatestEntriesAtomFeed, LatestEntriesFeed
-from publicity.views import display, public
+from publicity.views import display, public, statistics
 
 app_name = "publicity"
 urlpatterns = [
@@ -14,6 +14,11 @@ urlpatterns = [
     path("open-data/", public.open_data, name="open-data"),
     path("feed/rss/", LatestEntriesFeed(), name="feed-rss"),
     path("feed/atom/", LatestEntriesAtomFeed(), name="feed-atom"),
+    path("statistics/", statistics.statistics, name="statistics"),
+    path("statistics/monthly.csv", statistics.statistics_csv, {"table": "monthly"}, name="statistics-monthly-csv"),
+    path(
+        "statistics/penalties.csv", statistics.statistics_csv, {"table": "penalties"}, name="statistics-penalties-csv"
+    ),
     path("track/", public.track, name="track"),
     path("track/<str:code>/", public.request_status, name="request-status"),
     path("display/text-size/", display.text_size, name="text-size"),

@@ -559,6 +559,10 @@ ROWS = [
     ),
     Row("commitments/", "/commitments/", everyone(200)),
     Row("open-data/", "/open-data/", everyone(200)),
+    # 公示统计 and its two CSV files: aggregates of what the column shows, open to everyone.
+    Row("statistics/", "/statistics/?year=2026", everyone(200)),
+    Row("statistics/monthly.csv", "/statistics/monthly.csv?year=2026", everyone(200)),
+    Row("statistics/penalties.csv", "/statistics/penalties.csv", everyone(200)),
     Row("feed/rss/", "/feed/rss/", everyone(200)),
     Row("feed/atom/", "/feed/atom/", everyone(200)),
     Row("track/", "/track/?code={tracking_code}", everyone(302)),

@@ -64,3 +64,6 @@ PUBLICITY_EVIDENCE_DAILY_QUOTA_BYTES = env.int("PUBLICITY_EVIDENCE_DAILY_QUOTA_B
 PUBLICITY_SITE_CODE = env("PUBLICITY_SITE_CODE", default="")
 PUBLICITY_ICP_NUMBER = env("PUBLICITY_ICP_NUMBER", default="")
 PUBLICITY_PSB_NUMBER = env("PUBLICITY_PSB_NUMBER", default="")
+# The public statistics page (/statistics/) offers the years from this one to the current year (Beijing time): the
+# year the bureau's credit column began (洪教办字〔2018〕13号).
+PUBLICITY_STATISTICS_FIRST_YEAR = env.int("PUBLICITY_STATISTICS_FIRST_YEAR", default=2018)
