@@ -181,3 +181,48 @@ def test_unknown_rows_and_results_are_skipped_not_stored(make_records):
 def test_simulator_listens_on_loopback_only():
     with pytest.raises(ValueError):
         PlatformSimulator().serve("0.0.0.0", 0)
+
+
+@pytest.mark.parametrize(
+    "set_based", [pytest.param(True, marks=pytest.mark.postgres, id="copy"), pytest.param(False, id="chunked")]
+)
+def test_each_verdict_lands_on_the_record_and_version_of_its_row_once(make_records, set_based):
+    """PostgreSQL stores the verdicts by COPY and one insert, other databases in chunks: the same rows either way."""
+    from unittest import mock
+
+    from reporting.services import feedback
+
+    first, _second = _two_items_of_two_offices()
+    make_records(first, 4)
+    (batch,) = _deliver_items(first).values()
+    lines = list(batch.lines.order_by("record_id").values_list("record_id", "record_version", "record__office_id"))
+    text = "batch_id,row,result,reason\n" + "".join(
+        f"{batch.pk},{row},{result},{reason}\n"
+        for row, result, reason in [
+            (3, "入库", ""),
+            (1, "accepted", "ignored"),
+            (4, "问题数据", "缺少处罚依据"),
+            (2, "ok", ""),
+            (1, "refused", "repeated row"),
+            (9, "refused", "no such row"),
+        ]
+    )
+
+    with mock.patch.object(feedback, "_set_based", return_value=set_based):
+        summary = feedback_text_ingest(batch=batch, text=text)
+        again = feedback_text_ingest(batch=batch, text=text)
+
+    counts = (summary.stored, summary.accepted, summary.refused, summary.duplicates, len(summary.invalid))
+    assert counts == (4, 3, 1, 1, 1)
+    assert (again.stored, again.duplicates) == (0, 5)
+    stored = {
+        f.row: (f.record_id, f.record_version, f.office_id, f.result, f.reason, f.source)
+        for f in RowFeedback.objects.filter(batch=batch)
+    }
+    accepted, refused = FeedbackResult.ACCEPTED, FeedbackResult.REFUSED
+    assert stored == {
+        1: (*lines[0], accepted, "", "file"),
+        2: (*lines[1], accepted, "", "file"),
+        3: (*lines[2], accepted, "", "file"),
+        4: (*lines[3], refused, "缺少处罚依据", "file"),
+    }
