@@ -18,6 +18,7 @@ import email.policy
 import ipaddress
 import json
 import os
+import re
 import tempfile
 import threading
 from collections.abc import Iterable
@@ -31,15 +32,22 @@ from openpyxl import load_workbook
 REVOKED_SHEET = "撤销记录"
 MAX_BODY = 200 * 1024 * 1024
 FEEDBACK_HEADER = ("batch_id", "row", "result", "reason")
+# A national 双公示 column code (xk_xdr_mc, cf_wsh…): a sheet that starts with a row of them has two header rows.
+FIELD_CODE = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+")
 
 
 def record_rows(path: str | os.PathLike) -> Iterable[tuple[str, ...]]:
-    """The record rows of a batch workbook, as text cells (header left out)."""
+    """The record rows of a batch workbook, as text cells (header left out): one header row in the upload template,
+    two in a national 双公示 sheet (row 1 the field codes such as ``xk_xdr_mc``, row 2 the Chinese names)."""
     workbook = load_workbook(path, read_only=True, data_only=True)
     try:
         sheet = workbook[REVOKED_SHEET] if REVOKED_SHEET in workbook.sheetnames else workbook.worksheets[0]
+        header_rows = 1
         for index, values in enumerate(sheet.iter_rows(values_only=True)):
             if index == 0:
+                codes = [str(v) for v in values if v not in (None, "")]
+                header_rows = 2 if codes and all(FIELD_CODE.fullmatch(c) for c in codes) else 1
+            if index < header_rows:
                 continue
             cells = tuple("" if v is None else str(v) for v in values)
             if any(cells):

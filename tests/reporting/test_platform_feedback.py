@@ -226,3 +226,26 @@ def test_each_verdict_lands_on_the_record_and_version_of_its_row_once(make_recor
         3: (*lines[2], accepted, "", "file"),
         4: (*lines[3], refused, "缺少处罚依据", "file"),
     }
+
+
+def test_simulator_answers_one_verdict_per_decision_of_a_national_sheet(tmp_path):
+    """A 双公示 sheet has two header rows (field codes, then Chinese names): the simulator answered the second as a
+    decision, so a one-licence batch got two verdicts. The upload template's single header row is unchanged."""
+    from openpyxl import Workbook
+
+    from reporting.exporters import _write_national_sheet
+    from reporting.simulator import record_rows
+
+    national = tmp_path / "licences.xlsx"
+    columns = (("xk_xdr_mc", "行政相对人名称"), ("xk_wsh", "行政许可决定文书号"))
+    _write_national_sheet(national, "行政许可", columns, [["南昌市远航培训学校", "洪教许〔2026〕9号"]])
+    assert list(record_rows(national)) == [("南昌市远航培训学校", "洪教许〔2026〕9号")]
+    assert len(PlatformSimulator().verdicts(1, national)) == 1
+
+    template = tmp_path / "item.xlsx"
+    workbook = Workbook()
+    workbook.active.append(["单位名称", "文书号"])
+    workbook.active.append(["南昌市第一中学", "洪教罚〔2026〕1号"])
+    workbook.active.append(["南昌市第二中学", "洪教罚〔2026〕2号"])
+    workbook.save(template)
+    assert len(PlatformSimulator().verdicts(2, template)) == 2
