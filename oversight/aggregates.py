@@ -10,7 +10,8 @@ signal; ``aggregates_rebuild`` (``manage.py oversight_rebuild_aggregates``) reco
 What moves a figure, and who announces it (``credit.signals``): a save of a record through credit's services
 (``record_changed``, inside the transaction), an approval (``record_approved``), a bulk creation
 (``records_created``), a first publication (``record_published``), a first delivery (``records_delivered``), a
-calendar change (``due_dates_changed``: due dates and the 双公示 publication deadlines), and a nil report
+calendar change (``due_dates_changed``: due dates and the 双公示 publication deadlines; recounted once the
+calendar's transaction has committed), and a nil report
 (``oversight.services.nil_report_confirm``).
 
 双公示 timeliness (迟报率): a record of a 双公示 item (``Item.publicity`` = penalty) is due public, and due at the
@@ -314,7 +315,10 @@ def _on_records_delivered(sender, record_ids, **kwargs) -> None:
 
 
 def _on_due_dates_changed(sender, first, last, changes, **kwargs) -> None:
-    calendar_changed(first=first, last=last, record_ids=[pk for pk, _old in changes])
+    # After the calendar's transaction has committed: a calendar change can move thousands of records, and the
+    # recount need not hold the calendar's locks (a crash in between is what oversight_rebuild_aggregates is for).
+    record_ids = [pk for pk, _old in changes]
+    transaction.on_commit(lambda: calendar_changed(first=first, last=last, record_ids=record_ids))
 
 
 def connect() -> None:

@@ -102,11 +102,77 @@ class SemiannualFigures:
 
 
 @dataclass
+class PublicationFigures:
+    """双公示 timeliness of the decisions taken in the period (by decision date): made public, and delivered to the
+    municipal platform, by the 7th working day after the decision (on time) or later (迟报)."""
+
+    published_on_time: int = 0
+    published_late: int = 0
+    delivered_on_time: int = 0
+    delivered_late: int = 0
+
+    @property
+    def published(self) -> int:
+        return self.published_on_time + self.published_late
+
+    @property
+    def delivered(self) -> int:
+        return self.delivered_on_time + self.delivered_late
+
+    @property
+    def late_rate(self) -> float | None:
+        """迟报率: published late ÷ published."""
+        return round(self.published_late / self.published, 4) if self.published else None
+
+    @property
+    def delivery_late_rate(self) -> float | None:
+        """报送迟报率: delivered to the platform late ÷ delivered."""
+        return round(self.delivered_late / self.delivered, 4) if self.delivered else None
+
+    def add(self, other: PublicationFigures) -> None:
+        for name in PUBLICATION_COUNTS:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    def as_dict(self) -> dict:
+        return {
+            **asdict(self),
+            "published": self.published,
+            "delivered": self.delivered,
+            "late_rate": self.late_rate,
+            "delivery_late_rate": self.delivery_late_rate,
+        }
+
+
+PUBLICATION_COUNTS = ("published_on_time", "published_late", "delivered_on_time", "delivered_late")
+
+
+@dataclass
 class OfficeTimeliness:
     office: Office
     figures: Figures = field(default_factory=Figures)
     semiannual: SemiannualFigures = field(default_factory=SemiannualFigures)
     rank: int | None = None
+    publication: PublicationFigures = field(default_factory=PublicationFigures)
+    # 双公示 items of the office whose submission deadline leaves the reviewers no time to publish in time.
+    tight_deadlines: list = field(default_factory=list)
+
+
+def tight_deadline_items(offices: QuerySet[Office]) -> dict[int, list[Item]]:
+    """Per office: the 双公示 items it reports whose submission deadline leaves less than the review time
+    (``OVERSIGHT_REVIEW_WORKING_DAYS``) before the publication deadline (``PUBLICITY_PUBLISH_WORKING_DAYS`` after the
+    decision). A record submitted on its due date then cannot be published in time, however quick the review."""
+    from credit.catalog import PENALTY
+
+    publish, review = settings.PUBLICITY_PUBLISH_WORKING_DAYS, settings.OVERSIGHT_REVIEW_WORKING_DAYS
+    office_ids = set(offices.values_list("pk", flat=True))
+    flagged: dict[int, list[Item]] = {}
+    items = Item.objects.filter(publicity=PENALTY, deadline_kind=DeadlineKind.WORKING_DAYS).prefetch_related("offices")
+    for item in items.order_by("no"):
+        if (item.deadline_days or publish) > publish - review:
+            for office in item.offices.all():
+                if office.pk in office_ids:
+                    flagged.setdefault(office.pk, []).append(item)
+    return flagged
 
 
 def _with_submission_date(records: QuerySet[Record]) -> QuerySet[Record]:
@@ -229,6 +295,7 @@ def _cell_sums(today: datetime.date) -> dict:
         "late": Sum("late"),
         "provisional": Sum("provisional"),
         "overdue": Sum("unsubmitted", filter=Q(month__lt=month_of(today))),
+        **{name: Sum(name) for name in PUBLICATION_COUNTS},
     }
 
 
@@ -272,6 +339,7 @@ def timeliness_by_office(
     for row in rows:
         figures = _figures_of(row, this_month.get(row["office_id"], 0))
         by_id[row["office_id"]].figures = figures
+        by_id[row["office_id"]].publication = PublicationFigures(**{n: row[n] or 0 for n in PUBLICATION_COUNTS})
         for name in ("due", "on_time", "late", "overdue", "pending", "provisional"):
             setattr(total, name, getattr(total, name) + getattr(figures, name))
     for report in semiannual_reports(period=period, offices=offices, today=today):
@@ -279,7 +347,17 @@ def timeliness_by_office(
         semi.expected += 1
         semi.received += report["received"]
         semi.received_on_time += report["on_time"]
+    for office_id, items in tight_deadline_items(offices).items():
+        by_id[office_id].tight_deadlines = items
     return _rank(list(by_id.values())), total
+
+
+def publication_total(rows: list[OfficeTimeliness]) -> PublicationFigures:
+    """The 双公示 timeliness over ``rows`` (as returned by ``timeliness_by_office``)."""
+    total = PublicationFigures()
+    for row in rows:
+        total.add(row.publication)
+    return total
 
 
 def monthly_trend(*, year: int, offices: QuerySet[Office], today: datetime.date | None = None) -> list[dict]:
@@ -372,9 +450,11 @@ def bulletin_data(*, period: Period, today: datetime.date | None = None) -> dict
     offices = Office.objects.all()
     rows, total = timeliness_by_office(period=period, offices=offices, today=today)
     progress = indicator_progress_by_office(year=period.year, period=period, offices=offices)
+    completeness = {c["office"].pk: c for c in completeness_by_office(period=period, offices=offices, today=today)}
     office_rows = []
     for row in rows:
         p = progress.get(row.office.id, {})
+        c = completeness.get(row.office.id, {})
         office_rows.append(
             {
                 "rank": row.rank,
@@ -388,8 +468,17 @@ def bulletin_data(*, period: Period, today: datetime.date | None = None) -> dict
                 "indicators_assigned": p.get("assigned", 0),
                 "indicators_done": p.get("done", 0),
                 "progress_entries": p.get("entries", 0),
+                **{f"publication_{k}": v for k, v in row.publication.as_dict().items()},
+                "publication_late_rate_text": _pct(row.publication.late_rate),
+                "publication_delivery_late_rate_text": _pct(row.publication.delivery_late_rate),
+                "tight_deadline_items": [f"{item.no}. {item.name}" for item in row.tight_deadlines],
+                "reports_expected": c.get("expected", 0),
+                "reports_received": c.get("received", 0),
+                "reports_nil": c.get("nil", 0),
+                "reports_missing": c.get("missing", 0),
             }
         )
+    publication = publication_total(rows)
     indicators = []
     for ind in (
         Indicator.objects.filter(year=period.year)
@@ -420,6 +509,14 @@ def bulletin_data(*, period: Period, today: datetime.date | None = None) -> dict
         "title": _("信用信息报送工作通报（%(period)s）") % {"period": period.label},
         "offices": office_rows,
         "totals": {**total.as_dict(), "on_time_rate_text": _pct(total.on_time_rate)},
+        "publication_totals": {
+            **publication.as_dict(),
+            "late_rate_text": _pct(publication.late_rate),
+            "delivery_late_rate_text": _pct(publication.delivery_late_rate),
+        },
+        "completeness_totals": {
+            key: sum(c[key] for c in completeness.values()) for key in ("expected", "received", "nil", "missing")
+        },
         "indicators": indicators,
     }
 
