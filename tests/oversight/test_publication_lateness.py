@@ -95,6 +95,9 @@ def test_late_rate_on_dashboard_office_page_and_bulletin(client, reviewer):
     assert data["publication_late_rate_text"] == "100.0%"
     detail = client.get(reverse("oversight:bulletin-detail", args=[bulletin.pk])).content.decode()
     assert 'id="bulletin-publication"' in detail
+    api = client.get("/api/v1/oversight/timeliness/", {"period": period, "office": office.code}).json()
+    assert api["offices"][0]["publication"]["published_late"] == 1
+    assert api["offices"][0]["publication"]["late_rate"] == 1.0
 
 
 def test_a_submission_deadline_that_leaves_no_time_to_publish_is_flagged(settings):
