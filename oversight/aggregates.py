@@ -28,7 +28,7 @@ from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max, Min, Q
 
 from credit.catalog import PENALTY
@@ -242,12 +242,10 @@ def aggregates_rebuild() -> int:
     double = double_publicity_item_ids()
     span = Record.objects.filter(item_id__in=double).aggregate(lo=Min("business_date"), hi=Max("business_date"))
     calendar = WorkingCalendar(span["lo"], span["hi"] + _DEADLINE_REACH) if span["lo"] else None
-    positions = []
     rows = Record.objects.order_by().values_list(
-        "pk", *_DUE_VALUES, "business_date", "first_published_at", "first_delivered_at"
+        *_DUE_VALUES, "business_date", "first_published_at", "first_delivered_at"
     )
     for (
-        pk,
         office_id,
         item_id,
         due_date,
@@ -273,7 +271,6 @@ def aggregates_rebuild() -> int:
             delivered_at=delivered,
             deadline=publication_deadline(calendar, business) if item_id in double else None,
         )
-        positions.append(_position(pk, office_id, item_id, due_date, business))
     for cell in NilReport.objects.values_list("office_id", "item_id", "month"):
         counts[cell]["nil"] = True
     OfficeItemMonth.objects.all().delete()
@@ -282,8 +279,23 @@ def aggregates_rebuild() -> int:
         [OfficeItemMonth(office_id=o, item_id=i, month=m, **values) for (o, i, m), values in counts.items()],
         batch_size=2000,
     )
-    CountedRecord.objects.bulk_create(positions, batch_size=5000)
+    _positions_rebuild()
     return len(counts)
+
+
+def _positions_rebuild() -> None:
+    """Every record's position (``CountedRecord``) in one INSERT … SELECT: a million rows in seconds."""
+    if connection.vendor == "postgresql":
+        month = "date_trunc('month', {})::date"
+    else:
+        month = "date({}, 'start of month')"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {CountedRecord._meta.db_table} "
+            "(record_id, office_id_counted, item_id_counted, due_month, business_month) "
+            f"SELECT id, office_id, item_id, {month.format('due_date')}, {month.format('business_date')} "
+            f"FROM {Record._meta.db_table}"
+        )
 
 
 # -- receivers of credit's signals (connected in OversightConfig.ready) ----------------------------------------------
