@@ -14,6 +14,7 @@ set (target ≤ 1.3: the page does not grow with history). Writes bench/RESULTS_
 from __future__ import annotations
 
 import argparse
+import datetime
 import os
 import statistics
 import sys
@@ -101,6 +102,7 @@ def main() -> int:
         )
         clerk = User.objects.get(username=f"bench_clerk_{office.code}")
         reviewer = User.objects.get(username="bench_reviewer")
+        year = datetime.date.today().year
         office_records = Record.objects.filter(office=office).count()
         depth = min(49_975, office_records - 30)
         cases_by_db[label] = [
@@ -115,6 +117,9 @@ def main() -> int:
             ("record list, reviewer, page 1", reviewer, "/workspace/records/"),
             ("clerk dashboard", clerk, "/workspace/"),
             ("reviewer dashboard", reviewer, "/workspace/"),
+            ("oversight dashboard, one year", reviewer, f"/workspace/oversight/?period={year}"),
+            ("oversight office page, one year", reviewer, f"/workspace/oversight/offices/{office.code}/?period={year}"),
+            ("oversight timeliness API, one year", reviewer, f"/api/v1/oversight/timeliness/?period={year}"),
             ("public search, 2 characters (晓明)", None, "/search/?q=晓明"),
             ("public search, 2 characters (育新)", None, "/search/?q=育新"),
             ("duplicate check, 10,000-row import", (office, clerk), None),

@@ -34,6 +34,7 @@ from credit.registry import model_for_item
 from credit.services.calendar import DueDate, WorkingCalendar, semiannual_period
 from credit.services.records import validity_end_for
 from credit.validators import cn_id_sex
+from oversight.aggregates import aggregates_rebuild
 from publicity.models import Publication, PublicationKind
 from publicity.models.publications import PENALTY_CATEGORIES
 from publicity.services import publications as publishing
@@ -309,6 +310,13 @@ def build(records: int, *, seed: int = 2026, years: int = 5, today: datetime.dat
                     "decided_by_id": reviewer.pk if decided else None,
                     "decided_at": decided,
                     "decision_reason": "材料不全，请补充后重新提交" if status == RecordStatus.RETURNED else "",
+                    # Public from its approval, as the publication below says (credit's first-publication fact).
+                    "first_published_at": (
+                        decided
+                        if status == RecordStatus.APPROVED and (no in penalty_items or no in red_items)
+                        else None
+                    ),
+                    "first_delivered_at": None,
                 }
                 base_rows.append([base[f.attname] for f in record_fields])
                 # Optional catalogue columns the generator leaves out (e.g. the national 双公示 extras) stay empty.
@@ -336,6 +344,9 @@ def build(records: int, *, seed: int = 2026, years: int = 5, today: datetime.dat
         with connection.cursor() as cursor:  # the counts' triggers did not run either (credit.models.counts)
             for sql in RECOUNT_SQL:
                 cursor.execute(sql)
+    # Nor did credit's signals: oversight's office × item × month aggregates are recounted from the records.
+    log(f"recounting oversight's aggregates ({time.perf_counter() - started:.0f} s)")
+    aggregates_rebuild()
     with connection.cursor() as cursor:
         for model in (Subject, Record, RecordCount, Publication, *(model_for_item(no) for no in items)):
             cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")

@@ -41,12 +41,34 @@ class SemiannualSerializer(serializers.Serializer):
     missing = serializers.IntegerField()
 
 
+class PublicationSerializer(serializers.Serializer):
+    published = serializers.IntegerField()
+    published_on_time = serializers.IntegerField()
+    published_late = serializers.IntegerField()
+    late_rate = serializers.FloatField(allow_null=True, help_text="迟报率: published late / published")
+    delivered = serializers.IntegerField()
+    delivered_on_time = serializers.IntegerField()
+    delivered_late = serializers.IntegerField()
+    delivery_late_rate = serializers.FloatField(allow_null=True)
+
+
 class OfficeTimelinessSerializer(serializers.Serializer):
     office = serializers.CharField(source="office.code")
     office_name = serializers.CharField(source="office.name")
     rank = serializers.IntegerField(allow_null=True)
     figures = serializers.SerializerMethodField()
     semiannual = SemiannualSerializer()
+    publication = serializers.SerializerMethodField(help_text="双公示: public and delivered by the 7th working day")
+    tight_deadline_items = serializers.SerializerMethodField(
+        help_text="双公示 items whose submission deadline leaves no review time before the publication deadline"
+    )
+
+    @extend_schema_field(PublicationSerializer)
+    def get_publication(self, obj) -> dict:
+        return PublicationSerializer(obj.publication.as_dict()).data
+
+    def get_tight_deadline_items(self, obj) -> list[int]:
+        return [item.no for item in obj.tight_deadlines]
 
     @extend_schema_field(FiguresSerializer)
     def get_figures(self, obj) -> dict:

@@ -28,6 +28,19 @@ OFFICE_COLUMNS = [
     (gettext_lazy("承担指标"), "indicators_assigned", "int"),
     (gettext_lazy("已完成指标"), "indicators_done", "int"),
     (gettext_lazy("本期进展条数"), "progress_entries", "int"),
+    # 双公示 timeliness (迟报率) and completeness (零报告, 缺报).
+    (gettext_lazy("已公示"), "publication_published", "int"),
+    (gettext_lazy("按时公示"), "publication_published_on_time", "int"),
+    (gettext_lazy("公示迟报"), "publication_published_late", "int"),
+    (gettext_lazy("迟报率"), "publication_late_rate", "pct"),
+    (gettext_lazy("已报送平台"), "publication_delivered", "int"),
+    (gettext_lazy("报送迟报"), "publication_delivered_late", "int"),
+    (gettext_lazy("报送迟报率"), "publication_delivery_late_rate", "pct"),
+    (gettext_lazy("应报（月×事项）"), "reports_expected", "int"),
+    (gettext_lazy("已报"), "reports_received", "int"),
+    (gettext_lazy("零报告"), "reports_nil", "int"),
+    (gettext_lazy("缺报"), "reports_missing", "int"),
+    (gettext_lazy("报送期限不留公示时间的事项"), "tight_deadline_text", "text"),
 ]
 
 INDICATOR_COLUMNS = [
@@ -67,7 +80,10 @@ class BulletinXlsxExporter:
             0,
             _("统计期间：%(start)s 至 %(end)s；统计截至：%(as_of)s") % self.data,
         )
-        self._table(sheet, 3, OFFICE_COLUMNS, self.data["offices"], head, cell, pct, wrap)
+        rows = [
+            {**o, "tight_deadline_text": "、".join(o.get("tight_deadline_items", []))} for o in self.data["offices"]
+        ]
+        self._table(sheet, 3, OFFICE_COLUMNS, rows, head, cell, pct, wrap)
         totals_row = 4 + len(self.data["offices"])
         totals = self.data["totals"]
         sheet.write_string(totals_row, 1, _("合计"), head)
@@ -95,6 +111,11 @@ class BulletinXlsxExporter:
             _("半年报：一年两次报送的事项（事项%(items)s），每个责任处室每半年应报一次。")
             % {"items": "、".join(str(item.no) for item in ItemSpec.items_with(deadline_kind=SEMIANNUAL))},
             _("排名按及时率从高到低；本期无应报记录的处室不参与排名。"),
+            _(
+                "双公示时效：决定日期（业务发生日期）在统计期间内的行政处罚，首次公示、首次报送市级平台的日期不晚于"
+                "决定日期后第 7 个工作日为按时，否则为迟报；迟报率 = 公示迟报 ÷ 已公示。"
+            ),
+            _("零报告与缺报：应报 = 已结束月份 × 负责的按月报送事项；既无已报送记录又无零报告的为缺报。"),
         ]
         for i, note in enumerate(notes):
             sheet3.write_string(i, 0, note)

@@ -27,8 +27,8 @@ from dataclasses import asdict, dataclass, field
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, F, Q, QuerySet
-from django.db.models.functions import TruncDate, TruncMonth
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -37,7 +37,15 @@ from accounts.roles import Role
 from credit.models import DeadlineKind, Item, Office, Record
 from credit.selectors import submitted_q
 from credit.services.calendar import semiannual_due_date, semiannual_period
-from oversight.models import Indicator, IndicatorOffice, IndicatorRole, IndicatorStatus, ProgressEntry
+from oversight.aggregates import month_of
+from oversight.models import (
+    Indicator,
+    IndicatorOffice,
+    IndicatorRole,
+    IndicatorStatus,
+    OfficeItemMonth,
+    ProgressEntry,
+)
 from oversight.periods import Period, parse_period
 
 
@@ -94,34 +102,81 @@ class SemiannualFigures:
 
 
 @dataclass
+class PublicationFigures:
+    """双公示 timeliness of the decisions taken in the period (by decision date): made public, and delivered to the
+    municipal platform, by the 7th working day after the decision (on time) or later (迟报)."""
+
+    published_on_time: int = 0
+    published_late: int = 0
+    delivered_on_time: int = 0
+    delivered_late: int = 0
+
+    @property
+    def published(self) -> int:
+        return self.published_on_time + self.published_late
+
+    @property
+    def delivered(self) -> int:
+        return self.delivered_on_time + self.delivered_late
+
+    @property
+    def late_rate(self) -> float | None:
+        """迟报率: published late ÷ published."""
+        return round(self.published_late / self.published, 4) if self.published else None
+
+    @property
+    def delivery_late_rate(self) -> float | None:
+        """报送迟报率: delivered to the platform late ÷ delivered."""
+        return round(self.delivered_late / self.delivered, 4) if self.delivered else None
+
+    def add(self, other: PublicationFigures) -> None:
+        for name in PUBLICATION_COUNTS:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    def as_dict(self) -> dict:
+        return {
+            **asdict(self),
+            "published": self.published,
+            "delivered": self.delivered,
+            "late_rate": self.late_rate,
+            "delivery_late_rate": self.delivery_late_rate,
+        }
+
+
+PUBLICATION_COUNTS = ("published_on_time", "published_late", "delivered_on_time", "delivered_late")
+
+
+@dataclass
 class OfficeTimeliness:
     office: Office
     figures: Figures = field(default_factory=Figures)
     semiannual: SemiannualFigures = field(default_factory=SemiannualFigures)
     rank: int | None = None
+    publication: PublicationFigures = field(default_factory=PublicationFigures)
+    # 双公示 items of the office whose submission deadline leaves the reviewers no time to publish in time.
+    tight_deadlines: list = field(default_factory=list)
 
 
-def _figure_aggregates(today: datetime.date) -> dict:
-    submitted = submitted_q()
-    return {
-        "due": Count("id"),
-        "on_time": Count("id", filter=submitted & Q(submitted_on__lte=F("due_date"))),
-        "late": Count("id", filter=submitted & Q(submitted_on__gt=F("due_date"))),
-        "overdue": Count("id", filter=~submitted & Q(due_date__lt=today)),
-        "provisional": Count("id", filter=Q(due_date_provisional=True)),
-    }
+def tight_deadline_items(offices: QuerySet[Office]) -> dict[int, list[Item]]:
+    """Per office: the 双公示 items it reports whose submission deadline leaves less than the review time
+    (``OVERSIGHT_REVIEW_WORKING_DAYS``) before the publication deadline (``PUBLICITY_PUBLISH_WORKING_DAYS`` after the
+    decision). A record submitted on its due date then cannot be published in time, however quick the review."""
+    from credit.catalog import PENALTY
+
+    publish, review = settings.PUBLICITY_PUBLISH_WORKING_DAYS, settings.OVERSIGHT_REVIEW_WORKING_DAYS
+    office_ids = set(offices.values_list("pk", flat=True))
+    flagged: dict[int, list[Item]] = {}
+    items = Item.objects.filter(publicity=PENALTY, deadline_kind=DeadlineKind.WORKING_DAYS).prefetch_related("offices")
+    for item in items.order_by("no"):
+        if (item.deadline_days or publish) > publish - review:
+            for office in item.offices.all():
+                if office.pk in office_ids:
+                    flagged.setdefault(office.pk, []).append(item)
+    return flagged
 
 
 def _with_submission_date(records: QuerySet[Record]) -> QuerySet[Record]:
     return records.annotate(submitted_on=TruncDate("submitted_at", tzinfo=ZoneInfo(settings.TIME_ZONE)))
-
-
-def _figures(row: dict) -> Figures:
-    f = Figures(
-        due=row["due"], on_time=row["on_time"], late=row["late"], overdue=row["overdue"], provisional=row["provisional"]
-    )
-    f.pending = f.due - f.on_time - f.late - f.overdue
-    return f
 
 
 def records_due(*, period: Period, offices: QuerySet[Office]) -> QuerySet[Record]:
@@ -226,24 +281,65 @@ def _rank(rows: list[OfficeTimeliness]) -> list[OfficeTimeliness]:
     return rows
 
 
+def _cells(*, period: Period, offices: QuerySet[Office]) -> QuerySet[OfficeItemMonth]:
+    """The maintained cells (``OfficeItemMonth``) of ``offices`` in ``period`` (periods are whole months)."""
+    return OfficeItemMonth.objects.filter(month__gte=period.start, month__lte=period.end, office__in=offices)
+
+
+def _cell_sums(today: datetime.date) -> dict:
+    # Unsubmitted records of a month before today's are all overdue; those of today's month are split by a count of
+    # that month's records alone (``_overdue_this_month``); later months' are pending.
+    return {
+        "due": Sum("due"),
+        "on_time": Sum("on_time"),
+        "late": Sum("late"),
+        "provisional": Sum("provisional"),
+        "overdue": Sum("unsubmitted", filter=Q(month__lt=month_of(today))),
+        **{name: Sum(name) for name in PUBLICATION_COUNTS},
+    }
+
+
+def _overdue_this_month(
+    *, period: Period, offices: QuerySet[Office], today: datetime.date, key: str | None
+) -> dict[object, int]:
+    """Unsubmitted records due in today's month before today (by ``key``: office_id, or None for the whole): the one
+    month whose overdue figure the cells cannot hold, counted from its own records (office + due date index)."""
+    month = month_of(today)
+    if not period.start <= month <= period.end or today == month:
+        return {}
+    records = Record.objects.filter(office__in=offices, due_date__gte=month, due_date__lt=today).exclude(submitted_q())
+    if key is None:
+        return {None: records.count()}
+    return dict(records.order_by().values(key).annotate(n=Count("id")).values_list(key, "n"))
+
+
+def _figures_of(row: dict, extra_overdue: int = 0) -> Figures:
+    f = Figures(
+        due=row["due"] or 0,
+        on_time=row["on_time"] or 0,
+        late=row["late"] or 0,
+        overdue=(row["overdue"] or 0) + extra_overdue,
+        provisional=row["provisional"] or 0,
+    )
+    f.pending = f.due - f.on_time - f.late - f.overdue
+    return f
+
+
 def timeliness_by_office(
     *, period: Period, offices: QuerySet[Office], today: datetime.date | None = None
 ) -> tuple[list[OfficeTimeliness], Figures]:
-    """Per office of ``offices`` (ranked by on-time rate) and in total: the figures of ``period``. Two queries plus
-    one for the semiannual reports, whatever the number of records."""
+    """Per office of ``offices`` (ranked by on-time rate) and in total: the figures of ``period``, from the maintained
+    cells (``OfficeItemMonth``). A few queries plus one for the semiannual reports, whatever the number of records."""
     today = today or timezone.localdate()
     office_list = list(offices.order_by("id"))
     by_id = {o.id: OfficeTimeliness(office=o) for o in office_list}
-    rows = (
-        _with_submission_date(records_due(period=period, offices=offices))
-        .order_by()
-        .values("office_id")
-        .annotate(**_figure_aggregates(today))
-    )
+    this_month = _overdue_this_month(period=period, offices=offices, today=today, key="office_id")
+    rows = _cells(period=period, offices=offices).order_by().values("office_id").annotate(**_cell_sums(today))
     total = Figures()
     for row in rows:
-        figures = _figures(row)
+        figures = _figures_of(row, this_month.get(row["office_id"], 0))
         by_id[row["office_id"]].figures = figures
+        by_id[row["office_id"]].publication = PublicationFigures(**{n: row[n] or 0 for n in PUBLICATION_COUNTS})
         for name in ("due", "on_time", "late", "overdue", "pending", "provisional"):
             setattr(total, name, getattr(total, name) + getattr(figures, name))
     for report in semiannual_reports(period=period, offices=offices, today=today):
@@ -251,20 +347,27 @@ def timeliness_by_office(
         semi.expected += 1
         semi.received += report["received"]
         semi.received_on_time += report["on_time"]
+    for office_id, items in tight_deadline_items(offices).items():
+        by_id[office_id].tight_deadlines = items
     return _rank(list(by_id.values())), total
+
+
+def publication_total(rows: list[OfficeTimeliness]) -> PublicationFigures:
+    """The 双公示 timeliness over ``rows`` (as returned by ``timeliness_by_office``)."""
+    total = PublicationFigures()
+    for row in rows:
+        total.add(row.publication)
+    return total
 
 
 def monthly_trend(*, year: int, offices: QuerySet[Office], today: datetime.date | None = None) -> list[dict]:
     """For each month of ``year``: the figures of the records due that month (the overdue trend)."""
     today = today or timezone.localdate()
     period = parse_period(str(year))
+    this_month = _overdue_this_month(period=period, offices=offices, today=today, key=None).get(None, 0)
     rows = {
-        row["month"].month if hasattr(row["month"], "month") else int(str(row["month"])[5:7]): _figures(row)
-        for row in _with_submission_date(records_due(period=period, offices=offices))
-        .annotate(month=TruncMonth("due_date"))
-        .order_by()
-        .values("month")
-        .annotate(**_figure_aggregates(today))
+        row["month"].month: _figures_of(row, this_month if row["month"] == month_of(today) else 0)
+        for row in _cells(period=period, offices=offices).order_by().values("month").annotate(**_cell_sums(today))
     }
     return [
         {
@@ -279,10 +382,10 @@ def monthly_trend(*, year: int, offices: QuerySet[Office], today: datetime.date 
 def records_by_item(*, period: Period, offices: QuerySet[Office]) -> list[dict]:
     """Records due in ``period`` per item (with its information category), every item listed."""
     counts = dict(
-        records_due(period=period, offices=offices)
+        _cells(period=period, offices=offices)
         .order_by()
         .values("item_id")
-        .annotate(n=Count("id"))
+        .annotate(n=Sum("due"))
         .values_list("item_id", "n")
     )
     return [
@@ -347,9 +450,11 @@ def bulletin_data(*, period: Period, today: datetime.date | None = None) -> dict
     offices = Office.objects.all()
     rows, total = timeliness_by_office(period=period, offices=offices, today=today)
     progress = indicator_progress_by_office(year=period.year, period=period, offices=offices)
+    completeness = {c["office"].pk: c for c in completeness_by_office(period=period, offices=offices, today=today)}
     office_rows = []
     for row in rows:
         p = progress.get(row.office.id, {})
+        c = completeness.get(row.office.id, {})
         office_rows.append(
             {
                 "rank": row.rank,
@@ -363,8 +468,17 @@ def bulletin_data(*, period: Period, today: datetime.date | None = None) -> dict
                 "indicators_assigned": p.get("assigned", 0),
                 "indicators_done": p.get("done", 0),
                 "progress_entries": p.get("entries", 0),
+                **{f"publication_{k}": v for k, v in row.publication.as_dict().items()},
+                "publication_late_rate_text": _pct(row.publication.late_rate),
+                "publication_delivery_late_rate_text": _pct(row.publication.delivery_late_rate),
+                "tight_deadline_items": [f"{item.no}. {item.name}" for item in row.tight_deadlines],
+                "reports_expected": c.get("expected", 0),
+                "reports_received": c.get("received", 0),
+                "reports_nil": c.get("nil", 0),
+                "reports_missing": c.get("missing", 0),
             }
         )
+    publication = publication_total(rows)
     indicators = []
     for ind in (
         Indicator.objects.filter(year=period.year)
@@ -395,6 +509,14 @@ def bulletin_data(*, period: Period, today: datetime.date | None = None) -> dict
         "title": _("信用信息报送工作通报（%(period)s）") % {"period": period.label},
         "offices": office_rows,
         "totals": {**total.as_dict(), "on_time_rate_text": _pct(total.on_time_rate)},
+        "publication_totals": {
+            **publication.as_dict(),
+            "late_rate_text": _pct(publication.late_rate),
+            "delivery_late_rate_text": _pct(publication.delivery_late_rate),
+        },
+        "completeness_totals": {
+            key: sum(c[key] for c in completeness.values()) for key in ("expected", "received", "nil", "missing")
+        },
         "indicators": indicators,
     }
 
@@ -442,25 +564,18 @@ def completeness_by_office(
 
     An office that entered nothing and confirmed nothing shows every expected month as missing, instead of a perfect
     timeliness rate over zero records."""
-    from oversight.models import NilReport
-
     today = today or timezone.localdate()
     months = expected_months(period, today)
     owned = monthly_items_owned(offices)
     if not months:
         return []
     first, last = months[0], (months[-1] + datetime.timedelta(days=32)).replace(day=1)
-    received = set(
-        Record.objects.filter(submitted_q(), office__in=offices, business_date__gte=first, business_date__lt=last)
-        .annotate(month=TruncMonth("business_date"))
-        .values_list("office_id", "item_id", "month")
-        .distinct()
+    cells = OfficeItemMonth.objects.filter(office__in=offices, month__gte=first, month__lt=last).filter(
+        Q(reported__gt=0) | Q(nil=True)
     )
-    nil = set(
-        NilReport.objects.filter(office__in=offices, month__gte=first, month__lt=last).values_list(
-            "office_id", "item_id", "month"
-        )
-    )
+    received, nil = set(), set()
+    for office_id, item_id, month, reported in cells.values_list("office_id", "item_id", "month", "reported"):
+        (received if reported else nil).add((office_id, item_id, month))
     rows = []
     for office in offices.order_by("pk"):
         items = owned.get(office.pk, [])

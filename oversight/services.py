@@ -20,6 +20,7 @@ from core.scoping import require_role
 from core.workflow import transition
 from credit.catalog import load_catalog
 from credit.models import Office
+from oversight.aggregates import cells_recompute
 from oversight.indicators import create_indicators, indicator_specs
 from oversight.models import (
     Bulletin,
@@ -231,6 +232,7 @@ def nil_report_confirm(*, user, office: Office, item, month: datetime.date, requ
     )
     if not created:
         raise StateError({"month": _("“月份”：该月该事项的零报告已确认，无需重复确认。")})
+    cells_recompute([(office.pk, item.pk, month)])
     audit_log(
         request=request, user=user, action=AuditAction.CREATE, obj=report, detail={"nil_report": f"{month:%Y-%m}"}
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -31,6 +32,13 @@ def _period_from(request):
     if form.is_valid():
         return form, form.cleaned_data["period"]
     return form, parse_period(str(timezone.localdate().year))
+
+
+def _publication_context() -> dict:
+    return {
+        "publish_days": settings.PUBLICITY_PUBLISH_WORKING_DAYS,
+        "review_days": settings.OVERSIGHT_REVIEW_WORKING_DAYS,
+    }
 
 
 def _pct(rate):
@@ -99,6 +107,7 @@ class DashboardView(WorkspaceMixin, View):
                 "semiannual": semiannual,
                 "charts": charts,
                 "today": today,
+                **_publication_context(),
             },
         )
 
@@ -131,6 +140,8 @@ class OfficeFiguresView(WorkspaceMixin, View):
                 "is_paginated": page.has_other_pages(),
                 "labels": selectors.TIMELINESS_LABELS,
                 "today": today,
+                "rows": rows,
+                **_publication_context(),
             },
         )
 

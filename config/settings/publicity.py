@@ -29,6 +29,9 @@ PUBLICITY_EVIDENCE_TYPES = {
 PUBLICITY_DECISION_WORKING_DAYS = 10
 # Decisions are published within seven working days; the workspace flags them this many working days ahead.
 PUBLICITY_PUBLISH_WORKING_DAYS = 7
+# Working days the reviewers need between an office's submission and publication: oversight flags a 双公示 item whose
+# submission deadline (the item's working days, tunable in the admin) leaves fewer before the publication deadline.
+OVERSIGHT_REVIEW_WORKING_DAYS = 2
 PUBLICITY_DUE_SOON_DAYS = 3
 # NDRC order No. 58 (2023): penalty publicity lasts 3 months … 3 years after the decision. These are the envelope; the
 # period of each penalty comes from the rule table (publicity.PublicityPeriodRule, kept by the system admin) and

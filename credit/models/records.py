@@ -70,6 +70,10 @@ class Record(Decided):
     updated_at = models.DateTimeField(_("最后修改时间"), default=timezone.now)
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
     version = models.PositiveIntegerField(_("版本"), default=1)
+    # Facts of what happened to the record downstream, owned here so that oversight can measure them without
+    # importing publicity or reporting (``credit.services.publication_facts``); each set once, the first time.
+    first_published_at = models.DateTimeField(_("首次公示时间"), null=True, blank=True)
+    first_delivered_at = models.DateTimeField(_("首次报送平台时间"), null=True, blank=True)
 
     objects = RecordQuerySet.as_manager()
 

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from credit.models import CalendarDay, CalendarYear, DayKind
+from credit.signals import due_dates_changed
 
 # A generous bound: seven working days never span more than this many calendar days, even over Spring Festival.
 _MAX_SPAN_PER_DAY = 6
@@ -274,6 +275,7 @@ def due_dates_recompute(*, first: datetime.date, last: datetime.date, reason: st
         .select_for_update(of=("self",))
     )
     if not candidates:
+        due_dates_changed.send(sender=Record, first=first, last=last, changes=[])
         return RecomputeResult(0, 0)
     lo = min(r.business_date for r in candidates) - _SEMIANNUAL_REACH
     hi_base = max(r.business_date for r in candidates)
@@ -282,6 +284,7 @@ def due_dates_recompute(*, first: datetime.date, last: datetime.date, reason: st
     hi = hi_base + horizon if hi_base <= datetime.date.max - horizon else datetime.date.max
     calendar = WorkingCalendar(lo, hi)
     changed: list[Record] = []
+    changes: list[tuple[int, datetime.date]] = []
     moved: list[tuple[Record, datetime.date]] = []
     for record in candidates:
         try:
@@ -293,9 +296,11 @@ def due_dates_recompute(*, first: datetime.date, last: datetime.date, reason: st
         old = record.due_date
         record.due_date, record.due_date_provisional = result.due, result.provisional
         changed.append(record)
+        changes.append((record.pk, old))
         if result.due != old:
             moved.append((record, old))
     Record.objects.bulk_update(changed, ["due_date", "due_date_provisional"], batch_size=500)
+    due_dates_changed.send(sender=Record, first=first, last=last, changes=changes)
 
     events, notices, later = [], [], []
     for record, old in moved:

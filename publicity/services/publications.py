@@ -18,6 +18,7 @@ from credit.catalog import PENALTY, RED_LIST, ItemSpec
 from credit.models import Record, RecordStatus
 from credit.registry import model_for_item
 from credit.services.calendar import due_date_for
+from credit.services.publication_facts import record_mark_published
 from publicity.models import CorrectionKind, Publication, PublicationKind, Severity
 from publicity.models.publications import PENALTY_CATEGORIES
 from publicity.services.corrections import correction_notice_create
@@ -222,6 +223,7 @@ def publication_publish(
     except ValidationError as exc:
         raise PublicityError(exc.message_dict) from exc
     pub.save()
+    record_mark_published(record=record, at=pub.published_at)
     return pub
 
 
@@ -234,6 +236,7 @@ def red_list_sync(*, record: Record) -> Publication | None:
     _fill_red_list(pub, typed)
     pub.published_at = pub.published_at or record.decided_at or timezone.now()
     pub.save()
+    record_mark_published(record=record, at=pub.published_at)
     return pub
 
 

@@ -27,6 +27,7 @@ from core.files import plaintext_copy
 from core.scoping import require_role
 from credit.models import Item
 from credit.registry import model_for_item
+from credit.services.publication_facts import records_mark_delivered
 from publicity.models.blacklist import BlackListEntry, BlackListStatus
 from publicity.models.licences import LicenceDecision, LicenceStatus
 from reporting import double_publicity
@@ -278,12 +279,19 @@ def batch_deliver(*, batch_id: int, transport=None) -> ExportBatch:
         outcome=delivery.outcome,
     )
     batch.refresh_from_db()
+    if batch.status == BatchStatus.DELIVERED:
+        _note_records_delivered(batch)
     if delivery.feedback and batch.status == BatchStatus.DELIVERED:
         from reporting.services.feedback import feedback_store
 
         # The platform's per-row verdicts came with its answer (HTTP body): the delivery stands whatever they say.
         feedback_store(batch=batch, rows=delivery.feedback, source=transport.name)
     return batch
+
+
+def _note_records_delivered(batch: ExportBatch) -> None:
+    """Tell credit which of the batch's records reached the platform (first delivery: oversight's 迟报率)."""
+    records_mark_delivered(record_ids=batch.lines.values_list("record_id", flat=True), at=batch.delivered_at)
 
 
 def _audit_delivery(batch: ExportBatch, destination: dict, outcome: str) -> None:
@@ -320,6 +328,7 @@ def batch_record_manual_upload(*, batch: ExportBatch, user, receipt: str, note: 
     batch.receipt = receipt[:200]
     batch.outcome = _("手工上传") + (f"：{note.strip()}" if note.strip() else "")
     batch.save()
+    _note_records_delivered(batch)
     audit_log(
         request=request,
         user=user,

@@ -10,6 +10,7 @@ import pytest
 
 from accounts.roles import Role
 from credit.models import InstitutionRecord, Office, RecordStatus
+from oversight.aggregates import records_recount
 from tests.factories import UserFactory, clerk_of, create_record
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -48,6 +49,8 @@ def institution(
         due_date=due, due_date_provisional=provisional, submitted_at=submitted_at
     )
     record.refresh_from_db()
+    # The raw update above bypasses the services, and so credit's signals: recount the record's cells as they would.
+    records_recount([record.pk])
     return record
 
 
