@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -10,3 +11,15 @@ class OversightConfig(AppConfig):
         from oversight import aggregates
 
         aggregates.connect()
+        post_migrate.connect(_count_an_existing_installation, sender=self)
+
+
+def _count_an_existing_installation(using: str = "default", **kwargs) -> None:
+    """The first ``migrate`` that creates the aggregate table on an installation that already holds records fills it,
+    so an upgrade needs no manual ``oversight_rebuild_aggregates`` before the oversight pages are right."""
+    from credit.models import Record
+    from oversight.aggregates import aggregates_rebuild
+    from oversight.models import OfficeItemMonth
+
+    if not OfficeItemMonth.objects.using(using).exists() and Record.objects.using(using).exists():
+        aggregates_rebuild()

@@ -161,3 +161,18 @@ def test_the_rebuild_command_recounts_everything_from_the_records():
     assert maintained() != recount()
     call_command("oversight_rebuild_aggregates", stdout=io.StringIO())
     assert maintained() == recount()
+
+
+def test_migrating_an_installation_that_holds_records_fills_the_empty_aggregates():
+    """An upgrade: the records are there, the new table is empty; ``migrate`` ends with the aggregates counted."""
+    from django.apps import apps
+    from django.db.models.signals import post_migrate
+
+    for no in ITEMS:
+        create_record(no, status="approved")
+    OfficeItemMonth.objects.all().delete()
+    assert maintained() != recount()
+    post_migrate.send(
+        sender=apps.get_app_config("oversight"), app_config=apps.get_app_config("oversight"), using="default"
+    )
+    assert maintained() == recount()
