@@ -121,6 +121,11 @@ def _clean_marker(database: Path) -> Path:
     return database.with_name(database.name + ".clean")
 
 
+def _is_mirror(connection) -> bool:
+    """A database the test runner only names after another (``TEST: {"MIRROR": …}``): the read replica."""
+    return bool(connection.settings_dict.get("TEST", {}).get("MIRROR"))
+
+
 def _sqlite_test_database_files() -> list[Path]:
     from django.db import connections
 
@@ -248,6 +253,8 @@ def _serialized_contents_survive_context_switches(request):
         for alias in connections:
             connection = connections[alias]
             contents = getattr(connection, "_test_serialized_contents", None)
+            if _is_mirror(connection):
+                continue  # the read replica: it receives the primary's rows by replication
             if contents and not Office.objects.using(alias).exists():
                 connection.creation.deserialize_db_from_string(contents)
     for database in kept:
@@ -278,8 +285,8 @@ def _test_database_can_be_emptied(request):
     with blocker.unblock():
         for alias in connections:
             connection = connections[alias]
-            if connection.vendor != "postgresql":
-                continue
+            if connection.vendor != "postgresql" or _is_mirror(connection):
+                continue  # a read replica is read-only, and receives the primary's schema by replication
             with connection.cursor() as cursor:
                 for table, trigger in AUDIT_TRUNCATE_GUARDS.items():
                     cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER {trigger}")
