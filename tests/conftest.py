@@ -4,6 +4,7 @@ Markers (declared in pyproject.toml):
 
 - ``postgres``: needs the default database to be PostgreSQL (``DATABASE_URL``);
 - ``redis``: needs ``REDIS_URL`` and a Redis answering there;
+- ``replica``: needs ``DATABASE_REPLICA_URL`` and a PostgreSQL hot standby answering there (``.ci/replica``);
 - ``browser``: needs Debian's Chromium at ``/usr/bin/chromium`` (added by itself to tests using ``browser``/``page``).
 
 Locally a missing service skips the test. With ``CI=true`` it fails it instead, and a CI session in which any test was
@@ -67,6 +68,32 @@ def _redis_missing() -> str | None:
         redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2).ping()
     except redis.RedisError as exc:
         return f"needs Redis: {url} does not answer ({exc.__class__.__name__}: {exc})"
+    return None
+
+
+@cache
+def _replica_missing() -> str | None:
+    from django.conf import settings
+
+    entry = settings.DATABASES.get("replica")
+    if entry is None:
+        return "needs a read replica: DATABASE_REPLICA_URL is not set (.ci/replica builds one on 127.0.0.1:5433)"
+    import psycopg
+
+    try:
+        with psycopg.connect(
+            host=entry["HOST"],
+            port=entry["PORT"] or 5432,
+            user=entry["USER"],
+            password=entry["PASSWORD"] or None,
+            dbname="postgres",
+            connect_timeout=3,
+        ) as conn:
+            in_recovery = conn.execute("SELECT pg_is_in_recovery()").fetchone()[0]
+    except psycopg.Error as exc:
+        return f"needs a read replica: {entry['HOST']}:{entry['PORT']} does not answer ({exc.__class__.__name__})"
+    if not in_recovery:
+        return f"needs a read replica: {entry['HOST']}:{entry['PORT']} is not a standby (not in recovery)"
     return None
 
 
@@ -136,7 +163,12 @@ def _sqlite_test_database_files() -> list[Path]:
     ]
 
 
-_REQUIREMENTS = {"postgres": _postgres_missing, "redis": _redis_missing, "browser": _browser_missing}
+_REQUIREMENTS = {
+    "postgres": _postgres_missing,
+    "redis": _redis_missing,
+    "replica": _replica_missing,
+    "browser": _browser_missing,
+}
 
 
 def _unavailable(reason: str) -> None:
