@@ -8,7 +8,9 @@ and accounts) stays on ``default``, the primary:
 - read-your-writes: a request with an unsafe method (a filed objection, a sign-in, any POST) marks the browser with a
   short-lived cookie, and the visitor's next requests read from the primary until it expires, so what they just sent
   is there when they look;
-- the router never migrates the replica (a hot standby is read-only and receives the schema from the primary).
+- the router never migrates the replica (a hot standby is read-only and receives the schema from the primary);
+- a replica that fails (down, or a query cancelled by a replay conflict) costs no page: the view runs again on the
+  primary, and a replica that does not answer is left alone for ``RETRY_AFTER_SECONDS``.
 
 Without ``DATABASE_REPLICA_URL`` there is no ``replica`` database and the router always answers ``default``.
 The decision is per request, kept in a context variable that the router reads (the router itself never sees the
@@ -17,12 +19,16 @@ request); a streamed response (the open-data CSV) keeps it while its rows are re
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Iterator
 from contextvars import ContextVar
 
 from django.conf import settings
-from django.db import connections
+from django.db import OperationalError, connections
 from django.http import FileResponse
+
+logger = logging.getLogger(__name__)
 
 REPLICA = "replica"
 PRIMARY = "default"
@@ -32,7 +38,11 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # Read from the primary even in a routed request: a session or account a moment old may not have reached the replica.
 PRIMARY_ONLY_APPS = frozenset({"sessions", "accounts", "auth", "axes", "otp_totp", "otp_static", "django_otp"})
 
+# A replica that does not answer is left alone for this long (per process) before it is tried again.
+RETRY_AFTER_SECONDS = 30
+
 _reads_from_replica: ContextVar[bool] = ContextVar("reads_from_replica", default=False)
+_replica_down_until = 0.0
 
 
 def replica_configured() -> bool:
@@ -121,6 +131,29 @@ class ReplicaReadsMiddleware:
         return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        if replica_configured() and _routed(request, getattr(request, "resolver_match", None)):
+        if time.monotonic() < _replica_down_until or not replica_configured():
+            return None
+        if _routed(request, getattr(request, "resolver_match", None)):
             _reads_from_replica.set(True)
+            request._replica_view = (view_func, view_args, view_kwargs)
         return None
+
+    def process_exception(self, request, exception):
+        """A replica that fails (down, or a query cancelled by a replay conflict): the same page from the primary.
+
+        Only reads were routed, so running the view again is safe. A replica that does not answer at all is skipped
+        for ``RETRY_AFTER_SECONDS``, so an outage costs one failed connection per process, not one per request."""
+        global _replica_down_until
+        if not _reads_from_replica.get() or not isinstance(exception, OperationalError):
+            return None
+        _reads_from_replica.set(False)
+        replica = connections[REPLICA]
+        if replica.connection is None or not replica.is_usable():
+            _replica_down_until = time.monotonic() + RETRY_AFTER_SECONDS
+            logger.warning("read replica unavailable (%s); reading from the primary", exception)
+        replica.close()
+        view_func, view_args, view_kwargs = request._replica_view
+        response = view_func(request, *view_args, **view_kwargs)
+        if callable(getattr(response, "render", None)):  # a failure while rendering comes back here too
+            response = response.render()
+        return response

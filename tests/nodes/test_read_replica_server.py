@@ -7,6 +7,7 @@ Rows are committed (transactional test), as the replica sees only what the prima
 answered a page, the replica's replay is paused: a penalty published meanwhile exists on the primary only.
 """
 
+import socket
 import time
 from contextlib import contextmanager
 
@@ -134,3 +135,23 @@ def test_the_replica_refuses_writes_and_a_routed_request_writes_to_the_primary()
     finally:
         replica._reads_from_replica.reset(token)
     assert Office.objects.get(pk=office.pk).name == office.name + "（测试）"
+
+
+def test_a_replica_that_does_not_answer_leaves_the_public_column_on_the_primary(reviewer, client, monkeypatch):
+    entry = PublicEntries(reviewer).penalty(2, seq=3)
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        dead_port = probe.getsockname()[1]
+    connections["replica"].close()
+    monkeypatch.setitem(connections["replica"].settings_dict, "PORT", dead_port)
+    monkeypatch.setattr(replica, "_replica_down_until", 0.0)
+    try:
+        with _queries_by_server() as seen:
+            response = client.get(f"/penalties/{entry.pk}/")
+        assert response.status_code == 200 and entry.subject_name in response.content.decode()
+        assert seen["default"] and not seen["replica"]
+        # Not tried again for a while: the next pages go straight to the primary.
+        assert replica._replica_down_until > time.monotonic()
+        assert client.get("/api/v1/public/penalties/").json()["results"][0]["id"] == entry.pk
+    finally:
+        connections["replica"].close()
