@@ -196,6 +196,17 @@ class DecryptingReader(io.RawIOBase):
         super().close()
 
 
+def decrypting_reader(raw, name: str):
+    """A reader of the clear content of ``raw`` (a seekable binary file of a private storage); closes it with itself."""
+    try:
+        if not is_encrypted(raw):
+            return raw  # written before encryption: encrypt_files_at_rest converts it
+        return io.BufferedReader(DecryptingReader(raw, name=name), buffer_size=CHUNK)
+    except BaseException:
+        raw.close()
+        raise
+
+
 class _EncryptingContent:
     """What ``FileSystemStorage._save`` writes: the encrypted chunks of ``content`` (never moved as a temporary
     upload file: that would keep it in clear)."""
@@ -241,14 +252,7 @@ class EncryptedFileSystemStorage(FileSystemStorage):
         return PrivateFile(self._reader(name), name=name, storage=self)
 
     def _reader(self, name: str):
-        raw = open(self.path(name), "rb")  # closed with the returned reader
-        try:
-            if not is_encrypted(raw):
-                return raw  # written before encryption: encrypt_files_at_rest converts it
-            return io.BufferedReader(DecryptingReader(raw, name=name), buffer_size=CHUNK)
-        except BaseException:
-            raw.close()
-            raise
+        return decrypting_reader(open(self.path(name), "rb"), name)  # closed with the returned reader
 
     def size(self, name):
         with open(self.path(name), "rb") as raw:

@@ -4,6 +4,7 @@ Markers (declared in pyproject.toml):
 
 - ``postgres``: needs the default database to be PostgreSQL (``DATABASE_URL``);
 - ``redis``: needs ``REDIS_URL`` and a Redis answering there;
+- ``replica``: needs ``DATABASE_REPLICA_URL`` and a PostgreSQL hot standby answering there (``.ci/replica``);
 - ``browser``: needs Debian's Chromium at ``/usr/bin/chromium`` (added by itself to tests using ``browser``/``page``).
 
 Locally a missing service skips the test. With ``CI=true`` it fails it instead, and a CI session in which any test was
@@ -71,6 +72,32 @@ def _redis_missing() -> str | None:
 
 
 @cache
+def _replica_missing() -> str | None:
+    from django.conf import settings
+
+    entry = settings.DATABASES.get("replica")
+    if entry is None:
+        return "needs a read replica: DATABASE_REPLICA_URL is not set (.ci/replica builds one on 127.0.0.1:5433)"
+    import psycopg
+
+    try:
+        with psycopg.connect(
+            host=entry["HOST"],
+            port=entry["PORT"] or 5432,
+            user=entry["USER"],
+            password=entry["PASSWORD"] or None,
+            dbname="postgres",
+            connect_timeout=3,
+        ) as conn:
+            in_recovery = conn.execute("SELECT pg_is_in_recovery()").fetchone()[0]
+    except psycopg.Error as exc:
+        return f"needs a read replica: {entry['HOST']}:{entry['PORT']} does not answer ({exc.__class__.__name__})"
+    if not in_recovery:
+        return f"needs a read replica: {entry['HOST']}:{entry['PORT']} is not a standby (not in recovery)"
+    return None
+
+
+@cache
 def _browser_missing() -> str | None:
     if not os.access(CHROMIUM, os.X_OK):
         return f"needs Chromium: {CHROMIUM} is missing (apt-get install chromium)"
@@ -121,6 +148,11 @@ def _clean_marker(database: Path) -> Path:
     return database.with_name(database.name + ".clean")
 
 
+def _is_mirror(connection) -> bool:
+    """A database the test runner only names after another (``TEST: {"MIRROR": …}``): the read replica."""
+    return bool(connection.settings_dict.get("TEST", {}).get("MIRROR"))
+
+
 def _sqlite_test_database_files() -> list[Path]:
     from django.db import connections
 
@@ -131,7 +163,12 @@ def _sqlite_test_database_files() -> list[Path]:
     ]
 
 
-_REQUIREMENTS = {"postgres": _postgres_missing, "redis": _redis_missing, "browser": _browser_missing}
+_REQUIREMENTS = {
+    "postgres": _postgres_missing,
+    "redis": _redis_missing,
+    "replica": _replica_missing,
+    "browser": _browser_missing,
+}
 
 
 def _unavailable(reason: str) -> None:
@@ -248,6 +285,8 @@ def _serialized_contents_survive_context_switches(request):
         for alias in connections:
             connection = connections[alias]
             contents = getattr(connection, "_test_serialized_contents", None)
+            if _is_mirror(connection):
+                continue  # the read replica: it receives the primary's rows by replication
             if contents and not Office.objects.using(alias).exists():
                 connection.creation.deserialize_db_from_string(contents)
     for database in kept:
@@ -278,8 +317,8 @@ def _test_database_can_be_emptied(request):
     with blocker.unblock():
         for alias in connections:
             connection = connections[alias]
-            if connection.vendor != "postgresql":
-                continue
+            if connection.vendor != "postgresql" or _is_mirror(connection):
+                continue  # a read replica is read-only, and receives the primary's schema by replication
             with connection.cursor() as cursor:
                 for table, trigger in AUDIT_TRUNCATE_GUARDS.items():
                     cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER {trigger}")

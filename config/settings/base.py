@@ -1,6 +1,7 @@
 """Settings shared by every environment. Anything secret or host-specific comes from the environment."""
 
 from config.env import BASE_DIR, env
+from config.settings.nodes import media_storages, replica_databases
 from config.settings.publicity import postgres_apps
 from config.settings.security import security_apps
 
@@ -48,6 +49,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Anonymous public reads from the replica, when there is one (core/replica.py); asks who is signed in.
+    "core.replica.ReplicaReadsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "accounts.middleware.SessionTimeoutMiddleware",
@@ -86,6 +89,8 @@ TEMPLATES = [
 DATABASES = {"default": env.db_url_config(env("DATABASE_URL", default="") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", 60 if DATABASES["default"]["ENGINE"].endswith("postgresql") else 0)
+# With DATABASE_REPLICA_URL, a streaming replica for anonymous public reads (config/settings/nodes.py, core/replica.py).
+DATABASES.update(replica_databases(DATABASES["default"]))
 
 # Apps that the components bring, after the project's own: pg_trgm search on PostgreSQL, the security stack.
 INSTALLED_APPS = [*INSTALLED_APPS, *postgres_apps(DATABASES), *security_apps()]
@@ -128,6 +133,8 @@ STORAGES = {
     "private": {"BACKEND": "core.files.EncryptedFileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# MEDIA_STORAGE=s3: both in an S3-compatible bucket instead (config/settings/nodes.py).
+STORAGES = media_storages(STORAGES)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -150,6 +157,7 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="credit@jyj.nc.gov.cn")
 from config.settings.api import *  # noqa: E402,F403
 from config.settings.celery import *  # noqa: E402,F403
 from config.settings.credit import *  # noqa: E402,F403
+from config.settings.nodes import *  # noqa: E402,F403
 from config.settings.publicity import *  # noqa: E402,F403
 from config.settings.reporting import *  # noqa: E402,F403
 from config.settings.security import *  # noqa: E402,F403

@@ -22,6 +22,7 @@ if len(SECRET_KEY) < 50:
 ALLOWED_HOSTS = [h for h in _required("ALLOWED_HOSTS").split(",") if h]
 DATABASES = {"default": env.db_url_config(_required("DATABASE_URL"))}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+DATABASES.update(replica_databases(DATABASES["default"]))  # noqa: F405 (config/settings/nodes.py)
 if not REDIS_URL:  # noqa: F405 (base.py reads it and sets the Redis cache and the Celery broker from it)
     raise ImproperlyConfigured("REDIS_URL must be set in the environment for production")
 FIELD_ENCRYPTION_KEY = _required("FIELD_ENCRYPTION_KEY")  # ID numbers at rest (credit.crypto)

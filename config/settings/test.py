@@ -15,6 +15,10 @@ PUBLICITY_REQUEST_CEILING_PER_ADDRESS = PUBLICITY_REQUEST_CEILING_GLOBAL = 1_000
 # Task bodies are unit-tested in-process; the real-worker test configures its own app.
 CELERY_TASK_ALWAYS_EAGER = True
 
+# The suite's tests write in transactions a replica never sees: with DATABASE_REPLICA_URL set, only the tests about the
+# replica route reads to it (tests/core/test_read_replica.py switches this on).
+DATABASE_REPLICA_ROUTING = False
+
 # Static files are served by the test server itself; WhiteNoise would only warn that STATIC_ROOT is not collected.
 MIDDLEWARE = [m for m in MIDDLEWARE if not m.startswith("whitenoise.")]  # noqa: F405
 
