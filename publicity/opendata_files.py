@@ -82,7 +82,7 @@ def write(section: str) -> OpenDataFile:
     reads UTF-8), then rename it into place."""
     # The version is read before the rows: a change committed while writing makes this file stale, not lost.
     version = pagecache.versions([section])[0]
-    now = timezone.localtime()
+    now, today = timezone.localtime(), timezone.localdate()
     target = directory()
     target.mkdir(parents=True, exist_ok=True)
     columns = COLUMNS[section]
@@ -93,7 +93,7 @@ def write(section: str) -> OpenDataFile:
             out.write("\ufeff")
             writer = csv.writer(out)
             writer.writerow([label for _k, label, _g in columns])
-            for entry in selectors.public_entries(section, today=now.date()).iterator(chunk_size=CHUNK):
+            for entry in selectors.public_entries(section, today=today).iterator(chunk_size=CHUNK):
                 writer.writerow([csv_safe(get(entry)) for _k, _l, get in columns])
                 rows += 1
         os.chmod(tmp, 0o644)
@@ -101,7 +101,7 @@ def write(section: str) -> OpenDataFile:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    meta = {"version": version, "day": now.date().isoformat(), "generated_at": now.isoformat(timespec="seconds")}
+    meta = {"version": version, "day": today.isoformat(), "generated_at": now.isoformat(timespec="seconds")}
     meta["rows"] = rows
     meta_tmp = _meta_path(section).with_suffix(".json.part")
     meta_tmp.write_text(json.dumps(meta), encoding="utf-8")
