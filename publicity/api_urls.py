@@ -2,8 +2,10 @@
 
 from django.urls import path
 
-from publicity import converters  # noqa: F401  (registers <section:…>)
-from publicity import pagecache
+from publicity import (
+    converters,  # noqa: F401  (registers <section:…>)
+    pagecache,
+)
 from publicity.views.api import PublicListApi, public_csv
 
 app_name = "publicity-api"

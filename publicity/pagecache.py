@@ -1,14 +1,16 @@
 """Anonymous public pages served from the shared cache (Redis in production, a local-memory cache in the SQLite demo).
 
-What a page shows depends on the entries of its sections, so every cached page is keyed by the *versions* of what it
-shows: one version per section (``penalties``, ``red-list``, ``licences``, ``black-list``), one for the articles
-(policies and news), and one per entry for a detail page. A version is a random token kept in the cache without
+What a page shows depends on the entries of its sections, so every cached page is stored with the *versions* of what
+it shows, and served only while they are all current: one version per section (``penalties``, ``red-list``,
+``licences``, ``black-list``), one for the articles (policies and news), and one per entry for a detail page (a change
+to one entry leaves the other entries' pages in the cache). A version is a random token kept in the cache without
 expiry; ``changed`` replaces it whenever the column's data changes (``publicity.receivers``: saves of publications,
 licences, black-list entries, objections and articles, and credit's ``record_changed`` for the records behind them),
-so the pages keyed by the old token are never read again. A token, not a counter: if the cache evicts a version key
-the next reader draws a new token, and no old page can come back. The version is replaced at once (the same process
-sees the change at once, and tests see it inside their transaction) and again when the transaction commits, so a
-page rendered from the old data by another request meanwhile is stored under a token nobody reads any more.
+so the pages stored under the old token are never served again. A token, not a counter: if the cache evicts a version
+key the next reader draws a new token, and no old page can come back. The version is replaced at once (the same
+process sees the change at once, and tests see it inside their transaction) and again when the transaction commits,
+so a page rendered from the old data by another request meanwhile carries a token nobody accepts any more. The page
+and its versions are read in one round trip.
 
 Expiry needs no event: the key holds today's date (Beijing time), so an entry past its end leaves every page at
 midnight; the nightly job's marks replace the versions as well. ``PUBLICITY_PAGE_CACHE_SECONDS`` bounds what nothing
@@ -67,15 +69,19 @@ def _token() -> str:
     return secrets.token_hex(6)
 
 
-def versions(scopes: Iterable[str]) -> list[str]:
-    """The current token of each scope (one round trip; a missing one is drawn and added)."""
-    keys = [_VERSION + s for s in scopes]
-    found = cache.get_many(keys)
+def _current(keys: list[str], found: dict) -> list[str]:
+    """The tokens of the version ``keys`` (from ``found``, one round trip already made); a missing one is drawn."""
     for key in keys:
         if key not in found:
             token = _token()
             found[key] = token if cache.add(key, token, None) else (cache.get(key) or token)
     return [found[k] for k in keys]
+
+
+def versions(scopes: Iterable[str]) -> list[str]:
+    """The current token of each scope (one round trip; a missing one is drawn and added)."""
+    keys = [_VERSION + s for s in scopes]
+    return _current(keys, cache.get_many(keys))
 
 
 def _replace(scopes: frozenset[str]) -> None:
@@ -124,13 +130,12 @@ def _cacheable_request(request, params: frozenset[str]) -> bool:
     return set(request.GET) <= params
 
 
-def _page_key(request, scope_versions: list[str], name: str) -> str:
+def _page_key(request, name: str) -> str:
     variant = "large" if request.COOKIES.get(TEXT_SIZE_COOKIE) == LARGE else ""
     parts = [
         name,
         # The open-data API answers JSON or DRF's HTML page by Accept: both are variants of their own.
         request.META.get("HTTP_ACCEPT", ""),
-        *scope_versions,
         timezone.localdate().isoformat(),
         variant,
         request.scheme,
@@ -151,8 +156,9 @@ def _storable(request, response) -> bool:
     )
 
 
-def _freeze(response) -> dict:
+def _freeze(response, current: list[str]) -> dict:
     return {
+        "versions": current,
         "content": _CSRF_INPUT.sub(_CSRF_PLACEHOLDER, response.content),
         "headers": {k: v for k, v in response.items() if k.lower() != "content-length"},
     }
@@ -184,21 +190,26 @@ def public_page(
             seconds = _seconds()
             if seconds <= 0 or not _cacheable_request(request, allowed):
                 return view(request, *args, **kwargs)
-            names = list(scopes(**kwargs) if callable(scopes) else scopes)
+            version_keys = [_VERSION + s for s in (EPOCH, *(scopes(**kwargs) if callable(scopes) else scopes))]
+            key = _page_key(request, name)
             try:
-                key = _page_key(request, versions([EPOCH, *names]), name)
-                frozen = cache.get(key)
+                # One round trip: the page and the versions it must have been stored under.
+                found = cache.get_many([key, *version_keys])
+                frozen = found.pop(key, None)
+                current = _current(version_keys, found)
             except Exception:  # the cache is down: the page is still served, from the database
                 logger.exception("public page cache unavailable")
                 return view(request, *args, **kwargs)
-            if frozen is not None:
+            if frozen is not None and frozen["versions"] == current:
                 return _thaw(request, frozen)
+            # Rendered after the versions were read: if the data changes meanwhile, this page is stored under the
+            # versions before the change and is not served again.
             response = view(request, *args, **kwargs)
             if hasattr(response, "render") and not getattr(response, "is_rendered", True):
                 response.render()
             if _storable(request, response):
                 try:
-                    cache.set(key, _freeze(response), seconds)
+                    cache.set(key, _freeze(response, current), seconds)
                 except Exception:
                     logger.exception("public page cache: page not stored")
                 response[CACHE_HEADER] = "miss"

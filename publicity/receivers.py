@@ -45,10 +45,15 @@ def _record_changed(sender, record, **kwargs) -> None:
             publication_refresh(record=record)
         # A status change hides the entry without saving the publication (the selectors read the record's status).
         entries_changed(
-            [(publication_section(kind), pk) for pk, kind in Publication.objects.filter(record_id=record.pk).values_list("pk", "kind")]
+            [
+                (publication_section(kind), pk)
+                for pk, kind in Publication.objects.filter(record_id=record.pk).values_list("pk", "kind")
+            ]
         )
     # A black-list entry leaves the column once none of its 失信 records is in force.
-    entries_changed([(BLACK_LIST, pk) for pk in BlackListEntry.objects.filter(records=record.pk).values_list("pk", flat=True)])
+    entries_changed(
+        [(BLACK_LIST, pk) for pk in BlackListEntry.objects.filter(records=record.pk).values_list("pk", flat=True)]
+    )
 
 
 _record_changed.safe_for_new_records = (  # read by credit.services.records_bulk, which sends no record_changed

@@ -2,8 +2,10 @@
 
 from django.urls import path
 
-from publicity import converters  # noqa: F401  (registers <section:…> and <article:…>)
-from publicity import pagecache
+from publicity import (
+    converters,  # noqa: F401  (registers <section:…> and <article:…>)
+    pagecache,
+)
 from publicity.feeds import LatestEntriesAtomFeed, LatestEntriesFeed
 from publicity.views import display, public
 

@@ -162,9 +162,7 @@ def test_a_cached_page_carries_each_visitors_own_csrf_token(client):
     # The other visitor's token does not pass with this visitor's cookie.
     third = Client(enforce_csrf_checks=True)
     third.get("/penalties/")
-    refused = third.post(
-        "/display/text-size/", {"size": "large", "next": "/", "csrfmiddlewaretoken": "x" * 64}
-    )
+    refused = third.post("/display/text-size/", {"size": "large", "next": "/", "csrfmiddlewaretoken": "x" * 64})
     assert refused.status_code == 403
 
 
