@@ -181,3 +181,31 @@ def test_page_cache_can_be_turned_off(client, settings):
     settings.PUBLICITY_PAGE_CACHE_SECONDS = 0
     client.get("/penalties/")
     assert CACHE_HEADER not in client.get("/penalties/")
+
+
+@pytest.mark.redis
+def test_pages_cached_in_redis_leave_after_a_withdrawal(build, client, settings):
+    """The production cache: versions and pages in Redis, shared by every gunicorn worker."""
+    import os
+    import uuid
+
+    import redis
+
+    prefix = f"test-pagecache-{uuid.uuid4().hex}"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+            "KEY_PREFIX": prefix,
+        }
+    }
+    try:
+        pub = build.penalty(2)
+        _warm(client, _urls(pub))
+        publication_withdraw(publication=pub, user=build.reviewer, reason="信用修复")
+        assert not _shown(client, pub, "/penalties/") and not _shown(client, pub, "/api/v1/public/penalties/")
+        assert client.get(f"/penalties/{pub.pk}/").status_code == 404
+    finally:  # this test's keys only: the Redis database may be shared (never FLUSHDB)
+        server = redis.Redis.from_url(os.environ["REDIS_URL"])
+        for key in server.scan_iter(match=f"{prefix}:*"):
+            server.delete(key)
