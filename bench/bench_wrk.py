@@ -84,7 +84,7 @@ def manage(env: dict[str, str], *argv: str) -> str:
 
 def start_server(args, env: dict[str, str], log: Path) -> subprocess.Popen:
     cmd = [GUNICORN, "-c", str(ROOT / "config" / "gunicorn.conf.py"), "--access-logfile", "/dev/null"]
-    cmd += ["--worker-class", args.worker_class, "config.wsgi:application"]
+    cmd += ["--worker-class", args.worker_class, "--threads", str(args.gunicorn_threads), "config.wsgi:application"]
     proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=log.open("w"), stderr=subprocess.STDOUT)
     deadline = time.time() + 120
     while time.time() < deadline:
@@ -273,7 +273,8 @@ def main() -> int:
     parser.add_argument("--port", type=int, default=18517)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--worker-class", default="sync")
-    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--gunicorn-threads", type=int, default=1, help="threads per worker (gthread)")
+    parser.add_argument("--threads", type=int, default=2, help="wrk's threads")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--duration", type=int, default=20)
     parser.add_argument("--details", type=int, default=2000)
@@ -336,7 +337,8 @@ def main() -> int:
         "## Under load (wrk)",
         "",
         f"`bench/bench_wrk.py` on {now:%Y-%m-%d %H:%M} (Beijing): {records:,} records, {pubs:,} publications "
-        f"(`manage.py bench_data`), PostgreSQL, Redis; gunicorn {args.workers} {args.worker_class} workers with the "
+        f"(`manage.py bench_data`), PostgreSQL, Redis; gunicorn {args.workers} {args.worker_class} workers"
+        f"{f' × {args.gunicorn_threads} threads' if args.gunicorn_threads > 1 else ''} with the "
         f"production settings, `wrk -t{args.threads} -c{args.connections} -d{args.duration}s` on the same 2 cores; "
         f"load average at the end {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} (other sessions' work shares the machine). "
         f"Open-data CSVs: {', '.join(f'{k} {v / 1e6:.1f} MB' for k, v in sorted(sizes.items()))}, written in {written:.1f} s.",
