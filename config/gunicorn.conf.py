@@ -12,6 +12,10 @@ import os
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", "3"))
+# ``gthread`` with GUNICORN_THREADS > 1: a long response (an open-data CSV to a slow client, when the proxy does not
+# send it by X-Accel-Redirect: PUBLICITY_OPEN_DATA_ACCEL_PREFIX) holds one thread, not a whole worker.
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "sync")
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 accesslog = "-"
 
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

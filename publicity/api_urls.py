@@ -2,11 +2,20 @@
 
 from django.urls import path
 
-from publicity import converters  # noqa: F401  (registers <section:…>)
+from publicity import (
+    converters,  # noqa: F401  (registers <section:…>)
+    pagecache,
+)
 from publicity.views.api import PublicListApi, public_csv
 
 app_name = "publicity-api"
 urlpatterns = [
     path("<section:section>.csv", public_csv, name="csv"),
-    path("<section:section>/", PublicListApi.as_view(), name="list"),
+    path(
+        "<section:section>/",
+        pagecache.public_page("api-list", lambda section: [section], params=("q", "cursor", "page_size"))(
+            PublicListApi.as_view()
+        ),
+        name="list",
+    ),
 ]

@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from django.utils import timezone
 
+from credit.models import SubjectKind
 from publicity.masking import mask_free_text
 from publicity.selectors import BLACK_LIST, LICENCES, PENALTIES, RED_LIST
 
@@ -18,10 +19,18 @@ def _a(name: str) -> Callable:
     return lambda e: getattr(e, name)
 
 
+def _subject_kind(entry) -> str:
+    # The label straight from the choices: ``get_subject_kind_display()`` rebuilds the field's choice map on every
+    # call, which was half the CPU of a full CSV.
+    return (
+        str(SubjectKind(entry.subject_kind).label) if entry.subject_kind in SubjectKind.values else entry.subject_kind
+    )
+
+
 _SUBJECT: list[Column] = [
     ("id", "编号", _a("pk")),
     ("subject_name", "主体名称", _a("subject_name")),
-    ("subject_kind", "主体类别", lambda e: e.get_subject_kind_display()),
+    ("subject_kind", "主体类别", _subject_kind),
     ("subject_code", "统一社会信用代码或证件号码（脱敏）", _a("public_code")),
 ]
 

@@ -133,3 +133,21 @@ def request_slot_release(request: HttpRequest) -> None:
             cache.decr(counter.key)
         except ValueError:
             pass
+
+
+def download_slot_take(request: HttpRequest) -> Refusal | None:
+    """Count one anonymous open-data CSV download for this client address, or refuse it once the address has had
+    ``PUBLICITY_CSV_DOWNLOADS_PER_ADDRESS`` in the current window (``PUBLICITY_CSV_DOWNLOAD_WINDOW_SECONDS``)."""
+    length = max(int(settings.PUBLICITY_CSV_DOWNLOAD_WINDOW_SECONDS), 1)
+    now = int(time.time())
+    window, left = now // length, length - now % length
+    key = f"publicity:downloads:{window}:ip:{client_ip(request) or 'unknown'}"
+    cache.add(key, 0, left + 60)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, left + 60)
+        count = 1
+    if count > int(settings.PUBLICITY_CSV_DOWNLOADS_PER_ADDRESS):
+        return _refusal("address", left)
+    return None

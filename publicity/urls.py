@@ -2,7 +2,10 @@
 
 from django.urls import path
 
-from publicity import converters  # noqa: F401  (registers <section:…> and <article:…>)
+from publicity import (
+    converters,  # noqa: F401  (registers <section:…> and <article:…>)
+    pagecache,
+)
 from publicity.feeds import LatestEntriesAtomFeed, LatestEntriesFeed
 from publicity.views import display, public, statistics
 
@@ -12,8 +15,8 @@ urlpatterns = [
     path("search/", public.search, name="search"),
     path("org/<str:code>/", public.organisation, name="org"),
     path("open-data/", public.open_data, name="open-data"),
-    path("feed/rss/", LatestEntriesFeed(), name="feed-rss"),
-    path("feed/atom/", LatestEntriesAtomFeed(), name="feed-atom"),
+    path("feed/rss/", pagecache.public_page("rss", pagecache.EVERYTHING)(LatestEntriesFeed()), name="feed-rss"),
+    path("feed/atom/", pagecache.public_page("atom", pagecache.EVERYTHING)(LatestEntriesAtomFeed()), name="feed-atom"),
     path("statistics/", statistics.statistics, name="statistics"),
     path("statistics/monthly.csv", statistics.statistics_csv, {"table": "monthly"}, name="statistics-monthly-csv"),
     path(

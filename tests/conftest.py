@@ -322,3 +322,22 @@ def _test_database_can_be_emptied(request):
             with connection.cursor() as cursor:
                 for table, trigger in AUDIT_TRUNCATE_GUARDS.items():
                     cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER {trigger}")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _open_data_files_of_this_process(tmp_path_factory) -> Iterator[None]:
+    """The open-data CSV files (publicity.opendata_files) of this test process in a folder of its own: xdist's workers
+    each have their own database, so they must not serve each other's files."""
+    from django.test import override_settings
+
+    with override_settings(PUBLICITY_OPEN_DATA_DIR=str(tmp_path_factory.mktemp("open-data"))):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """The local-memory cache outlives a test, its database does not: every test starts with an empty cache, so no
+    public page or open-data version cached from an earlier test's data is served (publicity.pagecache)."""
+    from django.core.cache import cache
+
+    cache.clear()

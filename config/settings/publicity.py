@@ -70,3 +70,20 @@ PUBLICITY_PSB_NUMBER = env("PUBLICITY_PSB_NUMBER", default="")
 # The public statistics page (/statistics/) offers the years from this one to the current year (Beijing time): the
 # year the bureau's credit column began (洪教办字〔2018〕13号).
 PUBLICITY_STATISTICS_FIRST_YEAR = env.int("PUBLICITY_STATISTICS_FIRST_YEAR", default=2018)
+# Anonymous public pages (home, lists, search, details, open-data JSON, feeds) are kept in the cache this long at most
+# (seconds); every change to the column's data replaces the versions they are keyed by at once (publicity.pagecache),
+# so this only bounds what nothing announces. 0 turns the page cache off.
+PUBLICITY_PAGE_CACHE_SECONDS = env.int("PUBLICITY_PAGE_CACHE_SECONDS", default=300)
+# The full open-data CSVs are files written by a Celery task (publicity.opendata_files) after a change, at most once
+# per this many seconds per list, and every night; downloads are served from the last file meanwhile.
+PUBLICITY_OPEN_DATA_DEBOUNCE_SECONDS = env.int("PUBLICITY_OPEN_DATA_DEBOUNCE_SECONDS", default=60)
+# Where those files are kept (public, already-masked data; the web and worker containers share it like media).
+PUBLICITY_OPEN_DATA_DIR = env("PUBLICITY_OPEN_DATA_DIR", default="")
+# When the reverse proxy serves that directory as an internal location (nginx ``internal;`` alias), its URL prefix:
+# the response is then an X-Accel-Redirect and no Python worker streams the file. Empty: Django streams the file.
+PUBLICITY_OPEN_DATA_ACCEL_PREFIX = env("PUBLICITY_OPEN_DATA_ACCEL_PREFIX", default="")
+# Anonymous open-data CSV downloads per client address in each window (seconds); beyond it 429 with Retry-After.
+PUBLICITY_CSV_DOWNLOADS_PER_ADDRESS = env.int("PUBLICITY_CSV_DOWNLOADS_PER_ADDRESS", default=10)
+PUBLICITY_CSV_DOWNLOAD_WINDOW_SECONDS = env.int("PUBLICITY_CSV_DOWNLOAD_WINDOW_SECONDS", default=600)
+# A CSV of search results (``?q=``) is built while the visitor waits, so it stops at this many rows.
+PUBLICITY_CSV_SEARCH_MAX_ROWS = env.int("PUBLICITY_CSV_SEARCH_MAX_ROWS", default=5000)

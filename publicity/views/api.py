@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import csv
+import datetime
 
-from django.http import Http404, StreamingHttpResponse
+from django.conf import settings
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
 from django.utils import timezone
+from django.utils.http import http_date
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.views import APIView
 
-from publicity import selectors
+from publicity import opendata_files, selectors
 from publicity.opendata import COLUMNS, csv_safe, row_dict
+from publicity.ratelimit import download_slot_take
+from publicity.sections import TITLES
 
 
 class PublicCursorPagination(CursorPagination):
@@ -51,14 +57,56 @@ class _Echo:
 
 
 def public_csv(request, section: str):
-    """GET /api/v1/public/<section>.csv: the same rows as the JSON, streamed, with a BOM so Excel reads UTF-8."""
-    qs = _queryset(section, request.GET.get("q", ""))
+    """GET /api/v1/public/<section>.csv: the same rows as the JSON, with a BOM so Excel reads UTF-8.
+
+    The full list is a file written by a Celery task (``publicity.opendata_files``), served as it is (or by the reverse
+    proxy through X-Accel-Redirect): no page worker spends seconds reading a million rows for it. A search (``?q=``)
+    is built while the visitor waits, so it stops at ``PUBLICITY_CSV_SEARCH_MAX_ROWS`` rows. Anonymous downloads are
+    counted per client address (``PUBLICITY_CSV_DOWNLOADS_PER_ADDRESS`` per window): beyond it, 429 and Retry-After.
+    """
+    if section not in selectors.SECTIONS:
+        raise Http404
+    if not request.user.is_authenticated and (refusal := download_slot_take(request)):
+        retry_at = timezone.localtime(datetime.datetime.fromtimestamp(refusal.retry_at, tz=datetime.UTC))
+        response = render(
+            request,
+            "publicity/download_limited.html",
+            {"retry_at": retry_at, "retry_minutes": max(1, -(-refusal.retry_after // 60))},
+            status=429,
+        )
+        response["Retry-After"] = str(refusal.retry_after)
+        return response
+    q = request.GET.get("q", "")
+    if q.strip():
+        return _search_csv(section, q)
+    found = opendata_files.freshest(section)
+    if found is None:
+        response = render(request, "publicity/download_pending.html", {"title": TITLES[section]}, status=503)
+        response["Retry-After"] = "60"
+        return response
+    name = f"{section}-{found.day.replace('-', '')}.csv"
+    accel = settings.PUBLICITY_OPEN_DATA_ACCEL_PREFIX
+    if accel:
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["X-Accel-Redirect"] = f"{accel.rstrip('/')}/{found.path.name}"
+    else:
+        response = FileResponse(found.path.open("rb"), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Last-Modified"] = http_date(found.path.stat().st_mtime)
+    # Beijing time, with its offset, of the data in the file (HTTP dates are GMT by definition).
+    response["X-Open-Data-Generated-At"] = found.generated_at
+    return response
+
+
+def _search_csv(section: str, q: str):
+    qs = _queryset(section, q)
     writer = csv.writer(_Echo())
     columns = COLUMNS[section]
+    limit = settings.PUBLICITY_CSV_SEARCH_MAX_ROWS
 
     def rows():
         yield "\ufeff" + writer.writerow([label for _k, label, _g in columns])
-        for entry in qs.iterator(chunk_size=2000):
+        for entry in qs[:limit].iterator(chunk_size=2000):
             yield writer.writerow([csv_safe(get(entry)) for _k, _l, get in columns])
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from credit.validators import classify_school_or_org_code
-from publicity import selectors
+from publicity import pagecache, selectors
 from publicity.forms import PublicRequestForm, RepairRequestForm, TrackForm
 from publicity.masking import mask_free_text
 from publicity.models import NewsItem, PolicyDocument, PublicationKind
@@ -44,6 +44,7 @@ def _section_or_404(section: str) -> str:
     return section
 
 
+@pagecache.public_page("home", pagecache.EVERYTHING)
 def home(request):
     """首页: the latest of each list, policies and news, and the search box."""
     blocks = [
@@ -66,6 +67,7 @@ def home(request):
     )
 
 
+@pagecache.public_page("list", lambda section: [section], params=("q", "after"))
 def entry_list(request, section: str):
     """A public list with keyset pagination (``?after=<id>``) and an optional ``?q=`` filter."""
     section = _section_or_404(section)
@@ -87,6 +89,8 @@ def entry_list(request, section: str):
     )
 
 
+# Keyed by the entry's own version: a change to another entry leaves this page in the cache.
+@pagecache.public_page("detail", lambda section, pk: [pagecache.entry_scope(section, pk)])
 def entry_detail(request, section: str, pk: int):
     section = _section_or_404(section)
     entry = selectors.public_entry(section, pk)
@@ -115,6 +119,7 @@ def entry_detail(request, section: str, pk: int):
     )
 
 
+@pagecache.public_page("search", pagecache.EVERYTHING, params=("q",))
 def search(request):
     """/search/?q=: name, credit code or document number, over every public list, policies and news."""
     q = request.GET.get("q", "").strip()
@@ -176,12 +181,14 @@ def organisation(request, code: str):
     )
 
 
+@pagecache.public_page("articles", [pagecache.ARTICLES], params=("after",))
 def article_list(request, kind: str):
     model, title = ARTICLES[kind]
     page = selectors.keyset_page(selectors.public_articles(model).order_by("-id"), request.GET.get("after"))
     return render(request, "publicity/article_list.html", {"kind": kind, "title": title, "page": page})
 
 
+@pagecache.public_page("article", [pagecache.ARTICLES])
 def article_detail(request, kind: str, pk: int):
     model, title = ARTICLES[kind]
     article = get_object_or_404(selectors.public_articles(model), pk=pk)
@@ -309,5 +316,6 @@ def request_status(request, code: str):
     return render(request, "publicity/request_status.html", context)
 
 
+@pagecache.public_page("open-data")
 def open_data(request):
     return render(request, "publicity/open_data.html", {"sections": [(s, TITLES[s]) for s in SECTIONS]})
