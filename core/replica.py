@@ -22,6 +22,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.conf import settings
@@ -157,3 +158,43 @@ class ReplicaReadsMiddleware:
         if callable(getattr(response, "render", None)):  # a failure while rendering comes back here too
             response = response.render()
         return response
+
+
+# --- how far the replica has come -------------------------------------------------------------------------------
+# A cache of pages rendered from the replica must not store, under the versions of a change, a page the replica
+# rendered before it replayed that change: the writer notes the primary's WAL position after committing
+# (``primary_position``), and a page about to be stored is rendered from the replica only when the replica has
+# replayed up to it (``replica_has_replayed``); otherwise from the primary (``primary_reads``).
+
+
+def primary_position() -> str | None:
+    """The primary's current WAL position (PostgreSQL with a replica configured), else None."""
+    if not replica_configured() or connections[PRIMARY].vendor != "postgresql":
+        return None
+    with connections[PRIMARY].cursor() as cursor:
+        cursor.execute("SELECT pg_current_wal_lsn()::text")
+        return cursor.fetchone()[0]
+
+
+def replica_has_replayed(position: str) -> bool:
+    """Whether the replica has replayed the primary's WAL up to ``position``; False if it cannot tell."""
+    try:
+        with connections[REPLICA].cursor() as cursor:
+            cursor.execute("SELECT coalesce(pg_last_wal_replay_lsn() >= %s::pg_lsn, false)", [position])
+            return bool(cursor.fetchone()[0])
+    except Exception as exc:  # a replica that does not answer: left alone for a while, the page read from the primary
+        global _replica_down_until
+        _replica_down_until = time.monotonic() + RETRY_AFTER_SECONDS
+        connections[REPLICA].close()
+        logger.warning("read replica unavailable (%s); reading from the primary", exc)
+        return False
+
+
+@contextmanager
+def primary_reads() -> Iterator[None]:
+    """Within the block, this request's reads go to the primary even if it was routed to the replica."""
+    token = _reads_from_replica.set(False)
+    try:
+        yield
+    finally:
+        _reads_from_replica.reset(token)

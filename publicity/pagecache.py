@@ -41,6 +41,7 @@ from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone
 
+from core import replica
 from core.privacy import carries_personal_data
 from publicity.views.display import LARGE, TEXT_SIZE_COOKIE
 
@@ -53,6 +54,7 @@ EPOCH = "epoch"
 EVERYTHING = ("licences", "penalties", "red-list", "black-list", ARTICLES)
 _VERSION = "publicity:pc:v:"
 _PAGE = "publicity:pc:p:"
+_PRIMARY_POSITION = "publicity:pc:primary-wal"
 _CSRF_INPUT = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]*"')
 _CSRF_PLACEHOLDER = b'name="csrfmiddlewaretoken" value="\x00csrf\x00"'
 CACHE_HEADER = "X-Page-Cache"
@@ -90,6 +92,11 @@ def _replace(scopes: frozenset[str]) -> None:
 
 def _replace_after_commit(scopes: frozenset[str]) -> None:
     try:
+        # First where the primary stands after this commit, then the versions: a reader of the new versions also
+        # reads a position its replica must have replayed before a page it renders may be stored (core.replica).
+        position = replica.primary_position()
+        if position is not None:
+            cache.set(_PRIMARY_POSITION, position, None)
         _replace(scopes)
     except Exception:  # the commit stands; the change was already announced inside the transaction
         logger.exception("public page cache: versions %s not replaced after commit", sorted(scopes))
@@ -177,6 +184,12 @@ def _thaw(request, frozen: dict) -> HttpResponse:
     return response
 
 
+def _rendered(response):
+    if hasattr(response, "render") and not getattr(response, "is_rendered", True):
+        response.render()
+    return response
+
+
 def public_page(
     name: str, scopes: Callable[..., Iterable[str]] | Iterable[str] = (), params: Iterable[str] = ()
 ) -> Callable:
@@ -194,8 +207,9 @@ def public_page(
             key = _page_key(request, name)
             try:
                 # One round trip: the page and the versions it must have been stored under.
-                found = cache.get_many([key, *version_keys])
+                found = cache.get_many([key, _PRIMARY_POSITION, *version_keys])
                 frozen = found.pop(key, None)
+                position = found.pop(_PRIMARY_POSITION, None)
                 current = _current(version_keys, found)
             except Exception:  # the cache is down: the page is still served, from the database
                 logger.exception("public page cache unavailable")
@@ -204,9 +218,12 @@ def public_page(
                 return _thaw(request, frozen)
             # Rendered after the versions were read: if the data changes meanwhile, this page is stored under the
             # versions before the change and is not served again.
-            response = view(request, *args, **kwargs)
-            if hasattr(response, "render") and not getattr(response, "is_rendered", True):
-                response.render()
+            if replica.reading_from_replica() and position and not replica.replica_has_replayed(position):
+                # The replica is behind the last change: a page it rendered would be stored under the new versions.
+                with replica.primary_reads():
+                    response = _rendered(view(request, *args, **kwargs))
+            else:
+                response = _rendered(view(request, *args, **kwargs))
             if _storable(request, response):
                 try:
                     cache.set(key, _freeze(response, current), seconds)
