@@ -14,8 +14,11 @@ bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", "3"))
 # ``gthread`` with GUNICORN_THREADS > 1: a long response (an open-data CSV to a slow client, when the proxy does not
 # send it by X-Accel-Redirect: PUBLICITY_OPEN_DATA_ACCEL_PREFIX) holds one thread, not a whole worker.
-worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "sync")
-threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+# The default: under wrk at 1M records (bench/RESULTS_scale.md) 4 sync workers left the public list and the
+# 2-character search at 0.40 and 0.30 of a trivial view's requests/s (each worker idle while Redis answers);
+# 4 gthread workers × 4 threads reached 0.67 and 0.87.
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 accesslog = "-"
 
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
