@@ -142,6 +142,12 @@ class Notice(models.Model):
                 name="notice_once_per_record_and_kind",
             )
         ]
+        indexes = [
+            # The reminders' last run of a kind (where the next looks for new overdue records) and the notices not
+            # yet e-mailed: both found without reading every notice ever sent.
+            models.Index(fields=["kind", "-created_at"], name="notice_kind_new"),
+            models.Index(fields=["office", "id"], condition=Q(emailed_at__isnull=True), name="notice_unsent"),
+        ]
 
     def __str__(self) -> str:
         return self.message

@@ -104,6 +104,9 @@ class Record(Decided):
             models.Index(fields=["office", "updated_at", "id"], name="record_office_updated"),
             models.Index(fields=["item", "status"]),
             models.Index(fields=["status", "due_date"]),
+            # What changed since a point in time: the delivery selection (approved since the last batch) and the
+            # reminders (returned or withdrawn since the last run) look at that, not at the whole history.
+            models.Index(fields=["status", "updated_at"], name="record_status_updated"),
         ]
 
     def __str__(self) -> str:
