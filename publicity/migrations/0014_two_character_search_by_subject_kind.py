@@ -25,9 +25,40 @@ COLUMNS = {
 }
 
 
+# The same pairs as 0013's function, in about half the time (a loop filling a preallocated array instead of an
+# aggregate over generate_series): every write of an entry and every index build computes them. Duplicates are kept: a
+# GIN index stores each key once, and ``@>`` asks only whether a pair is there.
+FUNCTION = """
+CREATE OR REPLACE FUNCTION publicity_bigrams(t text) RETURNS text[]
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
+DECLARE
+  n int := char_length(t) - 1;
+  pairs text[];
+BEGIN
+  IF n < 1 THEN
+    RETURN '{}';
+  END IF;
+  pairs := array_fill(NULL::text, ARRAY[n]);
+  FOR i IN 1 .. n LOOP
+    pairs[i] := substr(t, i, 2);
+  END LOOP;
+  RETURN pairs;
+END
+$$
+"""
+FUNCTION_0013 = """
+CREATE OR REPLACE FUNCTION publicity_bigrams(t text) RETURNS text[]
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT COALESCE(array_agg(DISTINCT substr(t, i, 2)), '{}')
+    FROM generate_series(1, char_length(t) - 1) AS i
+$$
+"""
+
+
 def create(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
+    schema_editor.execute(FUNCTION)
     for table in TABLES:
         for column, text in COLUMNS.items():
             schema_editor.execute(
@@ -46,6 +77,7 @@ def drop(apps, schema_editor):
     for table in TABLES:
         for column in COLUMNS:
             schema_editor.execute(f"ALTER TABLE {table} DROP COLUMN IF EXISTS {column}")
+    schema_editor.execute(FUNCTION_0013)
 
 
 class Migration(migrations.Migration):
