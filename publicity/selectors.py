@@ -201,14 +201,7 @@ def search_entries(section: str, q: str, *, today: datetime.date | None = None) 
     # number, or by the full name together with the last four characters of the masked ID or the decision number.
     natural = Q(subject_kind=SubjectKind.NATURAL)
     if len(term) == 2 and connection.vendor == "postgresql":
-        # Each branch asks its own bigram column (migration 0014: organisations' search text, natural persons' decision
-        # numbers, each NULL in the other's rows), so a common given name never reads the natural persons' rows. A
-        # text holds a two-character term exactly when its bigrams do: no LIKE besides, which would only make
-        # PostgreSQL think fewer rows match than do (and fetch and sort them all rather than walk the newest).
-        qs = qs.alias(
-            org_bigrams=_BigramColumn("org_bigrams"), person_number_bigrams=_BigramColumn("person_number_bigrams")
-        )
-        return qs.filter(Q(org_bigrams__contains=[term]) | Q(person_number_bigrams__contains=[term]))
+        return _pair_in_either_branch(qs, term)
     found = ~natural & Q(search_text__contains=term)
     # Case-sensitive like the rest of the search (no UPPER in SQL): decision numbers are Chinese and digits.
     found |= natural & Q(document_number__contains=term) & ~Q(document_number="")
@@ -219,6 +212,19 @@ def search_entries(section: str, q: str, *, today: datetime.date | None = None) 
             by_name &= Q(public_code__endswith=token) | Q(document_number__icontains=token)
         found |= by_name
     return qs.filter(found)
+
+
+def _pair_in_either_branch(qs: QuerySet, term: str) -> QuerySet:
+    """An organisation whose search text, or a natural person whose decision number, holds the two characters ``term``.
+
+    Each branch asks its own bigram column (migration 0014: organisations' search text, natural persons' decision
+    numbers, each NULL in the other's rows), so a common given name never reads the natural persons' rows. A text holds
+    a two-character term exactly when its bigrams do: no LIKE besides, which would only make PostgreSQL think fewer
+    rows match than do (and fetch and sort them all rather than walk the newest entries)."""
+    qs = qs.alias(
+        org_bigrams=_BigramColumn("org_bigrams"), person_number_bigrams=_BigramColumn("person_number_bigrams")
+    )
+    return qs.filter(Q(org_bigrams__contains=[term]) | Q(person_number_bigrams__contains=[term]))
 
 
 class _Bigrams(Func):

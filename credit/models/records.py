@@ -102,10 +102,10 @@ class Record(Decided):
             models.Index(fields=["office", "due_date", "id"], name="record_office_due"),
             models.Index(fields=["office", "business_date", "id"], name="record_office_business"),
             models.Index(fields=["office", "updated_at", "id"], name="record_office_updated"),
-            models.Index(fields=["item", "status"]),
             models.Index(fields=["status", "due_date"]),
-            # What changed since a point in time: the delivery selection (approved since the last batch) and the
-            # reminders (returned or withdrawn since the last run) look at that, not at the whole history.
+            # What changed since a point in time: the delivery selection (an item's records approved since its last
+            # batch) and the reminders (returned or withdrawn since the last run) read that, not the whole history.
+            models.Index(fields=["item", "status", "updated_at"], name="record_item_status_updated"),
             models.Index(fields=["status", "updated_at"], name="record_status_updated"),
         ]
 
