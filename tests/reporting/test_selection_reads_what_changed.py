@@ -1,14 +1,10 @@
-"""The daily jobs read what changed since their last run, through an index, not the whole history (PostgreSQL plans):
-the delivery selection after a batch, the overdue reminders after a run."""
-
-import datetime
+"""The daily delivery selection reads what changed since the item's last batch, through an index, not the item's whole
+history (PostgreSQL plan)."""
 
 import pytest
 from django.db import connection
-from django.utils import timezone
 
-from credit.models import Item, Notice, NoticeKind
-from credit.services.notices import overdue_candidates
+from credit.models import Item
 from reporting.models import BatchKind
 from reporting.selectors import records_awaiting_delivery
 from reporting.services.batches import batch_create
@@ -30,14 +26,3 @@ def test_delivery_selection_after_a_batch_reads_the_records_changed_since(make_r
     assert batch_create(item=item, kind=BatchKind.INCREMENTAL) is not None
     plan = _explain(records_awaiting_delivery(item))
     assert "record_item_status_updated" in plan, plan
-
-
-def test_overdue_reminders_after_a_run_read_the_records_due_or_changed_since(clerk):
-    from tests.factories import create_record
-
-    record = create_record(8, clerk, day=timezone.localdate() - datetime.timedelta(days=60))
-    Notice.objects.create(
-        record=record, office=record.office, kind=NoticeKind.OVERDUE, due_date=record.due_date, message="—"
-    )
-    plan = _explain(overdue_candidates(timezone.localdate()))
-    assert "record_status_updated" in plan, plan
