@@ -8,7 +8,12 @@ Both databases are loaded by ``manage.py bench_data`` (same seed, so the large o
 times over). In one process, alternating between the databases, each page is requested through the Django test client
 (same middleware as production, logged in as the data set's clerk of the busiest office, or its reviewer) and its
 median time and query count are taken; each large-set figure is printed as a ratio to the same figure on the small
-set (target ≤ 1.3: the page does not grow with history). Writes bench/RESULTS_scale.md.
+set (target ≤ 1.3: the page does not grow with history). The pages: the record list (page 1, a deep page, sorted,
+filtered), both dashboards, the review queue, oversight's dashboard, office page and timeliness API, the public search
+for two-character terms; the jobs' steps, called directly: the import's duplicate check of a 10,000-row file, the
+daily delivery selection and the reminders with nothing new since their last run (``bench_data`` leaves the history
+delivered and reminded of). Writes bench/RESULTS_scale.md with the load average at the start and the end: the
+machine is shared, and a loaded one slows every request alike, so compare ratios rather than milliseconds.
 """
 
 from __future__ import annotations
