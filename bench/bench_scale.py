@@ -8,7 +8,12 @@ Both databases are loaded by ``manage.py bench_data`` (same seed, so the large o
 times over). In one process, alternating between the databases, each page is requested through the Django test client
 (same middleware as production, logged in as the data set's clerk of the busiest office, or its reviewer) and its
 median time and query count are taken; each large-set figure is printed as a ratio to the same figure on the small
-set (target ≤ 1.3: the page does not grow with history). Writes bench/RESULTS_scale.md.
+set (target ≤ 1.3: the page does not grow with history). The pages: the record list (page 1, a deep page, sorted,
+filtered), both dashboards, the review queue, oversight's dashboard, office page and timeliness API, the public search
+for two-character terms; the jobs' steps, called directly: the import's duplicate check of a 10,000-row file, the
+daily delivery selection and the reminders with nothing new since their last run (``bench_data`` leaves the history
+delivered and reminded of). Writes bench/RESULTS_scale.md with the load average at the start and the end: the
+machine is shared, and a loaded one slows every request alike, so compare ratios rather than milliseconds.
 """
 
 from __future__ import annotations
@@ -70,6 +75,34 @@ def _duplicate_check(office, user, rows: int):
     return run
 
 
+def _delivery_selection():
+    """The daily delivery's selection (``reporting.tasks.deliver_incremental`` without the dispatch) with nothing new
+    since the last batch: every item's incremental batch and the licence and black-list batches, none created."""
+    from credit.models import Item
+    from reporting.models import BatchKind
+    from reporting.services import batches
+
+    def run():
+        for item in Item.objects.order_by("no"):
+            assert batches.batch_create(item=item, kind=BatchKind.INCREMENTAL, scope="基准") is None, item.no
+        assert batches.decision_batches_create() == []
+
+    return run
+
+
+def _reminders():
+    """The daily reminders (records due soon and overdue, the semiannual periods owed), run once before measuring so
+    that each measured run has nothing new to remind of."""
+    from credit.services.notices import reminders_send
+    from reporting.services.reminders import semiannual_reminders_send
+
+    def run():
+        reminders_send()
+        semiannual_reminders_send()
+
+    return run
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--small", required=True, help="URL of the database loaded with the small set")
@@ -89,6 +122,7 @@ def main() -> int:
     from credit.models import Office, Record
 
     setup_test_environment()
+    load_start = os.getloadavg()
     sizes, cases_by_db = {}, {}
     for label, url in (("small", args.small), ("large", args.large)):
         _switch(url)
@@ -117,12 +151,16 @@ def main() -> int:
             ("record list, reviewer, page 1", reviewer, "/workspace/records/"),
             ("clerk dashboard", clerk, "/workspace/"),
             ("reviewer dashboard", reviewer, "/workspace/"),
+            ("review queue", reviewer, "/workspace/review/"),
             ("oversight dashboard, one year", reviewer, f"/workspace/oversight/?period={year}"),
             ("oversight office page, one year", reviewer, f"/workspace/oversight/offices/{office.code}/?period={year}"),
             ("oversight timeliness API, one year", reviewer, f"/api/v1/oversight/timeliness/?period={year}"),
             ("public search, 2 characters (晓明)", None, "/search/?q=晓明"),
             ("public search, 2 characters (育新)", None, "/search/?q=育新"),
-            ("duplicate check, 10,000-row import", (office, clerk), None),
+            ("public search, 2 characters (中学)", None, "/search/?q=中学"),
+            ("duplicate check, 10,000-row import", None, _duplicate_check(office, clerk, 10_000)),
+            ("delivery selection, nothing new", None, _delivery_selection()),
+            ("reminders, nothing new", None, _reminders()),
         ]
     results: dict[str, dict[str, tuple[float, int]]] = {}
     clients = {}
@@ -131,16 +169,17 @@ def main() -> int:
             _switch(url)
             for name, who, path in cases_by_db[label]:
                 key = name.split(" (row")[0]
-                if path is None:  # not a page: the import's duplicate check, called directly
-                    office, user = who
-                    run = _duplicate_check(office, user, 10_000)
-                    run()  # warm
+                if callable(path):  # not a page: a job's step (duplicate check, delivery selection, reminders)
+                    run = path
+                    run()  # warm (and the reminders' first run of the day)
                     times = []
-                    for _ in range(max(3, args.repeat // 5)):
+                    for _ in range(max(5, args.repeat // 3)):
                         started = time.perf_counter()
                         run()
                         times.append(time.perf_counter() - started)
-                    queries = 0
+                    with CaptureQueriesContext(connection) as ctx:
+                        run()
+                    queries = len(ctx)
                 else:
                     client = clients.get((label, getattr(who, "pk", None)))
                     if client is None:
@@ -170,7 +209,9 @@ def main() -> int:
         "",
         f"{version}; data from `manage.py bench_data` ({sizes['small']:,} and {sizes['large']:,} records); "
         f"median of {args.repeat} requests through the Django test client, best of 2 alternating rounds; "
-        f"load average at the end {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} on {os.cpu_count()} cores (shared).",
+        f"load average (1 / 5 / 15 min) {load_start[0]:.1f} / {load_start[1]:.1f} / {load_start[2]:.1f} at the start "
+        f"and {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} at the end, on {os.cpu_count()} cores shared with other "
+        "sessions' test suites and benchmarks.",
         "",
         f"| page | {sizes['small']:,} records | {sizes['large']:,} records | ratio | queries (small / large) |",
         "| --- | --- | --- | --- | --- |",

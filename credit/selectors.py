@@ -236,10 +236,14 @@ def pending_changes(user) -> QuerySet[RecordChange]:
 
 
 def notices_for(user) -> QuerySet[Notice]:
-    """Reminders about the records ``user`` may see (a clerk's offices; every office for a reviewer)."""
-    return Notice.objects.filter(record__in=Record.objects.restrict(user)).select_related(
-        "record__item", "record__subject", "office"
-    )
+    """Reminders about the records ``user`` may see (a clerk's offices; every office for a reviewer), newest first.
+
+    A clerk's offices are also named on the notice itself (a notice is its record's office's): the newest notices
+    are then read from the (office, created) index, not found among every notice the office was ever sent."""
+    notices = Notice.objects.filter(record__in=Record.objects.restrict(user))
+    if not user.is_reviewer:
+        notices = notices.filter(office__in=list(user.offices.values_list("pk", flat=True)))
+    return notices.select_related("record__item", "record__subject", "office")
 
 
 # --- History ----------------------------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import connection
-from django.db.models import Exists, Func, OuterRef, Q, QuerySet, TextField
+from django.db.models import Exists, Expression, Func, OuterRef, Q, QuerySet, TextField
 from django.utils import timezone
 
 from credit.catalog import PENALTY, ItemSpec
@@ -206,11 +206,9 @@ def search_entries(section: str, q: str, *, today: datetime.date | None = None) 
     # Natural persons are not found by name alone (PUBLICITY_NAME_SEARCH_NATURAL_PERSONS off): by their decision
     # number, or by the full name together with the last four characters of the masked ID or the decision number.
     natural = Q(subject_kind=SubjectKind.NATURAL)
-    by_text = Q(search_text__contains=term)
-    if len(term) == 2 and connection.vendor == "postgresql":  # the organisations' branch asks the bigram index too
-        qs = qs.alias(search_bigrams=_Bigrams("search_text"))
-        by_text &= Q(search_bigrams__contains=[term])
-    found = ~natural & by_text
+    if len(term) == 2 and connection.vendor == "postgresql":
+        return _pair_in_either_branch(qs, term)
+    found = ~natural & Q(search_text__contains=term)
     # Case-sensitive like the rest of the search (no UPPER in SQL): decision numbers are Chinese and digits.
     found |= natural & Q(document_number__contains=term) & ~Q(document_number="")
     tokens = term.split()
@@ -222,11 +220,43 @@ def search_entries(section: str, q: str, *, today: datetime.date | None = None) 
     return qs.filter(found)
 
 
+def _pair_in_either_branch(qs: QuerySet, term: str) -> QuerySet:
+    """An organisation whose search text, or a natural person whose decision number, holds the two characters ``term``.
+
+    Each branch asks its own bigram column (migration 0014: organisations' search text, natural persons' decision
+    numbers, each NULL in the other's rows), so a common given name never reads the natural persons' rows. A text holds
+    a two-character term exactly when its bigrams do: no LIKE besides, which would only make PostgreSQL think fewer
+    rows match than do (and fetch and sort them all rather than walk the newest entries)."""
+    qs = qs.alias(
+        org_bigrams=_BigramColumn("org_bigrams"), person_number_bigrams=_BigramColumn("person_number_bigrams")
+    )
+    return qs.filter(Q(org_bigrams__contains=[term]) | Q(person_number_bigrams__contains=[term]))
+
+
 class _Bigrams(Func):
-    """``publicity_bigrams(search_text)``: the expression of the two-character GIN index (migration 0013)."""
+    """``publicity_bigrams(<column>)``: the expression of the two-character GIN indexes (migrations 0013, 0014)."""
 
     function = "publicity_bigrams"
     output_field = ArrayField(TextField())
+
+
+class _BigramColumn(Expression):
+    """A bigram column of migration 0014, which the database generates and the models do not declare."""
+
+    output_field = ArrayField(TextField())
+
+    def __init__(self, column: str):
+        super().__init__()
+        self.column = column
+
+    def resolve_expression(self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False):
+        clone = self.copy()
+        clone.alias = query.get_initial_alias()
+        return clone
+
+    def as_sql(self, compiler, connection):
+        qn = compiler.quote_name_unless_alias
+        return f"{qn(self.alias)}.{qn(self.column)}", []
 
 
 def _contains(qs: QuerySet, term: str) -> QuerySet:

@@ -119,7 +119,12 @@ class ExportBatch(models.Model):
         verbose_name = _("报送批次")
         verbose_name_plural = _("报送台账")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["item", "status"]), models.Index(fields=["status", "created_at"])]
+        indexes = [
+            models.Index(fields=["item", "status"]),
+            models.Index(fields=["status", "created_at"]),
+            # The item's last incremental batch of a format: where the next delivery selection starts.
+            models.Index(fields=["item", "format", "kind", "-created_at"], name="batch_item_format_kind_new"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.subject_label} #{self.pk}"

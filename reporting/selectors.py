@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from credit.models import Item, Record, RecordStatus
@@ -13,6 +13,7 @@ from credit.registry import model_for_item
 from credit.selectors import semiannual_periods
 from reporting.models import (
     BatchFormat,
+    BatchKind,
     BatchRecord,
     BatchStatus,
     ExportBatch,
@@ -64,10 +65,45 @@ def records_awaiting_delivery(item: Item, format: str = BatchFormat.UPLOAD_TEMPL
 
     A record the municipal platform refused (问题数据) is not among them: once fixed it goes in the next 更正报送
     batch (``reporting.services.corrections.refused_fixed_batches_create``)."""
-    records = records_reportable(item).exclude(current_version_carried((format,)))
+    records = records_reportable(item)
+    since = last_selection_at(item, format)
+    if since is not None:
+        records = records.filter(_changed_or_failed_since(item, format, since))
+    records = records.exclude(current_version_carried((format,)))
     if format in MUNICIPAL_FORMATS:
         records = records.exclude(has_open_refusal())
     return records
+
+
+# Longer than any transaction that approves or changes records: a record changed (``updated_at``) this long before a
+# selection began but committed after it had read is still looked at by the next one.
+SELECTION_MARGIN = datetime.timedelta(hours=1)
+
+
+def last_selection_at(item: Item, format: str) -> datetime.datetime | None:
+    """When the item's last incremental batch of ``format`` selected its records (None: never), less the margin.
+
+    That selection took every record then awaiting delivery; a record it did not take was carried (or had an open
+    refusal, which only a later delivery clears). So a record can await delivery now only if it changed since
+    (approved, changed, revoked: each sets ``updated_at`` and a new version) or a batch carrying it failed since."""
+    created = (
+        ExportBatch.objects.filter(item=item, format=format, kind=BatchKind.INCREMENTAL)
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    return None if created is None else created - SELECTION_MARGIN
+
+
+def _changed_or_failed_since(item: Item, format: str, since: datetime.datetime) -> Q:
+    """Records changed since ``since`` (the index on item, status and ``updated_at`` finds them) or carried by a batch
+    of ``format`` that failed since (few: named by id, so the two look-ups combine as one bitmap scan)."""
+    failed = list(
+        BatchRecord.objects.filter(batch__item=item, batch__format=format, batch__status=BatchStatus.FAILED)
+        .filter(Q(batch__last_attempt_at__isnull=True) | Q(batch__last_attempt_at__gte=since))
+        .values_list("record_id", flat=True)
+    )
+    return Q(updated_at__gte=since) | Q(pk__in=failed)
 
 
 def problem_rows(user) -> QuerySet[RowFeedback]:

@@ -142,6 +142,15 @@ class Notice(models.Model):
                 name="notice_once_per_record_and_kind",
             )
         ]
+        indexes = [
+            # The reminders' last run of a kind (where the next looks for new overdue records) and the notices not
+            # yet e-mailed: both found without reading every notice ever sent.
+            models.Index(fields=["kind", "-created_at"], name="notice_kind_new"),
+            # The newest notices of an office (a clerk's dashboard and notices page) and of all (a reviewer's).
+            models.Index(fields=["office", "-created_at", "-id"], name="notice_office_new"),
+            models.Index(fields=["-created_at", "-id"], name="notice_new"),
+            models.Index(fields=["office", "id"], condition=Q(emailed_at__isnull=True), name="notice_unsent"),
+        ]
 
     def __str__(self) -> str:
         return self.message

@@ -12,6 +12,7 @@ from typing import ClassVar
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import models
+from django.db.models import Q
 from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -106,8 +107,18 @@ class Record(Decided):
             models.Index(fields=["office", "due_date", "id"], name="record_office_due"),
             models.Index(fields=["office", "business_date", "id"], name="record_office_business"),
             models.Index(fields=["office", "updated_at", "id"], name="record_office_updated"),
-            models.Index(fields=["item", "status"]),
             models.Index(fields=["status", "due_date"]),
+            # What changed since a point in time: the delivery selection (an item's records approved since its last
+            # batch) and the reminders (returned or withdrawn since the last run) read that, not the whole history.
+            models.Index(fields=["item", "status", "updated_at"], name="record_item_status_updated"),
+            models.Index(fields=["status", "updated_at"], name="record_status_updated"),
+            # An office's submitted records of an item by due date: whether (and how much) it reported for a period
+            # (semiannual periods on the dashboard and in the reminders), without reading the period's drafts.
+            models.Index(
+                fields=["office", "item", "due_date"],
+                condition=Q(submitted_at__isnull=False) & ~Q(status__in=[RecordStatus.DRAFT, RecordStatus.RETURNED]),
+                name="record_submitted_by_due",
+            ),
         ]
 
     def __str__(self) -> str:

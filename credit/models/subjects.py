@@ -35,6 +35,8 @@ class Subject(models.Model):
         verbose_name = _("信用主体")
         verbose_name_plural = _("信用主体")
         constraints = [models.UniqueConstraint(fields=["kind", "identifier"], name="subject_unique_identifier")]
+        # The credit check (信用审查) and the review queue's badges look subjects up by identifier alone, of any kind.
+        indexes = [models.Index(fields=["identifier"], name="subject_identifier")]
 
     def __str__(self) -> str:
         return self.name

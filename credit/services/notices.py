@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -67,6 +68,32 @@ def office_recipients(office: Office) -> list[str]:
     return sorted(set(addresses))
 
 
+# Longer than any transaction that returns or withdraws a record (see ``overdue_candidates``).
+REMINDER_MARGIN = datetime.timedelta(hours=1)
+
+
+def overdue_candidates(today: datetime.date) -> QuerySet[Record]:
+    """Overdue records that may still lack their overdue notice, without reading every overdue record in history.
+
+    The last run that created an overdue notice (at ``last``) noticed every record then unsubmitted and past its due
+    date, in one transaction. A record without a notice is therefore one that was not yet overdue then (due on or after
+    that day) or has become unsubmitted since (returned, withdrawn, or new: each sets ``updated_at``). Before any
+    overdue notice exists, every overdue record is looked at."""
+    records = records_overdue(Record.objects.all(), today=today)
+    last = (
+        Notice.objects.filter(kind=NoticeKind.OVERDUE)
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    if last is None:
+        return records
+    since = last - REMINDER_MARGIN
+    return records.filter(
+        Q(due_date__gte=timezone.localdate(since) - datetime.timedelta(days=1)) | Q(updated_at__gte=since)
+    )
+
+
 def reminders_send(*, today: datetime.date | None = None, days: int | None = None) -> ReminderResult:
     """Create the notices due today (due within ``days`` working days, by default ``REMINDER_WORKING_DAYS``; overdue)
     and e-mail every notice not yet sent.
@@ -77,7 +104,7 @@ def reminders_send(*, today: datetime.date | None = None, days: int | None = Non
     days = settings.REMINDER_WORKING_DAYS if days is None else days
     with transaction.atomic():
         created = _create_notices(records_due_soon(Record.objects.all(), today=today, days=days), NoticeKind.DUE_SOON)
-        created += _create_notices(records_overdue(Record.objects.all(), today=today), NoticeKind.OVERDUE)
+        created += _create_notices(overdue_candidates(today), NoticeKind.OVERDUE)
 
     emailed, mails = notices_email_unsent(
         Notice.objects.all(), subject=_("【信用信息报送】%(office)s有 %(n)d 条记录需要处理")

@@ -86,3 +86,20 @@ def test_task_registered_in_beat_daily_at_8_beijing_time():
     task = PeriodicTask.objects.get(task="credit.tasks.send_record_reminders")
     assert task.enabled
     assert (task.crontab.hour, task.crontab.minute, str(task.crontab.timezone)) == ("8", "0", "Asia/Shanghai")
+
+
+def test_a_record_returned_after_the_last_run_gets_its_overdue_notice(clerk, reviewer):
+    # The overdue reminders look only at what is new since their last run (credit.services.notices.overdue_candidates):
+    # a record long past its due date that was submitted then and returned since is among it.
+    from credit.services.records import record_return
+
+    today = timezone.localdate()
+    first = create_record(8, clerk, day=today - datetime.timedelta(days=90))  # overdue draft: reminded now
+    returned = create_record(8, clerk, day=today - datetime.timedelta(days=60), status="submitted")
+    send_record_reminders()
+    assert set(Notice.objects.values_list("record_id", flat=True)) == {first.pk}
+    Notice.objects.update(created_at=timezone.now() - datetime.timedelta(days=2))  # that run was two days ago
+
+    record_return(record=returned, user=reviewer, reason="材料不全")
+    assert send_record_reminders()["created"] == 1
+    assert Notice.objects.filter(record=returned, kind=NoticeKind.OVERDUE).exists()

@@ -4,6 +4,7 @@ two-character term), with exactly the entries whose name contains the term; SQLi
 import pytest
 from django.db import connection
 
+from credit.models import SubjectKind
 from publicity import selectors
 from publicity.models import Publication
 from tests.publicity.bulk import load_entries
@@ -60,3 +61,29 @@ def test_two_character_search_on_any_database(build):
     term = pub.subject_name[-2:]
     assert pub.pk in {p.pk for p in selectors.search_entries(selectors.PENALTIES, term)}
     assert not selectors.search_entries(selectors.PENALTIES, "镑镒").exists()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+@pytest.mark.parametrize("term", ["晓明", "育新", "教奖"])
+def test_without_names_of_natural_persons_each_branch_has_its_own_bigram_index(many, term):
+    # The default: organisations by anything in their search text, natural persons by their decision number only. A
+    # common given name (晓明) finds no one, and neither branch reads the other's rows (migration 0014's columns).
+    rewarded = list(Publication.objects.filter(subject_kind=SubjectKind.NATURAL).order_by("pk")[:3])
+    for pub in rewarded:
+        pub.document_number = f"洪教奖〔2026〕{pub.pk}号"
+        pub.search_text = pub.build_search_text()
+        pub.save(update_fields=["document_number", "search_text"])
+    found = {p.pk for s in (selectors.PENALTIES, selectors.RED_LIST) for p in selectors.search_entries(s, term)}
+    public = set(selectors.public_entries(selectors.PENALTIES).values_list("pk", flat=True))
+    public |= set(selectors.public_entries(selectors.RED_LIST).values_list("pk", flat=True))
+    expected = {
+        p.pk
+        for p in Publication.objects.filter(pk__in=public)
+        if term in (p.document_number if p.subject_kind == SubjectKind.NATURAL else p.search_text)
+    }
+    assert found == expected
+    named = Publication.objects.filter(subject_kind=SubjectKind.NATURAL, subject_name__contains=term).exists()
+    assert {"晓明": not found and named, "育新": bool(found), "教奖": found == {p.pk for p in rewarded}}[term]
+    plan = _explain(selectors._pair_in_either_branch(Publication.objects.order_by(), term))
+    assert "publicity_publication_org_bigrams" in plan and "publicity_publication_person_number_bigrams" in plan, plan

@@ -129,3 +129,27 @@ def test_periodic_tasks_are_seeded():
         "reporting.tasks.deliver_semiannual",
         "credit.tasks.expire_records",
     } <= seeded
+
+
+def test_the_next_incremental_takes_what_changed_or_failed_since_the_last(make_records):
+    # The selection looks only at what is new since the item's last incremental batch
+    # (reporting.selectors.last_selection_at): records approved or changed since, and those of a batch failed since.
+    item = Item.objects.get(no=8)
+    long_ago = timezone.now() - timezone.timedelta(days=3)
+    delivered, lost = make_records(8, 2)
+    first = batch_create(item=item, kind=BatchKind.INCREMENTAL)
+    model_for_item(8).objects.update(updated_at=long_ago)
+    ExportBatch.objects.filter(pk=first.pk).update(created_at=long_ago, status=BatchStatus.DELIVERED)
+    BatchRecord.objects.filter(batch=first, record=lost).delete()
+    failed = batch_create(item=item, kind=BatchKind.INCREMENTAL)  # carries ``lost`` again, then fails
+    assert {line.record_id for line in failed.lines.all()} == {lost.pk}
+    ExportBatch.objects.filter(pk=failed.pk).update(  # made two days ago, failed yesterday
+        created_at=timezone.now() - timezone.timedelta(days=2),
+        status=BatchStatus.FAILED,
+        last_attempt_at=timezone.now() - timezone.timedelta(days=1),
+    )
+    (new,) = make_records(8, 1, start=10)
+
+    batch = batch_create(item=item, kind=BatchKind.INCREMENTAL)
+    assert {line.record_id for line in batch.lines.all()} == {lost.pk, new.pk}
+    assert batch_create(item=item, kind=BatchKind.INCREMENTAL) is None
