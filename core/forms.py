@@ -1,10 +1,14 @@
 """Form fields shared by the apps' forms and admins."""
 
+import re
+
 from django import forms
 from django.core.exceptions import ValidationError
 
 # The widest integer key any of our databases stores (bigint); a larger "id" is no choice at all.
 _MAX_KEY = 2**63 - 1
+# What int() and the database take as a number ("²" and "٣" are digits to str.isdigit, not to int()).
+_ASCII_INTEGER = re.compile(r"-?[0-9]+")
 
 
 class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
@@ -17,7 +21,7 @@ class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
     def _check_values(self, value):
         for pk in value:
             text = str(pk).strip()
-            if text.lstrip("-").isdigit() and abs(int(text)) > _MAX_KEY:
+            if _ASCII_INTEGER.fullmatch(text) and abs(int(text)) > _MAX_KEY:
                 raise ValidationError(
                     self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": text[:30]}
                 )

@@ -676,6 +676,10 @@ def test_account_form_refuses_an_office_number_beyond_any_database_integer(db):
         "role": Role.CLERK,
         "offices": ["9" * 25],
     }
+    for value in ["9" * 25, "²", "٣", "-1"]:
+        response = client.post("/admin/accounts/user/add/", {**data, "offices": [value]})
+        assert response.status_code == 200, value
+        assert "请更正下面的错误" in response.content.decode() or "请更正以下错误" in response.content.decode()
     response = client.post("/admin/accounts/user/add/", data)
     assert response.status_code == 200
     assert "请更正下面的错误" in response.content.decode() or "请更正以下错误" in response.content.decode()
