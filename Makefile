@@ -22,7 +22,7 @@ PYTEST_WORKERS ?= 2
 
 help:
 	@echo "make demo   创建环境、载入演示数据并启动 http://127.0.0.1:8000/ (SQLite, tasks in-process)"
-	@echo "make test   运行全部测试 (python -m pytest -n \$$PYTEST_WORKERS --dist worksteal \$$PYTEST_ARGS; PYTEST_ARGS=--create-db 重建测试库)"
+	@echo "make test   运行全部测试 (python -m pytest -n \$$PYTEST_WORKERS \$$PYTEST_ARGS; PYTEST_ARGS=--create-db 重建测试库)"
 	@echo "make lint   ruff check + ruff format --check + lint-imports (the apps' layers)"
 	@echo "make lock   重新生成 requirements.lock (pip-compile --generate-hashes) after changing pyproject.toml"
 
@@ -66,9 +66,10 @@ demo: install
 	@$(PY) manage.py runserver 127.0.0.1:8000
 
 # The test database is kept between runs (--reuse-db in pyproject.toml; README, "make test").
-# --dist worksteal: a worker that runs out of tests takes pending ones from the other, so neither waits at the end.
+# Not --dist worksteal: pytest-django runs the transactional tests (which empty the database) after the others, and a
+# worker that steals the other's pending tests would run them after its own transactional ones, on an empty database.
 test: install
-	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install
 	$(PY) -m ruff check .
