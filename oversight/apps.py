@@ -17,9 +17,15 @@ class OversightConfig(AppConfig):
 def _count_an_existing_installation(using: str = "default", **kwargs) -> None:
     """The first ``migrate`` that creates the aggregate table on an installation that already holds records fills it,
     so an upgrade needs no manual ``oversight_rebuild_aggregates`` before the oversight pages are right."""
+    from django.db import connections
+
     from credit.models import Record
     from oversight.aggregates import aggregates_rebuild
     from oversight.models import OfficeItemMonth
 
+    with connections[using].cursor() as cursor:  # a migrate to an earlier target: the table may not be there yet
+        tables = connections[using].introspection.table_names(cursor)
+    if OfficeItemMonth._meta.db_table not in tables:
+        return
     if not OfficeItemMonth.objects.using(using).exists() and Record.objects.using(using).exists():
         aggregates_rebuild()

@@ -176,3 +176,20 @@ def test_migrating_an_installation_that_holds_records_fills_the_empty_aggregates
         sender=apps.get_app_config("oversight"), app_config=apps.get_app_config("oversight"), using="default"
     )
     assert maintained() == recount()
+
+
+def test_a_migrate_to_a_target_before_the_aggregates_table_passes_over_it():
+    """``migrate credit 0015`` on an older installation ends with post_migrate while oversight's table is not there
+    yet: the fill waits for the migrate that creates it (it raised "relation does not exist")."""
+    from django.apps import apps
+    from django.db import connection
+    from django.db.models.signals import post_migrate
+
+    create_record(ITEMS[0], status="approved")
+    table = OfficeItemMonth._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"ALTER TABLE {table} RENAME TO {table}_away")  # undone with the test's transaction
+    config = apps.get_app_config("oversight")
+    post_migrate.send(sender=config, app_config=config, using="default")
+    with connection.cursor() as cursor:
+        cursor.execute(f"ALTER TABLE {table}_away RENAME TO {table}")
