@@ -101,6 +101,17 @@ def _keep_routed(content: Iterator[bytes]) -> Iterator[bytes]:
             _reads_from_replica.set(False)
 
 
+def _replica_failed(exception: Exception) -> None:
+    """A query on the replica failed: a replica that does not answer at all is left alone for
+    ``RETRY_AFTER_SECONDS`` (an outage costs one failed connection per process, not one per request)."""
+    global _replica_down_until
+    replica = connections[REPLICA]
+    if replica.connection is None or not replica.is_usable():
+        _replica_down_until = time.monotonic() + RETRY_AFTER_SECONDS
+        logger.warning("read replica unavailable (%s); reading from the primary", exception)
+    replica.close()
+
+
 class ReplicaReadsMiddleware:
     """Decide per request whether its reads may come from the replica; mark writers so they read their writes.
 
@@ -144,15 +155,10 @@ class ReplicaReadsMiddleware:
 
         Only reads were routed, so running the view again is safe. A replica that does not answer at all is skipped
         for ``RETRY_AFTER_SECONDS``, so an outage costs one failed connection per process, not one per request."""
-        global _replica_down_until
         if not _reads_from_replica.get() or not isinstance(exception, OperationalError):
             return None
         _reads_from_replica.set(False)
-        replica = connections[REPLICA]
-        if replica.connection is None or not replica.is_usable():
-            _replica_down_until = time.monotonic() + RETRY_AFTER_SECONDS
-            logger.warning("read replica unavailable (%s); reading from the primary", exception)
-        replica.close()
+        _replica_failed(exception)
         view_func, view_args, view_kwargs = request._replica_view
         response = view_func(request, *view_args, **view_kwargs)
         if callable(getattr(response, "render", None)):  # a failure while rendering comes back here too
@@ -182,11 +188,8 @@ def replica_has_replayed(position: str) -> bool:
         with connections[REPLICA].cursor() as cursor:
             cursor.execute("SELECT coalesce(pg_last_wal_replay_lsn() >= %s::pg_lsn, false)", [position])
             return bool(cursor.fetchone()[0])
-    except Exception as exc:  # a replica that does not answer: left alone for a while, the page read from the primary
-        global _replica_down_until
-        _replica_down_until = time.monotonic() + RETRY_AFTER_SECONDS
-        connections[REPLICA].close()
-        logger.warning("read replica unavailable (%s); reading from the primary", exc)
+    except Exception as exc:  # the page is read from the primary
+        _replica_failed(exc)
         return False
 
 

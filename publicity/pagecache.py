@@ -26,6 +26,7 @@ visitor's own CSRF cookie, set by the CSRF middleware as for an uncached page).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import logging
@@ -184,12 +185,6 @@ def _thaw(request, frozen: dict) -> HttpResponse:
     return response
 
 
-def _rendered(response):
-    if hasattr(response, "render") and not getattr(response, "is_rendered", True):
-        response.render()
-    return response
-
-
 def public_page(
     name: str, scopes: Callable[..., Iterable[str]] | Iterable[str] = (), params: Iterable[str] = ()
 ) -> Callable:
@@ -218,12 +213,12 @@ def public_page(
                 return _thaw(request, frozen)
             # Rendered after the versions were read: if the data changes meanwhile, this page is stored under the
             # versions before the change and is not served again.
-            if replica.reading_from_replica() and position and not replica.replica_has_replayed(position):
-                # The replica is behind the last change: a page it rendered would be stored under the new versions.
-                with replica.primary_reads():
-                    response = _rendered(view(request, *args, **kwargs))
-            else:
-                response = _rendered(view(request, *args, **kwargs))
+            # A replica behind the last change would render a page stored under the new versions: read the primary.
+            behind = replica.reading_from_replica() and position and not replica.replica_has_replayed(position)
+            with replica.primary_reads() if behind else contextlib.nullcontext():
+                response = view(request, *args, **kwargs)
+                if hasattr(response, "render") and not getattr(response, "is_rendered", True):
+                    response.render()
             if _storable(request, response):
                 try:
                     cache.set(key, _freeze(response, current), seconds)
