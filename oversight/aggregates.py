@@ -8,11 +8,12 @@ records (indexed: office + due date, office + business date). A figure cannot dr
 signal; ``aggregates_rebuild`` (``manage.py oversight_rebuild_aggregates``) recounts everything.
 
 What moves a figure, and who announces it (``credit.signals``): a save of a record through credit's services
-(``record_changed``, inside the transaction), an approval (``record_approved``), a bulk creation
+(``record_changed``), an approval (``record_approved``), a bulk creation
 (``records_created``), a first publication (``record_published``), a first delivery (``records_delivered``), a
 calendar change (``due_dates_changed``: due dates and the 双公示 publication deadlines; recounted once the
 calendar's transaction has committed), and a nil report
-(``oversight.services.nil_report_confirm``).
+(``oversight.services.nil_report_confirm``). The records a transaction changed are recounted once, after its commit
+(``recount_after_commit``), or before any read of the cells inside it (``pending_flush``).
 
 双公示 timeliness (迟报率): a record of a 双公示 item (``Item.publicity`` = penalty) is due public, and due at the
 municipal platform, by the ``PUBLICITY_PUBLISH_WORKING_DAYS``-th (7th) working day after its decision date (the
@@ -273,6 +274,9 @@ def aggregates_rebuild() -> int:
         )
     for cell in NilReport.objects.values_list("office_id", "item_id", "month"):
         counts[cell]["nil"] = True
+    pending = _current_pending(transaction.get_connection())
+    if pending is not None:  # recounted here with everything else
+        pending.ids.clear()
     OfficeItemMonth.objects.all().delete()
     CountedRecord.objects.all().delete()
     OfficeItemMonth.objects.bulk_create(
@@ -298,11 +302,76 @@ def _positions_rebuild() -> None:
         )
 
 
+# -- one recount per transaction ------------------------------------------------------------------------------------
+#
+# A service that changes a record announces it inside its transaction, often several times (created, submitted,
+# approved, published: each a signal), and a request or an import may change many records in one transaction. The
+# receivers do not recount at once: they add the records to the transaction's pending set, and the set is recounted
+# once, right after the commit (``transaction.on_commit``; a rolled-back transaction drops it with its callback) —
+# or earlier, inside the transaction, by any read of the cells (``pending_flush``, called by oversight's selectors),
+# so a page never shows figures that miss a change its own transaction made. A recount failing after the commit is
+# logged and left to the nightly ``oversight.rebuild_aggregates``; the change itself stands.
+
+
+class _Pending:
+    """The records a transaction changed whose cells are not recounted yet; ``committed`` is its on-commit callback."""
+
+    def __init__(self) -> None:
+        self.ids: set[int] = set()
+        self.done = False
+
+    def flush(self) -> None:
+        ids, self.ids = self.ids, set()
+        if ids:
+            records_recount(ids)
+
+    def committed(self) -> None:
+        self.done = True  # later changes belong to another transaction, with a set of its own
+        self.flush()
+
+
+_PENDING = "_oversight_pending_recount"
+
+
+def _current_pending(conn) -> _Pending | None:
+    """The pending set of the connection's open transaction: the one whose callback is still registered (a set left
+    by a committed or rolled-back transaction, or by a rolled-back savepoint that registered it, is not)."""
+    pending = getattr(conn, _PENDING, None)
+    if pending is None or pending.done:
+        return None
+    for _savepoints, func, _robust in conn.run_on_commit:
+        if getattr(func, "__self__", None) is pending:
+            return pending
+    return None
+
+
+def recount_after_commit(record_ids: Iterable[int]) -> None:
+    """Recount the cells of ``record_ids`` once the current transaction commits (at once outside a transaction)."""
+    conn = transaction.get_connection()
+    if not conn.in_atomic_block:
+        records_recount(record_ids)
+        return
+    pending = _current_pending(conn)
+    if pending is None:
+        pending = _Pending()
+        setattr(conn, _PENDING, pending)
+        transaction.on_commit(pending.committed, robust=True)
+    pending.ids.update(record_ids)
+
+
+def pending_flush() -> None:
+    """Recount now what the current transaction changed and has not recounted yet (before reading the cells)."""
+    conn = transaction.get_connection()
+    pending = _current_pending(conn) if conn.in_atomic_block else None
+    if pending is not None:
+        pending.flush()
+
+
 # -- receivers of credit's signals (connected in OversightConfig.ready) ----------------------------------------------
 
 
 def _on_record_changed(sender, record, **kwargs) -> None:
-    records_recount([record.pk])
+    recount_after_commit([record.pk])
 
 
 _on_record_changed.safe_for_new_records = (  # read by credit.services.records_bulk, which sends no record_changed
@@ -311,19 +380,19 @@ _on_record_changed.safe_for_new_records = (  # read by credit.services.records_b
 
 
 def _on_record_approved(sender, record, **kwargs) -> None:
-    records_recount([record.pk])
+    recount_after_commit([record.pk])
 
 
 def _on_records_created(sender, records, **kwargs) -> None:
-    records_recount([r.pk for r in records])
+    recount_after_commit([r.pk for r in records])
 
 
 def _on_record_published(sender, record, **kwargs) -> None:
-    records_recount([record.pk])
+    recount_after_commit([record.pk])
 
 
 def _on_records_delivered(sender, record_ids, **kwargs) -> None:
-    records_recount(record_ids)
+    recount_after_commit(record_ids)
 
 
 def _on_due_dates_changed(sender, first, last, changes, **kwargs) -> None:

@@ -37,7 +37,7 @@ from accounts.roles import Role
 from credit.models import DeadlineKind, Item, Office, Record
 from credit.selectors import submitted_q
 from credit.services.calendar import semiannual_due_date, semiannual_period
-from oversight.aggregates import month_of
+from oversight.aggregates import month_of, pending_flush
 from oversight.models import (
     Indicator,
     IndicatorOffice,
@@ -283,6 +283,7 @@ def _rank(rows: list[OfficeTimeliness]) -> list[OfficeTimeliness]:
 
 def _cells(*, period: Period, offices: QuerySet[Office]) -> QuerySet[OfficeItemMonth]:
     """The maintained cells (``OfficeItemMonth``) of ``offices`` in ``period`` (periods are whole months)."""
+    pending_flush()  # what this transaction changed is counted before it is read
     return OfficeItemMonth.objects.filter(month__gte=period.start, month__lte=period.end, office__in=offices)
 
 
@@ -570,6 +571,7 @@ def completeness_by_office(
     if not months:
         return []
     first, last = months[0], (months[-1] + datetime.timedelta(days=32)).replace(day=1)
+    pending_flush()
     cells = OfficeItemMonth.objects.filter(office__in=offices, month__gte=first, month__lt=last).filter(
         Q(reported__gt=0) | Q(nil=True)
     )

@@ -24,3 +24,13 @@ def ensure_year_indicators() -> int:
     from oversight.services import ensure_indicators
 
     return ensure_indicators(timezone.localdate().year)
+
+
+@shared_task(name="oversight.rebuild_aggregates")
+def rebuild_aggregates() -> int:
+    """Every night: the aggregates recounted from every record (``oversight_rebuild_aggregates``), catching a recount
+    that failed after its transaction had committed (``oversight.aggregates.recount_after_commit``). Returns the
+    number of cells."""
+    from oversight.aggregates import aggregates_rebuild
+
+    return aggregates_rebuild()
