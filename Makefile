@@ -66,10 +66,12 @@ demo: install
 	@$(PY) manage.py runserver 127.0.0.1:8000
 
 # The test database is kept between runs (--reuse-db in pyproject.toml; README, "make test").
-# Not --dist worksteal: pytest-django runs the transactional tests (which empty the database) after the others, and a
-# worker that steals the other's pending tests would run them after its own transactional ones, on an empty database.
+# --dist worksteal: each worker starts with half of the tests, its share of the slowest first (tests/conftest.py,
+# ``_longest_first``), and an idle worker takes half of the other's remaining queue; every test starts on the database
+# as migrated, whatever ran before it (``_RestoreAtTeardown``), so the order is free.
 test: install
-	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	@if [ "$(PYTEST_WORKERS)" = "0" ]; then $(PY) -m pytest $(PYTEST_ARGS); \
+	else $(PY) -m pytest -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS); fi
 
 lint: install
 	$(PY) -m ruff check .

@@ -1,6 +1,7 @@
 """Run in a fresh process with ``DJANGO_SETTINGS_MODULE=tests.item_twelve.settings``: generate the twelfth item's
-migrations the way a developer would (``makemigrations`` plus the one-line ``SyncCatalog`` data migration), migrate a
-new database, then use the item end to end and print what the rest of the portal derived for it, as JSON."""
+migrations the way a developer would (``makemigrations`` plus the one-line ``SyncCatalog`` data migration), migrate
+the database (a new one, or with ``ITEM_TWELVE_BASE_DB`` a copy of an installation's SQLite database that holds every
+other migration: the upgrade a bureau adding the item runs), then use the item end to end and print what the rest of the portal derived for it, as JSON."""
 
 from __future__ import annotations
 
@@ -41,7 +42,17 @@ def main() -> dict:
     from django.db import connection
     from django.db.migrations.loader import MigrationLoader
 
-    report: dict = {}
+    base = os.environ.get("ITEM_TWELVE_BASE_DB")
+    if base:  # an installation with every other migration applied: a copy of the suite's migrated test database
+        import sqlite3
+
+        connection.ensure_connection()
+        source = sqlite3.connect(f"file:{base}?mode=ro", uri=True)
+        try:
+            source.backup(connection.connection)
+        finally:
+            source.close()
+    report: dict = {"migrated_from": "installation" if base else "empty"}
     out = io.StringIO()
     call_command("makemigrations", "item_twelve", stdout=out)
     report["schema_migrations"] = sorted(p.name for p in migrations_dir.glob("0*.py"))

@@ -529,6 +529,7 @@ def _fuzz_query(run: Run, paths: list[str]) -> None:
             run.check(run.send("get", path, params, what), what)
 
 
+@pytest.mark.slow(10)
 @pytest.mark.parametrize("half", [0, 1], ids=["first-half", "second-half"])
 @pytest.mark.parametrize("role", ROLES)
 def test_no_500_on_hostile_form_input(role, half, tmp_path, settings):
