@@ -119,6 +119,13 @@ class Record(Decided):
                 condition=Q(submitted_at__isnull=False) & ~Q(status__in=[RecordStatus.DRAFT, RecordStatus.RETURNED]),
                 name="record_submitted_by_due",
             ),
+            # The records still owed, by office and due date: oversight's overdue count of the current month (before
+            # today) reads those alone, however many records the month holds.
+            models.Index(
+                fields=["office", "due_date"],
+                condition=Q(submitted_at__isnull=True) | Q(status__in=[RecordStatus.DRAFT, RecordStatus.RETURNED]),
+                name="record_unsubmitted_by_due",
+            ),
         ]
 
     def __str__(self) -> str:

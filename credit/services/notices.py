@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import Role
 from credit.models import Notice, NoticeKind, Office, Record
-from credit.selectors import records_due_soon, records_overdue, with_entered_subject_names
+from credit.selectors import due_soon_end, records_due_soon, records_overdue, with_entered_subject_names
 
 logger = logging.getLogger(__name__)
 
@@ -72,26 +72,50 @@ def office_recipients(office: Office) -> list[str]:
 REMINDER_MARGIN = datetime.timedelta(hours=1)
 
 
+def _last_notice(kind: str) -> datetime.datetime | None:
+    return Notice.objects.filter(kind=kind).order_by("-created_at").values_list("created_at", flat=True).first()
+
+
+def _changed_since(since: datetime.datetime) -> Q:
+    """Records that may have become due for a reminder since ``since``: new, returned or withdrawn (each sets
+    ``updated_at``), or given another due date by a calendar change (which leaves a 截止日期调整 notice)."""
+    # Read first (a few ids): inside the OR a subquery would keep the planner from combining the indexes.
+    moved = list(
+        Notice.objects.filter(kind=NoticeKind.DUE_DATE_CHANGED, created_at__gte=since).values_list(
+            "record_id", flat=True
+        )
+    )
+    return Q(updated_at__gte=since) | Q(pk__in=moved) if moved else Q(updated_at__gte=since)
+
+
 def overdue_candidates(today: datetime.date) -> QuerySet[Record]:
     """Overdue records that may still lack their overdue notice, without reading every overdue record in history.
 
     The last run that created an overdue notice (at ``last``) noticed every record then unsubmitted and past its due
     date, in one transaction. A record without a notice is therefore one that was not yet overdue then (due on or after
-    that day) or has become unsubmitted since (returned, withdrawn, or new: each sets ``updated_at``). Before any
-    overdue notice exists, every overdue record is looked at."""
+    that day) or has changed since (``_changed_since``). Before any overdue notice exists, every overdue record is
+    looked at."""
     records = records_overdue(Record.objects.all(), today=today)
-    last = (
-        Notice.objects.filter(kind=NoticeKind.OVERDUE)
-        .order_by("-created_at")
-        .values_list("created_at", flat=True)
-        .first()
-    )
+    last = _last_notice(NoticeKind.OVERDUE)
     if last is None:
         return records
     since = last - REMINDER_MARGIN
     return records.filter(
-        Q(due_date__gte=timezone.localdate(since) - datetime.timedelta(days=1)) | Q(updated_at__gte=since)
+        Q(due_date__gte=timezone.localdate(since) - datetime.timedelta(days=1)) | _changed_since(since)
     )
+
+
+def due_soon_candidates(today: datetime.date, days: int) -> QuerySet[Record]:
+    """Records due within ``days`` working days that may still lack their due-soon notice, the same way: the last run
+    that created one noticed every unsubmitted record due up to ``days`` working days after its day, so a record
+    without one is due later than that, or has changed since. (A run with fewer ``days`` than the last one looks at
+    the same or fewer days; the setting is one for every run.)"""
+    records = records_due_soon(Record.objects.all(), today=today, days=days)
+    last = _last_notice(NoticeKind.DUE_SOON)
+    if last is None:
+        return records
+    since = last - REMINDER_MARGIN
+    return records.filter(Q(due_date__gt=due_soon_end(timezone.localdate(since), days)) | _changed_since(since))
 
 
 def reminders_send(*, today: datetime.date | None = None, days: int | None = None) -> ReminderResult:
@@ -103,7 +127,7 @@ def reminders_send(*, today: datetime.date | None = None, days: int | None = Non
     today = today or timezone.localdate()
     days = settings.REMINDER_WORKING_DAYS if days is None else days
     with transaction.atomic():
-        created = _create_notices(records_due_soon(Record.objects.all(), today=today, days=days), NoticeKind.DUE_SOON)
+        created = _create_notices(due_soon_candidates(today, days), NoticeKind.DUE_SOON)
         created += _create_notices(overdue_candidates(today), NoticeKind.OVERDUE)
 
     emailed, mails = notices_email_unsent(
@@ -116,7 +140,13 @@ def notices_email_unsent(notices, *, subject: str, keep: Callable[[list], list] 
     """E-mail each office its notices not yet e-mailed (of ``notices``: a queryset of a notice model with ``office``,
     ``message``, ``emailed_at``, ``emailed_to``; of those, the ones ``keep`` keeps), one mail per office; returns
     (notices e-mailed, mails sent)."""
-    unsent = list(notices.filter(emailed_at__isnull=True).select_related("office").order_by("office_id", "id"))
+    # The offices with something unsent, and of those the ones with an address: the notices of an office nobody can be
+    # mailed at stay unsent (shown in the workspace) and are not read again on every run.
+    waiting = notices.filter(emailed_at__isnull=True)
+    offices = Office.objects.in_bulk(set(waiting.order_by().values_list("office_id", flat=True).distinct()))
+    addresses = {pk: office_recipients(office) for pk, office in offices.items()}
+    reachable = [pk for pk, to in addresses.items() if to]
+    unsent = list(waiting.filter(office_id__in=reachable).select_related("office").order_by("office_id", "id"))
     if keep is not None:
         unsent = keep(unsent)
     by_office: dict[Office, list] = defaultdict(list)
@@ -124,9 +154,7 @@ def notices_email_unsent(notices, *, subject: str, keep: Callable[[list], list] 
         by_office[notice.office].append(notice)
     emailed = mails = 0
     for office, pending in by_office.items():
-        recipients = office_recipients(office)
-        if not recipients:
-            continue  # shown in the workspace; e-mailed once someone has an address
+        recipients = addresses[office.pk]
         body = "\n".join(f"· {n.message}" for n in pending)
         body += "\n\n" + _("请登录信用信息报送平台工作台处理：%(url)s") % {"url": settings.WORKSPACE_URL}
         try:
