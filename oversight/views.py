@@ -123,9 +123,10 @@ class OfficeFiguresView(WorkspaceMixin, View):
         today = timezone.localdate()
         offices = selectors.offices_for(request.user).filter(pk=self.office.pk)
         rows, total = selectors.timeliness_by_office(period=period, offices=offices, today=today)
-        page = Paginator(selectors.classified_records(period=period, offices=offices, today=today), 100).get_page(
-            request.GET.get("page")
-        )
+        paginator = Paginator(selectors.classified_records(period=period, offices=offices, today=today), 100)
+        # The records due in the period are the maintained figure ``due`` (the cells): not counted again.
+        paginator.count = rows[0].figures.due
+        page = paginator.get_page(request.GET.get("page"))
         return render(
             request,
             "oversight/office.html",
