@@ -159,6 +159,8 @@ class Downloads:
         url = f"http://127.0.0.1:{self.args.port}/api/v1/public/{section}.csv"
         # curl, not Python, reads the bytes: the client's own CPU is not taken from the server on these 2 cores.
         cmd = ["curl", "-s", "-o", "/dev/null", "-w", "%{http_code} %{size_download}", "-H", "X-Forwarded-Proto: https"]
+        if self.args.download_rate:  # a visitor's line, not loopback: curl's --limit-rate per download
+            cmd += ["--limit-rate", self.args.download_rate]
         while not self.stop.is_set():
             out = subprocess.run([*cmd, url], capture_output=True, text=True, timeout=600).stdout.split()
             status, size = (int(out[0]), int(out[1])) if len(out) == 2 else (0, 0)
@@ -286,6 +288,12 @@ def main() -> int:
         help="keep the open-data files here between runs (and the Redis database, whose versions say they are fresh)",
     )
     parser.add_argument("--no-uncached", action="store_true", help="skip the round with the page cache off")
+    parser.add_argument(
+        "--download-rate",
+        default="",
+        help="each CSV client's speed (curl --limit-rate, e.g. 10M); default: as fast as loopback goes, which on "
+        "these 2 cores measures the clients' and the kernel's copying as much as the server",
+    )
     parser.add_argument("--out", default=str(ROOT / "bench" / "RESULTS_scale.md"))
     args = parser.parse_args()
     database_url, redis_url = os.environ.get("DATABASE_URL", ""), os.environ.get("REDIS_URL", "")
