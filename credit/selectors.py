@@ -130,6 +130,12 @@ def submitted_q() -> Q:
     return Q(submitted_at__isnull=False) & ~Q(status__in=UNSUBMITTED)
 
 
+def unsubmitted_q() -> Q:
+    """The records ``submitted_q`` leaves out (still owed), written as the condition of the partial index
+    ``record_unsubmitted_by_due`` so that PostgreSQL can count them through it."""
+    return Q(submitted_at__isnull=True) | Q(status__in=UNSUBMITTED)
+
+
 def semiannual_periods(office: Office, *, today: datetime.date | None = None) -> list[SemiannualPeriod]:
     """The semiannual (一年两次) reporting periods of the office's items: last year's second half up to the current one,
     each with how many records were submitted for it; a period with none is still owed."""

@@ -35,7 +35,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.roles import Role
 from credit.models import DeadlineKind, Item, Office, Record
-from credit.selectors import UNSUBMITTED, submitted_q
+from credit.selectors import submitted_q, unsubmitted_q
 from credit.services.calendar import semiannual_due_date, semiannual_period
 from oversight.aggregates import month_of, pending_flush
 from oversight.models import (
@@ -236,10 +236,9 @@ def semiannual_reports(*, period: Period, offices: QuerySet[Office], today: date
     items = list(Item.objects.filter(deadline_kind=DeadlineKind.SEMIANNUAL).prefetch_related("offices"))
     office_ids = set(offices.values_list("id", flat=True))
     due_of_month = {month_of(due): due for due in dues}
-    pending_flush()
     received = {
         (item_id, office_id, due_of_month[month]): {"n": on_time + late, "on_time": on_time}
-        for item_id, office_id, month, on_time, late in OfficeItemMonth.objects.filter(
+        for item_id, office_id, month, on_time, late in _maintained().filter(
             item__in=items, office_id__in=office_ids, month__in=list(due_of_month)
         )
         .filter(Q(on_time__gt=0) | Q(late__gt=0))
@@ -286,10 +285,15 @@ def _rank(rows: list[OfficeTimeliness]) -> list[OfficeTimeliness]:
     return rows
 
 
+def _maintained() -> QuerySet[OfficeItemMonth]:
+    """The maintained cells, with what this transaction changed counted first: every read of them starts here."""
+    pending_flush()
+    return OfficeItemMonth.objects.all()
+
+
 def _cells(*, period: Period, offices: QuerySet[Office]) -> QuerySet[OfficeItemMonth]:
     """The maintained cells (``OfficeItemMonth``) of ``offices`` in ``period`` (periods are whole months)."""
-    pending_flush()  # what this transaction changed is counted before it is read
-    return OfficeItemMonth.objects.filter(month__gte=period.start, month__lte=period.end, office__in=offices)
+    return _maintained().filter(month__gte=period.start, month__lte=period.end, office__in=offices)
 
 
 def _cell_sums(today: datetime.date) -> dict:
@@ -313,9 +317,7 @@ def _overdue_this_month(
     month = month_of(today)
     if not period.start <= month <= period.end or today == month:
         return {}
-    # Unsubmitted, written as the index's condition (record_unsubmitted_by_due) so that the index serves the count.
-    unsubmitted = Q(submitted_at__isnull=True) | Q(status__in=UNSUBMITTED)
-    records = Record.objects.filter(unsubmitted, office__in=offices, due_date__gte=month, due_date__lt=today)
+    records = Record.objects.filter(unsubmitted_q(), office__in=offices, due_date__gte=month, due_date__lt=today)
     if key is None:
         return {None: records.count()}
     return dict(records.order_by().values(key).annotate(n=Count("id")).values_list(key, "n"))
@@ -578,8 +580,7 @@ def completeness_by_office(
     if not months:
         return []
     first, last = months[0], (months[-1] + datetime.timedelta(days=32)).replace(day=1)
-    pending_flush()
-    cells = OfficeItemMonth.objects.filter(office__in=offices, month__gte=first, month__lt=last).filter(
+    cells = _maintained().filter(office__in=offices, month__gte=first, month__lt=last).filter(
         Q(reported__gt=0) | Q(nil=True)
     )
     received, nil = set(), set()
