@@ -81,15 +81,11 @@ class RecordImporter:
         try:
             rows = read_rows(data, item=self.item, max_rows=self.max_rows)
         except ImportRejected as exc:
-            result.message = str(exc)
-            self._audit(outcome=AuditOutcome.FAILURE, rows=0, errors=1, reason=result.message)
-            return result
+            return self._refused(result, str(exc))
         result.total_rows = len(rows)
         result.rows = rows
         if not rows:
-            result.message = _("文件中没有数据行：请在表头下方逐行填写记录。")
-            self._audit(outcome=AuditOutcome.FAILURE, rows=0, errors=1, reason=result.message)
-            return result
+            return self._refused(result, _("文件中没有数据行：请在表头下方逐行填写记录。"))
         records, errors = self.validator.validate(rows)
         result.errors = errors
         if errors:
@@ -97,6 +93,12 @@ class RecordImporter:
             self._audit(outcome=AuditOutcome.FAILURE, rows=len(rows), errors=len(errors))
             return result
         result.records = self.save(records)
+        return result
+
+    def _refused(self, result: ImportResult, message: str) -> ImportResult:
+        """The whole file refused (unreadable, or no rows): the message for the clerk, one failure in the audit log."""
+        result.message = message
+        self._audit(outcome=AuditOutcome.FAILURE, rows=0, errors=1, reason=message)
         return result
 
     def _check_office(self) -> None:

@@ -9,7 +9,7 @@ problems are collected; nothing is saved here.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -171,34 +171,45 @@ class RecordRowValidator:
         if not keyed:
             return []
         keys = NATURAL_KEYS[self.item.no]
-        # Looked up by the subject's identifier where the natural key holds it (every item's does): the typed table's
-        # natural-key index starts with it (credit.models.records), so the cost follows the rows of the file, not the
-        # records stored. The key's first field may be as unselective as item 9's document type.
-        position = keys.index(self.model.SUBJECT_ID_FIELD) if self.model.SUBJECT_ID_FIELD in keys else 0
-        first = keys[position]
         wanted = {k: row for k, row, _rec in keyed}
-        firsts = sorted({k[position] for k in wanted})
         stored = self.model.objects.restrict(self.user, "view").exclude(
             status__in=[RecordStatus.REVOKED, RecordStatus.EXPIRED]
         )
         errors = []
-        encrypted = isinstance(self.model._meta.get_field(first), EncryptedCharField)
-        for start in range(0, len(firsts), 1000):
-            chunk = firsts[start : start + 1000]
+        for values in self.stored_by_key(stored.values_list(*keys), wanted):
+            nkey = tuple(_key_part(v) for v in values)
+            if nkey in wanted:
+                errors.append(
+                    CellError(
+                        wanted.pop(nkey),
+                        ROW_LEVEL,
+                        "",
+                        _("系统中已有相同记录（%(fields)s 相同），请勿重复报送") % {"fields": self._key_names()},
+                    )
+                )
+        return errors
+
+    def key_lead(self) -> tuple[int, str]:
+        """(position, field) of the natural key's field the stored records are looked up by: the subject's identifier
+        where the key holds it (every item's does), for the typed table's natural-key index starts with it
+        (credit.models.records) and the cost then follows the rows of the file, not the records stored. The key's
+        first field may be as unselective as item 9's document type."""
+        keys = NATURAL_KEYS[self.item.no]
+        position = keys.index(self.model.SUBJECT_ID_FIELD) if self.model.SUBJECT_ID_FIELD in keys else 0
+        return position, keys[position]
+
+    def stored_by_key(self, queryset, nkeys: Iterable[tuple]) -> Iterator:
+        """The rows of ``queryset`` (records of the item, or their values) whose look-up field (``key_lead``) holds
+        one of ``nkeys``' values there, a thousand values per query; whether the rest of the key matches is the
+        caller's to check."""
+        position, lead = self.key_lead()
+        leads = sorted({nkey[position] for nkey in nkeys})
+        encrypted = isinstance(self.model._meta.get_field(lead), EncryptedCharField)
+        for start in range(0, len(leads), 1000):
+            chunk = leads[start : start + 1000]
             if encrypted:  # the look-up would encrypt each value again; it takes a stored value as it is
                 chunk = [self.prepared.encrypted(v) if v else v for v in chunk]
-            for values in stored.filter(**{f"{first}__in": chunk}).values_list(*keys):
-                nkey = tuple(_key_part(v) for v in values)
-                if nkey in wanted:
-                    errors.append(
-                        CellError(
-                            wanted.pop(nkey),
-                            ROW_LEVEL,
-                            "",
-                            _("系统中已有相同记录（%(fields)s 相同），请勿重复报送") % {"fields": self._key_names()},
-                        )
-                    )
-        return errors
+            yield from queryset.filter(**{f"{lead}__in": chunk})
 
     def _subject_name_conflicts(self, keyed: list[tuple[tuple, int, Record]]) -> list[CellError]:
         """Rows naming a subject (its ID number or credit code) otherwise than it is registered, or than an earlier row

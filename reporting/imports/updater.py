@@ -21,7 +21,6 @@ from django.utils.translation import gettext as _
 
 from audit.models import AuditOutcome
 from core.errors import NON_FIELD, DomainError
-from credit.fields import EncryptedCharField
 from credit.models import Record, RecordStatus
 from credit.services.records import record_change_propose, record_update, record_withdraw
 from reporting.columns import (
@@ -195,22 +194,15 @@ class RecordUpdater(RecordImporter):
     def _match_by_natural_key(self, rows: dict[int, _Row]) -> list[CellError]:
         """Each row to the one record whose natural key equals the row's (its values as the form cleaned them)."""
         keys = NATURAL_KEYS[self.item.no]
-        position = keys.index(self.model.SUBJECT_ID_FIELD) if self.model.SUBJECT_ID_FIELD in keys else 0
-        first = keys[position]
-        # The error names the key's first column that the file has (the subject's identifier where the key holds it).
-        column = next(i for i, c in enumerate(self.columns) if c.key == first)
+        # The error names the key's look-up column (the subject's identifier where the key holds it).
+        _position, lead = self.validator.key_lead()
+        column = next(i for i, c in enumerate(self.columns) if c.key == lead)
         wanted = {nkey: row_no for nkey, row_no, _record in self.validator.valid if row_no in rows}
         matches: dict[tuple, list[Record]] = {}
-        firsts = sorted({nkey[position] for nkey in wanted})
-        encrypted = isinstance(self.model._meta.get_field(first), EncryptedCharField)
-        for start in range(0, len(firsts), 1000):
-            chunk = firsts[start : start + 1000]
-            if encrypted:  # the look-up would encrypt each value again; it takes a stored value as it is
-                chunk = [self.prepared.encrypted(v) if v else v for v in chunk]
-            for record in self._candidates().filter(**{f"{first}__in": chunk}):
-                nkey = tuple(_key_part(getattr(record, k)) for k in keys)
-                if nkey in wanted:
-                    matches.setdefault(nkey, []).append(record)
+        for record in self.validator.stored_by_key(self._candidates(), wanted):
+            nkey = tuple(_key_part(getattr(record, k)) for k in keys)
+            if nkey in wanted:
+                matches.setdefault(nkey, []).append(record)
         names = {c.key: c.name for c in self.columns}
         key_names = "、".join(names[k] for k in keys)
         errors = []
@@ -321,8 +313,3 @@ class RecordUpdater(RecordImporter):
                 prefix = _("记录 %(id)s：") % {"id": row.record.pk}
                 errors.append(CellError(row.row_no, ROW_LEVEL, "", prefix + reason))
         return errors
-
-    def _refused(self, result: ImportResult, message: str) -> ImportResult:
-        result.message = message
-        self._audit(outcome=AuditOutcome.FAILURE, rows=0, errors=1, reason=message)
-        return result
