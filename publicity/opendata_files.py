@@ -160,6 +160,9 @@ def write_open_data(section: str) -> int:
     mark_written(section)
     if section not in selectors.SECTIONS:
         return 0
+    found = current(section)
+    if is_fresh(found):  # written meanwhile (the nightly rewrite, another node's task): of the current data already
+        return found.rows
     return write(section).rows
 
 

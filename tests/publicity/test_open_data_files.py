@@ -45,6 +45,15 @@ def test_a_fresh_file_is_not_rewritten_for_each_download(build, client):
     assert write.call_count == 0
 
 
+def test_a_queued_write_finding_the_file_written_meanwhile_does_not_write_it_again(build, client):
+    # A change queues the task; before it runs, the nightly rewrite (or another node) writes the current data.
+    build.penalty(2)
+    opendata_files.write("penalties")
+    with mock.patch.object(opendata_files, "write", wraps=opendata_files.write) as write:
+        assert opendata_files.write_open_data(section="penalties") == 1
+    assert write.call_count == 0
+
+
 def test_a_change_queues_a_new_file_and_the_last_one_is_served_meanwhile(build, client):
     pub, other = build.penalty(2), build.penalty(2)
     _download(client)
