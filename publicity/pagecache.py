@@ -44,6 +44,7 @@ from django.utils import timezone
 
 from core import replica
 from core.privacy import carries_personal_data
+from publicity.selectors import SECTIONS
 from publicity.views.display import LARGE, TEXT_SIZE_COOKIE
 
 logger = logging.getLogger(__name__)
@@ -52,7 +53,7 @@ ARTICLES = "articles"
 # In every page's key: replaced after ``migrate`` (a data migration rewrites entries without any save signal, and a
 # deployment may change how pages look), so a deployment never serves the pages of the one before.
 EPOCH = "epoch"
-EVERYTHING = ("licences", "penalties", "red-list", "black-list", ARTICLES)
+EVERYTHING = (*SECTIONS, ARTICLES)
 _VERSION = "publicity:pc:v:"
 _PAGE = "publicity:pc:p:"
 _PRIMARY_POSITION = "publicity:pc:primary-wal"

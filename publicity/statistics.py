@@ -198,7 +198,6 @@ def public_statistics(year: int, *, today: datetime.date | None = None) -> Stati
         .annotate(month=ExtractMonth("jdrq"))
         .values("month", "office_id", "xklb")
         .annotate(n=Count("id"))
-        .order_by()
     )
     penalties = (
         selectors.public_entries_to_count(selectors.PENALTIES, today=today)
@@ -210,7 +209,6 @@ def public_statistics(year: int, *, today: datetime.date | None = None) -> Stati
             fine=Sum(_penalty_amount(AMOUNT_COLUMNS["罚款"][0])),
             confiscation=Sum(_penalty_amount(AMOUNT_COLUMNS["没收非法财物"][0])),
         )
-        .order_by()
     )
     licence_groups, penalty_groups = list(licences), list(penalties)
     offices = {o.pk: o for o in Office.objects.all()}  # a few dozen rows at most
