@@ -13,9 +13,9 @@ urlpatterns = [
     path("<section:section>.csv", public_csv, name="csv"),
     path(
         "<section:section>/",
-        pagecache.public_page("api-list", lambda section: [section], params=("q", "cursor", "page_size"))(
-            PublicListApi.as_view()
-        ),
+        pagecache.public_page(
+            "api-list", lambda section: [section], params=("q", "cursor", "page_size"), by_accept=True
+        )(PublicListApi.as_view()),
         name="list",
     ),
 ]

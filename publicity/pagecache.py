@@ -139,12 +139,13 @@ def _cacheable_request(request, params: frozenset[str]) -> bool:
     return set(request.GET) <= params
 
 
-def _page_key(request, name: str) -> str:
+def _page_key(request, name: str, *, by_accept: bool) -> str:
     variant = "large" if request.COOKIES.get(TEXT_SIZE_COOKIE) == LARGE else ""
     parts = [
         name,
-        # The open-data API answers JSON or DRF's HTML page by Accept: both are variants of their own.
-        request.META.get("HTTP_ACCEPT", ""),
+        # Only the open-data API answers by Accept (JSON or DRF's HTML page); every browser sends its own Accept, which
+        # in the key of an HTML page would store one copy of it per browser.
+        request.META.get("HTTP_ACCEPT", "") if by_accept else "",
         timezone.localdate().isoformat(),
         variant,
         request.scheme,
@@ -187,10 +188,15 @@ def _thaw(request, frozen: dict) -> HttpResponse:
 
 
 def public_page(
-    name: str, scopes: Callable[..., Iterable[str]] | Iterable[str] = (), params: Iterable[str] = ()
+    name: str,
+    scopes: Callable[..., Iterable[str]] | Iterable[str] = (),
+    params: Iterable[str] = (),
+    *,
+    by_accept: bool = False,
 ) -> Callable:
     """Serve the decorated anonymous view from the cache. ``scopes``: the versions the page depends on (or a function of
-    the view's keyword arguments returning them); ``params``: the query parameters it reads (any other: not cached)."""
+    the view's keyword arguments returning them); ``params``: the query parameters it reads (any other: not cached);
+    ``by_accept``: the view answers by the Accept header (content negotiation), one copy per header."""
     allowed = frozenset(params)
 
     def decorate(view):
@@ -200,7 +206,7 @@ def public_page(
             if seconds <= 0 or not _cacheable_request(request, allowed):
                 return view(request, *args, **kwargs)
             version_keys = [_VERSION + s for s in (EPOCH, *(scopes(**kwargs) if callable(scopes) else scopes))]
-            key = _page_key(request, name)
+            key = _page_key(request, name, by_accept=by_accept)
             try:
                 # One round trip: the page and the versions it must have been stored under.
                 found = cache.get_many([key, _PRIMARY_POSITION, *version_keys])

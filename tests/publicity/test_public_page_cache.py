@@ -56,6 +56,18 @@ def test_public_pages_are_served_from_the_cache(build, client):
     assert pub.subject_name in second.content.decode() and "未经服务修改的名称" not in second.content.decode()
 
 
+def test_browsers_sending_different_accept_headers_share_one_cached_page(build, client):
+    build.penalty(2)
+    firefox = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    chromium = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8"
+    assert client.get("/penalties/", HTTP_ACCEPT=firefox)[CACHE_HEADER] == "miss"
+    assert client.get("/penalties/", HTTP_ACCEPT=chromium)[CACHE_HEADER] == "hit"
+    # The open-data API answers by Accept: JSON and DRF's HTML page are stored apart.
+    assert client.get("/api/v1/public/penalties/", HTTP_ACCEPT="application/json")[CACHE_HEADER] == "miss"
+    html = client.get("/api/v1/public/penalties/", HTTP_ACCEPT="text/html")
+    assert html[CACHE_HEADER] == "miss" and html["Content-Type"].startswith("text/html")
+
+
 def test_no_stale_entry_after_a_withdrawal(build, client):
     pub, other = build.penalty(2), build.penalty(2)
     urls = _urls(pub)
