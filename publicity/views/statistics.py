@@ -8,6 +8,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from publicity import pagecache
 from publicity.opendata import csv_safe
 from publicity.services.errors import PublicityError
 from publicity.statistics import Statistics, parse_year, public_statistics, year_choices
@@ -15,6 +16,7 @@ from publicity.statistics import Statistics, parse_year, public_statistics, year
 CSV_TABLES = ("monthly", "penalties")
 
 
+@pagecache.public_page("statistics", pagecache.EVERYTHING, params=("year",))
 def statistics(request):
     """/statistics/?year=: the monthly counts, the annual 行政处罚实施情况 table and the chart of one year (default:
     this year, Beijing time). A year that is not offered answers 400 with the reason on the form, never a 500."""

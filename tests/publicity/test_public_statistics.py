@@ -274,3 +274,15 @@ def test_the_chart_uses_the_vendored_chart_js_and_has_its_table(client):
     assert "cdn" not in page.lower()
     assert 'aria-describedby="stats-totals"' in page and 'id="stats-totals"' in page
     assert 'id="stats-chart-data"' in page
+
+
+def test_the_page_comes_from_the_cache_until_an_entry_changes(build, client, counted):
+    from publicity.pagecache import CACHE_HEADER
+
+    url = f"/statistics/?year={_year()}"
+    first = client.get(url)
+    assert first[CACHE_HEADER] == "miss"
+    assert client.get(url)[CACHE_HEADER] == "hit"
+    _penalty(build, 2, day=_day(6, 5), category="警告")  # a new publication: the figures move, the page follows
+    again = client.get(url)
+    assert again[CACHE_HEADER] == "miss" and again.content != first.content
