@@ -32,6 +32,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Max, Min, Q
 
+from core.transactions import discard_batched, on_commit_batched, run_batched_now
 from credit.catalog import PENALTY
 from credit.models import Item, Record
 from credit.selectors import UNSUBMITTED
@@ -274,9 +275,7 @@ def aggregates_rebuild() -> int:
         )
     for cell in NilReport.objects.values_list("office_id", "item_id", "month"):
         counts[cell]["nil"] = True
-    pending = _current_pending(transaction.get_connection())
-    if pending is not None:  # recounted here with everything else
-        pending.ids.clear()
+    discard_batched(_BATCH)  # recounted here with everything else
     OfficeItemMonth.objects.all().delete()
     CountedRecord.objects.all().delete()
     OfficeItemMonth.objects.bulk_create(
@@ -304,67 +303,23 @@ def _positions_rebuild() -> None:
 
 # -- one recount per transaction ------------------------------------------------------------------------------------
 #
-# A service that changes a record announces it inside its transaction, often several times (created, submitted,
-# approved, published: each a signal), and a request or an import may change many records in one transaction. The
-# receivers do not recount at once: they add the records to the transaction's pending set, and the set is recounted
-# once, right after the commit (``transaction.on_commit``; a rolled-back transaction drops it with its callback) —
-# or earlier, inside the transaction, by any read of the cells (``pending_flush``, called by oversight's selectors),
-# so a page never shows figures that miss a change its own transaction made. A recount failing after the commit is
-# logged and left to the nightly ``oversight.rebuild_aggregates``; the change itself stands.
+# The receivers do not recount at once: they add the records to the transaction's batch (``core.transactions``), which
+# is recounted once, right after the commit — or earlier, inside the transaction, by any read of the cells
+# (``pending_flush``, called by oversight's selectors), so a page never shows figures that miss a change its own
+# transaction made. A recount failing after the commit is logged and left to the nightly
+# ``oversight.rebuild_aggregates``; the change itself stands.
 
-
-class _Pending:
-    """The records a transaction changed whose cells are not recounted yet; ``committed`` is its on-commit callback."""
-
-    def __init__(self) -> None:
-        self.ids: set[int] = set()
-        self.done = False
-
-    def flush(self) -> None:
-        ids, self.ids = self.ids, set()
-        if ids:
-            records_recount(ids)
-
-    def committed(self) -> None:
-        self.done = True  # later changes belong to another transaction, with a set of its own
-        self.flush()
-
-
-_PENDING = "_oversight_pending_recount"
-
-
-def _current_pending(conn) -> _Pending | None:
-    """The pending set of the connection's open transaction: the one whose callback is still registered (a set left
-    by a committed or rolled-back transaction, or by a rolled-back savepoint that registered it, is not)."""
-    pending = getattr(conn, _PENDING, None)
-    if pending is None or pending.done:
-        return None
-    for _savepoints, func, _robust in conn.run_on_commit:
-        if getattr(func, "__self__", None) is pending:
-            return pending
-    return None
+_BATCH = "oversight.aggregates"
 
 
 def recount_after_commit(record_ids: Iterable[int]) -> None:
     """Recount the cells of ``record_ids`` once the current transaction commits (at once outside a transaction)."""
-    conn = transaction.get_connection()
-    if not conn.in_atomic_block:
-        records_recount(record_ids)
-        return
-    pending = _current_pending(conn)
-    if pending is None:
-        pending = _Pending()
-        setattr(conn, _PENDING, pending)
-        transaction.on_commit(pending.committed, robust=True)
-    pending.ids.update(record_ids)
+    on_commit_batched(_BATCH, record_ids, records_recount, robust=True)
 
 
 def pending_flush() -> None:
     """Recount now what the current transaction changed and has not recounted yet (before reading the cells)."""
-    conn = transaction.get_connection()
-    pending = _current_pending(conn) if conn.in_atomic_block else None
-    if pending is not None:
-        pending.flush()
+    run_batched_now(_BATCH)
 
 
 # -- receivers of credit's signals (connected in OversightConfig.ready) ----------------------------------------------

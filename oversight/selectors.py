@@ -238,9 +238,8 @@ def semiannual_reports(*, period: Period, offices: QuerySet[Office], today: date
     due_of_month = {month_of(due): due for due in dues}
     received = {
         (item_id, office_id, due_of_month[month]): {"n": on_time + late, "on_time": on_time}
-        for item_id, office_id, month, on_time, late in _maintained().filter(
-            item__in=items, office_id__in=office_ids, month__in=list(due_of_month)
-        )
+        for item_id, office_id, month, on_time, late in _maintained()
+        .filter(item__in=items, office_id__in=office_ids, month__in=list(due_of_month))
         .filter(Q(on_time__gt=0) | Q(late__gt=0))
         .values_list("item_id", "office_id", "month", "on_time", "late")
     }
@@ -580,8 +579,10 @@ def completeness_by_office(
     if not months:
         return []
     first, last = months[0], (months[-1] + datetime.timedelta(days=32)).replace(day=1)
-    cells = _maintained().filter(office__in=offices, month__gte=first, month__lt=last).filter(
-        Q(reported__gt=0) | Q(nil=True)
+    cells = (
+        _maintained()
+        .filter(office__in=offices, month__gte=first, month__lt=last)
+        .filter(Q(reported__gt=0) | Q(nil=True))
     )
     received, nil = set(), set()
     for office_id, item_id, month, reported in cells.values_list("office_id", "item_id", "month", "reported"):

@@ -24,9 +24,9 @@ from pathlib import Path
 from celery import shared_task
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 from django.utils import timezone
 
+from core.transactions import on_commit_batched
 from publicity import pagecache, selectors
 from publicity.opendata import COLUMNS, csv_safe
 
@@ -128,17 +128,17 @@ def mark_written(section: str) -> None:
 
 
 def sections_changed(sections) -> None:
-    """Lists whose data changed: their files are rewritten once the change has committed."""
-    names = sorted(sections)
+    """Lists whose data changed: their files are rewritten once the change has committed (queued once per list,
+    however many changes the transaction made)."""
+    on_commit_batched("publicity.opendata", sections, _queue)
 
-    def queue():
-        for section in names:
-            try:
-                schedule(section)
-            except Exception:  # the broker is down: the next download finds its file stale and queues it again
-                logger.exception("open data: the CSV of %s was not queued", section)
 
-    transaction.on_commit(queue)
+def _queue(sections: set[str]) -> None:
+    for section in sorted(sections):
+        try:
+            schedule(section)
+        except Exception:  # the broker is down: the next download finds its file stale and queues it again
+            logger.exception("open data: the CSV of %s was not queued", section)
 
 
 def freshest(section: str) -> OpenDataFile | None:

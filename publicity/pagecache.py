@@ -37,13 +37,13 @@ from collections.abc import Callable, Iterable
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
-from django.db import transaction
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone
 
 from core import replica
 from core.privacy import carries_personal_data
+from core.transactions import on_commit_batched
 from publicity.selectors import SECTIONS
 from publicity.views.display import LARGE, TEXT_SIZE_COOKIE
 
@@ -92,7 +92,7 @@ def _replace(scopes: frozenset[str]) -> None:
     cache.set_many({_VERSION + s: _token() for s in scopes}, None)
 
 
-def _replace_after_commit(scopes: frozenset[str]) -> None:
+def _replace_after_commit(scopes: set[str]) -> None:
     try:
         # First where the primary stands after this commit, then the versions: a reader of the new versions also
         # reads a position its replica must have replayed before a page it renders may be stored (core.replica).
@@ -110,7 +110,8 @@ def changed(*scopes: str) -> None:
         return
     names = frozenset(scopes)
     _replace(names)
-    transaction.on_commit(lambda: _replace_after_commit(names))
+    # Again once the transaction has committed, with every scope it changed: one round trip, however many changes.
+    on_commit_batched("publicity.pagecache", names, _replace_after_commit)
 
 
 def everything_changed(**kwargs) -> None:

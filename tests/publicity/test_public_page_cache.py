@@ -233,3 +233,19 @@ def test_pages_cached_in_redis_leave_after_a_withdrawal(build, client, settings)
         server = redis.Redis.from_url(os.environ["REDIS_URL"])
         for key in server.scan_iter(match=f"{prefix}:*"):
             server.delete(key)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_withdrawing_many_entries_in_one_transaction_replaces_the_page_versions_once(build):
+    from unittest import mock
+
+    from django.db import transaction
+
+    from publicity import pagecache
+
+    entries = [build.penalty(2) for _ in range(3)]
+    with mock.patch.object(pagecache, "_replace_after_commit") as after, transaction.atomic():
+        for pub in entries:
+            publication_withdraw(publication=pub, user=build.reviewer, reason="信用修复")
+    assert after.call_count == 1
+    assert {f"penalties#{pub.pk}" for pub in entries} <= after.call_args.args[0]
