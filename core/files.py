@@ -233,7 +233,23 @@ class PrivateFile(File):
         return self
 
 
-class EncryptedFileSystemStorage(FileSystemStorage):
+class EncryptedStorageMixin:
+    """What every encrypted private storage shares: files are opened for reading only, decrypted through
+    ``_reader(name)`` (the storage's own), and have no URL."""
+
+    def _open(self, name, mode="rb"):
+        if "w" in mode or "a" in mode or "+" in mode:
+            raise ValueError("encrypted files are written through save(), not opened for writing")
+        return PrivateFile(self._reader(name), name=name, storage=self)
+
+    def _reader(self, name: str):
+        raise NotImplementedError
+
+    def url(self, name, *args, **kwargs):
+        raise ValueError("private files have no URL; they are downloaded through an audited view")
+
+
+class EncryptedFileSystemStorage(EncryptedStorageMixin, FileSystemStorage):
     """A private ``FileSystemStorage`` whose files are encrypted at rest and decrypted on read.
 
     ``path()`` still names the file on disk, which holds ciphertext: read through ``open()`` (or ``plaintext_copy``
@@ -246,11 +262,6 @@ class EncryptedFileSystemStorage(FileSystemStorage):
     def _save(self, name, content):
         return super()._save(name, _EncryptingContent(content))
 
-    def _open(self, name, mode="rb"):
-        if "w" in mode or "a" in mode or "+" in mode:
-            raise ValueError("encrypted files are written through save(), not opened for writing")
-        return PrivateFile(self._reader(name), name=name, storage=self)
-
     def _reader(self, name: str):
         return decrypting_reader(open(self.path(name), "rb"), name)  # closed with the returned reader
 
@@ -259,9 +270,6 @@ class EncryptedFileSystemStorage(FileSystemStorage):
             if not is_encrypted(raw):
                 return os.fstat(raw.fileno()).st_size
         return plaintext_size(os.path.getsize(self.path(name)))
-
-    def url(self, name):
-        raise ValueError("private files have no URL; they are downloaded through an audited view")
 
     @staticmethod
     def is_encrypted_file(fh) -> bool:

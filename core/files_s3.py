@@ -9,10 +9,10 @@ import tempfile
 from django.core.files import File
 from storages.backends.s3 import S3Storage
 
-from core.files import CHUNK, PrivateFile, decrypting_reader, encrypt_chunks, plaintext_size
+from core.files import CHUNK, EncryptedStorageMixin, decrypting_reader, encrypt_chunks, plaintext_size
 
 
-class EncryptedS3Storage(S3Storage):
+class EncryptedS3Storage(EncryptedStorageMixin, S3Storage):
     """Private files in a bucket: sealed before upload, never served by URL."""
 
     def _save(self, name, content):
@@ -22,17 +22,9 @@ class EncryptedS3Storage(S3Storage):
             sealed.seek(0)
             return super()._save(name, File(sealed, name=name))
 
-    def _open(self, name, mode="rb"):
-        if "w" in mode or "a" in mode or "+" in mode:
-            raise ValueError("encrypted files are written through save(), not opened for writing")
-        return PrivateFile(self._reader(name), name=name, storage=self)
-
     def _reader(self, name: str):
-        return decrypting_reader(super()._open(name, "rb"), name)
+        return decrypting_reader(S3Storage._open(self, name, "rb"), name)  # the bucket's bytes, sealed
 
     def size(self, name):
         # Every file of this storage was written through _save: always sealed.
         return plaintext_size(super().size(name))
-
-    def url(self, name, *args, **kwargs):
-        raise ValueError("private files have no URL; they are downloaded through an audited view")
