@@ -1,6 +1,8 @@
 """Two-character Chinese search (中学, 晓明): on PostgreSQL served by the bigram GIN index (pg_trgm has no trigram of a
 two-character term), with exactly the entries whose name contains the term; SQLite keeps the plain LIKE."""
 
+import re
+
 import pytest
 from django.db import connection
 
@@ -41,7 +43,12 @@ def test_two_character_search_uses_the_bigram_index_and_finds_exactly_the_matche
     assert expected and {p.pk for p in found} == expected
     # The search predicate alone (on a few thousand rows the planner may start from another table for the whole query).
     plan = _explain(selectors._contains(Publication.objects.order_by(), term))
-    assert "publicity_publication_search_bigram" in plan, plan
+    # A term with a digit or a Latin letter ("（1") has a trigram too: the planner may take either GIN index, as the
+    # table's statistics of the moment say; a Chinese pair has only its bigram.
+    indexes = ["publicity_publication_search_bigram"]
+    if re.search(r"[0-9A-Za-z]", term):
+        indexes.append("publicity_publication_search_trgm")
+    assert any(index in plan for index in indexes), plan
 
 
 @pytest.mark.postgres
