@@ -13,6 +13,7 @@ revoked, expired or withdrawn is never returned even before the scheduled job ha
 from __future__ import annotations
 
 import datetime
+import functools
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -76,6 +77,14 @@ def _under_objection(qs: QuerySet, field: str) -> QuerySet:
 def public_entries(section: str, *, today: datetime.date | None = None) -> QuerySet:
     """The entries of ``section`` the public may see today, newest first (keyset on ``id``), each with
     ``under_objection``."""
+    return _public_entries_of_day(section, _today(today)).all()
+
+
+@functools.lru_cache(maxsize=64)
+def _public_entries_of_day(section: str, today: datetime.date) -> QuerySet:
+    """``public_entries`` as built once per section and day, never evaluated: every caller gets a clone (``.all()``),
+    as Django's generic views clone their ``queryset``. Building the rules (joins, the withheld items of the catalogue,
+    two ``EXISTS``) cost about as much as running the query; a clone costs a tenth of that."""
     return _under_objection(_public_entries(section, today=today), _OBJECTION_FIELD[section])
 
 
