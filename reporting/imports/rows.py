@@ -172,13 +172,21 @@ class RecordRowValidator:
             return []
         keys = NATURAL_KEYS[self.item.no]
         wanted = {k: row for k, row, _rec in keyed}
-        stored = self.model.objects.restrict(self.user, "view").exclude(
-            status__in=[RecordStatus.REVOKED, RecordStatus.EXPIRED]
+        # The key first, the scope then, in two steps: with the scope's office sub-query in the same query PostgreSQL
+        # cannot tell how many records the user's offices hold and, once the tables are vacuumed, reads all of them
+        # (450,000 at 1M records, 2 s for a 10,000-row file) instead of the few the key's index finds.
+        stored = self.model.objects.exclude(status__in=[RecordStatus.REVOKED, RecordStatus.EXPIRED])
+        found = list(self.stored_by_key(stored.values_list("pk", *keys), wanted))
+        visible = set(
+            Record.objects.restrict(self.user, "view")
+            .filter(pk__in=[pk for pk, *_values in found])
+            .order_by()
+            .values_list("pk", flat=True)
         )
         errors = []
-        for values in self.stored_by_key(stored.values_list(*keys), wanted):
+        for pk, *values in found:
             nkey = tuple(_key_part(v) for v in values)
-            if nkey in wanted:
+            if pk in visible and nkey in wanted:
                 errors.append(
                     CellError(
                         wanted.pop(nkey),
