@@ -76,8 +76,11 @@ _MMDD = r"(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])"
 _CN_ID = re.compile(rf"[1-8][0-9]{{5}}(?:(?:19|20)[0-9]{{2}}{_MMDD}[0-9]{{3}}[0-9Xx]|[0-9]{{2}}{_MMDD}[0-9]{{3}})")
 # An eleven-digit mainland mobile number on a digit stream (a +86/86 prefix stays as typed).
 _MOBILE = re.compile(r"1[3-9][0-9]{9}")
-# A date at the start of a candidate number (1999-01-01 100元 is a date and an amount, not a mobile).
-_DATE = re.compile(rf"(?:19|20)[0-9]{{2}}([{_SEP_CHARS}])(?:0?[1-9]|1[0-2])\1(?:0?[1-9]|[12][0-9]|3[01])(?![0-9])")
+# A date at the start of a candidate number (1999-01-01 100元 is a date and an amount, not a mobile): written with
+# hyphens, dots or slashes only. Spaces (or commas, underscores…) also group the digits of a typed mobile, whose
+# first digits may read as a date (1900 01 1 0 000 is 19000110000): a date so written stays unmasked only if no
+# mobile can be read in it.
+_DATE = re.compile(r"(?:19|20)[0-9]{2}([-./])(?:0?[1-9]|1[0-2])\1(?:0?[1-9]|[12][0-9]|3[01])(?![0-9])")
 # A country code right before a mobile.
 _PREFIX = re.compile(r"(?<![0-9])\+?86 ?-? ?$")
 # Digits joined by separators (and an ID number's trailing check character): one stream to match on.

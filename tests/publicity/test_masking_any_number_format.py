@@ -144,6 +144,15 @@ def test_a_number_beside_the_hotline_is_still_masked(number, data):
     assert HOTLINE in masked and number not in digits_of(masked)
 
 
+def test_a_mobile_whose_first_digits_read_as_a_date_is_masked():
+    """Found by the property test above: 19000110000 typed as 1900 01 1 0 000 was taken for the date 1900-01-1."""
+    for typed in ("1900 01 1 0 000", "经办人1900 01 1 0 000", "1912 12 1 5678"):
+        masked = mask_free_text(typed)
+        assert_unrecoverable(masked, "".join(c for c in typed if c.isdigit()))
+    assert mask_free_text("2026-03-02 100元") == "2026-03-02 100元"
+    assert mask_free_text("1999.01.01 13900") == "1999.01.01 13900"
+
+
 def test_the_bureau_credit_code_is_not_taken_for_a_mobile(settings):
     text = f"南昌市教育局（{settings.BUREAU_CREDIT_CODE}）"
     assert re.search(r"1[3-9][0-9]{9}", settings.BUREAU_CREDIT_CODE)
