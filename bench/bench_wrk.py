@@ -217,6 +217,21 @@ def counts(database_url: str) -> tuple[int, int]:
     return records, pubs
 
 
+def list_while_downloading(args, nice: int) -> Result:
+    """wrk on the public list while four clients download full CSVs (at ``nice``, when not 0)."""
+    label = "public list, 4 full-CSV downloads running" + (f" (clients at nice {nice})" if nice else "")
+    with Downloads(args, 4, ["penalties", "red-list"], nice=nice) as downloads:
+        started = time.time()
+        result = wrk(args, label, "/penalties/")
+        elapsed = time.time() - started
+    result.note = (
+        f"{downloads.count} downloads ({downloads.bytes / 1e6:,.0f} MB, "
+        f"{downloads.count / max(elapsed, 1):.1f}/s) in the window, {downloads.failed} failed"
+    )
+    print(f"    {result.note}")
+    return result
+
+
 def run_round(args, tmp: Path, env: dict, ids: list[int], *, cached: bool) -> list[Result]:
     q2, q4 = urllib.parse.quote(args.search2), urllib.parse.quote(args.search4)
     detail = f"/penalties/{ids[0]}/"
@@ -245,31 +260,8 @@ def run_round(args, tmp: Path, env: dict, ids: list[int], *, cached: bool) -> li
                     get(args, path)
         for label, path, script in cases:
             results.append(wrk(args, label, path, script=script))
-        with Downloads(args, 4, ["penalties", "red-list"]) as downloads:
-            started = time.time()
-            result = wrk(args, "public list, 4 full-CSV downloads running", "/penalties/")
-            elapsed = time.time() - started
-        result.note = (
-            f"{downloads.count} downloads ({downloads.bytes / 1e6:,.0f} MB, "
-            f"{downloads.count / max(elapsed, 1):.1f}/s) in the window, {downloads.failed} failed"
-        )
-        print(f"    {result.note}")
-        results.append(result)
-        if args.download_nice:
-            with Downloads(args, 4, ["penalties", "red-list"], nice=args.download_nice) as downloads:
-                started = time.time()
-                result = wrk(
-                    args,
-                    f"public list, 4 full-CSV downloads running (clients at nice {args.download_nice})",
-                    "/penalties/",
-                )
-                elapsed = time.time() - started
-            result.note = (
-                f"{downloads.count} downloads ({downloads.bytes / 1e6:,.0f} MB, "
-                f"{downloads.count / max(elapsed, 1):.1f}/s) in the window, {downloads.failed} failed"
-            )
-            print(f"    {result.note}")
-            results.append(result)
+        for nice in (0, args.download_nice) if args.download_nice else (0,):
+            results.append(list_while_downloading(args, nice))
     finally:
         stop_server(proc)
     return results
