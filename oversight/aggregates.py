@@ -32,6 +32,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Max, Min, Q
 
+from core.chunks import in_chunks
 from core.transactions import discard_batched, on_commit_batched, run_batched_now
 from credit.catalog import PENALTY
 from credit.models import Item, Record
@@ -163,8 +164,7 @@ def cells_recompute(cells: Iterable[Cell]) -> int:
     then counted, so that of two transactions changing records of the same cell the second counts after the first
     has committed (READ COMMITTED: each statement sees what committed before it)."""
     ordered = sorted(set(cells))
-    for start in range(0, len(ordered), _CHUNK):
-        chunk = ordered[start : start + _CHUNK]
+    for chunk in in_chunks(ordered, _CHUNK):
         with transaction.atomic():
             OfficeItemMonth.objects.bulk_create(
                 [OfficeItemMonth(office_id=o, item_id=i, month=m) for o, i, m in chunk], ignore_conflicts=True
@@ -197,8 +197,7 @@ def records_recount(record_ids: Iterable[int]) -> int:
     """Recount the cells the records ``record_ids`` are in now and were in when last counted; returns how many."""
     ids = sorted(set(record_ids))
     touched = 0
-    for start in range(0, len(ids), 1000):
-        chunk = ids[start : start + 1000]
+    for chunk in in_chunks(ids):
         with transaction.atomic():
             positions = [
                 _position(*row)

@@ -16,6 +16,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.chunks import in_chunks
 from credit.catalog import ItemSpec
 from credit.models import Record, RecordStatus, Subject
 from credit.services.records import validity_end_for
@@ -52,11 +53,6 @@ def _since(today: datetime.date, years: int) -> datetime.date | None:
     return validity_end_for(today, -years) if years else None
 
 
-def _chunks(values: list[str]) -> Iterable[list[str]]:
-    for start in range(0, len(values), _CHUNK):
-        yield values[start : start + _CHUNK]
-
-
 def _iso(value) -> str:
     return value.isoformat() if value else ""
 
@@ -70,7 +66,7 @@ def hits_for(identifiers: Iterable[str], *, today: datetime.date | None = None) 
         return {}
     active = list(rules())
     subject_ids: dict[int, str] = {}
-    for chunk in _chunks(wanted):
+    for chunk in in_chunks(wanted, _CHUNK):
         subject_ids.update(Subject.objects.filter(identifier__in=chunk).values_list("pk", "identifier"))
     record_rules = [r for r in active if r.source == RuleSource.RECORDS and r.item_id]
     if subject_ids and record_rules:
@@ -138,7 +134,7 @@ def _external_hits(found, wanted: list[str], external: list[CheckRule], today) -
     )
     if not every_list:
         base = base.filter(dishonesty_list__name__in=names)
-    for chunk in _chunks(wanted):
+    for chunk in in_chunks(wanted, _CHUNK):
         rows = base.filter(identifier__in=chunk).values(
             "pk", "identifier", "dishonesty_list__name", "basis", "listed_on", "ends_on"
         )

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.signals import post_create_historical_record, pre_create_historical_record
 
+from core.chunks import in_chunks
 from core.django_internals import insert_child_instances, insert_rows, receiver_name, receiver_names
 from core.errors import DomainError
 from credit import crypto
@@ -186,8 +187,7 @@ def known_subjects(
         by_kind.setdefault(kind, []).append(prepared.encrypted(identifier))
     found: dict[tuple[str, str], tuple[int, str]] = {}
     for kind, ciphers in by_kind.items():
-        for start in range(0, len(ciphers), 1000):
-            chunk = ciphers[start : start + 1000]
+        for chunk in in_chunks(ciphers):
             for pk, identifier, name in Subject.objects.filter(kind=kind, identifier__in=chunk).values_list(
                 "pk", "identifier", "name"
             ):
@@ -207,8 +207,7 @@ def _subjects(
         for kind, identifier in keys:
             by_kind.setdefault(kind, []).append(prepared.encrypted(identifier))
         for kind, ciphers in by_kind.items():
-            for start in range(0, len(ciphers), 1000):
-                chunk = ciphers[start : start + 1000]
+            for chunk in in_chunks(ciphers):
                 rows = Subject.objects.filter(kind=kind, identifier__in=chunk).values_list("pk", "identifier", "name")
                 for pk, identifier, name in rows:
                     found[(kind, identifier)] = pk

@@ -16,6 +16,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.chunks import in_chunks
 from core.django_internals import FormRowValidator, copy_unsaved, has_init_receivers, shared_fields_form
 from credit.fields import EncryptedCharField
 from credit.forms import form_for_item
@@ -179,8 +180,7 @@ class RecordRowValidator:
         found = list(self.stored_by_key(stored.values_list("pk", *keys), wanted))
         scope = Record.objects.restrict(self.user, "view").order_by()
         visible: set[int] = set()
-        for start in range(0, len(found), 1000):  # a thousand per query, as the look-up (SQLite's variable limit)
-            chunk = [pk for pk, *_values in found[start : start + 1000]]
+        for chunk in in_chunks([pk for pk, *_values in found]):
             visible.update(scope.filter(pk__in=chunk).values_list("pk", flat=True))
         errors = []
         for pk, *values in found:
@@ -212,8 +212,7 @@ class RecordRowValidator:
         position, lead = self.key_lead()
         leads = sorted({nkey[position] for nkey in nkeys})
         encrypted = isinstance(self.model._meta.get_field(lead), EncryptedCharField)
-        for start in range(0, len(leads), 1000):
-            chunk = leads[start : start + 1000]
+        for chunk in in_chunks(leads):
             if encrypted:  # the look-up would encrypt each value again; it takes a stored value as it is
                 chunk = [self.prepared.encrypted(v) if v else v for v in chunk]
             yield from queryset.filter(**{f"{lead}__in": chunk})
