@@ -14,6 +14,9 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from django.utils.translation import gettext, gettext_noop
 
+from credit.models import SubjectKind
+from publicity.selectors import BLACK_LIST, LICENCES
+
 register = template.Library()
 
 # A key the address patterns accept and no real one equals: reversed once per page, then replaced by each entry's.
@@ -83,19 +86,19 @@ def entry_card(context, entry, section: str):
     facts = []
     if entry.public_code:
         code = entry.public_code
-        if entry.subject_kind == "legal":
+        if entry.subject_kind == SubjectKind.LEGAL:
             shown = format_html('<a href="{}">{}</a>', _org_url(context, code), code)
         else:
             shown = code
-        label = labels["id_number"] if entry.subject_kind == "natural" else labels["credit_code"]
+        label = labels["id_number"] if entry.subject_kind == SubjectKind.NATURAL else labels["credit_code"]
         facts.append((label, shown))
-    if section == "licences":
+    if section == LICENCES:
         facts += [
             (labels["licence"], format_html("{}（{}）", entry.public.xkws, entry.xklb)),
             (labels["document"], entry.document_number),
             (labels["decided"], _day(entry.jdrq)),
         ]
-    elif section == "black-list":
+    elif section == BLACK_LIST:
         facts += [
             (labels["blacklist_document"], entry.document_number),
             (labels["listed_on"], _day(entry.listed_on)),
