@@ -61,7 +61,22 @@ class ScopedQuerySet(models.QuerySet):
             return self
         if callable(rule):
             return rule(self, user)
-        return self.filter(**{f"{rule}__in": user.offices.all()})
+        return self.filter(**{f"{rule}__in": [office.pk for office in user_offices(user)]})
+
+
+def user_offices(user) -> list:
+    """The user's offices, read once per user object (Django's prefetch cache, which ``offices.add()``, ``remove()``,
+    ``set()``, ``clear()`` and ``refresh_from_db()`` empty).
+
+    The scope filters by these primary keys as constants rather than by a sub-query on the user's offices: PostgreSQL
+    then knows which offices it is looking at, and how many records each holds. With the sub-query it assumes an
+    average office; for the busiest (half of all records at a million) it then walks that office's index entry by
+    entry, filtering on another column, where an index on that column finds the few rows at once (the import's
+    duplicate check: 1.6 s against 0.9 s with a tenth of the records)."""
+    cache = getattr(user, "_prefetched_objects_cache", {})
+    if "offices" not in cache:
+        models.prefetch_related_objects([user], "offices")
+    return list(user.offices.all())
 
 
 def require_role(user, *roles: str, message=None, office=None, error: type[Exception] = PermissionDenied) -> None:

@@ -183,17 +183,11 @@ class RecordRowValidator:
         for chunk in in_chunks([pk for pk, *_values in found]):
             visible.update(scope.filter(pk__in=chunk).values_list("pk", flat=True))
         errors = []
+        reason = _("系统中已有相同记录（%(fields)s 相同），请勿重复报送") % {"fields": self._key_names()}
         for pk, *values in found:
             nkey = tuple(_key_part(v) for v in values)
             if pk in visible and nkey in wanted:
-                errors.append(
-                    CellError(
-                        wanted.pop(nkey),
-                        ROW_LEVEL,
-                        "",
-                        _("系统中已有相同记录（%(fields)s 相同），请勿重复报送") % {"fields": self._key_names()},
-                    )
-                )
+                errors.append(CellError(wanted.pop(nkey), ROW_LEVEL, "", reason))
         return errors
 
     def key_lead(self) -> tuple[int, str]:

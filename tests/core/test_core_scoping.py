@@ -57,3 +57,20 @@ def test_require_role_raises_the_callers_error_with_its_message(clerk, reviewer)
         require_role(clerk, Role.CLERK, office=office("yijiao").pk)
     with pytest.raises(PermissionDenied):
         require_role(UserFactory(username="gone", role=Role.REVIEWER, is_active=False), Role.REVIEWER)
+
+
+def test_the_office_scope_names_the_users_offices_and_follows_changes_to_them(record, clerk):
+    """The scope filters by the user's office keys themselves (PostgreSQL then plans for the offices it is given, not
+    an average one: core.scoping.user_offices), and an office added to or taken from the same user object counts at
+    once."""
+    sql = str(Record.objects.restrict(clerk).query)
+    assert "accounts_user_offices" not in sql and f"IN ({office('zuren').pk})" in sql
+    other = clerk_of("xuanjiao", username="other_clerk")
+    theirs = create_record(8, other)
+    assert set(Record.objects.restrict(clerk).values_list("pk", flat=True)) == {record.pk}
+    clerk.offices.add(office("xuanjiao"))
+    assert set(Record.objects.restrict(clerk).values_list("pk", flat=True)) == {record.pk, theirs.pk}
+    clerk.offices.remove(office("zuren"))
+    assert set(Record.objects.restrict(clerk).values_list("pk", flat=True)) == {theirs.pk}
+    clerk.offices.clear()
+    assert not Record.objects.restrict(clerk).exists()
