@@ -23,7 +23,7 @@ from publicity.services.approvals import record_approve_and_publish
 from tests.factories import create_record, record_values
 from tests.factories.credit import clerk_for_item, reporting_office
 from tests.factories.publicity import PublicationFactory
-from vetting.models import CheckOutcome, CheckTrigger, CreditCheck
+from vetting.models import CheckOutcome, CheckRule, CheckTrigger, CreditCheck, RuleSource
 from vetting.selectors import hits_for
 from vetting.services.lists import external_lists_import
 
@@ -93,6 +93,40 @@ def test_a_penalty_past_its_publicity_no_longer_counts():
     far = timezone.localdate() + datetime.timedelta(days=365 * 4)
     assert hits_for([penalty.org_code])
     assert hits_for([penalty.org_code], today=far) == {}
+
+
+def test_a_record_rule_counts_its_items_records_within_its_look_back_and_publicity_only():
+    penalty = published_penalty()
+    name = {type(penalty).SUBJECT_NAME_FIELD: penalty.subject_name}
+    unpublished = create_record(PENALTY_ORG, status="approved", seq=43, org_code=penalty.org_code, **name)
+    code = penalty.org_code
+
+    def found(**kwargs):
+        return [(hit.record_id, hit.label, hit.until) for hit in hits_for([code], **kwargs).get(code, [])]
+
+    publication_until = penalty.publication.valid_until.isoformat()
+    item_name = Item.objects.get(no=PENALTY_ORG).name
+    assert found() == [(penalty.pk, item_name, publication_until)]  # a penalty counts while it is published only
+
+    later = max(penalty.business_date, unpublished.business_date) + datetime.timedelta(days=2 * 366)
+    assert penalty.publication.valid_until < later <= min(penalty.validity_end, unpublished.validity_end)
+    assert found(today=later) == []  # its publication has ended
+
+    rule = CheckRule.objects.get(source=RuleSource.RECORDS, item__no=PENALTY_ORG)
+    rule.within_publicity = False
+    rule.save()
+    assert {record_id for record_id, _label, _until in found()} == {penalty.pk, unpublished.pk}
+    unpublished.refresh_from_db()
+    assert (unpublished.pk, item_name, unpublished.validity_end.isoformat()) in found()
+    assert {record_id for record_id, _label, _until in found(today=later)} == {penalty.pk, unpublished.pk}
+    rule.lookback_years = 1
+    rule.save()
+    assert found(today=later) == []  # older than the rule looks back
+
+    rule.enabled = False
+    rule.lookback_years = 0
+    rule.save()
+    assert found() == []
 
 
 def test_entering_and_submitting_an_award_checks_it(reviewer):
