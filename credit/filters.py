@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
+from core.forms import PlainSelect
 from credit.catalog import ItemSpec
 from credit.models import Item, Office, Record, RecordStatus
 from credit.selectors import records_due_soon, records_overdue
@@ -33,22 +34,34 @@ class RecordFilter(django_filters.FilterSet):
         ),
     )
     item = django_filters.ModelChoiceFilter(
-        label=_("事项"), queryset=Item.objects.order_by("no"), to_field_name="no", empty_label=_("全部事项")
+        label=_("事项"),
+        queryset=Item.objects.order_by("no"),
+        to_field_name="no",
+        empty_label=_("全部事项"),
+        widget=PlainSelect,
     )
-    status = django_filters.ChoiceFilter(label=_("状态"), choices=RecordStatus.choices, empty_label=_("全部状态"))
+    status = django_filters.ChoiceFilter(
+        label=_("状态"), choices=RecordStatus.choices, empty_label=_("全部状态"), widget=PlainSelect
+    )
     office = django_filters.ModelChoiceFilter(
-        label=_("报送处室"), queryset=Office.objects.order_by("id"), to_field_name="code", empty_label=_("全部处室")
+        label=_("报送处室"),
+        queryset=Office.objects.order_by("id"),
+        to_field_name="code",
+        empty_label=_("全部处室"),
+        widget=PlainSelect,
     )
     due = django_filters.ChoiceFilter(
         label=_("期限"),
         choices=[("soon", _("3个工作日内到期")), ("overdue", _("已逾期"))],
         method="filter_due",
         empty_label=_("不限"),
+        widget=PlainSelect,
     )
     due_after = django_filters.DateFilter(label=_("截止日期自"), field_name="due_date", lookup_expr="gte")
     due_before = django_filters.DateFilter(label=_("截止日期至"), field_name="due_date", lookup_expr="lte")
     ordering = django_filters.OrderingFilter(
         label=_("排序"),
+        widget=PlainSelect,
         fields=(
             ("due_date", "due"),
             ("business_date", "business"),
