@@ -39,7 +39,9 @@ def timeliness(record) -> str:
     """Overdue and not yet reported, reported on time, or late; a dash where neither applies."""
     if record.is_editable:
         if record.is_overdue:
-            return format_html('<span class="badge badge-warn" data-timeliness="overdue">{}</span>', gettext("逾期未报"))
+            return format_html(
+                '<span class="badge badge-warn" data-timeliness="overdue">{}</span>', gettext("逾期未报")
+            )
         return format_html('<span class="muted">—</span>')
     if record.submitted_on_time is None:
         return format_html('<span class="muted">—</span>')
