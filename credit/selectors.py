@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
+from core.chunks import in_chunks
 from core.masking import mask_free_text
 from credit.fields import PERSONAL_KEYS
 from credit.models import (
@@ -409,23 +410,29 @@ def subject_records(user, subject: Subject) -> QuerySet[Record]:
 
 
 def with_entered_subject_names(records) -> list[Record]:
-    """``records`` as a list, each with ``entered_subject_name``: the name it was entered with (one query per item).
+    """``records`` as a list, each with ``entered_subject_name``: the name it was entered with (one query for all the
+    items on the page, a ``UNION ALL`` of the typed tables).
 
     A list shows the record's own name rather than the shared subject's, which may come from another office's record.
     """
     records = list(records)
-    by_item: dict[int, list[Record]] = {}
+    typed: list[Record] = []
     for record in records:
         if getattr(record, "SUBJECT_NAME_FIELD", None):
             record.entered_subject_name = record.subject_name
         else:
-            by_item.setdefault(record.item.no, []).append(record)
-    for no, group in by_item.items():
-        model = model_for_item(no)
-        field_name = model.SUBJECT_NAME_FIELD
-        found = (
-            dict(model.objects.filter(pk__in=[r.pk for r in group]).values_list("pk", field_name)) if field_name else {}
-        )
-        for record in group:
+            record.entered_subject_name = ""
+            typed.append(record)
+    for chunk in in_chunks(typed):
+        by_item: dict[int, list[int]] = {}
+        for record in chunk:
+            by_item.setdefault(record.item.no, []).append(record.pk)
+        parts = [
+            model.objects.filter(pk__in=pks).order_by().values_list("pk", model.SUBJECT_NAME_FIELD)
+            for model, pks in ((model_for_item(no), pks) for no, pks in by_item.items())
+            if model.SUBJECT_NAME_FIELD
+        ]
+        found = dict(parts[0].union(*parts[1:], all=True)) if parts else {}
+        for record in chunk:
             record.entered_subject_name = found.get(record.pk, "")
     return records

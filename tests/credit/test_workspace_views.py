@@ -313,3 +313,36 @@ def test_record_page_of_expired_record_shows_system_event(reviewer_client, make_
     response = reviewer_client.get(f"/workspace/records/{record.pk}/")
     assert response.status_code == 200
     assert "系统" in response.content.decode()
+
+
+def test_the_review_queue_shows_each_records_entered_name_in_queries_that_do_not_grow_with_its_items(
+    reviewer_client, clerk
+):
+    """Each row names the subject as its record entered it (the typed tables' name fields, every item on the page in
+    one look-up): the same number of queries for a page of two items as for a page of every item."""
+    from credit.catalog import ItemSpec
+    from credit.registry import model_for_item
+
+    def page_queries():
+        with CaptureQueriesContext(connection) as ctx:
+            response = reviewer_client.get(reverse("credit:review"))
+        assert response.status_code == 200
+        return response.content.decode(), len(ctx)
+
+    award = next(spec.no for spec in ItemSpec.all() if spec.is_recognition)  # the credit check's badge looks up
+    first = [create_record(8, clerk, status="submitted"), create_record(award, status="submitted")]
+    _html, two_items = page_queries()
+    records = first + [
+        create_record(spec.no, status="submitted") for spec in ItemSpec.all() if spec.no not in (8, award)
+    ]
+    html, every_item = page_queries()
+    assert every_item == two_items
+    named = 0
+    for record in records:
+        model = model_for_item(record.item.no)
+        name = getattr(model.objects.get(pk=record.pk), model.SUBJECT_NAME_FIELD or "", None)
+        row = html[html.index(f'data-record="{record.pk}"') :].split("</tr>")[0]
+        if name:
+            named += 1
+            assert name in row, (record.item.no, name)
+    assert named >= 5
