@@ -127,6 +127,8 @@ class OfficeFiguresView(WorkspaceMixin, View):
         # The records due in the period are the maintained figure ``due`` (the cells): not counted again.
         paginator.count = rows[0].figures.due
         page = paginator.get_page(request.GET.get("page"))
+        for record in page.object_list:
+            record.timeliness_label = selectors.TIMELINESS_LABELS.get(record.timeliness, "")
         return render(
             request,
             "oversight/office.html",
@@ -139,7 +141,6 @@ class OfficeFiguresView(WorkspaceMixin, View):
                 "records": page.object_list,
                 "page_obj": page,
                 "is_paginated": page.has_other_pages(),
-                "labels": selectors.TIMELINESS_LABELS,
                 "today": today,
                 "rows": rows,
                 **_publication_context(),

@@ -12,6 +12,7 @@ from __future__ import annotations
 from django import template
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
 register = template.Library()
@@ -42,9 +43,9 @@ def timeliness(record) -> str:
             return format_html(
                 '<span class="badge badge-warn" data-timeliness="overdue">{}</span>', gettext("逾期未报")
             )
-        return format_html('<span class="muted">—</span>')
+        return mark_safe('<span class="muted">—</span>')
     if record.submitted_on_time is None:
-        return format_html('<span class="muted">—</span>')
+        return mark_safe('<span class="muted">—</span>')
     if record.submitted_on_time:
         return format_html('<span class="badge badge-ok" data-timeliness="on_time">{}</span>', gettext("按时"))
     return format_html('<span class="badge badge-warn" data-timeliness="late">{}</span>', gettext("逾期"))
