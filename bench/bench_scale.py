@@ -108,6 +108,7 @@ def main() -> int:
     parser.add_argument("--small", required=True, help="URL of the database loaded with the small set")
     parser.add_argument("--large", required=True, help="URL of the database loaded with the large set")
     parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of every case at both sizes; the best is kept")
     parser.add_argument("--out", default=str(ROOT / "bench" / "RESULTS_scale.md"))
     args = parser.parse_args()
     os.environ["DATABASE_URL"] = args.small
@@ -164,10 +165,16 @@ def main() -> int:
         ]
     results: dict[str, dict[str, tuple[float, int]]] = {}
     clients = {}
-    for _round in range(2):  # alternate: the machine's load hits both sets alike
-        for label, url in (("small", args.small), ("large", args.large)):
-            _switch(url)
-            for name, who, path in cases_by_db[label]:
+    # Each case at both sizes back to back, round after round: a burst of the machine's load hits both sizes of a page
+    # alike rather than one size's whole pass, and the best round of each is kept.
+    current = None
+    for _round in range(args.rounds):
+        for case in range(len(cases_by_db["small"])):
+            for label, url in (("small", args.small), ("large", args.large)):
+                if current != url:
+                    _switch(url)
+                    current = url
+                name, who, path = cases_by_db[label][case]
                 key = name.split(" (row")[0]
                 if callable(path):  # not a page: a job's step (duplicate check, delivery selection, reminders)
                     run = path
@@ -208,7 +215,7 @@ def main() -> int:
         "# Staff pages at two data sizes (`bench/bench_scale.py`)",
         "",
         f"{version}; data from `manage.py bench_data` ({sizes['small']:,} and {sizes['large']:,} records); "
-        f"median of {args.repeat} requests through the Django test client, best of 2 alternating rounds; "
+        f"median of {args.repeat} requests through the Django test client, best of {args.rounds} rounds, each case at both sizes back to back; "
         f"load average (1 / 5 / 15 min) {load_start[0]:.1f} / {load_start[1]:.1f} / {load_start[2]:.1f} at the start "
         f"and {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} at the end, on {os.cpu_count()} cores shared with other "
         "sessions' test suites and benchmarks.",
