@@ -182,7 +182,7 @@ class RecordRowValidator:
         )
         errors = []
         reason = _("系统中已有相同记录（%(fields)s 相同），请勿重复报送") % {"fields": self._key_names()}
-        for _pk, *values in self.stored_by_key(stored.values_list("pk", *keys), wanted):
+        for values in self.stored_by_key(stored.values_list(*keys), wanted):
             nkey = tuple(_key_part(v) for v in values)
             if nkey in wanted:
                 errors.append(CellError(wanted.pop(nkey), ROW_LEVEL, "", reason))
