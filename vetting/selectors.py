@@ -101,9 +101,9 @@ def _record_hits(found, subject_ids: dict[int, str], record_rules: list[CheckRul
     With the rules' items in the query PostgreSQL combined the subject index with the item index and read every
     approved record of those items (200,000 at a million records, 12 ms for a page of the review queue, growing with
     history); the subjects' own records are a few per subject at any size."""
-    rules_by_item: dict[int, list[CheckRule]] = defaultdict(list)
-    for rule in record_rules:
-        rules_by_item[rule.item_id].append(rule)
+    rules_by_item: dict[int, list[tuple[CheckRule, datetime.date | None]]] = defaultdict(list)
+    for rule in record_rules:  # each with the earliest business date it counts (None: any)
+        rules_by_item[rule.item_id].append((rule, _since(today, rule.lookback_years)))
     rows = []
     for chunk in in_chunks(list(subject_ids), _CHUNK):
         rows += Record.objects.filter(
@@ -118,7 +118,15 @@ def _record_hits(found, subject_ids: dict[int, str], record_rules: list[CheckRul
             .values_list("record_id", "valid_until")
         )
     for pk, subject_id, item_id, business_date, validity_end in sorted(rows, key=lambda row: (row[3], row[0])):
-        rule = next((r for r in rules_by_item[item_id] if _names(r, today, business_date, pk in public_until)), None)
+        public = pk in public_until
+        rule = next(
+            (
+                r
+                for r, since in rules_by_item[item_id]
+                if (since is None or business_date >= since) and (public or not r.within_publicity)
+            ),
+            None,
+        )
         if rule is None:
             continue
         found[subject_ids[subject_id]].append(
@@ -131,12 +139,6 @@ def _record_hits(found, subject_ids: dict[int, str], record_rules: list[CheckRul
                 record_id=pk,
             )
         )
-
-
-def _names(rule: CheckRule, today: datetime.date, business_date: datetime.date, public: bool) -> bool:
-    """Whether ``rule`` (of the record's item) counts a record of that business date, public today or not."""
-    since = _since(today, rule.lookback_years)
-    return (not since or business_date >= since) and (public or not rule.within_publicity)
 
 
 def _external_hits(found, wanted: list[str], external: list[CheckRule], today) -> None:

@@ -3,31 +3,26 @@
 
 Written in Python rather than as included templates: the review queue shows fifty records a page and each row
 included two small templates (a context push, a look-up and a render each) and reversed the record's address twice;
-those were the larger part of the page's 140 ms at a million records. Here each address is reversed once per page
-and filled in per record (as ``publicity.templatetags.public_entries`` does for the public cards).
+those were the larger part of the page's 140 ms at a million records. Here the address is reversed once per page
+(``core.page_urls``) and filled in per record.
 """
 
 from __future__ import annotations
 
 from django import template
-from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
-register = template.Library()
+from core.page_urls import reverse_by_pk
 
-# A key the record address accepts and no real record has: reversed once per page, then replaced by each record's.
-_PK = 987_654_321_987
+register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
 def record_url(context, pk) -> str:
     """The record's page in the workspace (``credit:record-detail``)."""
-    memo = context.render_context.setdefault("credit.record_cells", {})
-    if "detail" not in memo:
-        memo["detail"] = reverse("credit:record-detail", args=[_PK])
-    return memo["detail"].replace(str(_PK), str(pk), 1)
+    return reverse_by_pk(context, "credit:record-detail", pk)
 
 
 @register.simple_tag

@@ -14,13 +14,13 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from django.utils.translation import gettext, gettext_noop
 
+from core.page_urls import reverse_by_pk
 from credit.models import SubjectKind
 from publicity.selectors import BLACK_LIST, LICENCES
 
 register = template.Library()
 
-# A key the address patterns accept and no real one equals: reversed once per page, then replaced by each entry's.
-_PK = 987_654_321_987
+# A code the organisation page's pattern accepts and no organisation has: reversed once per page, then replaced.
 _CODE = "SENTINEL0CODE0FOR0URLS"
 
 
@@ -28,14 +28,6 @@ def _page_memo(context) -> dict:
     """What the cards of one page share: reversed addresses, translated labels (``render_context`` lives as long as
     one rendering of the page)."""
     return context.render_context.setdefault("publicity.entry_card", {})
-
-
-def _detail_url(context, section: str, pk: int) -> str:
-    memo = _page_memo(context)
-    key = ("detail", section)
-    if key not in memo:
-        memo[key] = reverse("publicity:detail", args=[section, _PK])
-    return memo[key].replace(str(_PK), str(pk), 1)
 
 
 def _org_url(context, code: str) -> str:
@@ -117,7 +109,7 @@ def entry_card(context, entry, section: str):
         '  <dl class="facts">{facts}</dl>\n'
         "</article>",
         id=name_id,
-        url=_detail_url(context, section, entry.pk),
+        url=reverse_by_pk(context, "publicity:detail", entry.pk, section),
         name=entry.subject_name,
         objection=objection,
         facts=format_html_join("", "<div><dt>{}</dt><dd>{}</dd></div>", facts),
