@@ -114,7 +114,7 @@ def test_search_csv_is_built_at_once_and_bounded(build, client, settings):
     assert len(rows) == 1 + 2
 
 
-def test_anonymous_downloads_are_limited_per_address(build, client, settings, clerk):
+def test_anonymous_downloads_are_limited_per_address(build, client, settings, clerk, window_clock):
     settings.PUBLICITY_CSV_DOWNLOADS_PER_ADDRESS = 2
     build.penalty(2)
     _download(client)
