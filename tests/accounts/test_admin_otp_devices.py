@@ -2,6 +2,9 @@
 device's secret is shown (each admin binds their own at /admin/two-factor/)."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django_otp import DEVICE_ID_SESSION_KEY, device_classes
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.roles import Role
@@ -53,3 +56,26 @@ def test_the_security_admin_cannot_plant_or_rebind_a_device(sec_client):
     device.refresh_from_db()
     assert device.user == target and not device.confirmed
     assert device.key != "3132333435363738393031323334353637383930"
+
+
+@pytest.mark.parametrize("page", ["/admin/", "/admin/credit/office/", "/admin/django_celery_beat/crontabschedule/add/"])
+def test_an_admin_page_asks_for_the_admins_devices_once(client, page):
+    """Whether the admin owes a second factor is read once per page, not on each of the admin's permission checks (the
+    page, its context); for an admin who has passed it this session, not at all."""
+    admin = UserFactory(username="sys_pages", role=Role.SYSADMIN)
+    client.force_login(admin)
+    # One query per kind of device django-otp knows (TOTP, static codes …): the question asked once.
+    assert len(_device_queries(client, page)) == len(list(device_classes()))
+
+    device = TOTPDevice.objects.create(user=admin, name="手机", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    # Verified: only django-otp's own look-up of the device this session passed with.
+    assert len(_device_queries(client, page)) == 1
+
+
+def _device_queries(client, page) -> list[str]:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(page).status_code == 200
+    return [q["sql"] for q in queries if '"otp_' in q["sql"]]
