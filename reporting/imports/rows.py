@@ -16,7 +16,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.chunks import in_chunks
+from core.chunks import in_chunks, serial_plans
 from core.django_internals import FormRowValidator, copy_unsaved, has_init_receivers, shared_fields_form
 from credit.fields import EncryptedCharField
 from credit.forms import form_for_item
@@ -199,15 +199,19 @@ class RecordRowValidator:
 
     def stored_by_key(self, queryset, nkeys: Iterable[tuple]) -> Iterator:
         """The rows of ``queryset`` (records of the item, or their values) whose look-up field (``key_lead``) holds
-        one of ``nkeys``' values there, a thousand values per query; whether the rest of the key matches is the
-        caller's to check."""
+        one of ``nkeys``' values there, a thousand values per query, planned without parallel workers
+        (``core.chunks.serial_plans``); whether the rest of the key matches is the caller's to check."""
         position, lead = self.key_lead()
         leads = sorted({nkey[position] for nkey in nkeys})
         encrypted = isinstance(self.model._meta.get_field(lead), EncryptedCharField)
-        for chunk in in_chunks(leads):
-            if encrypted:  # the look-up would encrypt each value again; it takes a stored value as it is
-                chunk = [self.prepared.encrypted(v) if v else v for v in chunk]
-            yield from queryset.filter(**{f"{lead}__in": chunk})
+        chunks = [
+            # The look-up would encrypt each value again; it takes a stored value as it is.
+            [self.prepared.encrypted(v) if v else v for v in chunk] if encrypted else chunk
+            for chunk in in_chunks(leads)
+        ]
+        with serial_plans():
+            found = [row for chunk in chunks for row in queryset.filter(**{f"{lead}__in": chunk})]
+        yield from found
 
     def _subject_name_conflicts(self, keyed: list[tuple[tuple, int, Record]]) -> list[CellError]:
         """Rows naming a subject (its ID number or credit code) otherwise than it is registered, or than an earlier row
