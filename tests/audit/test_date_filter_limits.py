@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from audit.models import AuditEvent
 from audit.selectors import audit_event_list
@@ -50,7 +51,7 @@ def test_the_export_with_an_out_of_range_date_is_not_a_500(auditor_client):
 
 
 def test_dates_inside_the_range_still_filter(auditor_client):
-    today = datetime.date.today().isoformat()
+    today = timezone.localdate().isoformat()
     response = auditor_client.get(LIST, {"date_from": "2000-01-01", "date_to": "2100-12-31"})
     assert response.status_code == 200 and not response.context["form"].errors
     assert len(response.context["events"]) == AuditEvent.objects.count() >= 1

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from credit.catalog import ItemSpec, load_catalog
@@ -148,7 +149,7 @@ def test_reviewer_cannot_create(reviewer):
 
 
 def test_future_business_date_refused(clerk):
-    tomorrow = (datetime.date.today() + datetime.timedelta(days=2)).isoformat()
+    tomorrow = (timezone.localdate() + datetime.timedelta(days=2)).isoformat()
     response = api(clerk).post("/api/v1/items/8/records/", {**record_values(8), "penalty_date": tomorrow})
     assert response.status_code == 400
     assert "penalty_date" in response.json()

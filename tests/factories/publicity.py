@@ -69,7 +69,7 @@ def stored_licence(*, office, created_by, status: str = "approved", **fields) ->
     """A licence decision stored as it is (no lifecycle): rows for the national licence exports and batches, which
     read what is stored; ``fields`` override the defaults (a legal person's school-running licence, decided 5 days ago).
     """
-    today = datetime.date.today()
+    today = timezone.localdate()
     values = {
         "office": office,
         "created_by": created_by,

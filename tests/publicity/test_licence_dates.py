@@ -15,11 +15,13 @@ from publicity.services.errors import PublicityError
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
 DAY = datetime.timedelta(days=1)
 
 
-def _data(**dates) -> dict:
+def _data(**days) -> dict:
+    """The form's values with dates given as days from today (today read when the test runs, not when the module is
+    collected: a run that passes midnight in Beijing would otherwise find "tomorrow" become today)."""
+    today = timezone.localdate()
     data = {
         "xdr_mc": "南昌市新知培训学校",
         "xdr_lb": "法人及非法人组织",
@@ -28,23 +30,23 @@ def _data(**dates) -> dict:
         "wsh": "洪教许〔2026〕77号",
         "xklb": "普通",
         "nr": "准予设立",
-        "jdrq": TODAY.isoformat(),
-        "yxqz": TODAY.isoformat(),
-        "yxqzi": (TODAY + 900 * DAY).isoformat(),
+        "jdrq": today.isoformat(),
+        "yxqz": today.isoformat(),
+        "yxqzi": (today + 900 * DAY).isoformat(),
         "xkjg": "南昌市教育局",
         "xkjgdm": settings.BUREAU_CREDIT_CODE,
         "lydw": "南昌市教育局",
         "lydwdm": settings.BUREAU_CREDIT_CODE,
     }
-    data.update({k: v.isoformat() for k, v in dates.items()})
+    data.update({k: (today + n * DAY).isoformat() for k, n in days.items()})
     return data
 
 
 @pytest.mark.parametrize(
     ("dates", "message"),
     [
-        ({"jdrq": TODAY + DAY}, "许可决定日期不能晚于今天"),
-        ({"jdrq": TODAY, "yxqz": TODAY - 30 * DAY, "yxqzi": TODAY - DAY}, "许可决定日期不能晚于有效期至"),
+        ({"jdrq": 1}, "许可决定日期不能晚于今天"),
+        ({"jdrq": 0, "yxqz": -30, "yxqzi": -1}, "许可决定日期不能晚于有效期至"),
     ],
 )
 def test_decision_date_rules_on_the_form_and_in_the_service(build, client, dates, message):
@@ -62,8 +64,10 @@ def test_decision_today_is_accepted(build, client):
     assert client.post("/workspace/publicity/licences/new/", _data()).status_code == 302
 
 
-@pytest.mark.parametrize("stored", [datetime.date(9999, 12, 31), TODAY + 3650 * DAY, datetime.date(1, 1, 1)])
+@pytest.mark.parametrize("stored", [datetime.date(9999, 12, 31), 3650, datetime.date(1, 1, 1)])
 def test_dashboard_copes_with_any_stored_decision_date(build, client, stored):
+    if isinstance(stored, int):
+        stored = timezone.localdate() + stored * DAY
     licence = build.licence(publish=False)
     LicenceDecision.objects.filter(pk=licence.pk).update(jdrq=stored)
     client.force_login(build.reviewer)
@@ -71,7 +75,7 @@ def test_dashboard_copes_with_any_stored_decision_date(build, client, stored):
     assert response.status_code == 200
     html = response.content.decode()
     assert licence.wsh in html
-    if stored > TODAY:
+    if stored > timezone.localdate():
         assert "晚于今天，请核对" in html
     else:
         assert "期限 0001-01-" in html

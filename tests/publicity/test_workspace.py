@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from publicity import selectors
 from publicity.models import LicenceDecision, LicenceStatus, Objection, Publication
+from publicity.services.periods import add_months
 from publicity.services.requests import objection_file
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +27,7 @@ def test_due_for_publication_and_publish(build, client):
     assert f"/workspace/publicity/publish/{record.pk}/" in html
     form = c.get(f"/workspace/publicity/publish/{record.pk}/")
     assert form.status_code == 200
-    end = record.business_date.replace(year=record.business_date.year + 1)
+    end = add_months(record.business_date, 12)  # a year on (29 February: the 28th)
     response = c.post(
         f"/workspace/publicity/publish/{record.pk}/",
         {

@@ -2,7 +2,6 @@
 the template (which would make the sheet reader allocate a dense table) are refused."""
 
 import io
-import time
 import tracemalloc
 import zipfile
 
@@ -83,19 +82,18 @@ def _far_corner_workbook(no: int = 6) -> bytes:
     return buffer.getvalue()
 
 
-def test_a_value_at_the_far_corner_is_refused_quickly_in_constant_memory():
+def test_a_value_at_the_far_corner_is_refused_in_constant_memory():
     data = _far_corner_workbook()
     assert len(data) < 10_000
     check_xlsx(data)  # small, no macro, no bomb: the zip-level checks let it through
     tracemalloc.start()
-    started = time.monotonic()
     try:
         with pytest.raises(UnsafeWorkbook) as refused:
             check_sheet_bounds(data, max_rows=10_001, max_columns=20)
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
-    assert time.monotonic() - started < 2
+    # A reader that built the dense range (1.7×10¹⁰ cells) would pass this long before it finished.
     assert peak < 2 * 1024 * 1024
     message = str(refused.value)
     assert "XFD1048576" in message and "10001 行" in message and "10000 行数据" in message and "20 列" in message
