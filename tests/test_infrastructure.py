@@ -48,7 +48,7 @@ def test_database_is_postgresql_in_utf8_with_c_collation():
 
 @pytest.mark.redis
 def test_redis_cache_round_trip():
-    from django.core.cache.backends.redis import RedisCache
+    from core.cache import RedisCache
 
     cache = RedisCache(os.environ["REDIS_URL"], {"KEY_PREFIX": f"test-infrastructure-{uuid.uuid4().hex}"})
     try:

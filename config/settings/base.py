@@ -98,7 +98,8 @@ INSTALLED_APPS = [*INSTALLED_APPS, *postgres_apps(DATABASES), *security_apps()]
 # Redis serves the cache and Celery (broker, results); without it, a local cache and in-process tasks.
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # One redis-py client per connection pool, not one per cache operation (core/cache.py).
+    CACHES = {"default": {"BACKEND": "core.cache.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 CELERY_BROKER_URL = REDIS_URL or "memory://"

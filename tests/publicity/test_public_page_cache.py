@@ -218,7 +218,7 @@ def test_pages_cached_in_redis_leave_after_a_withdrawal(build, client, settings)
     prefix = f"test-pagecache-{uuid.uuid4().hex}"
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "core.cache.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
             "KEY_PREFIX": prefix,
         }
