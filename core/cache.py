@@ -1,8 +1,8 @@
 """Django's Redis cache, with one redis-py client per connection pool instead of one per cache operation.
 
 Django's ``RedisCacheClient.get_client`` builds a new ``redis.Redis`` for every ``get``, ``set`` or ``get_many``; since
-redis-py 5 that constructor fills a table of some 170 response callbacks, about 150 µs on these 2 cores — on a public
-page served from the page cache (one ``get_many``) a fifth of the request. The client is only a handle on its pool,
+redis-py 5 that constructor fills a table of some 170 response callbacks: measured here 96 µs per client against
+108 µs for the ``MGET`` round trip a page served from the page cache makes. The client is only a handle on its pool,
 so one per pool does: Django keeps a cache backend per thread (``django.core.cache.caches``), and with it this
 client, its pools and now their redis-py clients. Settings: ``CACHES["default"]["BACKEND"] = "core.cache.RedisCache"``.
 """

@@ -1,5 +1,5 @@
 """The production cache (``core.cache.RedisCache``) builds one redis-py client per connection pool and keeps it: Django's
-own backend built one per cache operation, about 150 µs each, a fifth of a page served from the page cache."""
+own backend built one per cache operation, costing about as much as the operation's round trip to Redis."""
 
 import os
 import uuid
