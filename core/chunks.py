@@ -27,7 +27,7 @@ def serial_plans(using: str = "default") -> Iterator[None]:
 
     For look-ups of a thousand keys by an index, each a few milliseconds: once a table passes a few hundred thousand
     rows PostgreSQL plans them with a parallel worker, whose start costs more than it saves (measured at 1M records,
-    the import's duplicate check of 10,000 rows: 1.39 times its cost at 100k with the worker, 1.10 without), and on
+    the import's duplicate check of 10,000 rows: 1.39 times its cost at 100k with the worker, 1.11–1.14 without), and on
     a shared server a worker is a core taken from another request."""
     connection = connections[using]
     if connection.vendor != "postgresql":
