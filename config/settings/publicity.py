@@ -82,6 +82,10 @@ PUBLICITY_OPEN_DATA_DIR = env("PUBLICITY_OPEN_DATA_DIR", default="")
 # When the reverse proxy serves that directory as an internal location (nginx ``internal;`` alias), its URL prefix:
 # the response is then an X-Accel-Redirect and no Python worker streams the file. Empty: Django streams the file.
 PUBLICITY_OPEN_DATA_ACCEL_PREFIX = env("PUBLICITY_OPEN_DATA_ACCEL_PREFIX", default="")
+# Bytes a second each download of those files is sent at, after its first MiB (core/downloads.py; also given to the
+# proxy as X-Accel-Limit-Rate): 4 MiB/s, a 45 MB list in about 11 s, and four visitors downloading at once take
+# 134 Mbit/s of the line and almost none of the cores that serve pages. 0: as fast as the client reads.
+PUBLICITY_OPEN_DATA_RATE = env.int("PUBLICITY_OPEN_DATA_RATE", default=4 * 1024 * 1024)
 # Anonymous open-data CSV downloads per client address in each window (seconds); beyond it 429 with Retry-After.
 PUBLICITY_CSV_DOWNLOADS_PER_ADDRESS = env.int("PUBLICITY_CSV_DOWNLOADS_PER_ADDRESS", default=10)
 PUBLICITY_CSV_DOWNLOAD_WINDOW_SECONDS = env.int("PUBLICITY_CSV_DOWNLOAD_WINDOW_SECONDS", default=600)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import csv
 import datetime
+import os
 
 from django.conf import settings
-from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.http import http_date
@@ -15,6 +16,7 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.views import APIView
 
+from core.downloads import paced_file_response
 from publicity import opendata_files, selectors
 from publicity.opendata import COLUMNS, csv_safe, row_dict
 from publicity.ratelimit import download_slot_take
@@ -60,7 +62,8 @@ def public_csv(request, section: str):
     """GET /api/v1/public/<section>.csv: the same rows as the JSON, with a BOM so Excel reads UTF-8.
 
     The full list is a file written by a Celery task (``publicity.opendata_files``), served as it is (or by the reverse
-    proxy through X-Accel-Redirect): no page worker spends seconds reading a million rows for it. A search (``?q=``)
+    proxy through X-Accel-Redirect) at ``PUBLICITY_OPEN_DATA_RATE`` bytes a second (``core.downloads``): no page worker
+    spends seconds reading a million rows for it, and downloads do not take the line and the cores that serve pages. A search (``?q=``)
     is built while the visitor waits, so it stops at ``PUBLICITY_CSV_SEARCH_MAX_ROWS`` rows. Anonymous downloads are
     counted per client address (``PUBLICITY_CSV_DOWNLOADS_PER_ADDRESS`` per window): beyond it, 429 and Retry-After.
     """
@@ -86,11 +89,16 @@ def public_csv(request, section: str):
         return response
     name = f"{section}-{found.day.replace('-', '')}.csv"
     accel = settings.PUBLICITY_OPEN_DATA_ACCEL_PREFIX
+    rate = max(0, settings.PUBLICITY_OPEN_DATA_RATE)
     if accel:
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["X-Accel-Redirect"] = f"{accel.rstrip('/')}/{found.path.name}"
+        if rate:
+            response["X-Accel-Limit-Rate"] = str(rate)
     else:
-        response = FileResponse(found.path.open("rb"), content_type="text/csv; charset=utf-8")
+        fh = found.path.open("rb")
+        size = os.fstat(fh.fileno()).st_size
+        response = paced_file_response(fh, size, rate, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["Last-Modified"] = http_date(found.path.stat().st_mtime)
     # Beijing time, with its offset, of the data in the file (HTTP dates are GMT by definition).

@@ -103,6 +103,52 @@ def test_the_proxy_serves_the_file_when_configured(build, client, settings):
     response = client.get("/api/v1/public/penalties.csv")
     assert response.status_code == 200 and response["X-Accel-Redirect"] == "/_open-data/penalties.csv"
     assert response.content == b""
+    # The proxy sends it at the rate the portal would (nginx: X-Accel-Limit-Rate), or at once when there is none.
+    assert response["X-Accel-Limit-Rate"] == str(settings.PUBLICITY_OPEN_DATA_RATE)
+    settings.PUBLICITY_OPEN_DATA_RATE = 0
+    assert "X-Accel-Limit-Rate" not in client.get("/api/v1/public/penalties.csv")
+
+
+def test_a_download_keeps_to_the_rate_after_its_first_part(build, client, settings, monkeypatch):
+    """Each full download is sent at ``PUBLICITY_OPEN_DATA_RATE`` bytes a second after its first part: a few visitors
+    downloading the large lists do not take the line (and the cores) the pages are served by."""
+    from core import downloads
+
+    for _ in range(40):
+        build.penalty(2)
+    clock, slept = [0.0], []
+    monkeypatch.setattr(downloads, "_now", lambda: clock[0])
+
+    def sleep(seconds):
+        slept.append(seconds)
+        clock[0] += seconds
+
+    monkeypatch.setattr(downloads, "_sleep", sleep)
+    monkeypatch.setattr(downloads, "BURST", 1000)
+    monkeypatch.setattr(downloads, "CHUNK", 500)
+    settings.PUBLICITY_OPEN_DATA_RATE = 2000
+    response, text = _download(client)
+    size = opendata_files.current("penalties").path.stat().st_size
+    assert size > 10_000 and int(response["Content-Length"]) == size
+    assert text == opendata_files.current("penalties").path.read_bytes().decode("utf-8-sig")
+    # Nothing waited for the first part; the rest at 2,000 bytes a second.
+    assert sum(slept) == pytest.approx((size - 1000) / 2000, abs=0.3)
+    assert len(slept) == pytest.approx((size - 1000) / 500, abs=2)
+
+    slept.clear()
+    settings.PUBLICITY_OPEN_DATA_RATE = 0  # no bound: the server's sendfile, at once
+    _download(client)
+    assert slept == []
+
+
+def test_an_abandoned_download_closes_its_file():
+    from core.downloads import paced_chunks
+
+    fh = io.BytesIO(b"x" * 300_000)
+    chunks = paced_chunks(fh, rate=10**9)
+    assert len(next(chunks)) == 64 * 1024 and not fh.closed
+    chunks.close()  # the client went away: Django closes the response, and with it the generator
+    assert fh.closed
 
 
 def test_search_csv_is_built_at_once_and_bounded(build, client, settings):
