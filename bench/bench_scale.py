@@ -9,8 +9,10 @@ times over). In one process, alternating between the databases, each page is req
 (same middleware as production, logged in as the data set's clerk of the busiest office, or its reviewer) and its
 median time and query count are taken; each large-set figure is printed as a ratio to the same figure on the small
 set (target ≤ 1.3: the page does not grow with history). The pages: the record list (page 1, a deep page, sorted,
-filtered), both dashboards, the review queue, oversight's dashboard, office page and timeliness API, the public search
-for two-character terms; the jobs' steps, called directly: the import's duplicate check of a 10,000-row file, the
+filtered), both dashboards, the review queue, oversight's dashboard, office page and timeliness API; the public list
+(page 1 and a keyset page as deep), an entry, the open-data JSON page and the search for a four-character and
+two-character terms, as an anonymous visitor (run with ``PUBLICITY_PAGE_CACHE_SECONDS=0`` to measure them uncached);
+the jobs' steps, called directly: the import's duplicate check of a 10,000-row file, the
 daily delivery selection and the reminders with nothing new since their last run (``bench_data`` leaves the history
 delivered and reminded of). Writes bench/RESULTS_scale.md with the load average at the start and the end: the
 machine is shared, and a loaded one slows every request alike, so compare ratios rather than milliseconds.
@@ -121,6 +123,7 @@ def main() -> int:
 
     from accounts.models import User
     from credit.models import Office, Record
+    from publicity.selectors import public_entries, public_entries_to_count
 
     setup_test_environment()
     load_start = os.getloadavg()
@@ -140,6 +143,11 @@ def main() -> int:
         year = datetime.date.today().year
         office_records = Record.objects.filter(office=office).count()
         depth = min(49_975, office_records - 30)
+        # The public list's keyset cursor at the same depth as the staff list's, or as deep as the smaller set goes.
+        penalties = public_entries("penalties").values_list("id", flat=True)
+        public_newest = penalties[0]
+        public_depth = min(depth, public_entries_to_count("penalties").count() - 30)
+        public_after = penalties[public_depth]
         cases_by_db[label] = [
             ("record list, clerk, page 1", clerk, "/workspace/records/"),
             (
@@ -156,6 +164,11 @@ def main() -> int:
             ("oversight dashboard, one year", reviewer, f"/workspace/oversight/?period={year}"),
             ("oversight office page, one year", reviewer, f"/workspace/oversight/offices/{office.code}/?period={year}"),
             ("oversight timeliness API, one year", reviewer, f"/api/v1/oversight/timeliness/?period={year}"),
+            ("public list (行政处罚), page 1", None, "/penalties/"),
+            (f"public list (行政处罚), deep page (row {public_depth:,})", None, f"/penalties/?after={public_after}"),
+            ("public entry detail", None, f"/penalties/{public_newest}/"),
+            ("open-data JSON page", None, "/api/v1/public/penalties/"),
+            ("public search, 4 characters (豫章中学)", None, "/search/?q=豫章中学"),
             ("public search, 2 characters (晓明)", None, "/search/?q=晓明"),
             ("public search, 2 characters (育新)", None, "/search/?q=育新"),
             ("public search, 2 characters (中学)", None, "/search/?q=中学"),
@@ -175,7 +188,7 @@ def main() -> int:
                     _switch(url)
                     current = url
                 name, who, path = cases_by_db[label][case]
-                key = name.split(" (row")[0]
+                key = name.split(" (row")[0].split(", deep page (row")[0]
                 if callable(path):  # not a page: a job's step (duplicate check, delivery selection, reminders)
                     run = path
                     run()  # warm (and the reminders' first run of the day)
