@@ -126,6 +126,12 @@ class Record(Decided):
                 condition=Q(submitted_at__isnull=True) | Q(status__in=[RecordStatus.DRAFT, RecordStatus.RETURNED]),
                 name="record_unsubmitted_by_due",
             ),
+            # A record's scope and status by its key without reading the table (PostgreSQL: an index-only scan; other
+            # databases ignore INCLUDE): the import's duplicate check joins a typed table's matches to their records
+            # and keeps the user's offices' live ones. Read from the 152 MB table at 1M records (beyond PostgreSQL's
+            # default 128 MB of shared buffers) that join cost 1.1-1.4 times its cost at 100k; from this 30 MB index
+            # the same at both sizes.
+            models.Index(fields=["id"], include=["office", "status"], name="record_scope"),
         ]
 
     def __str__(self) -> str:
