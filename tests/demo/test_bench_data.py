@@ -65,6 +65,13 @@ def test_bench_data_builds_records_the_portal_accepts():
     for name, pages, visible in rows:
         assert pages > 0 and visible == pages, name
 
+    # Run again on the loaded database: refused, saying why, and nothing changed (it stopped half-way with a traceback).
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="数据库中已有 600 条信用记录"):
+        call_command("bench_data", records=50, seed=8, stdout=io.StringIO())
+    assert Record.objects.count() == 600
+
 
 def test_bench_data_refuses_a_non_positive_count():
     from django.core.management.base import CommandError

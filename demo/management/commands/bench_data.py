@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
+from credit.models import Record
 from demo.bench_data import build
 
 
@@ -19,6 +20,12 @@ class Command(BaseCommand):
             raise CommandError("bench_data 需要 PostgreSQL 数据库（DATABASE_URL）。")
         if records <= 0 or years <= 0:
             raise CommandError("--records 和 --years 必须为正整数。")
+        stored = Record.objects.count()
+        if stored:
+            # The load appends to what is there and would stop half-way on the notices of the set already loaded.
+            raise CommandError(
+                f"数据库中已有 {stored:,} 条信用记录：bench_data 只向空数据库载入（新建数据库并 migrate 后再运行）。未做任何改动。"
+            )
         report = build(records, seed=seed, years=years, log=self.stdout.write)
         self.stdout.write(
             self.style.SUCCESS(
