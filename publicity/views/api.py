@@ -63,8 +63,8 @@ def public_csv(request, section: str):
 
     The full list is a file written by a Celery task (``publicity.opendata_files``), served as it is (or by the reverse
     proxy through X-Accel-Redirect) at ``PUBLICITY_OPEN_DATA_RATE`` bytes a second (``core.downloads``): no page worker
-    spends seconds reading a million rows for it, and downloads do not take the line and the cores that serve pages. A search (``?q=``)
-    is built while the visitor waits, so it stops at ``PUBLICITY_CSV_SEARCH_MAX_ROWS`` rows. Anonymous downloads are
+    spends seconds reading a million rows for it, and downloads do not take the line and the cores that serve pages.
+    A search (``?q=``) is built while the visitor waits, so it stops at ``PUBLICITY_CSV_SEARCH_MAX_ROWS`` rows. Anonymous downloads are
     counted per client address (``PUBLICITY_CSV_DOWNLOADS_PER_ADDRESS`` per window): beyond it, 429 and Retry-After.
     """
     if section not in selectors.SECTIONS:
