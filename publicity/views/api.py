@@ -64,8 +64,9 @@ def public_csv(request, section: str):
     The full list is a file written by a Celery task (``publicity.opendata_files``), served as it is (or by the reverse
     proxy through X-Accel-Redirect) at ``PUBLICITY_OPEN_DATA_RATE`` bytes a second (``core.downloads``): no page worker
     spends seconds reading a million rows for it, and downloads do not take the line and the cores that serve pages.
-    A search (``?q=``) is built while the visitor waits, so it stops at ``PUBLICITY_CSV_SEARCH_MAX_ROWS`` rows. Anonymous downloads are
-    counted per client address (``PUBLICITY_CSV_DOWNLOADS_PER_ADDRESS`` per window): beyond it, 429 and Retry-After.
+    A search (``?q=``) is built while the visitor waits, so it stops at ``PUBLICITY_CSV_SEARCH_MAX_ROWS`` rows.
+    Anonymous downloads are counted per client address (``PUBLICITY_CSV_DOWNLOADS_PER_ADDRESS`` per window): beyond
+    it, 429 and Retry-After.
     """
     if section not in selectors.SECTIONS:
         raise Http404
@@ -95,12 +96,13 @@ def public_csv(request, section: str):
         response["X-Accel-Redirect"] = f"{accel.rstrip('/')}/{found.path.name}"
         if rate:
             response["X-Accel-Limit-Rate"] = str(rate)
+        stat = found.path.stat()
     else:
         fh = found.path.open("rb")
-        size = os.fstat(fh.fileno()).st_size
-        response = paced_file_response(fh, size, rate, content_type="text/csv; charset=utf-8")
+        stat = os.fstat(fh.fileno())  # of the file being sent, should the task replace it meanwhile
+        response = paced_file_response(fh, stat.st_size, rate, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
-    response["Last-Modified"] = http_date(found.path.stat().st_mtime)
+    response["Last-Modified"] = http_date(stat.st_mtime)
     # Beijing time, with its offset, of the data in the file (HTTP dates are GMT by definition).
     response["X-Open-Data-Generated-At"] = found.generated_at
     return response
