@@ -5,7 +5,7 @@ often 100 Mbit/s) and, where the clients are near, the cores that serve pages: o
 reading the open-data CSVs over loopback at about 1 GB/s cut the public list to 0.58 of its requests per second. Paced,
 each download costs a wake-up per chunk and holds one thread of a ``gthread`` worker (as a slow client does anyway).
 
-The first ``burst`` bytes go at once, so small files are not slowed at all; after that the download keeps to ``rate``
+The first ``BURST`` bytes go at once, so small files are not slowed at all; after that the download keeps to ``rate``
 bytes a second on average. ``rate`` 0: no bound (Django's ``FileResponse``, sent by the server's ``sendfile``). Behind
 a reverse proxy that serves the file itself (X-Accel-Redirect), the same rate goes to it as ``X-Accel-Limit-Rate``.
 """
@@ -26,16 +26,15 @@ _now = time.monotonic
 _sleep = time.sleep
 
 
-def paced_chunks(fh: BinaryIO, rate: int, *, burst: int | None = None) -> Iterator[bytes]:
-    """The contents of ``fh`` in chunks, no faster than ``rate`` bytes a second after the first ``burst`` (``BURST``);
-    closes ``fh`` at the end (or when the download is abandoned and the response closed)."""
-    burst = BURST if burst is None else burst
+def paced_chunks(fh: BinaryIO, rate: int) -> Iterator[bytes]:
+    """The contents of ``fh`` in chunks, no faster than ``rate`` bytes a second after the first ``BURST``; closes
+    ``fh`` at the end (or when the download is abandoned and the response closed)."""
     try:
         start, sent = _now(), 0
         while chunk := fh.read(CHUNK):
             yield chunk
             sent += len(chunk)
-            ahead = (sent - burst) / rate - (_now() - start)
+            ahead = (sent - BURST) / rate - (_now() - start)
             if ahead > 0:
                 _sleep(ahead)
     finally:

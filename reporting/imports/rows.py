@@ -9,7 +9,7 @@ problems are collected; nothing is saved here.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -197,7 +197,7 @@ class RecordRowValidator:
         position = keys.index(self.model.SUBJECT_ID_FIELD) if self.model.SUBJECT_ID_FIELD in keys else 0
         return position, keys[position]
 
-    def stored_by_key(self, queryset, nkeys: Iterable[tuple]) -> Iterator:
+    def stored_by_key(self, queryset, nkeys: Iterable[tuple]) -> list:
         """The rows of ``queryset`` (records of the item, or their values) whose look-up field (``key_lead``) holds
         one of ``nkeys``' values there, a thousand values per query, planned without parallel workers
         (``core.chunks.serial_plans``); whether the rest of the key matches is the caller's to check."""
@@ -210,8 +210,7 @@ class RecordRowValidator:
             for chunk in in_chunks(leads)
         ]
         with serial_plans():
-            found = [row for chunk in chunks for row in queryset.filter(**{f"{lead}__in": chunk})]
-        yield from found
+            return [row for chunk in chunks for row in queryset.filter(**{f"{lead}__in": chunk})]
 
     def _subject_name_conflicts(self, keyed: list[tuple[tuple, int, Record]]) -> list[CellError]:
         """Rows naming a subject (its ID number or credit code) otherwise than it is registered, or than an earlier row
