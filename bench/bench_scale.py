@@ -218,8 +218,11 @@ def main() -> int:
                     queries = len(ctx)
                 median = statistics.median(times)
                 best = results.setdefault(key, {}).get(label)
-                if best is None or median < best[0]:
-                    results[key][label] = (median, queries)
+                # The page's own queries are the fewest counted over the rounds: the session's last-activity write
+                # (every 30 s, accounts.middleware) adds three to whichever request comes due.
+                results[key][label] = (
+                    (median, queries) if best is None else (min(best[0], median), min(best[1], queries))
+                )
     with connection.cursor() as cursor:
         cursor.execute("SELECT version()")
         version = cursor.fetchone()[0].split(" on ")[0]
