@@ -188,7 +188,7 @@ def main() -> int:
                     _switch(url)
                     current = url
                 name, who, path = cases_by_db[label][case]
-                key = name.split(" (row")[0].split(", deep page (row")[0]
+                key = name.split(" (row")[0]  # the deep pages' row differs between the sets; the page does not
                 if callable(path):  # not a page: a job's step (duplicate check, delivery selection, reminders)
                     run = path
                     run()  # warm (and the reminders' first run of the day)
