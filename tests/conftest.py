@@ -10,7 +10,8 @@ Markers (declared in pyproject.toml):
 Locally a missing service skips the test. With ``CI=true`` it fails it instead, and a CI session in which any test was
 skipped, for whatever reason, ends with a non-zero exit status: CI must never pass by testing less.
 
-The test database is kept between runs (``--reuse-db``); see ``pytest_configure`` for what keeps a kept one honest.
+The test database is kept between runs (``--reuse-db``); ``tests/kept_database.py`` says which run may use, reuse and
+delete the kept files.
 
 Domain data (users, offices, records) comes from ``tests/factories/`` and ``tests/roles.py``, not from here.
 """
@@ -23,6 +24,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 from hypothesis import settings as hypothesis_settings
+
+from tests import kept_database
 
 # The shared accounts (clerk, reviewer and the three admin roles) as fixtures for every test folder.
 pytest_plugins = ["tests.roles"]
@@ -115,37 +118,35 @@ def pytest_configure(config: pytest.Config) -> None:
         # CI's PostgreSQL may hold a test database from an earlier run of other code: always build a new one.
         config.option.create_db = True
         return
-    _drop_unusable_sqlite_test_databases()
+    _take_sqlite_test_databases(config)
 
 
-def _drop_unusable_sqlite_test_databases() -> None:
-    """Delete kept SQLite test databases that would mislead a ``--reuse-db`` run.
-
-    The file name carries a digest of the migrations and seed data (``config/settings/test.py``): files of another
-    digest belong to another checkout. A file is reused only if the run that used it last ended cleanly and left its
-    ``.clean`` marker (see ``_serialized_contents_survive_context_switches``); a run killed during a transactional
-    test, which commits, leaves none, and its file is migrated afresh.
-    """
+def _take_sqlite_test_databases(config: pytest.Config) -> None:
+    """The kept SQLite test databases for this run, or its own when another run holds them (``tests/kept_database``)."""
     from django.conf import settings
 
-    name = settings.DATABASES["default"].get("TEST", {}).get("NAME")
-    if not settings.DATABASES["default"]["ENGINE"].endswith("sqlite3") or not name:
+    entry = settings.DATABASES["default"]
+    name = entry.get("TEST", {}).get("NAME")
+    if not entry["ENGINE"].endswith("sqlite3") or not name:
         return
-    current = Path(name)
-    for path in current.parent.glob("*.sqlite3*"):
-        if path.suffix == ".clean":
-            continue
-        marker = _clean_marker(path)
-        if not path.name.startswith(current.name) or not marker.exists():
-            path.unlink(missing_ok=True)
-            marker.unlink(missing_ok=True)
-    for marker in current.parent.glob("*.clean"):  # left by a run that deleted its database (no --reuse-db)
-        if not marker.with_name(marker.name.removesuffix(".clean")).exists():
-            marker.unlink()
+    databases = kept_database.take(Path(name))
+    kept_database.use(databases, entry)
+    config.add_cleanup(databases.release)
+    if databases.temporary is not None:
+        config.stash[_OWN_DATABASES] = databases.temporary
 
 
-def _clean_marker(database: Path) -> Path:
-    return database.with_name(database.name + ".clean")
+_OWN_DATABASES = pytest.StashKey[Path]()
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    own = config.stash.get(_OWN_DATABASES, None)
+    if own is None:
+        return None
+    return (
+        f"另一次测试运行正在使用保留的测试库 (another run holds the kept test databases): "
+        f"this run migrates its own in {own}, removed when it ends"
+    )
 
 
 def _is_mirror(connection) -> bool:
@@ -300,7 +301,7 @@ def _serialized_contents_survive_context_switches(request):
 
     kept = _sqlite_test_database_files()
     for database in kept:  # in use: not clean until this session ends
-        _clean_marker(database).unlink(missing_ok=True)
+        kept_database.clean_marker(database).unlink(missing_ok=True)
 
     for alias in connections:
         connection = connections[alias]
@@ -320,7 +321,7 @@ def _serialized_contents_survive_context_switches(request):
     yield
     restore.undo()
     for database in kept:
-        _clean_marker(database).touch()
+        kept_database.clean_marker(database).touch()
 
 
 class _RestoreAtTeardown:
