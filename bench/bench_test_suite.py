@@ -11,7 +11,12 @@ Issue 16 asks that ``make test`` take at most half the wall time of the single-p
   (single process, a new SQLite test database each run, as it was then);
 - the suite as it is: ``make test`` in this checkout (two pytest-xdist workers, the kept test database, which a first
   unmeasured run creates when the migrations changed), ``--rounds`` times, alternating with the baseline;
-- with ``--single``, this checkout's suite in one process too (``PYTEST_WORKERS=0``), for the README.
+- with ``--single``, this checkout's suite in one process too, as the baseline runs (``PYTEST_WORKERS=0``, a new
+  test database: ``--create-db``): the same tests both ways, so the ratio shows what ``make test``'s workers and kept
+  database gain apart from how many tests there are now.
+
+Each run also prints the CPU the whole machine spent during it (``/proc/stat``, in core-seconds): Chromium's processes
+are not children that ``time`` counts, and on a machine the suite saturates this is what the wall time follows.
 
 Both run with the same environment: ``DATABASE_URL``, ``REDIS_URL`` and ``DATABASE_REPLICA_URL`` unset (SQLite,
 as both READMEs' default), Chromium present or not for both alike. Prints each wall time, the tests each ran, and
@@ -51,11 +56,21 @@ def _worktree(rev: str) -> Path:
     return path
 
 
-def _run(where: Path, label: str, extra: dict[str, str] | None = None) -> tuple[float, str]:
+def _busy_core_seconds() -> float:
+    """CPU time the whole machine has spent so far, not idle and not waiting on I/O (Linux only, else 0)."""
+    try:
+        fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    except OSError:
+        return 0.0
+    return (sum(fields) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")
+
+
+def _run(where: Path, label: str, extra: dict[str, str] | None = None, args: str = "") -> tuple[float, str, float]:
     env = {**_env(), **(extra or {})}
+    busy = _busy_core_seconds()
     started = time.perf_counter()
     done = subprocess.run(
-        ["make", "test", "PYTEST_ARGS=-q -p no:randomly"],
+        ["make", "test", f"PYTEST_ARGS=-q -p no:randomly {args}".strip()],
         cwd=where,
         env=env,
         stdout=subprocess.PIPE,
@@ -63,14 +78,15 @@ def _run(where: Path, label: str, extra: dict[str, str] | None = None) -> tuple[
         text=True,
     )
     wall = time.perf_counter() - started
+    busy = _busy_core_seconds() - busy
     tail = done.stdout.strip().splitlines()[-1] if done.stdout.strip() else ""
     found = SUMMARY.search(tail)
     counts = f"{found.group(1)} passed, {found.group(2) or 0} skipped" if found else tail
     if done.returncode != 0:
         print(done.stdout[-3000:], file=sys.stderr)
         raise SystemExit(f"{label}: make test failed ({tail})")
-    print(f"{label}: {wall:.1f} s ({counts})", flush=True)
-    return wall, counts
+    print(f"{label}: {wall:.1f} s ({counts}; the machine busy {busy:.0f} core-seconds)", flush=True)
+    return wall, counts, busy
 
 
 def _load() -> str:
@@ -95,13 +111,19 @@ def main() -> None:
         _run(ROOT, "warm-up (not counted)")
     rows = []
     for n in range(1, args.rounds + 1):
-        base, base_counts = _run(baseline_dir, f"round {n}: baseline {args.baseline}, single process")
-        now, now_counts = _run(ROOT, f"round {n}: make test")
-        rows.append((n, base, base_counts, now, now_counts, now / base))
+        base, base_counts, base_busy = _run(baseline_dir, f"round {n}: baseline {args.baseline}, single process")
+        now, now_counts, now_busy = _run(ROOT, f"round {n}: make test")
+        rows.append(
+            (n, base, f"{base_counts}; {base_busy:.0f} core-s", now, f"{now_counts}; {now_busy:.0f} core-s", now / base)
+        )
         print(f"round {n}: ratio {now / base:.2f} (target ≤ 0.50)", flush=True)
     single = (
-        _run(ROOT, "this checkout, single process (PYTEST_WORKERS=0)", {"PYTEST_WORKERS": "0"}) if args.single else None
+        _run(ROOT, "this checkout, single process, new test database", {"PYTEST_WORKERS": "0"}, "--create-db")
+        if args.single
+        else None
     )
+    if single:
+        print(f"same tests: make test ÷ single process {rows[-1][3] / single[0]:.2f}", flush=True)
     load_after = _load()
 
     ratios = [r[5] for r in rows]
@@ -111,6 +133,7 @@ def main() -> None:
         f"Machine: {os.cpu_count()} cores; load average before {load_before}, after {load_after}. Both suites on SQLite",
         "(DATABASE_URL/REDIS_URL unset), Chromium as installed; the baseline is its commit's own `make test` in its own",
         "worktree and virtual environment. Ratio = this `make test` ÷ the baseline measured beside it (target ≤ 0.50).",
+        "core-s: the CPU the whole machine spent during the run (Chromium included, which `time` does not count).",
         "",
         f"| round | baseline {args.baseline} (single process) | tests | `make test` now | tests | ratio |",
         "| --- | --- | --- | --- | --- | --- |",
@@ -119,7 +142,11 @@ def main() -> None:
         lines.append(f"| {n} | {base:.1f} s | {base_counts} | {now:.1f} s | {now_counts} | **{ratio:.2f}** |")
     lines += ["", f"Median ratio: **{statistics.median(ratios):.2f}**."]
     if single:
-        lines.append(f"This checkout in one process (`PYTEST_WORKERS=0`): {single[0]:.1f} s ({single[1]}).")
+        lines.append(
+            f"This checkout in one process with a new test database (`PYTEST_WORKERS=0`, `--create-db`): "
+            f"{single[0]:.1f} s ({single[1]}; {single[2]:.0f} core-s); the last `make test` ÷ it: "
+            f"**{rows[-1][3] / single[0]:.2f}**."
+        )
     Path(args.out).write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"median ratio {statistics.median(ratios):.2f}; written to {args.out}")
 
