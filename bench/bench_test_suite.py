@@ -9,7 +9,7 @@ Issue 16 asks that ``make test`` take at most half the wall time of the single-p
 - the baseline: a git worktree of ``--baseline`` (default 6d5d544) under ``var/bench-baseline/``, with that commit's
   own virtual environment (its ``make install``, from its own ``pyproject.toml``) and its own ``make test``
   (single process, a new SQLite test database each run, as it was then);
-- the suite as it is: ``make test`` in this checkout (two pytest-xdist workers, the kept test database, which a first
+- the suite as it is: ``make test`` in this checkout (its pytest-xdist workers, the kept test database, which a first
   unmeasured run creates when the migrations changed), ``--rounds`` times, alternating with the baseline;
 - with ``--single``, this checkout's suite in one process too, as the baseline runs (``PYTEST_WORKERS=0``, a new
   test database: ``--create-db``): the same tests both ways, so the ratio shows what ``make test``'s workers and kept
