@@ -37,8 +37,8 @@ install:
 	fi; \
 	if [ ! -f $(STAMP) ] || [ pyproject.toml -nt $(STAMP) ] || [ $(LOCK) -nt $(STAMP) ]; then \
 		echo "==> 安装依赖 installing the locked dependencies into $(VENV) ($(LOCK), hashes checked)"; \
-		$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r $(LOCK); \
-		$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .; \
+		$(PY) -m pip install --quiet --quiet --disable-pip-version-check --require-hashes --no-deps -r $(LOCK); \
+		$(PY) -m pip install --quiet --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .; \
 		touch $(STAMP); \
 	fi
 
