@@ -3,8 +3,9 @@
 # Every target first makes sure .venv exists with the machine's python3 and holds this project:
 # the venv is (re)created when it is missing or its interpreter no longer runs, and the dependencies are
 # (re)installed from requirements.lock (exact versions, sha256 hashes checked: pip --require-hashes) whenever the
-# lock or pyproject.toml is newer than the stamp file the last install left. `make lock` re-pins after a change to
-# pyproject.toml's dependencies.
+# lock or pyproject.toml is newer than the stamp file the last install left. pip prints errors only (-q -q): a
+# machine's pip configuration can warn once per locked package, lines that would come before the demo's addresses.
+# `make lock` re-pins after a change to pyproject.toml's dependencies.
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help

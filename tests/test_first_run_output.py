@@ -4,10 +4,15 @@
 warning there (an index option SQLite ignores) was the first thing a new user read.
 """
 
+import re
+import subprocess
+import sys
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
+
+from config.env import BASE_DIR
 
 
 @pytest.mark.django_db
@@ -23,12 +28,6 @@ def test_installing_the_locked_dependencies_prints_no_warnings(tmp_path):
     """``make demo`` on a new machine first installs the lock: pip's warnings (here, a machine's pip configuration that
     names a package folder that is not there: one line per package, over a hundred) came before the addresses. The
     Makefile's own pip flags, installing one locked package: nothing on the terminal, the package installed."""
-    import re
-    import subprocess
-    import sys
-
-    from config.env import BASE_DIR
-
     recipe = (BASE_DIR / "Makefile").read_text(encoding="utf-8")
     flags = re.search(r"-m pip install (.*?) -r \$\(LOCK\)", recipe).group(1).split()
     lock = (BASE_DIR / "requirements.lock").read_text(encoding="utf-8")
