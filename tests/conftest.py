@@ -132,20 +132,19 @@ def _take_sqlite_test_databases(config: pytest.Config) -> None:
     databases = kept_database.take(Path(name))
     kept_database.use(databases, entry)
     config.add_cleanup(databases.release)
-    if databases.temporary is not None:
-        config.stash[_OWN_DATABASES] = databases.temporary
+    config.stash[_DATABASES] = databases
 
 
-_OWN_DATABASES = pytest.StashKey[Path]()
+_DATABASES = pytest.StashKey[kept_database.Databases]()
 
 
 def pytest_report_header(config: pytest.Config) -> str | None:
-    own = config.stash.get(_OWN_DATABASES, None)
-    if own is None:
+    databases = config.stash.get(_DATABASES, None)
+    if databases is None or databases.temporary is None:
         return None
     return (
         f"另一次测试运行正在使用保留的测试库 (another run holds the kept test databases): "
-        f"this run migrates its own in {own}, removed when it ends"
+        f"this run migrates its own in {databases.temporary}, removed when it ends"
     )
 
 
