@@ -17,9 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-# The folder of this run's databases when they are not the kept ones; xdist's workers inherit it from the controlling
-# process, and config/settings/test.py names their databases there.
-ENV = "NC_TEST_DATABASE_DIR"
 LOCK = ".in-use"
 
 
@@ -88,7 +85,10 @@ def drop_unusable(current: Path) -> None:
 
 
 def use(databases: Databases, settings_dict: dict) -> None:
-    """Point this process (and the xdist workers it starts) at ``databases``."""
+    """Point this process (and the xdist workers it starts) at ``databases``: the workers load the settings later and
+    read the folder from the environment variable ``config/settings/test.py`` names."""
+    from django.conf import settings
+
     if databases.temporary is not None:
-        os.environ[ENV] = str(databases.temporary)
+        os.environ[settings.TEST_DATABASE_DIR_ENV] = str(databases.temporary)
         settings_dict.setdefault("TEST", {})["NAME"] = str(databases.name)

@@ -9,10 +9,10 @@ import os
 import subprocess
 import sys
 
+from django.conf import settings
+
 from config.env import BASE_DIR
 from tests import kept_database
-
-KEPT = BASE_DIR / "var" / "test-db"
 
 
 def test_a_second_run_gets_its_own_folder_and_deletes_nothing(tmp_path):
@@ -43,12 +43,13 @@ def test_a_second_run_gets_its_own_folder_and_deletes_nothing(tmp_path):
 def test_pytest_started_beside_a_running_suite_leaves_its_databases_alone():
     """The real thing: ``pytest`` in a second process while the kept folder is held (by this suite's own run on SQLite,
     else by this test) reports its own databases and deletes no file of the kept folder."""
-    lock = kept_database.claim(KEPT)  # None if this suite already holds the folder
-    probe = KEPT / "0000probe000.sqlite3_gw0"  # looks like a database of a run in progress (no .clean marker)
+    kept = settings.KEPT_TEST_DATABASE_DIR
+    lock = kept_database.claim(kept)  # None if this suite already holds the folder
+    probe = kept / "0000probe000.sqlite3_gw0"  # looks like a database of a run in progress (no .clean marker)
     probe.write_bytes(b"SQLite format 3\x00")
     try:
         env = {k: v for k, v in os.environ.items() if k not in ("CI", "DATABASE_URL", "DATABASE_REPLICA_URL")}
-        env.pop(kept_database.ENV, None)
+        env.pop(settings.TEST_DATABASE_DIR_ENV, None)
         done = subprocess.run(
             [sys.executable, "-m", "pytest", "--collect-only", "-p", "no:cacheprovider", __file__],
             cwd=BASE_DIR,

@@ -25,7 +25,10 @@ MIDDLEWARE = [m for m in MIDDLEWARE if not m.startswith("whitenoise.")]  # noqa:
 # The SQLite test database is a file kept between runs (``--reuse-db`` in pyproject.toml), so a run does not migrate a
 # new database first. Its name carries a digest of the migrations and the seed data they load: adding, editing or
 # removing either (a later checkout, another branch) names a new file, which pytest-django creates and migrates.
-# A run started while another holds the kept files uses its own folder (NC_TEST_DATABASE_DIR, tests/kept_database.py).
+# A run started while another holds the kept files uses its own folder, named in the environment variable below for
+# the xdist workers it starts (tests/kept_database.py).
+KEPT_TEST_DATABASE_DIR = BASE_DIR / "var" / "test-db"  # noqa: F405
+TEST_DATABASE_DIR_ENV = "NC_TEST_DATABASE_DIR"
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
 
     def _kept_test_database() -> str:
@@ -39,7 +42,7 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
         # Migrations and what data migrations load beside them (JSON copies in migrations/, seed data in fixtures/).
         for path in sorted([*BASE_DIR.glob("*/migrations/*.*"), *BASE_DIR.glob("fixtures/**/*.*")]):
             digest.update(str(path.relative_to(BASE_DIR)).encode() + b"\0" + path.read_bytes())
-        directory = Path(os.environ.get("NC_TEST_DATABASE_DIR") or BASE_DIR / "var" / "test-db")
+        directory = Path(os.environ.get(TEST_DATABASE_DIR_ENV) or KEPT_TEST_DATABASE_DIR)
         directory.mkdir(parents=True, exist_ok=True)
         return str(directory / f"{digest.hexdigest()[:12]}.sqlite3")
 
