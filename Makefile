@@ -20,11 +20,16 @@ PYTEST_ARGS ?=
 # waits (Chromium rendering, a live server's thread, SQLite's file), another runs. Measured back to back on one machine
 # (README, "make test"): two workers 224-230 s, three 196-200 s, four 210 s.
 PYTEST_WORKERS ?= 3
+# The demo's web server: gunicorn with the image's settings (config/gunicorn.conf.py), on the loopback address only,
+# two workers; no access log and gunicorn's own messages from warnings up, so the terminal keeps the addresses and the
+# accounts (runserver printed its start-up banner, an English warning and a line per request after them).
+DEMO_ADDRESS ?= 127.0.0.1:8000
+DEMO_SERVER = $(VENV)/bin/gunicorn -c config/gunicorn.conf.py --bind $(DEMO_ADDRESS) --workers 2 --access-logfile /dev/null --log-level warning config.wsgi:application
 
 .PHONY: help install demo test lint lock
 
 help:
-	@echo "make demo   创建环境、载入演示数据并启动 http://127.0.0.1:8000/ (SQLite, tasks in-process)"
+	@echo "make demo   创建环境、载入演示数据并启动 http://$(DEMO_ADDRESS)/ (SQLite, tasks in-process)"
 	@echo "make test   运行全部测试 (python -m pytest -n \$$PYTEST_WORKERS \$$PYTEST_ARGS; PYTEST_ARGS=--create-db 重建测试库)"
 	@echo "make lint   ruff check + ruff format --check + lint-imports (the apps' layers)"
 	@echo "make lock   重新生成 requirements.lock (pip-compile --generate-hashes) after changing pyproject.toml"
@@ -56,17 +61,17 @@ demo: install
 	@echo "================================================================================"
 	@echo " 演示环境已就绪 The demo portal is ready"
 	@echo
-	@echo "   公示专栏 Public credit column : http://127.0.0.1:8000/"
-	@echo "   工作台   Staff workspace      : http://127.0.0.1:8000/workspace/"
-	@echo "   系统管理 Admin (系统/安全管理员): http://127.0.0.1:8000/admin/"
-	@echo "   接口文档 API docs             : http://127.0.0.1:8000/api/docs/"
+	@echo "   公示专栏 Public credit column : http://$(DEMO_ADDRESS)/"
+	@echo "   工作台   Staff workspace      : http://$(DEMO_ADDRESS)/workspace/"
+	@echo "   系统管理 Admin (系统/安全管理员): http://$(DEMO_ADDRESS)/admin/"
+	@echo "   接口文档 API docs             : http://$(DEMO_ADDRESS)/api/docs/"
 	@echo
 	@echo "   演示账号见上方 load_demo 的输出 (accounts are listed above by load_demo);"
 	@echo "   统一密码 password: $${DEMO_PASSWORD:-Demo@2026nc}"
 	@echo "   按 Ctrl+C 停止 Press Ctrl+C to stop."
 	@echo "================================================================================"
 	@echo
-	@$(PY) manage.py runserver 127.0.0.1:8000
+	@$(DEMO_SERVER)
 
 # The test database is kept between runs (--reuse-db in pyproject.toml; README, "make test").
 # --dist worksteal: each worker starts with half of the tests, its share of the slowest first (tests/conftest.py,

@@ -4,10 +4,18 @@
 warning there (an index option SQLite ignores) was the first thing a new user read.
 """
 
+import os
 import re
+import signal
+import socket
+import sqlite3
 import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
 from io import StringIO
+from urllib.parse import quote
 
 import pytest
 from django.core.management import call_command
@@ -52,3 +60,112 @@ def test_installing_the_locked_dependencies_prints_no_warnings(tmp_path):
     assert done.returncode == 0, done.stderr
     assert (done.stdout + done.stderr).strip() == ""
     assert (tmp_path / "site" / "six.py").exists()
+
+
+def _demo_server_command(recipe: str, address: str) -> list[str]:
+    """The command ``make demo`` ends with, its make variables expanded, serving at ``address``."""
+    variables = dict(re.findall(r"^(\w+) *[:?]?= *(.*)$", recipe, re.M))
+    demo = re.search(r"^demo: install\n((?:\t.*\n)+)", recipe, re.M).group(1)
+    line = demo.strip().splitlines()[-1].strip().lstrip("@")
+    while match := re.search(r"\$\((\w+)\)", line):
+        name = match.group(1)
+        value = {"VENV": "@VENV@", "DEMO_ADDRESS": address}.get(name, variables.get(name, ""))
+        line = line.replace(match.group(0), value)
+    line = line.replace("127.0.0.1:8000", address)  # a literal address in the recipe
+    words = line.split()
+    if words[0] == "@VENV@/bin/python":
+        return [sys.executable, *words[1:]]
+    assert words[0].startswith("@VENV@/bin/"), line
+    return [sys.executable, "-m", words[0].removeprefix("@VENV@/bin/"), *words[1:]]
+
+
+def _database_url(connection, folder) -> str:
+    """The test database for another process: a copy of the SQLite file (the demo server may write sessions), the
+    PostgreSQL test database itself (this test writes nothing to it, nor does an anonymous visit)."""
+    settings_dict = connection.settings_dict
+    if connection.vendor == "sqlite":
+        copy = folder / "demo.sqlite3"
+        connection.ensure_connection()
+        target = sqlite3.connect(copy)
+        try:
+            connection.connection.backup(target)
+        finally:
+            target.close()
+        return f"sqlite:///{copy}"
+    user = quote(settings_dict["USER"] or "", safe="")
+    password = quote(settings_dict["PASSWORD"] or "", safe="")
+    credentials = f"{user}:{password}@" if password else f"{user}@"
+    host = settings_dict["HOST"] or "127.0.0.1"
+    return f"postgres://{credentials}{host}:{settings_dict['PORT'] or 5432}/{settings_dict['NAME']}"
+
+
+def _get(url: str) -> tuple[int, str, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, response.headers.get("Content-Type", ""), response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers.get("Content-Type", ""), ""
+
+
+@pytest.mark.slow(8)
+def test_the_demo_server_prints_nothing_from_start_to_stop(db, tmp_path):
+    """``make demo`` ended with ``runserver``: after the addresses and the accounts came its start-up banner, an English
+    warning about development servers with a link, and then a line for every request. The Makefile's own server command,
+    started as ``make demo`` starts it (on a free port, on the test database, its static files collected as the recipe
+    does): it serves the column's home page, its stylesheet and the sign-in page, and prints nothing until stopped with
+    Ctrl+C, after which it exits cleanly."""
+    from django.db import connection
+
+    recipe = (BASE_DIR / "Makefile").read_text(encoding="utf-8")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    address = f"127.0.0.1:{port}"
+    database_url = _database_url(connection, tmp_path)
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"REDIS_URL", "DATABASE_REPLICA_URL", "DEBUG", "DJANGO_SETTINGS_MODULE"}
+    }
+    env.update(DJANGO_SETTINGS_MODULE="config.settings.local", DATABASE_URL=database_url, STATIC_ROOT=str(tmp_path))
+    collect = subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert collect.returncode == 0 and collect.stdout + collect.stderr == "", collect.stderr
+    server = subprocess.Popen(
+        _demo_server_command(recipe, address),
+        cwd=BASE_DIR,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                status, _type, home = _get(f"http://{address}/")
+                break
+            except OSError:
+                assert server.poll() is None and time.monotonic() < deadline, "the demo server did not start"
+                time.sleep(0.2)
+        assert status == 200 and "南昌市教育局" in home
+        stylesheet = re.search(r'href="(/static/[^"]+\.css)"', home).group(1)
+        status, content_type, _css = _get(f"http://{address}{stylesheet}")
+        assert status == 200 and content_type.startswith("text/css")
+        status, _type, login = _get(f"http://{address}/accounts/login/")
+        assert status == 200 and "登录" in login
+    finally:
+        server.send_signal(signal.SIGINT)
+        try:
+            output, _ = server.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            output, _ = server.communicate()
+    assert output == ""
+    assert server.returncode == 0
