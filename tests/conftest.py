@@ -376,16 +376,7 @@ class _RestoreAtTeardown:
 
     @staticmethod
     def _snapshot(connection) -> Path:
-        import sqlite3
-
-        snapshot = Path(connection.settings_dict["NAME"] + ".snapshot")
-        connection.ensure_connection()
-        target = sqlite3.connect(snapshot)
-        try:
-            connection.connection.backup(target)
-        finally:
-            target.close()
-        return snapshot
+        return kept_database.copy_to(connection, Path(connection.settings_dict["NAME"] + ".snapshot"))
 
     def restore(self, connection, contents: str) -> None:
         snapshot = self.snapshots.get(connection.alias)

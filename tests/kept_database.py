@@ -5,6 +5,9 @@ while another holds it (one test file run beside a ``make test``, say) gets data
 migrated afresh and removed when it ends. It must neither delete the running one's files (while in use they carry no
 ``.clean`` marker, which is how a crashed run's files are told apart) nor share them: a transactional test of one run
 would empty the tables under the other's tests.
+
+``copy_to`` copies a test database as a connection sees it: the snapshot transactional tests are restored from
+(``tests/conftest.py``), a database for a server process a test starts.
 """
 
 from __future__ import annotations
@@ -92,3 +95,17 @@ def use(databases: Databases, settings_dict: dict) -> None:
     if databases.temporary is not None:
         os.environ[settings.TEST_DATABASE_DIR_ENV] = str(databases.temporary)
         settings_dict.setdefault("TEST", {})["NAME"] = str(databases.name)
+
+
+def copy_to(connection, path: Path) -> Path:
+    """A copy of ``connection``'s SQLite database at ``path``, page by page (the SQLite backup API: milliseconds), as it
+    stands in the connection, uncommitted changes included."""
+    import sqlite3
+
+    connection.ensure_connection()
+    target = sqlite3.connect(path)
+    try:
+        connection.connection.backup(target)
+    finally:
+        target.close()
+    return path

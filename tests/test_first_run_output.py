@@ -8,7 +8,6 @@ import os
 import re
 import signal
 import socket
-import sqlite3
 import subprocess
 import sys
 import time
@@ -21,6 +20,7 @@ import pytest
 from django.core.management import call_command
 
 from config.env import BASE_DIR
+from tests import kept_database
 
 
 @pytest.mark.django_db
@@ -84,14 +84,7 @@ def _database_url(connection, folder) -> str:
     PostgreSQL test database itself (this test writes nothing to it, nor does an anonymous visit)."""
     settings_dict = connection.settings_dict
     if connection.vendor == "sqlite":
-        copy = folder / "demo.sqlite3"
-        connection.ensure_connection()
-        target = sqlite3.connect(copy)
-        try:
-            connection.connection.backup(target)
-        finally:
-            target.close()
-        return f"sqlite:///{copy}"
+        return f"sqlite:///{kept_database.copy_to(connection, folder / 'demo.sqlite3')}"
     user = quote(settings_dict["USER"] or "", safe="")
     password = quote(settings_dict["PASSWORD"] or "", safe="")
     credentials = f"{user}:{password}@" if password else f"{user}@"
