@@ -376,7 +376,8 @@ class _RestoreAtTeardown:
 
     @staticmethod
     def _snapshot(connection) -> Path:
-        return kept_database.copy_to(connection, Path(connection.settings_dict["NAME"] + ".snapshot"))
+        name = connection.settings_dict["NAME"]
+        return kept_database.copy_to(Path(name), Path(name + ".snapshot"))
 
     def restore(self, connection, contents: str) -> None:
         snapshot = self.snapshots.get(connection.alias)

@@ -6,7 +6,7 @@ migrated afresh and removed when it ends. It must neither delete the running one
 ``.clean`` marker, which is how a crashed run's files are told apart) nor share them: a transactional test of one run
 would empty the tables under the other's tests.
 
-``copy_to`` copies a test database as a connection sees it: the snapshot transactional tests are restored from
+``copy_to`` copies a test database as committed: the snapshot transactional tests are restored from
 (``tests/conftest.py``), a database for a server process a test starts.
 """
 
@@ -97,15 +97,18 @@ def use(databases: Databases, settings_dict: dict) -> None:
         settings_dict.setdefault("TEST", {})["NAME"] = str(databases.name)
 
 
-def copy_to(connection, path: Path) -> Path:
-    """A copy of ``connection``'s SQLite database at ``path``, page by page (the SQLite backup API: milliseconds), as it
-    stands in the connection, uncommitted changes included."""
+def copy_to(database: Path, path: Path) -> Path:
+    """A copy at ``path`` of the SQLite ``database`` as committed, page by page (the SQLite backup API: milliseconds).
+
+    Read through a connection of its own: a test's connection inside its transaction cannot be the source (SQLite's
+    backup answers "locked" to a connection that holds the write lock, which every transaction takes when it begins:
+    ``config/settings/base.py``)."""
     import sqlite3
 
-    connection.ensure_connection()
-    target = sqlite3.connect(path)
+    source, target = sqlite3.connect(database), sqlite3.connect(path)
     try:
-        connection.connection.backup(target)
+        source.backup(target)
     finally:
+        source.close()
         target.close()
     return path

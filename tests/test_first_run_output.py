@@ -14,6 +14,7 @@ import time
 import urllib.error
 import urllib.request
 from io import StringIO
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
@@ -80,11 +81,11 @@ def _demo_server_command(recipe: str, address: str) -> list[str]:
 
 
 def _database_url(connection, folder) -> str:
-    """The test database for another process: a copy of the SQLite file (the demo server may write sessions), the
-    PostgreSQL test database itself (this test writes nothing to it, nor does an anonymous visit)."""
+    """The test database for another process: a copy of the SQLite file as migrated (the demo server may write
+    sessions), the PostgreSQL test database itself (this test writes nothing to it, nor does an anonymous visit)."""
     settings_dict = connection.settings_dict
     if connection.vendor == "sqlite":
-        return f"sqlite:///{kept_database.copy_to(connection, folder / 'demo.sqlite3')}"
+        return f"sqlite:///{kept_database.copy_to(Path(settings_dict['NAME']), folder / 'demo.sqlite3')}"
     user = quote(settings_dict["USER"] or "", safe="")
     password = quote(settings_dict["PASSWORD"] or "", safe="")
     credentials = f"{user}:{password}@" if password else f"{user}@"

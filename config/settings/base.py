@@ -92,6 +92,13 @@ DATABASES["default"].setdefault("CONN_MAX_AGE", 60 if DATABASES["default"]["ENGI
 # The covering index ``record_scope`` (credit.Record) is for PostgreSQL; SQLite builds it on its key alone, as intended,
 # and says so on every ``migrate`` (models.W040), which would be the first thing ``make demo`` prints.
 SILENCED_SYSTEM_CHECKS = ["models.W040"] if DATABASES["default"]["ENGINE"].endswith("sqlite3") else []
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # Several requests at once (the demo server's processes and threads): a transaction that reads, then writes (an
+    # audit entry: the chain's head, then the entry after it) took SQLite's write lock only at its first write, and
+    # when another such transaction had read meanwhile, SQLite refused one at once ("database is locked", a 500 on the
+    # sign-in page; tests/audit/test_concurrent_appends.py). Each transaction takes the write lock when it begins,
+    # waiting up to 20 s for it: SQLite's counterpart of the chain's advisory lock on PostgreSQL (audit.chain).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(transaction_mode="IMMEDIATE", timeout=20)
 # With DATABASE_REPLICA_URL, a streaming replica for anonymous public reads (config/settings/nodes.py, core/replica.py).
 DATABASES.update(replica_databases(DATABASES["default"]))
 
