@@ -11,17 +11,16 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from io import StringIO
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
+import requests
 from django.core.management import call_command
 
 from config.env import BASE_DIR
 from tests import kept_database
+from tests.other_process import postgres_url
 
 
 @pytest.mark.django_db
@@ -64,41 +63,23 @@ def test_installing_the_locked_dependencies_prints_no_warnings(tmp_path):
 
 
 def _demo_server_command(recipe: str, address: str) -> list[str]:
-    """The command ``make demo`` ends with, its make variables expanded, serving at ``address``."""
+    """The command ``make demo`` ends with, its make variables expanded (the virtual environment: this one), serving at
+    ``address``."""
     variables = dict(re.findall(r"^(\w+) *[:?]?= *(.*)$", recipe, re.M))
+    variables.update(VENV=sys.prefix, DEMO_ADDRESS=address)
     demo = re.search(r"^demo: install\n((?:\t.*\n)+)", recipe, re.M).group(1)
     line = demo.strip().splitlines()[-1].strip().lstrip("@")
     while match := re.search(r"\$\((\w+)\)", line):
-        name = match.group(1)
-        value = {"VENV": "@VENV@", "DEMO_ADDRESS": address}.get(name, variables.get(name, ""))
-        line = line.replace(match.group(0), value)
-    line = line.replace("127.0.0.1:8000", address)  # a literal address in the recipe
-    words = line.split()
-    if words[0] == "@VENV@/bin/python":
-        return [sys.executable, *words[1:]]
-    assert words[0].startswith("@VENV@/bin/"), line
-    return [sys.executable, "-m", words[0].removeprefix("@VENV@/bin/"), *words[1:]]
+        line = line.replace(match.group(0), variables.get(match.group(1), ""))
+    return line.split()
 
 
-def _database_url(connection, folder) -> str:
+def _database_url(connection, folder: Path) -> str:
     """The test database for another process: a copy of the SQLite file as migrated (the demo server may write
     sessions), the PostgreSQL test database itself (this test writes nothing to it, nor does an anonymous visit)."""
-    settings_dict = connection.settings_dict
     if connection.vendor == "sqlite":
-        return f"sqlite:///{kept_database.copy_to(Path(settings_dict['NAME']), folder / 'demo.sqlite3')}"
-    user = quote(settings_dict["USER"] or "", safe="")
-    password = quote(settings_dict["PASSWORD"] or "", safe="")
-    credentials = f"{user}:{password}@" if password else f"{user}@"
-    host = settings_dict["HOST"] or "127.0.0.1"
-    return f"postgres://{credentials}{host}:{settings_dict['PORT'] or 5432}/{settings_dict['NAME']}"
-
-
-def _get(url: str) -> tuple[int, str, str]:
-    try:
-        with urllib.request.urlopen(url, timeout=10) as response:
-            return response.status, response.headers.get("Content-Type", ""), response.read().decode()
-    except urllib.error.HTTPError as error:
-        return error.code, error.headers.get("Content-Type", ""), ""
+        return f"sqlite:///{kept_database.copy_to(Path(connection.settings_dict['NAME']), folder / 'demo.sqlite3')}"
+    return postgres_url(connection.settings_dict)
 
 
 @pytest.mark.slow(8)
@@ -143,17 +124,19 @@ def test_the_demo_server_prints_nothing_from_start_to_stop(db, tmp_path):
         deadline = time.monotonic() + 60
         while True:
             try:
-                status, _type, home = _get(f"http://{address}/")
+                home = requests.get(f"http://{address}/", timeout=10)
                 break
-            except OSError:
-                assert server.poll() is None and time.monotonic() < deadline, "the demo server did not start"
+            except requests.ConnectionError:
+                assert server.poll() is None and time.monotonic() < deadline, (
+                    f"the demo server did not start at {address}"
+                )
                 time.sleep(0.2)
-        assert status == 200 and "南昌市教育局" in home
-        stylesheet = re.search(r'href="(/static/[^"]+\.css)"', home).group(1)
-        status, content_type, _css = _get(f"http://{address}{stylesheet}")
-        assert status == 200 and content_type.startswith("text/css")
-        status, _type, login = _get(f"http://{address}/accounts/login/")
-        assert status == 200 and "登录" in login
+        assert home.status_code == 200 and "南昌市教育局" in home.text
+        css_path = re.search(r'href="(/static/[^"]+\.css)"', home.text).group(1)
+        stylesheet = requests.get(f"http://{address}{css_path}", timeout=10)
+        assert stylesheet.status_code == 200 and stylesheet.headers["Content-Type"].startswith("text/css")
+        login = requests.get(f"http://{address}/accounts/login/", timeout=10)
+        assert login.status_code == 200 and "登录" in login.text
     finally:
         server.send_signal(signal.SIGINT)
         try:

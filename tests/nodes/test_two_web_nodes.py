@@ -29,6 +29,7 @@ from django.db import connection
 from credit.models import Item, Record
 from tests.factories.accounts import PASSWORD
 from tests.factories.credit import create_record
+from tests.other_process import postgres_url
 from tests.reporting.workbooks import template_rows, workbook_bytes
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
@@ -51,19 +52,13 @@ def _free_ports(n: int) -> list[int]:
     pytest.fail(f"no {n} free ports in {PORTS}")
 
 
-def _database_url() -> str:
-    db = connection.settings_dict
-    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
-    return f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
 @pytest.fixture
 def nodes(tmp_path):
     """Two gunicorn nodes and a worker on the test database; yields their base URLs."""
     env = {
         **{k: v for k, v in os.environ.items() if k not in {"DATABASE_REPLICA_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}},
         "DJANGO_SETTINGS_MODULE": "config.settings.local",
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": postgres_url(connection.settings_dict),
         "REDIS_URL": os.environ["REDIS_URL"],
         "MEDIA_ROOT": str(tmp_path / "shared-media"),  # the volume every node mounts
         "SECRET_KEY": settings.SECRET_KEY,  # one key for the deployment: sessions, signed values, derived keys
