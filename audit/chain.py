@@ -90,7 +90,10 @@ def entry_digest(event: Any) -> str:
 
 
 def lock_chain(using: str) -> None:
-    """Serialise appends until the current transaction ends (PostgreSQL). Call inside a transaction."""
+    """Serialise appends until the current transaction ends. Call inside a transaction.
+
+    PostgreSQL: an advisory lock. SQLite needs none here: every transaction takes the database's write lock when it
+    begins (``transaction_mode`` in ``config/settings/base.py``)."""
     connection = connections[using]
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
