@@ -4,7 +4,7 @@
 
 Issue 16 asks that ``make test`` take at most half the wall time of the single-process suite of its day (commit
 6d5d544, "300 s" on the machine where the issue was written). Seconds measured on one machine say little on another
-(the 2-core machines here differ by nearly two to one), so this script measures both here, in one run:
+(the 2-core machines here differ by nearly three to one), so this script measures both here, in one run:
 
 - the baseline: a git worktree of ``--baseline`` (default 6d5d544) under ``var/bench-baseline/``, with that commit's
   own virtual environment (its ``make install``, from its own ``pyproject.toml``) and its own ``make test``
