@@ -3,6 +3,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from config.health import healthz
+from core.api import error_handler
 from credit import urls as credit_urls
 from publicity import review_urls
 
@@ -31,3 +32,9 @@ urlpatterns = [
     path("", include("vetting.public_urls")),
     path("", include("publicity.urls")),
 ]
+
+# Errors no view answers: the portal's pages (templates/4xx.html, 500.html), JSON under /api/.
+handler400 = error_handler(400)
+handler403 = error_handler(403)
+handler404 = error_handler(404)
+handler500 = error_handler(500)

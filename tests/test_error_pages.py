@@ -1,5 +1,6 @@
-"""Error pages in the portal's look and in Chinese, each saying what happened and what to do next (403, 404, 429 lockout,
-500, CSRF failure); a refusal logged in one line; the demo's settings run with DEBUG off and WhiteNoise."""
+"""Error pages in the portal's look and in Chinese, each saying what happened and what to do next (400, 403, 404, 429
+lockout, 500, CSRF failure); the same refusals under /api/ as the API's JSON; a refusal logged in one line; the demo's
+settings run with DEBUG off and WhiteNoise."""
 
 import logging
 import os
@@ -12,7 +13,9 @@ from django.core.cache import cache
 from django.test import Client, override_settings
 from django.urls import include, path
 
+from config.urls import handler400, handler403, handler404, handler500  # noqa: F401  (this module is a URLconf below)
 from core.logging import ClientErrorWithoutTraceback
+from credit.models import Item
 from tests.factories import PASSWORD, clerk_of
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +25,7 @@ def _boom(request):
     raise RuntimeError("boom")
 
 
-urlpatterns = [path("boom/", _boom), path("", include("config.urls"))]
+urlpatterns = [path("boom/", _boom), path("api/v1/boom/", _boom), path("", include("config.urls"))]
 
 
 def _styled_chinese(page: str) -> None:
@@ -57,6 +60,42 @@ def test_500_is_styled_and_says_what_to_do():
     page = response.content.decode()
     _styled_chinese(page)
     assert "系统暂时出错" in page and "系统管理员" in page
+
+
+def test_a_form_too_large_to_read_is_refused_on_a_styled_page():
+    # More text than a form may carry (DATA_UPLOAD_MAX_MEMORY_SIZE): Django refuses the request before any view.
+    text = "长" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 3 + 1)
+    response = Client().post("/accounts/login/", {"username": "clerk", "password": text})
+    assert response.status_code == 400
+    page = response.content.decode()
+    _styled_chinese(page)
+    assert "请求无法处理" in page and "内容过大" in page
+    assert "Bad Request" not in page
+
+
+def _api_error(response, status: int) -> str:
+    assert response.status_code == status
+    assert response["Content-Type"] == "application/json"
+    body = response.json()
+    assert list(body) == ["detail"]
+    return body["detail"]
+
+
+@override_settings(ROOT_URLCONF=__name__)
+def test_api_requests_no_endpoint_answers_get_the_apis_json_not_a_page(client):
+    client.force_login(clerk_of("zuren"))
+    # An address no endpoint has, as a client with a wrong path meets it; the same body as an endpoint's own 404.
+    assert _api_error(client.get("/api/v1/no-such-endpoint/"), 404) == "未找到。"
+    assert _api_error(client.get("/api/v1/records/999999999/"), 404) == "未找到。"
+    # A body larger than the limit, refused before the endpoint reads it.
+    too_large = '{"note": "' + "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1) + '"}'
+    records = f"/api/v1/items/{Item.objects.order_by('no').first().no}/records/"
+    assert _api_error(client.post(records, too_large, content_type="application/json"), 400) == "错误的请求。"
+    # An unexpected error in an API request.
+    failing = Client(raise_request_exception=False)
+    assert _api_error(failing.get("/api/v1/boom/"), 500) == "服务器出现了错误。"
+    # Pages keep their HTML error pages.
+    assert "text/html" in client.get("/no-such-page/")["Content-Type"]
 
 
 def test_csrf_failure_explains_the_expired_page():
