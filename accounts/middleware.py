@@ -13,7 +13,6 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.models import AnonymousUser
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.shortcuts import redirect
@@ -22,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import role_may_access
 from accounts.sessions import AUTH_AT_KEY, LAST_ACTIVITY_KEY, absolute_timeout, idle_timeout
+from core.access import login_redirect
 
 # Write the last-activity stamp at most this often, so not every request rewrites the session row.
 _ACTIVITY_RESOLUTION = 30
@@ -85,7 +85,7 @@ class SessionTimeoutMiddleware:
         if _is_api(request):
             return JsonResponse({"detail": message}, status=401)
         messages.warning(request, message)
-        return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
+        return login_redirect(request)
 
 
 class PasswordExpiryMiddleware:

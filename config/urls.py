@@ -3,7 +3,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from config.health import healthz
-from core.api import error_handler
+from core.error_pages import error_handler
 from credit import urls as credit_urls
 from publicity import review_urls
 

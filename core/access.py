@@ -15,12 +15,16 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import Any, ClassVar
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib.auth.mixins import AccessMixin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.shortcuts import get_object_or_404
+from django.http import HttpRequest, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.http import url_has_allowed_host_and_scheme
 from rest_framework.permissions import BasePermission
 
 from core.scoping import is_active_user
@@ -29,6 +33,25 @@ from core.scoping import is_active_user
 def has_role(user, roles: Iterable[str]) -> bool:
     """Whether ``user`` is signed in, active and holds one of ``roles``."""
     return is_active_user(user) and user.role in roles
+
+
+def login_redirect(request: HttpRequest) -> HttpResponseRedirect:
+    """The sign-in page, and after it back where the user can carry on.
+
+    A page asked for (GET) comes back to its own address. A form sent without a live session (the session expired
+    while the user was typing, or a button such as 提交审核 was pressed on a page left open) comes back to the page the
+    form was on, its same-site ``Referer``: the address the form was sent to may take POST only, and opening it after
+    signing in would do nothing but answer 405; on the form's page the typed values are restored (the drafts) and the
+    button is there to press again. Without a usable ``Referer`` the user lands on their home.
+    """
+    if request.method in ("GET", "HEAD"):
+        return redirect_to_login(request.get_full_path())
+    referer = request.META.get("HTTP_REFERER", "")
+    if url_has_allowed_host_and_scheme(referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        page = urlsplit(referer)
+        if page.path and not page.path.startswith(settings.LOGIN_URL):
+            return redirect_to_login(page.path + (f"?{page.query}" if page.query else ""))
+    return redirect(settings.LOGIN_URL)
 
 
 def get_object_in_scope(model_or_queryset, user, action: str = "view", **lookup) -> Any:
@@ -61,7 +84,7 @@ class RoleRequiredMixin(AccessMixin):
     def dispatch(self, request, *args, **kwargs):
         user = request.user
         if not user.is_authenticated:
-            return self.handle_no_permission()
+            return login_redirect(request)
         if not has_role(user, self.roles if self.area_roles is None else self.area_roles):
             raise PermissionDenied(self.get_permission_denied_message())
         self.check_scope(request, *args, **kwargs)
@@ -87,7 +110,7 @@ def role_required(*roles: str, message: str | None = None) -> Callable:
         @wraps(view)
         def wrapper(request, *args, **kwargs):
             if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
+                return login_redirect(request)
             if not has_role(request.user, roles):
                 raise PermissionDenied(message) if message else PermissionDenied
             return view(request, *args, **kwargs)

@@ -15,8 +15,8 @@ from django.urls import include, path
 
 from config.urls import handler400, handler403, handler404, handler500  # noqa: F401  (this module is a URLconf below)
 from core.logging import ClientErrorWithoutTraceback
-from credit.models import Item
-from tests.factories import PASSWORD, clerk_of
+from credit.models import Item, RecordStatus
+from tests.factories import PASSWORD, clerk_for_item, clerk_of, create_record
 
 pytestmark = pytest.mark.django_db
 
@@ -96,6 +96,25 @@ def test_api_requests_no_endpoint_answers_get_the_apis_json_not_a_page(client):
     assert _api_error(failing.get("/api/v1/boom/"), 500) == "服务器出现了错误。"
     # Pages keep their HTML error pages.
     assert "text/html" in client.get("/no-such-page/")["Content-Type"]
+
+
+def test_a_post_only_address_opened_directly_says_that_nothing_was_done(client):
+    no = Item.objects.order_by("no").first().no
+    clerk = clerk_for_item(no)
+    record = create_record(no, clerk)
+    client.force_login(clerk)
+    # The 提交审核 button's address, from a bookmark or the browser's history; the sign-out button's, typed in.
+    for address in (f"/workspace/records/{record.pk}/submit/", "/accounts/logout/"):
+        response = client.get(address)
+        assert response.status_code == 405 and "POST" in response["Allow"]
+        page = response.content.decode()
+        _styled_chinese(page)
+        assert "不能直接打开" in page and "没有更改任何数据" in page
+    record.refresh_from_db()
+    assert record.status == RecordStatus.DRAFT
+    assert client.get("/workspace/").status_code == 200  # still signed in
+    # The API's 405 stays its JSON.
+    assert _api_error(client.get(f"/api/v1/records/{record.pk}/submit/"), 405)
 
 
 def test_csrf_failure_explains_the_expired_page():

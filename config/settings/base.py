@@ -52,6 +52,8 @@ MIDDLEWARE = [
     # Anonymous public reads from the replica, when there is one (core/replica.py); asks who is signed in.
     "core.replica.ReplicaReadsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A page's address asked with a method it does not take: the portal's 405 page, not an empty one.
+    "core.error_pages.MethodNotAllowedPageMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "accounts.middleware.SessionTimeoutMiddleware",
     "audit.middleware.AuditDeniedMiddleware",
