@@ -124,7 +124,8 @@ def test_the_demo_server_prints_nothing_from_start_to_stop(db, tmp_path):
         deadline = time.monotonic() + 60
         while True:
             try:
-                home = requests.get(f"http://{address}/", timeout=10)
+                # Until the deadline: gunicorn listens before its workers have loaded Django (seconds on a busy machine).
+                home = requests.get(f"http://{address}/", timeout=max(1.0, deadline - time.monotonic()))
                 break
             except requests.ConnectionError:
                 assert server.poll() is None and time.monotonic() < deadline, (
