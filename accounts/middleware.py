@@ -200,9 +200,11 @@ class RequestBodyLimitMiddleware:
             length = 0
         if limit and length > limit:
             from django.http import HttpResponse
+            from django.template.loader import render_to_string
 
-            message = _("上传内容过大（上限 %(mb)d MB）。") % {"mb": limit // (1024 * 1024)}
+            mb = limit // (1024 * 1024)
             if _is_api(request):
-                return JsonResponse({"detail": message}, status=413)
-            return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
+                return JsonResponse({"detail": _("上传内容过大（上限 %(mb)d MB）。") % {"mb": mb}}, status=413)
+            # The portal's error page, rendered without the request: nothing of it (session, user) is read yet.
+            return HttpResponse(render_to_string("413.html", {"limit_mb": mb}), status=413)
         return self.get_response(request)

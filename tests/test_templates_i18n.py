@@ -26,6 +26,7 @@ ALLOWED_WORDS = {
     "HTTP",
     "ID",
     "JSON",
+    "MB",
     "OpenAPI",
     "PDF",
     "RSS",

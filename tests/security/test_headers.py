@@ -117,6 +117,9 @@ def test_oversized_requests_are_refused_before_parsing(client, settings):
     settings.REQUEST_BODY_MAX_BYTES = 1024
     response = client.post("/accounts/login/", data=b"x" * 2048, content_type="application/octet-stream")
     assert response.status_code == 413
+    page = response.content.decode()  # the portal's error page, not a line of plain text
+    assert response["Content-Type"].startswith("text/html") and "/static/publicity/site.css" in page
+    assert "上传内容过大" in page and "没有保存任何内容" in page and "您可以" in page
     response = client.post("/api/v1/items/8/records/", data=b"x" * 2048, content_type="application/json")
     assert response.status_code == 413 and "上传内容过大" in response.json()["detail"]
 
