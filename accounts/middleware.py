@@ -22,13 +22,10 @@ from django.utils.translation import gettext as _
 from accounts.roles import role_may_access
 from accounts.sessions import AUTH_AT_KEY, LAST_ACTIVITY_KEY, absolute_timeout, idle_timeout
 from core.access import login_redirect
+from core.error_pages import is_api
 
 # Write the last-activity stamp at most this often, so not every request rewrites the session row.
 _ACTIVITY_RESOLUTION = 30
-
-
-def _is_api(request) -> bool:
-    return request.path_info.startswith("/api/")
 
 
 class SessionTimeoutMiddleware:
@@ -82,7 +79,7 @@ class SessionTimeoutMiddleware:
         if request.method == "POST":
             # Say what became of what was typed: the form was not processed (nothing of it was saved).
             message = "%s %s" % (message, _("刚才提交的内容未保存，登录后将恢复，请核对后重新提交。"))
-        if _is_api(request):
+        if is_api(request):
             return JsonResponse({"detail": message}, status=401)
         messages.warning(request, message)
         return login_redirect(request)
@@ -121,7 +118,7 @@ class PasswordExpiryMiddleware:
             and not request.path_info.startswith(self.exempt_paths())
         ):
             message = _("您的密码已超过90天未修改，请先修改密码。")
-            if _is_api(request):
+            if is_api(request):
                 return JsonResponse({"detail": message}, status=403)
             messages.warning(request, message)
             return redirect(f"{reverse('password_change')}?next={request.path}")
@@ -154,14 +151,14 @@ class RoleSeparationMiddleware:
     def __call__(self, request):
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
-            user = _token_user(request) if _is_api(request) else None
+            user = _token_user(request) if is_api(request) else None
         if user is not None and user.is_authenticated:
             # ``path_info`` and not ``path``: a script prefix (a sub-path deployment, or a SCRIPT_NAME header passed on
             # by a forwarder) would otherwise keep every role prefix from matching.
             allowed = role_may_access(user.role, request.path_info, request.method)
             if not allowed:
                 self._log(request, user)
-                if _is_api(request):
+                if is_api(request):
                     return JsonResponse({"detail": _("您的角色无权执行此操作。")}, status=403)
                 request.audit_denial_logged = True
                 raise PermissionDenied(_("您的角色无权访问该页面。"))
@@ -203,7 +200,7 @@ class RequestBodyLimitMiddleware:
             from django.template.loader import render_to_string
 
             mb = limit // (1024 * 1024)
-            if _is_api(request):
+            if is_api(request):
                 return JsonResponse({"detail": _("上传内容过大（上限 %(mb)d MB）。") % {"mb": mb}}, status=413)
             # The portal's error page, rendered without the request: nothing of it (session, user) is read yet.
             return HttpResponse(render_to_string("413.html", {"limit_mb": mb}), status=413)

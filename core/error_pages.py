@@ -26,6 +26,7 @@ _HANDLERS: dict[int, tuple[Callable[..., HttpResponse], type[exceptions.APIExcep
 
 
 def is_api(request: HttpRequest) -> bool:
+    """Whether the request is for the REST API (its answers are JSON), not for a page."""
     return request.path_info.startswith(API_PATH)
 
 
