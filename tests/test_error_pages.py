@@ -1,5 +1,5 @@
-"""Error pages in the portal's look and in Chinese, each saying what happened and what to do next (400, 403, 404, 429
-lockout, 500, CSRF failure); the same refusals under /api/ as the API's JSON; a refusal logged in one line; the demo's
+"""Error pages in the portal's look and in Chinese, each saying what happened and what to do next (400, 403, 404, 405,
+429 lockout, 500, CSRF failure); the same refusals under /api/ as the API's JSON; a refusal logged in one line; the demo's
 settings run with DEBUG off and WhiteNoise."""
 
 import logging
@@ -16,7 +16,7 @@ from django.urls import include, path
 from config.urls import handler400, handler403, handler404, handler500  # noqa: F401  (this module is a URLconf below)
 from core.logging import ClientErrorWithoutTraceback
 from credit.models import Item, RecordStatus
-from tests.factories import PASSWORD, clerk_for_item, clerk_of, create_record
+from tests.factories import PASSWORD, a_draft, clerk_of
 
 pytestmark = pytest.mark.django_db
 
@@ -99,9 +99,7 @@ def test_api_requests_no_endpoint_answers_get_the_apis_json_not_a_page(client):
 
 
 def test_a_post_only_address_opened_directly_says_that_nothing_was_done(client):
-    no = Item.objects.order_by("no").first().no
-    clerk = clerk_for_item(no)
-    record = create_record(no, clerk)
+    record, clerk = a_draft()
     client.force_login(clerk)
     # The 提交审核 button's address, from a bookmark or the browser's history; the sign-out button's, typed in.
     for address in (f"/workspace/records/{record.pk}/submit/", "/accounts/logout/"):

@@ -8,8 +8,8 @@ from django.conf import settings
 from django.test import Client
 
 from accounts.sessions import LAST_ACTIVITY_KEY
-from credit.models import Item, RecordStatus
-from tests.factories import PASSWORD, clerk_for_item, create_record, record_values
+from credit.models import RecordStatus
+from tests.factories import PASSWORD, a_draft, record_values
 
 pytestmark = pytest.mark.django_db
 
@@ -32,9 +32,7 @@ def _sign_in(client: Client, login_url: str, username: str):
 
 def test_a_button_pressed_on_a_page_left_open_leads_back_to_that_page_after_signing_in():
     # 提交审核 pressed on a record's page whose session has ended: its address takes POST only.
-    no = Item.objects.order_by("no").first().no
-    clerk = clerk_for_item(no)
-    record = create_record(no, clerk)
+    record, clerk = a_draft()
     record_page = f"/workspace/records/{record.pk}/"
     client = Client()
     response = client.post(f"{record_page}submit/", HTTP_REFERER=f"http://testserver{record_page}")
@@ -48,9 +46,7 @@ def test_a_button_pressed_on_a_page_left_open_leads_back_to_that_page_after_sign
 
 
 def test_a_form_sent_without_a_session_from_elsewhere_leads_to_the_users_home():
-    no = Item.objects.order_by("no").first().no
-    clerk = clerk_for_item(no)
-    record = create_record(no, clerk)
+    record, clerk = a_draft()
     client = Client()
     for referer in ({}, {"HTTP_REFERER": "https://elsewhere.example/workspace/"}):
         response = client.post(f"/workspace/records/{record.pk}/submit/", **referer)

@@ -5,6 +5,7 @@ importable from ``tests.factories`` directly."""
 from tests.factories.accounts import PASSWORD, UserFactory, api_token_key, user_with_role
 from tests.factories.credit import (
     RecordFactory,
+    a_draft,
     clerk_for_item,
     clerk_of,
     create_record,
@@ -19,6 +20,7 @@ __all__ = [
     "PASSWORD",
     "RecordFactory",
     "UserFactory",
+    "a_draft",
     "api_token_key",
     "clerk_for_item",
     "clerk_of",

@@ -98,6 +98,13 @@ def create_record(
     return record_advance(record, status=status, clerk=clerk, reviewer=reviewer, override_reason=override_reason)
 
 
+def a_draft() -> tuple[Record, User]:
+    """A draft of the catalogue's first item and the clerk who entered it (any item would do: no item number needed)."""
+    no = Item.objects.order_by("no").first().no
+    clerk = clerk_for_item(no)
+    return create_record(no, clerk), clerk
+
+
 class RecordFactory(factory.Factory):
     """``RecordFactory(no=8, status="approved")``: ``create_record`` for factory-boy (``create_batch`` and friends)."""
 
