@@ -93,8 +93,9 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", 60 if DATABASES["default"]["ENGINE"].endswith("postgresql") else 0)
 # The covering index ``record_scope`` (credit.Record) is for PostgreSQL; SQLite builds it on its key alone, as intended,
 # and says so on every ``migrate`` (models.W040), which would be the first thing ``make demo`` prints.
-SILENCED_SYSTEM_CHECKS = ["models.W040"] if DATABASES["default"]["ENGINE"].endswith("sqlite3") else []
+SILENCED_SYSTEM_CHECKS = []
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    SILENCED_SYSTEM_CHECKS.append("models.W040")
     # Several requests at once (the demo server's processes and threads): a transaction that reads, then writes (an
     # audit entry: the chain's head, then the entry after it) took SQLite's write lock only at its first write, and
     # when another such transaction had read meanwhile, SQLite refused one at once ("database is locked", a 500 on the
