@@ -13,7 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -24,6 +24,7 @@ from audit.services import audit_log
 from core.errors import DomainError, ForbiddenError, StateError, form_errors
 from core.scoping import require_role
 from core.workflow import transition
+from credit.catalog import ItemSpec
 from credit.forms import form_for_item
 from credit.guards import after_refusal, run_approval_guards
 from credit.models import (
@@ -134,6 +135,64 @@ def _check_subject_name(record: Record, data: Mapping[str, Any], user) -> None:
         raise RecordError({"confirm_subject_name": [subject_name_warning(subject, record.subject_name)]})
 
 
+def natural_key_duplicate(record: Record, user) -> int | None:
+    """The id of a stored record of the same item that ``user`` may see with ``record``'s natural key, if any.
+
+    The natural key (the catalogue's ``natural_key``: the subject's identifier with the decision's number, date or
+    kind) says when two records are the same decision. Revoked and expired records do not count, nor ``record``
+    itself. The same rule as the batch import's (``reporting.imports.rows``), so a record refused there is refused on
+    the form too; and, like there, only the user's scope counts: a refusal naming another office's record would tell
+    a clerk that it exists.
+    """
+    keys = ItemSpec.get(record.ITEM_NO).natural_key
+    values = {key: getattr(record, key) for key in keys}
+    if any(value in (None, "") for value in values.values()):
+        return None
+    stored = (
+        type(record)
+        .objects.restrict(user, "view")
+        .exclude(status__in=[RecordStatus.REVOKED, RecordStatus.EXPIRED])
+        .filter(**values)
+    )
+    if record.pk:
+        stored = stored.exclude(pk=record.pk)
+    return stored.order_by("pk").values_list("pk", flat=True).first()
+
+
+def _check_not_a_duplicate(record: Record, user) -> None:
+    """Refuse a record that repeats a stored one (``natural_key_duplicate``), naming it and the fields that match.
+
+    Two presses of 保存 a moment apart, or the same decision entered twice, are two identical records: reported to
+    the platform and published twice. Checked under the item's write lock (``_serialise_item``), so two requests sent
+    at once cannot both pass.
+    """
+    match = natural_key_duplicate(record, user)
+    if match is None:
+        return
+    spec = ItemSpec.get(record.ITEM_NO)
+    fields = "、".join(spec.field(key).name for key in spec.natural_key)
+    raise RecordError(
+        {
+            "non_field_errors": [
+                _("系统中已有相同记录 #%(id)s（%(fields)s 相同），请勿重复报送；如需修改，请打开该记录。")
+                % {"id": match, "fields": fields}
+            ]
+        }
+    )
+
+
+def _serialise_item(item: Item) -> None:
+    """Hold, until the transaction ends, the lock that orders writes of new records of ``item`` (PostgreSQL: an
+    advisory lock per item; SQLite takes the database's write lock at every transaction's start, which is enough)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_RECORD_KEY_LOCK, item.pk])
+
+
+# The first half of the advisory lock's key ("rk": record keys); the second is the item's id.
+_RECORD_KEY_LOCK = 0x726B
+
+
 def _event(
     record: Record,
     *,
@@ -209,6 +268,8 @@ def record_create(
     now = timezone.now()
     record = model(item=item, office=office, created_by=user, created_at=now, updated_by=user, updated_at=now)
     record = _validate(record, data)
+    _serialise_item(item)
+    _check_not_a_duplicate(record, user)
     _check_subject_name(record, data, user)
     _derive(record, user)
     record.full_clean()
@@ -241,6 +302,8 @@ def record_update(*, record: Record, user, data: Mapping[str, Any], submit: bool
         merged["business_date"] = None  # follows the natural date field again
     entered = (record.subject_name, record.subject_identity())
     record = _validate(record, merged)
+    _serialise_item(record.item)
+    _check_not_a_duplicate(record, user)
     if (record.subject_name, record.subject_identity()) != entered:
         _check_subject_name(record, data, user)
     _derive(record, user)

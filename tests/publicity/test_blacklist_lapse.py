@@ -46,7 +46,9 @@ def test_entry_leaves_when_its_only_record_is_revoked(build, client):
 
 def test_entry_stays_while_one_of_its_records_is_in_force(build, client):
     first = build.record(9, seq=9301)
-    second = build.record(9, seq=9301, registration_content="再次冒用他人学历信息注册")
+    second = build.record(  # the same person again: a later registration, another decision
+        9, seq=9301, registration_date="2026-02-05", registration_content="再次冒用他人学历信息注册"
+    )
     assert second.subject_id == first.subject_id
     entry = build.blacklist(first)
     entry.records.add(second)

@@ -1,6 +1,8 @@
 """Search over everything public (2+ characters, name, credit code, document number), keyset pagination, org pages,
 feeds and open data; the number of queries of a list page and a search does not grow with the rows."""
 
+import datetime
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -177,7 +179,8 @@ def test_org_page_says_when_a_section_has_more_and_links_to_all_of_them(build, c
     monkeypatch.setattr(public, "ORG_ROWS", 1)
     code = credit_code(4)
     first = build.penalty(2, seq=4)
-    second = build.penalty(2, seq=4, decision_number="洪教罚〔2026〕99号")
+    day = first.decision_date - datetime.timedelta(days=1)  # another decision: the same day and kind is one record
+    second = build.penalty(2, seq=4, day=day, decision_number="洪教罚〔2026〕99号")
     assert first.public_code == second.public_code == code
     html = client.get(f"/org/{code}/").content.decode()
     assert "前 1 条" in html and f"/penalties/?q={code}" in html

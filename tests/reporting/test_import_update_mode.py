@@ -271,9 +271,14 @@ def test_a_refused_update_gives_an_error_copy_with_the_leading_columns(client, m
 
 
 def test_a_row_matching_two_records_asks_for_the_record_number(make_records, clerk_of_item_offices):
-    """Two drafts entered through the form with the same natural key: the row cannot tell which, and says how to."""
+    """Two drafts with the same natural key (stored before the form refused such a record: the form and the import
+    now both refuse it): the row cannot tell which, and says how to."""
     first = make_records(8, 1, status=RecordStatus.DRAFT)[0]
-    second = make_records(8, 1, status=RecordStatus.DRAFT)[0]
+    second = make_records(8, 1, start=1, status=RecordStatus.DRAFT)[0]
+    typed = _typed(first)
+    model_for_item(8).objects.filter(pk=second.pk).update(
+        id_number=typed.id_number, decision_number=typed.decision_number, subject=typed.subject
+    )
     result = _update(8, clerk_of_item_offices, _workbook(8, [_row(8, 0, penalty_result="给予通报批评")]))
     assert [(e.row, e.column) for e in result.errors] == [(2, _column(8, "id_number"))]
     assert (

@@ -98,7 +98,9 @@ def test_a_penalty_past_its_publicity_no_longer_counts():
 def test_a_record_rule_counts_its_items_records_within_its_look_back_and_publicity_only():
     penalty = published_penalty()
     name = {type(penalty).SUBJECT_NAME_FIELD: penalty.subject_name}
-    unpublished = create_record(PENALTY_ORG, status="approved", seq=43, org_code=penalty.org_code, **name)
+    # Another decision about the same school, a day earlier (the same day and kind would be the same record).
+    day = penalty.business_date - datetime.timedelta(days=1)
+    unpublished = create_record(PENALTY_ORG, status="approved", seq=43, day=day, org_code=penalty.org_code, **name)
     code = penalty.org_code
 
     def found(**kwargs):
