@@ -163,7 +163,7 @@ def _check_not_a_duplicate(record: Record, user) -> None:
     """Refuse a record that repeats a stored one (``natural_key_duplicate``), naming it and the fields that match.
 
     Two presses of 保存 a moment apart, or the same decision entered twice, are two identical records: reported to
-    the platform and published twice. Checked under the item's write lock (``_serialise_item``), so two requests sent
+    the platform and published twice. Checked under the item's write lock (``serialise_item_writes``), so two requests sent
     at once cannot both pass.
     """
     match = natural_key_duplicate(record, user)
@@ -181,7 +181,7 @@ def _check_not_a_duplicate(record: Record, user) -> None:
     )
 
 
-def _serialise_item(item: Item) -> None:
+def serialise_item_writes(item: Item) -> None:
     """Hold, until the transaction ends, the lock that orders writes of new records of ``item`` (PostgreSQL: an
     advisory lock per item; SQLite takes the database's write lock at every transaction's start, which is enough)."""
     if connection.vendor == "postgresql":
@@ -268,7 +268,7 @@ def record_create(
     now = timezone.now()
     record = model(item=item, office=office, created_by=user, created_at=now, updated_by=user, updated_at=now)
     record = _validate(record, data)
-    _serialise_item(item)
+    serialise_item_writes(item)
     _check_not_a_duplicate(record, user)
     _check_subject_name(record, data, user)
     _derive(record, user)
@@ -302,7 +302,7 @@ def record_update(*, record: Record, user, data: Mapping[str, Any], submit: bool
         merged["business_date"] = None  # follows the natural date field again
     entered = (record.subject_name, record.subject_identity())
     record = _validate(record, merged)
-    _serialise_item(record.item)
+    serialise_item_writes(record.item)
     _check_not_a_duplicate(record, user)
     if (record.subject_name, record.subject_identity()) != entered:
         _check_subject_name(record, data, user)

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from audit.models import AuditAction, AuditOutcome
 from audit.services import audit_log
 from credit.models import Item, Office, Record
-from credit.services.records import clerk_offices_for
+from credit.services.records import clerk_offices_for, serialise_item_writes
 from credit.services.records_bulk import PreparedValues, records_create_bulk
 from reporting.imports.reader import ImportRejected, read_rows
 from reporting.imports.rows import CellError, ProgressCallback, RecordRowValidator
@@ -92,7 +92,16 @@ class RecordImporter:
             # Counts only: the rejected values may be ID numbers, which the audit log must not hold.
             self._audit(outcome=AuditOutcome.FAILURE, rows=len(rows), errors=len(errors))
             return result
-        result.records = self.save(records)
+        with transaction.atomic():
+            # The rows were checked against the stored records before this lock: a record of the same decision saved
+            # meanwhile (on the form, or by the same file uploaded twice at once) refuses its row now, as it would
+            # have then; the form takes the same lock, so nothing slips in between this look and the inserts.
+            serialise_item_writes(self.item)
+            if late := self.validator.stored_duplicates_now():
+                result.errors = late
+                self._audit(outcome=AuditOutcome.FAILURE, rows=len(rows), errors=len(late))
+                return result
+            result.records = self.save(records)
         return result
 
     def _refused(self, result: ImportResult, message: str) -> ImportResult:

@@ -71,6 +71,7 @@ class RecordRowValidator:
         self.row_validator = FormRowValidator(self.form_class)
         self.columns: tuple[Column, ...] = import_columns(item.no)
         self._templates: dict[datetime.datetime, Record] = {}
+        self.keyed: list[tuple[tuple, int, Record]] = []  # the valid rows of the last ``validate``, with their keys
         self._init_receivers = has_init_receivers(self.model)
 
     def validate(self, rows: list[tuple[int, list[Any]]]) -> tuple[list[Record], list[CellError]]:
@@ -135,6 +136,7 @@ class RecordRowValidator:
                     instances.append(record)
             if done % 500 == 0 or done == total:
                 self.progress(done, total)
+        self.keyed = keyed
         errors.extend(self._stored_duplicates(keyed))
         errors.extend(self._subject_name_conflicts(keyed))
         errors.sort(key=lambda e: (e.row, e.col_index if e.col_index is not None else -1))
@@ -155,6 +157,12 @@ class RecordRowValidator:
             if self._init_receivers:
                 return template
         return copy_unsaved(template)
+
+    def stored_duplicates_now(self) -> list[CellError]:
+        """The valid rows of the last ``validate`` that a stored record now repeats: asked again under the item's write
+        lock just before the rows are saved, for a record saved since they were checked (the form, or the same file
+        uploaded twice at once) would otherwise be saved a second time."""
+        return self._stored_duplicates(self.keyed)
 
     def _key_names(self) -> str:
         names = {c.key: c.name for c in self.columns}

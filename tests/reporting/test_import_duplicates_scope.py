@@ -33,3 +33,30 @@ def test_a_duplicate_of_the_clerks_own_office_is_still_refused(make_records, cle
     assert [e.reason for e in result.errors] == [
         "系统中已有相同记录（实施对象代码/统一社会信用代码、实施日期 相同），请勿重复报送"
     ]
+
+
+def test_a_record_saved_on_the_form_while_the_file_was_checked_refuses_its_row(clerk_of_item_offices, monkeypatch):
+    """The clerk uploads a file; while its rows are being checked, the same decision is saved on the form (or the same
+    file, uploaded twice at once, is saved by the other upload). The rows are looked up again under the item's write
+    lock before anything is saved: the row is refused as it would have been a moment later, nothing is saved twice."""
+    from credit.demo import sample_values
+    from credit.services.records import record_create
+    from reporting.imports.rows import RecordRowValidator
+
+    item, office = Item.objects.get(no=1), Office.objects.get(code="zuren")
+    check = RecordRowValidator.validate
+
+    def check_then_the_form_saves(self, rows):
+        checked = check(self, rows)
+        record_create(item=item, user=clerk_of_item_offices, data=sample_values(1, 1), office=office)
+        return checked
+
+    monkeypatch.setattr(RecordRowValidator, "validate", check_then_the_form_saves)
+    result = RecordImporter(item=item, office=office, user=clerk_of_item_offices).run(
+        workbook_bytes(1, template_rows(1, [0, 1]))
+    )
+
+    assert [(e.row, e.reason) for e in result.errors] == [
+        (3, "系统中已有相同记录（身份证号码、证书编号 相同），请勿重复报送")
+    ]
+    assert model_for_item(1).objects.count() == 1  # the form's record only: the file saved nothing
