@@ -80,3 +80,16 @@ def discard_batched(name: str) -> None:
     batch = _open_batch(transaction.get_connection(), name)
     if batch is not None:
         batch.items.clear()
+
+
+def hold_transaction_lock(namespace: int, key: int) -> None:
+    """Serialise, until the current transaction ends, the transactions that take the lock ``(namespace, key)``: a
+    look-then-insert (is this record already stored?) cannot then interleave with another's. Call inside a
+    transaction.
+
+    PostgreSQL: a transaction-level advisory lock on the two keys. SQLite needs none: every transaction takes the
+    database's write lock when it begins (``transaction_mode`` in ``config/settings/base.py``)."""
+    conn = transaction.get_connection()
+    if conn.vendor == "postgresql":
+        with conn.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [namespace, key])

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -23,6 +23,7 @@ from accounts.roles import Role
 from audit.services import audit_log
 from core.errors import DomainError, ForbiddenError, StateError, form_errors
 from core.scoping import require_role
+from core.transactions import hold_transaction_lock
 from core.workflow import transition
 from credit.catalog import ItemSpec
 from credit.forms import form_for_item
@@ -182,14 +183,12 @@ def _check_not_a_duplicate(record: Record, user) -> None:
 
 
 def serialise_item_writes(item: Item) -> None:
-    """Hold, until the transaction ends, the lock that orders writes of new records of ``item`` (PostgreSQL: an
-    advisory lock per item; SQLite takes the database's write lock at every transaction's start, which is enough)."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_RECORD_KEY_LOCK, item.pk])
+    """Hold, until the transaction ends, the lock that orders the writes of new records of ``item`` (the form, the
+    API and the import take it before they look for a stored record of the same decision)."""
+    hold_transaction_lock(_RECORD_KEY_LOCK, item.pk)
 
 
-# The first half of the advisory lock's key ("rk": record keys); the second is the item's id.
+# The first key of the lock (``core.transactions.hold_transaction_lock``): "rk", record keys; the second is the item.
 _RECORD_KEY_LOCK = 0x726B
 
 

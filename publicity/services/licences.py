@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from accounts.roles import Role
 from core.errors import form_errors
 from core.scoping import require_role
+from core.transactions import hold_transaction_lock
 from core.workflow import transition
 from credit.models import Office, Subject, SubjectKind
 from credit.validators import classify_org_code
@@ -79,6 +80,37 @@ def _validated(licence: LicenceDecision, data: Mapping[str, Any]) -> LicenceDeci
     return form.instance
 
 
+def _check_not_a_duplicate(licence: LicenceDecision, user) -> None:
+    """Refuse a decision that repeats a stored one the user may see (the same 行政许可决定文书号 for the same 行政相对人;
+    revoked ones do not count), naming it: entered twice, it would be published and reported twice. Under one lock
+    for every licence write, so two saves sent at once cannot both pass (``core.transactions``)."""
+    hold_transaction_lock(_LICENCE_LOCK, 0)
+    same = (
+        LicenceDecision.objects.restrict(user, "view")
+        .exclude(status=LicenceStatus.REVOKED)
+        .filter(wsh=licence.wsh, subject_kind=licence.subject_kind, public_code=licence.public_code)
+    )
+    if licence.pk:
+        same = same.exclude(pk=licence.pk)
+    match = same.order_by("pk").values_list("pk", flat=True).first()
+    if match is not None:
+        raise PublicityError(
+            {
+                "wsh": [
+                    _(
+                        "已有相同的行政许可决定 #%(id)s（行政相对人与行政许可决定文书号相同），请勿重复填报；"
+                        "如需修改，请打开该决定。"
+                    )
+                    % {"id": match}
+                ]
+            }
+        )
+
+
+# The first key of the lock licence writes take (``core.transactions.hold_transaction_lock``): "lk", licence keys.
+_LICENCE_LOCK = 0x6C6B
+
+
 @transaction.atomic
 def licence_create(
     *, user, data: Mapping[str, Any], office: Office | None = None, submit: bool = False
@@ -87,6 +119,7 @@ def licence_create(
     office = _clerk_office(user, office, named=True)
     licence = _validated(LicenceDecision(office=office, created_by=user), data)
     _derive(licence)
+    _check_not_a_duplicate(licence, user)
     licence.full_clean()
     licence.save()
     return licence_submit(licence=licence, user=user) if submit else licence
@@ -101,6 +134,7 @@ def licence_update(*, licence: LicenceDecision, user, data: Mapping[str, Any]) -
         raise PublicityStateError(_("当前状态为“%(s)s”，不能修改。") % {"s": licence.get_status_display()})
     licence = _validated(licence, data)
     _derive(licence)
+    _check_not_a_duplicate(licence, user)
     licence.full_clean()
     licence.save()
     return licence
