@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import Role
 from core.scoping import require_role
+from core.transactions import hold_transaction_lock
 from credit.models import Record, RecordStatus, Subject, SubjectKind
 from publicity.models import BlackListEntry, BlackListStatus, CorrectionKind
 from publicity.selectors import blacklist_entries_lapsed
@@ -20,6 +21,8 @@ from publicity.services.errors import PublicityError
 from publicity.services.reasons import reason_clean
 
 DISHONESTY_CATEGORY = "失信信息"
+# The first key of the lock black-list writes take per subject (``core.transactions.hold_transaction_lock``): "bl".
+_BLACKLIST_LOCK = 0x626C
 
 
 @transaction.atomic
@@ -49,6 +52,21 @@ def blacklist_add(
             errors.setdefault("records", []).append(_("记录 %(id)s 不是失信信息。") % {"id": record.pk})
         elif record.status != RecordStatus.APPROVED or record.validity_end < timezone.localdate():
             errors.setdefault("records", []).append(_("记录 %(id)s 尚未审核通过或已失效。") % {"id": record.pk})
+    if records and "records" not in errors:
+        # One listing per set of facts: a second press of 列入, or a second reviewer, would list the subject twice on
+        # the column for the same records. Under a lock per subject, so two sent at once cannot both pass.
+        hold_transaction_lock(_BLACKLIST_LOCK, subject.pk)
+        listed = (
+            BlackListEntry.objects.filter(subject=subject, status=BlackListStatus.LISTED, records__in=records)
+            .order_by("pk")
+            .first()
+        )
+        if listed is not None:
+            cited = sorted(set(listed.records.values_list("pk", flat=True)) & {r.pk for r in records})
+            errors["records"] = [
+                _("记录 %(ids)s 已是黑名单 #%(entry)s 的依据，该主体仍在名单上，请勿重复列入。")
+                % {"ids": "、".join(str(pk) for pk in cited), "entry": listed.pk}
+            ]
     if notified_on > listed_on:
         errors["notified_on"] = [_("事先告知日期不能晚于列入日期。")]
     if end_date <= listed_on:

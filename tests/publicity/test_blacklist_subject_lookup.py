@@ -90,3 +90,19 @@ def test_service_refuses_non_reviewers_and_unknown_ids(build):
             subject_code=record.subject.identifier, record_ids=[record.pk + 1000], user=build.reviewer, **kwargs
         )
     assert "records" in exc.value.errors
+
+
+def test_listing_the_same_records_again_while_listed_is_refused_naming_the_entry(build, client):
+    """A second press of 列入 (or a second reviewer) listed the subject twice on the column for the same records."""
+    record = build.record(10)
+    code = record.subject.identifier
+    assert _post(client, build, _form(code, str(record.pk), "legal")).status_code == 302
+    entry = BlackListEntry.objects.get()
+
+    again = _post(client, build, _form(code, str(record.pk), "legal"))
+
+    assert again.status_code == 200
+    assert f"记录 {record.pk} 已是黑名单 #{entry.pk} 的依据，该主体仍在名单上，请勿重复列入" in again.content.decode()
+    assert BlackListEntry.objects.count() == 1
+    bl.blacklist_remove(entry=entry, user=build.reviewer, reason="信用修复完成")
+    assert _post(client, build, _form(code, str(record.pk), "legal")).status_code == 302  # removed: may list again
