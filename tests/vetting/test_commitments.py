@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from audit.models import AuditEvent
 from credit.catalog import ItemSpec
+from credit.demo import credit_code
 from credit.registry import model_for_item
 from tests.factories.publicity import PublicationFactory
 from vetting.models import Commitment, CommitmentStatus
@@ -68,3 +69,24 @@ def test_a_bad_row_imports_nothing_and_names_line_and_column(reviewer, client):
     page = _import(client, "某校,123,告知承诺,内容,2026-01-10,许可").content.decode()
     assert "第2行 统一社会信用代码" in page
     assert not Commitment.objects.exists()
+
+
+def test_a_file_imported_again_or_repeating_a_row_imports_nothing_and_names_the_lines(reviewer, client):
+    """A register imported twice (or a list that repeats last month's) showed every commitment twice on the public
+    list. Now a row repeating a stored commitment, or an earlier row, refuses the file and names both."""
+    client.force_login(reviewer)
+    code = credit_code(86)
+    row = f"南昌市启明培训学校,{code},告知承诺,按期补齐消防验收材料,2026-01-10,行政许可事项"
+    assert _import(client, row).status_code == 302
+    first = Commitment.objects.get()
+    other = f"南昌市启明培训学校,{code},告知承诺,按期补齐消防验收材料,2026-02-10,行政许可事项"
+
+    page = _import(client, other, row, other).content.decode()
+
+    assert (
+        f"第3行：与已登记的承诺 #{first.pk} 相同（统一社会信用代码、承诺类型、承诺日期、承诺内容相同），请勿重复导入"
+        in page
+    )
+    assert "第4行：与本文件第2行相同" in page
+    assert Commitment.objects.count() == 1
+    assert _import(client, other).status_code == 302  # another day's commitment is another commitment

@@ -13,6 +13,7 @@ from audit.models import AuditAction
 from audit.services import audit_log
 from core.errors import DomainError
 from core.scoping import require_role
+from core.transactions import hold_transaction_lock
 from credit.models import Record, RecordStatus, Subject, SubjectKind
 from vetting.models import Commitment, CommitmentStatus
 from vetting.services.evaluations import evaluations_compute
@@ -35,13 +36,53 @@ class CommitmentError(DomainError):
     """A commitment write that cannot be done; messages name the field (and the line of a file)."""
 
 
+# What makes two commitments the same: the organisation, the kind, the day and the words (a register re-imported, or
+# a list that repeats last month's, would show each twice on the public list).
+_SAME = "统一社会信用代码、承诺类型、承诺日期、承诺内容"
+# The first key of the lock commitment imports take (``core.transactions.hold_transaction_lock``): "cm".
+_COMMITMENT_LOCK = 0x636D
+
+
+def _key(commitment: Commitment) -> tuple:
+    return (commitment.subject_code, commitment.commitment_type, commitment.made_on, commitment.text.strip())
+
+
+def _repeated(made: list[Commitment], lines: list[int]) -> list[str]:
+    """Rows that repeat an earlier row of the file or a stored commitment, each named by its line (and the stored one by
+    its number). Looked up under a lock, so two imports of the same file at once cannot both pass."""
+    hold_transaction_lock(_COMMITMENT_LOCK, 0)
+    stored: dict[tuple, int] = {}
+    codes = sorted({c.subject_code for c in made})
+    for start in range(0, len(codes), 1000):
+        for pk, code, kind, made_on, text in Commitment.objects.filter(
+            subject_code__in=codes[start : start + 1000]
+        ).values_list("pk", "subject_code", "commitment_type", "made_on", "text"):
+            stored.setdefault((code, kind, made_on, text.strip()), pk)
+    errors, seen = [], {}
+    for commitment, line in zip(made, lines, strict=True):
+        key = _key(commitment)
+        if key in stored:
+            errors.append(
+                _("第%(n)d行：与已登记的承诺 #%(id)s 相同（%(same)s相同），请勿重复导入。")
+                % {"n": line, "id": stored[key], "same": _SAME}
+            )
+        elif key in seen:
+            errors.append(
+                _("第%(n)d行：与本文件第%(first)d行相同（%(same)s相同），请勿重复导入。")
+                % {"n": line, "first": seen[key], "same": _SAME}
+            )
+        else:
+            seen[key] = line
+    return errors
+
+
 @transaction.atomic
 def commitments_import(*, data: bytes, file_name: str, user, request=None) -> list[Commitment]:
     """Add the file's commitments (reviewer); any bad row refuses the whole file, naming line and column."""
     require_role(user, Role.REVIEWER)
     table = read_table(data, file_name=file_name, max_rows=MAX_ROWS)
     columns = map_columns(table[0] if table else [], COLUMNS, ("name", "code", "type", "text", "made_on", "source"))
-    errors, made = [], []
+    errors, made, lines = [], [], []
     for line, row in data_rows(table, max_rows=MAX_ROWS):
         values = {key: cell(row, columns, key) for key in COLUMNS}
         for key in ("name", "type", "text", "source"):
@@ -82,6 +123,8 @@ def commitments_import(*, data: bytes, file_name: str, user, request=None) -> li
                 created_by=user,
             )
         )
+        lines.append(line)
+    errors.extend(_repeated(made, lines))
     if errors:
         raise CommitmentError({"file": errors[:20]})
     created = Commitment.objects.bulk_create(made)
