@@ -164,8 +164,8 @@ def _check_not_a_duplicate(record: Record, user) -> None:
     """Refuse a record that repeats a stored one (``natural_key_duplicate``), naming it and the fields that match.
 
     Two presses of 保存 a moment apart, or the same decision entered twice, are two identical records: reported to
-    the platform and published twice. Checked under the item's write lock (``serialise_item_writes``), so two requests sent
-    at once cannot both pass.
+    the platform and published twice. Checked under the item's write lock (``serialise_item_writes``), so two
+    requests sent at once cannot both pass.
     """
     match = natural_key_duplicate(record, user)
     if match is None:
