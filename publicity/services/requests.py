@@ -121,6 +121,40 @@ def _evidence_bytes_today() -> int:
     )
 
 
+class RequestAlreadyFiled(PublicityError):
+    """The same request (same entry, applicant, contact and words) is already being handled: ``request`` is that one.
+
+    A second press of 提交 (the first answer never shown), or the form sent again from the browser's history, would
+    otherwise open a second case with a second tracking code for the same thing."""
+
+    def __init__(self, request: PublicRequest):
+        super().__init__(
+            _("相同的申请已于 %(at)s 受理，正在办理中，未重复提交。") % {"at": _beijing(request.received_at)}
+        )
+        self.request = request
+
+
+def _beijing(moment) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+
+def _same_open_request(req: PublicRequest, target: dict) -> PublicRequest | None:
+    """The open request of ``req``'s kind on the same entry by the same applicant and contact, with the same words.
+    Called with the entry's row locked (``_file``), so two identical filings sent at once find each other."""
+    return (
+        type(req)
+        .objects.filter(
+            status=RequestStatus.RECEIVED,
+            contact_key=req.contact_key,
+            applicant_name=req.applicant_name,
+            content=req.content,
+            **target,
+        )
+        .order_by("pk")
+        .first()
+    )
+
+
 def _check_caps(*, target: dict, key: str, evidence_bytes: int, optional_evidence: bool = True) -> None:
     """What one visitor, one entry and one day may open: the caps on open cases per contact and per entry, and the
     column's daily evidence quota. ``target``: the request's target field and entry. Called with the entry's row
@@ -210,6 +244,8 @@ def _file(
         try:
             with transaction.atomic():
                 type(entry).objects.select_for_update().filter(pk=entry.pk).first()
+                if (earlier := _same_open_request(req, target)) is not None:
+                    raise RequestAlreadyFiled(earlier)
                 _check_caps(
                     target=target,
                     key=req.contact_key,

@@ -24,7 +24,13 @@ from publicity.org_panels import org_sections
 from publicity.ratelimit import Refusal, request_slot_release, request_slot_take, request_standing
 from publicity.sections import DESCRIPTIONS, SECTIONS, TITLES
 from publicity.services.errors import PublicityError
-from publicity.services.requests import objection_file, repair_apply, repair_earliest, request_by_code
+from publicity.services.requests import (
+    RequestAlreadyFiled,
+    objection_file,
+    repair_apply,
+    repair_earliest,
+    request_by_code,
+)
 
 HOME_ROWS = 5
 SEARCH_ROWS = 10
@@ -245,6 +251,13 @@ def file_request(request, section: str, pk: int, kind: str):
                     content=data["content"],
                     evidence=data.get("evidence"),
                 )
+        except RequestAlreadyFiled as exc:
+            # Filed before (a second press, the form sent again): that case and its code, not a second one.
+            request_slot_release(request)
+            messages.info(
+                request, _("%(why)s请妥善保存查询码：%(code)s") % {"why": exc, "code": exc.request.tracking_code}
+            )
+            return HttpResponseRedirect(reverse("publicity:request-status", args=[exc.request.tracking_code]))
         except PublicityError as exc:
             request_slot_release(request)
             exc.add_to(form)
