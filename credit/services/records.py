@@ -485,6 +485,7 @@ def record_change_propose(*, record: Record, user, data: Mapping[str, Any], note
     form = form_for_item(record.ITEM_NO)(data=merged, instance=copy)
     if not form.is_valid():
         raise RecordError(form_errors(form))
+    _check_not_a_duplicate(form.instance, user)  # changed into another record's decision
     proposed = {key: _as_json(form.cleaned_data.get(key)) for key in keys}
     if proposed == current:
         raise RecordError(_("变更内容与已通过的记录相同，无需提交变更。"))
@@ -519,6 +520,10 @@ def record_change_approve(*, change: RecordChange, user) -> Record:
             _("操作未执行：记录当前状态为“%(status)s”，变更不能生效。") % {"status": record.get_status_display()}
         )
     record = _validate(record, change.values)
+    # Checked again as the change takes effect, in the scope of the clerk who proposed it (the record's office), under
+    # the item's lock: a record of the same decision may have been entered since the change was proposed.
+    serialise_item_writes(record.item)
+    _check_not_a_duplicate(record, change.created_by)
     _derive(record, user)
     now = timezone.now()
     record.version += 1

@@ -12,6 +12,7 @@ import pytest
 from django.db import connections
 
 from credit.models import Item, Record, RecordStatus
+from credit.registry import model_for_item
 from credit.services import records as services
 from tests.credit.test_api_records import api
 from tests.factories import create_record, record_values
@@ -122,3 +123,22 @@ def test_two_saves_of_the_same_record_at_the_same_moment_keep_one(clerk, monkeyp
 
     assert Record.objects.filter(item=item).count() == 1
     assert sorted(type(o).__name__ for o in outcomes) == ["RecordError", "int"], outcomes
+
+
+def test_a_change_into_another_records_decision_is_refused_when_proposed_and_when_approved(clerk, reviewer):
+    first = create_record(8, clerk, status="approved", reviewer=reviewer, seq=708)
+    second = create_record(8, clerk, status="approved", reviewer=reviewer, seq=709)
+    typed = model_for_item(8).objects.get(pk=first.pk)
+    same_as_first = {"id_number": typed.id_number, "decision_number": typed.decision_number}
+
+    with pytest.raises(services.RecordError) as exc:
+        services.record_change_propose(record=second, user=clerk, data=same_as_first, note="更正文书号")
+    assert f"系统中已有相同记录 #{first.pk}" in exc.value.messages[0]
+
+    # Proposed while no record held that decision; one was entered before the reviewer approved the change.
+    services.record_revoke(record=first, user=reviewer, reason="决定撤销")
+    change = services.record_change_propose(record=second, user=clerk, data=same_as_first, note="更正文书号")
+    third = create_record(8, clerk, seq=708)
+    with pytest.raises(services.RecordError) as exc:
+        services.record_change_approve(change=change, user=reviewer)
+    assert f"系统中已有相同记录 #{third.pk}" in exc.value.messages[0]
