@@ -2,6 +2,7 @@
 per contact (phone or e-mail, however written) and per public entry, and a daily total of evidence bytes. Over a cap
 the form says which limit in Chinese and nothing is saved; decided cases no longer count."""
 
+import itertools
 import re
 
 import pytest
@@ -27,8 +28,14 @@ def _caps(settings, tmp_path):
     cache.clear()
 
 
+_CASES = itertools.count(1)
+
+
 def _post(client, url, contact, **extra):
-    data = {"applicant_name": "王晓明", "applicant_contact": contact, "content": "处罚内容有误", **extra}
+    """A new case each time (the same words again on the same entry would be the open case sent twice, answered with
+    that case: ``test_request_filed_twice``)."""
+    content = f"处罚内容有误（第 {next(_CASES)} 处）"
+    data = {"applicant_name": "王晓明", "applicant_contact": contact, "content": content, **extra}
     return client.post(url, data)
 
 
