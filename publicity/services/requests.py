@@ -128,14 +128,9 @@ class RequestAlreadyFiled(PublicityError):
     otherwise open a second case with a second tracking code for the same thing."""
 
     def __init__(self, request: PublicRequest):
-        super().__init__(
-            _("相同的申请已于 %(at)s 受理，正在办理中，未重复提交。") % {"at": _beijing(request.received_at)}
-        )
+        at = timezone.localtime(request.received_at).strftime("%Y-%m-%d %H:%M")
+        super().__init__(_("相同的申请已于 %(at)s 受理，正在办理中，未重复提交。") % {"at": at})
         self.request = request
-
-
-def _beijing(moment) -> str:
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
 
 
 def _same_open_request(req: PublicRequest, target: dict) -> PublicRequest | None:

@@ -4,15 +4,14 @@
  * objections with two tracking codes. The server keeps its own rules against duplicates; this spares the request.
  * The pressed button is not disabled: its name (save / submit) must still go with the form.
  * Coming back to the page (back button, the browser's page cache) makes the form usable again. GET forms (search,
- * filters) and forms marked data-submit-many are left alone.
+ * filters) and forms sent to another window are left alone.
  * Hand-written (no dependency), CSP script-src 'self'. */
 (function () {
   "use strict";
   var label = document.body.getAttribute("data-submit-busy") || "";
 
   function guarded(form) {
-    return (form.getAttribute("method") || "get").toLowerCase() === "post" &&
-      !form.hasAttribute("data-submit-many") && !form.getAttribute("target");
+    return (form.getAttribute("method") || "get").toLowerCase() === "post" && !form.getAttribute("target");
   }
 
   function release(form) {

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from accounts.roles import Role
 from audit.models import AuditAction
 from audit.services import audit_log
+from core.chunks import in_chunks
 from core.errors import DomainError
 from core.scoping import require_role
 from core.transactions import hold_transaction_lock
@@ -52,11 +53,10 @@ def _repeated(made: list[Commitment], lines: list[int]) -> list[str]:
     its number). Looked up under a lock, so two imports of the same file at once cannot both pass."""
     hold_transaction_lock(_COMMITMENT_LOCK, 0)
     stored: dict[tuple, int] = {}
-    codes = sorted({c.subject_code for c in made})
-    for start in range(0, len(codes), 1000):
-        for pk, code, kind, made_on, text in Commitment.objects.filter(
-            subject_code__in=codes[start : start + 1000]
-        ).values_list("pk", "subject_code", "commitment_type", "made_on", "text"):
+    for codes in in_chunks(sorted({c.subject_code for c in made})):
+        for pk, code, kind, made_on, text in Commitment.objects.filter(subject_code__in=codes).values_list(
+            "pk", "subject_code", "commitment_type", "made_on", "text"
+        ):
             stored.setdefault((code, kind, made_on, text.strip()), pk)
     errors, seen = [], {}
     for commitment, line in zip(made, lines, strict=True):
