@@ -182,10 +182,13 @@ def _check_not_a_duplicate(record: Record, user) -> None:
     )
 
 
-def serialise_item_writes(item: Item) -> None:
-    """Hold, until the transaction ends, the lock that orders the writes of new records of ``item`` (the form, the
-    API and the import take it before they look for a stored record of the same decision)."""
-    hold_transaction_lock(_RECORD_KEY_LOCK, item.pk)
+def serialise_item_writes(item_id: int) -> None:
+    """Hold, until the transaction ends, the lock that orders the writes of records of item ``item_id`` (the form, the
+    API and the import take it before they look for a stored record of the same decision).
+
+    Taken before any record's row lock (``_locked``), in every path: a transaction holding a record's row while
+    waiting for this lock, beside one holding this lock while waiting for that row, would deadlock."""
+    hold_transaction_lock(_RECORD_KEY_LOCK, item_id)
 
 
 # The first key of the lock (``core.transactions.hold_transaction_lock``): "rk", record keys; the second is the item.
@@ -267,7 +270,7 @@ def record_create(
     now = timezone.now()
     record = model(item=item, office=office, created_by=user, created_at=now, updated_by=user, updated_at=now)
     record = _validate(record, data)
-    serialise_item_writes(item)
+    serialise_item_writes(item.pk)
     _check_not_a_duplicate(record, user)
     _check_subject_name(record, data, user)
     _derive(record, user)
@@ -287,6 +290,7 @@ def record_update(*, record: Record, user, data: Mapping[str, Any], submit: bool
     With ``submit`` the corrected record is submitted (resubmitted) in the same transaction.
     """
     require_role(user, Role.CLERK, office=record.office_id, message=OFFICE_CLERK_ONLY)
+    serialise_item_writes(record.item_id)
     record = _locked(record)
     if "version" in data and str(data["version"]) != str(record.version):
         raise RecordStateError(_("该记录已被他人修改（当前版本 %(v)s），请刷新后重新编辑。") % {"v": record.version})
@@ -301,7 +305,6 @@ def record_update(*, record: Record, user, data: Mapping[str, Any], submit: bool
         merged["business_date"] = None  # follows the natural date field again
     entered = (record.subject_name, record.subject_identity())
     record = _validate(record, merged)
-    serialise_item_writes(record.item)
     _check_not_a_duplicate(record, user)
     if (record.subject_name, record.subject_identity()) != entered:
         _check_subject_name(record, data, user)
@@ -512,6 +515,7 @@ def _stale_change(change: RecordChange) -> RecordStateError:
 def record_change_approve(*, change: RecordChange, user) -> Record:
     """Approve a pending change: its values replace the approved record's (validated again), which stays 已通过."""
     require_role(user, Role.REVIEWER)
+    serialise_item_writes(Record.objects.values_list("item_id", flat=True).get(pk=change.record_id))
     record, change = _locked_change(change)
     if change.status != ChangeStatus.PENDING:
         raise _stale_change(change)
@@ -521,8 +525,7 @@ def record_change_approve(*, change: RecordChange, user) -> Record:
         )
     record = _validate(record, change.values)
     # Checked again as the change takes effect, in the scope of the clerk who proposed it (the record's office), under
-    # the item's lock: a record of the same decision may have been entered since the change was proposed.
-    serialise_item_writes(record.item)
+    # the item's lock (taken above): a record of the same decision may have been entered since the change was proposed.
     _check_not_a_duplicate(record, change.created_by)
     _derive(record, user)
     now = timezone.now()

@@ -96,7 +96,7 @@ class RecordImporter:
             # The rows were checked against the stored records before this lock: a record of the same decision saved
             # meanwhile (on the form, or by the same file uploaded twice at once) refuses its row now, as it would
             # have then; the form takes the same lock, so nothing slips in between this look and the inserts.
-            serialise_item_writes(self.item)
+            serialise_item_writes(self.item.pk)
             if late := self.validator.stored_duplicates_now():
                 result.errors = late
                 self._audit(outcome=AuditOutcome.FAILURE, rows=len(rows), errors=len(late))

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from audit.models import AuditOutcome
 from core.errors import NON_FIELD, DomainError
 from credit.models import Record, RecordStatus
-from credit.services.records import record_change_propose, record_update, record_withdraw
+from credit.services.records import record_change_propose, record_update, record_withdraw, serialise_item_writes
 from reporting.columns import (
     BUSINESS_DATE_KEY,
     CHANGE_REASON_COLUMN,
@@ -259,6 +259,7 @@ class RecordUpdater(RecordImporter):
         """Apply every row through the record services in one transaction, rolled back if any row is refused."""
         applied: list[tuple[Record, str, int | None]] = []
         errors: list[CellError] = []
+        serialise_item_writes(self.item.pk)  # before any record's row lock (withdraw locks one before updating it)
         for row in rows:
             try:
                 with transaction.atomic():  # a savepoint: a refused row leaves the transaction usable
