@@ -55,6 +55,17 @@ class RecordStateError(RecordError, StateError):
     """The record is not in a state that allows the action (stale page, double click, another reviewer first)."""
 
 
+class DuplicateRecordError(RecordError):
+    """The record repeats a stored one the user may see (``natural_key_duplicate``): ``record_id`` is that one, which
+    the form links to."""
+
+    default_code = "duplicate"
+
+    def __init__(self, errors, *, record_id: int):
+        super().__init__(errors)
+        self.record_id = record_id
+
+
 class RecordForbiddenError(RecordError, ForbiddenError):
     """The clerk named an office they may not report through (403, on ``office``); the form shows it like any
     RecordError."""
@@ -172,13 +183,14 @@ def _check_not_a_duplicate(record: Record, user) -> None:
         return
     spec = ItemSpec.get(record.ITEM_NO)
     fields = "、".join(spec.field(key).name for key in spec.natural_key)
-    raise RecordError(
+    raise DuplicateRecordError(
         {
             "non_field_errors": [
                 _("系统中已有相同记录 #%(id)s（%(fields)s 相同），请勿重复报送；如需修改，请打开该记录。")
                 % {"id": match, "fields": fields}
             ]
-        }
+        },
+        record_id=match,
     )
 
 

@@ -100,6 +100,7 @@ class RecordCreateView(ClerkMixin, View):
             ctx = _form_context(request, self.item, form, offices=offices)
             # The entered name differs from the subject's registered one: the form asks for 确认主体名称不同.
             ctx["subject_name_warning"] = warning
+            ctx["duplicate_of"] = getattr(exc, "record_id", None)  # the record this one repeats, linked
             return render(request, self.template_name, ctx)
         if record.status == RecordStatus.SUBMITTED:
             messages.success(request, _("记录 #%(id)s 已提交，等待审核。") % {"id": record.pk})
@@ -163,6 +164,7 @@ class RecordEditView(ClerkMixin, View):
             change_form = ChangeNoteForm(request.POST) if record.status == RecordStatus.APPROVED else None
             ctx = _form_context(request, record.item, form, record=record, change_form=change_form)
             ctx["subject_name_warning"] = warning
+            ctx["duplicate_of"] = getattr(exc, "record_id", None)
             return render(request, self.template_name, ctx)
         if record.status == RecordStatus.SUBMITTED:
             messages.success(request, _("记录 #%(id)s 已修改并提交审核。") % {"id": record.pk})

@@ -35,6 +35,7 @@ def test_the_same_record_saved_twice_on_the_form_is_refused_the_second_time_nami
     assert f"系统中已有相同记录 #{record.pk}（身份证号、处罚文书编号 相同），请勿重复报送" in page
     assert Record.objects.count() == 1
     assert data["offence"] in page  # what was typed is still on the form
+    assert f'<a href="/workspace/records/{record.pk}/" id="duplicate-of">打开已有记录 #{record.pk}</a>' in page
 
 
 def test_a_second_decision_about_the_same_person_is_saved(clerk_client):
@@ -61,6 +62,7 @@ def test_a_draft_edited_into_another_records_decision_is_refused(clerk, clerk_cl
 
     assert response.status_code == 200
     assert f"系统中已有相同记录 #{first.pk}" in response.content.decode()
+    assert f'href="/workspace/records/{first.pk}/" id="duplicate-of"' in response.content.decode()
     kept = model_for_item(8).objects.get(pk=second.pk)
     assert kept.decision_number == record_values(8, 704)["decision_number"]  # the draft kept its own values
 
@@ -123,7 +125,7 @@ def test_two_saves_of_the_same_record_at_the_same_moment_keep_one(clerk, monkeyp
         thread.join(timeout=60)
 
     assert Record.objects.filter(item=item).count() == 1
-    assert sorted(type(o).__name__ for o in outcomes) == ["RecordError", "int"], outcomes
+    assert sorted(type(o).__name__ for o in outcomes) == ["DuplicateRecordError", "int"], outcomes
 
 
 def test_a_change_into_another_records_decision_is_refused_when_proposed_and_when_approved(clerk, reviewer):
