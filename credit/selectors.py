@@ -53,6 +53,13 @@ def change_for(user, pk, *, action: str = "view") -> RecordChange:
         raise Http404 from None
 
 
+def records_in_force(model: type[Record], user, action: str = "view") -> QuerySet[Record]:
+    """``model``'s records that ``user`` may reach for ``action`` and whose decision still stands (neither revoked nor
+    expired): those a new record with the same natural key would repeat (the form's and the import's duplicate check),
+    and those an update import may change."""
+    return model.objects.restrict(user, action).exclude(status__in=[RecordStatus.REVOKED, RecordStatus.EXPIRED])
+
+
 def record_list(user) -> QuerySet[Record]:
     """The records ``user`` may see, with what a list row shows joined in (one query per page, whatever its size).
 

@@ -40,6 +40,7 @@ from credit.models import (
     Subject,
 )
 from credit.registry import model_for_item
+from credit.selectors import records_in_force
 from credit.services.calendar import item_due_date
 from credit.signals import record_approved, record_changed
 
@@ -160,12 +161,7 @@ def natural_key_duplicate(record: Record, user) -> int | None:
     values = {key: getattr(record, key) for key in keys}
     if any(value in (None, "") for value in values.values()):
         return None
-    stored = (
-        type(record)
-        .objects.restrict(user, "view")
-        .exclude(status__in=[RecordStatus.REVOKED, RecordStatus.EXPIRED])
-        .filter(**values)
-    )
+    stored = records_in_force(type(record), user).filter(**values)
     if record.pk:
         stored = stored.exclude(pk=record.pk)
     return stored.order_by("pk").values_list("pk", flat=True).first()

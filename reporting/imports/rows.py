@@ -20,8 +20,9 @@ from core.chunks import in_chunks, serial_plans
 from core.django_internals import FormRowValidator, copy_unsaved, has_init_receivers, shared_fields_form
 from credit.fields import EncryptedCharField
 from credit.forms import form_for_item
-from credit.models import Item, Office, Record, RecordStatus
+from credit.models import Item, Office, Record
 from credit.registry import model_for_item
+from credit.selectors import records_in_force
 from credit.services.records_bulk import PreparedValues, known_subjects
 from reporting.columns import BUSINESS_DATE_KEY, NATURAL_KEYS, Column, import_columns
 from reporting.imports.reader import cell_input, shown
@@ -183,11 +184,7 @@ class RecordRowValidator:
         wanted = {k: row for k, row, _rec in keyed}
         # The scope names the user's offices by their keys (core.scoping.user_offices), so PostgreSQL looks the keys up
         # by the key's index and keeps the user's offices' among them, at any size of the offices' history.
-        stored = (
-            self.model.objects.restrict(self.user, "view")
-            .exclude(status__in=[RecordStatus.REVOKED, RecordStatus.EXPIRED])
-            .order_by()
-        )
+        stored = records_in_force(self.model, self.user).order_by()
         errors = []
         reason = _("系统中已有相同记录（%(fields)s 相同），请勿重复报送") % {"fields": self._key_names()}
         for values in self.stored_by_key(stored.values_list(*keys), wanted):

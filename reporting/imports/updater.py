@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from audit.models import AuditOutcome
 from core.errors import NON_FIELD, DomainError
 from credit.models import Record, RecordStatus
+from credit.selectors import records_in_force
 from credit.services.records import record_change_propose, record_update, record_withdraw, serialise_item_writes
 from reporting.columns import (
     BUSINESS_DATE_KEY,
@@ -35,8 +36,6 @@ from reporting.imports.reader import ImportRejected, cell_input, read_sheet, sho
 from reporting.imports.rows import ROW_LEVEL, CellError, RecordRowValidator, _key_part
 from reporting.models import ImportOutcome
 
-# Records an update cannot reach: their decision is annulled or their validity is over.
-_CLOSED = [RecordStatus.REVOKED, RecordStatus.EXPIRED]
 # The records whose correction goes through review and therefore needs a reason.
 _REVIEWED = {RecordStatus.SUBMITTED, RecordStatus.APPROVED}
 
@@ -151,11 +150,7 @@ class RecordUpdater(RecordImporter):
         """The records a row may update: of the item and the importing office, that the clerk may change, not revoked
         or expired. Any other record, another office's above all, is "not found": the message must not tell a clerk
         that another office holds a record of that person."""
-        return (
-            self.model.objects.restrict(self.user, "change")
-            .filter(item=self.item, office=self.office)
-            .exclude(status__in=_CLOSED)
-        )
+        return records_in_force(self.model, self.user, "change").filter(item=self.item, office=self.office)
 
     def _not_found(self) -> str:
         return _("没有找到可更新的记录：本处室（%(office)s）没有这条“%(item)s”记录，或该记录已撤销、已过期") % {
