@@ -44,8 +44,8 @@ _SAME = "统一社会信用代码、承诺类型、承诺日期、承诺内容"
 _COMMITMENT_LOCK = 0x636D
 
 
-def _key(commitment: Commitment) -> tuple:
-    return (commitment.subject_code, commitment.commitment_type, commitment.made_on, commitment.text.strip())
+def _key(code: str, kind: str, made_on, text: str) -> tuple:
+    return (code, kind, made_on, text.strip())
 
 
 def _repeated(made: list[Commitment], lines: list[int]) -> list[str]:
@@ -57,10 +57,10 @@ def _repeated(made: list[Commitment], lines: list[int]) -> list[str]:
         for pk, code, kind, made_on, text in Commitment.objects.filter(subject_code__in=codes).values_list(
             "pk", "subject_code", "commitment_type", "made_on", "text"
         ):
-            stored.setdefault((code, kind, made_on, text.strip()), pk)
+            stored.setdefault(_key(code, kind, made_on, text), pk)
     errors, seen = [], {}
     for commitment, line in zip(made, lines, strict=True):
-        key = _key(commitment)
+        key = _key(commitment.subject_code, commitment.commitment_type, commitment.made_on, commitment.text)
         if key in stored:
             errors.append(
                 _("第%(n)d行：与已登记的承诺 #%(id)s 相同（%(same)s相同），请勿重复导入。")
