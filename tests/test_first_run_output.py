@@ -119,6 +119,7 @@ def test_the_demo_server_prints_nothing_from_start_to_stop(db, tmp_path):
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        start_new_session=True,  # its own process group: the workers too can be stopped if the master cannot
     )
     try:
         deadline = time.monotonic() + 60
@@ -141,9 +142,13 @@ def test_the_demo_server_prints_nothing_from_start_to_stop(db, tmp_path):
     finally:
         server.send_signal(signal.SIGINT)
         try:
-            output, _ = server.communicate(timeout=30)
+            # Longer than gunicorn's graceful_timeout (30 s): a gthread worker can deadlock in its own quit handler
+            # (it interrupts the thread pool's submit, then waits for the lock submit holds); the master kills such a
+            # worker at that timeout and exits as asked. Killing the master first left the worker holding the output
+            # pipe, and the test waited for it forever.
+            output, _ = server.communicate(timeout=60)
         except subprocess.TimeoutExpired:
-            server.kill()
-            output, _ = server.communicate()
+            os.killpg(server.pid, signal.SIGKILL)
+            output, _ = server.communicate(timeout=10)
     assert output == ""
     assert server.returncode == 0
