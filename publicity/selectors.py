@@ -166,14 +166,18 @@ def public_entry(section: str, pk: int, *, today: datetime.date | None = None):
 REPAIR_SOURCES = ("repair", "external_repair")
 
 
+# The largest primary key any database here stores (a signed 64-bit integer).
+_MAX_ID = 2**63 - 1
+
+
 def withdrawal(section: str, pk: int) -> tuple[str, datetime.date] | None:
     """Why and when entry ``pk`` of ``section`` left the column early, when it did: ("repair", day) after a credit
     repair (ours or one decided on 信用中国), ("objection", day) after an objection upheld, ("withdrawn", day) for any
     other source (a reviewer's withdrawal, a revoked record…); None when it was never withdrawn (never public, or
     only past its period). Says nothing of the entry itself: only the 404 page's wording depends on it."""
     link = {PENALTIES: "publication", RED_LIST: "publication", LICENCES: "licence", BLACK_LIST: "blacklist_entry"}
-    if section not in link:
-        return None
+    if section not in link or not 0 < pk <= _MAX_ID:
+        return None  # no such entry; SQLite cannot even bind a number past 64 bits to a foreign-key lookup
     notice = (
         CorrectionNotice.objects.filter(kind=CorrectionKind.WITHDRAWN, **{f"{link[section]}_id": pk})
         .order_by("-id")
