@@ -44,9 +44,25 @@ def _object_body(request) -> Mapping:
 
 
 def _check_keys(item: Item, data: Mapping) -> None:
-    unknown = sorted(set(data) - set(model_for_item(item.no).record_keys()) - _WRITABLE_EXTRA)
+    """Unknown keys, and data items whose value is not text: 400 naming each field. Every data item is text (dates
+    as ``YYYY-MM-DD``; a number is taken as its digits, as DRF's ``CharField`` takes it); an array, object or
+    true/false was stored as Python's rendering of it (``['洪教罚〔2026〕1号']``, ``False``) and published so."""
+    model = model_for_item(item.no)
+    keys = set(model.record_keys())
+    unknown = sorted(set(data) - keys - _WRITABLE_EXTRA)
     if unknown:
         raise ValidationError({key: [f"{key}：“{item.name}”没有该字段。"] for key in unknown})
+    not_text = {
+        key: [_("%(field)s：应为文本（字符串），不能是数组、对象或 true/false。") % {"field": _field_name(model, key)}]
+        for key, value in data.items()
+        if key in keys and isinstance(value, (bool, list, dict))
+    }
+    if not_text:
+        raise ValidationError(not_text)
+
+
+def _field_name(model, key: str) -> str:
+    return str(model._meta.get_field(key).verbose_name)
 
 
 class ItemListView(generics.ListAPIView):

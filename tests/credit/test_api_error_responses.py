@@ -140,3 +140,36 @@ def test_change_note_that_is_not_text_is_400_naming_the_note(clerk, reviewer):
     assert list(response.json()) == ["note"]
     assert response.json()["note"][0].startswith("变更说明：")
     assert not RecordChange.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "value, shown_before",
+    [(["洪教罚〔2026〕201号"], "['洪教罚〔2026〕201号']"), ({"x": 1}, "{'x': 1}"), (False, "False"), (True, "True")],
+)
+def test_a_data_item_sent_as_an_array_object_or_boolean_is_400_naming_it_and_nothing_is_stored(
+    clerk, value, shown_before
+):
+    # Before, the form turned the value into Python's rendering of it: a draft whose 文书号 read "['洪教罚…']" or
+    # "False", approved and published as such.
+    data = {**record_values(8), "decision_number": value}
+    response = api(clerk).post("/api/v1/items/8/records/", data, format="json")
+    assert response.status_code == 400
+    assert response.json() == {"decision_number": ["处罚文书编号：应为文本（字符串），不能是数组、对象或 true/false。"]}
+    assert not Record.objects.exists()
+
+
+def test_a_patch_with_a_boolean_data_item_is_400_and_the_draft_keeps_its_value(clerk):
+    record = create_record(8, clerk)
+    before = record.decision_number
+    response = api(clerk).patch(f"/api/v1/records/{record.pk}/", {"decision_number": False}, format="json")
+    assert response.status_code == 400
+    assert list(response.json()) == ["decision_number"]
+    record.refresh_from_db()
+    assert record.decision_number == before
+
+
+def test_a_number_for_a_text_data_item_is_taken_as_its_digits(clerk):
+    data = {**record_values(8), "decision_number": 2026201}
+    response = api(clerk).post("/api/v1/items/8/records/", data, format="json")
+    assert response.status_code == 201, response.json()
+    assert response.json()["decision_number"] == "2026201"
