@@ -32,9 +32,12 @@ class RecordFormBase(forms.ModelForm):
             default = self._meta.model._meta.get_field(key).get_default()
             if key in self.fields and cleaned.get(key) in (None, "") and default not in (None, ""):
                 cleaned[key] = default
+        # The business date is the catalogue's natural date field where it names one: left empty, or left as it was
+        # while that date changed, it follows it; typed differently, the model refuses it (``Record.clean``).
         natural = self._meta.model.BUSINESS_DATE_FIELD
-        if natural and not cleaned.get("business_date") and cleaned.get(natural):
-            cleaned["business_date"] = cleaned[natural]
+        if natural and cleaned.get(natural):
+            if not cleaned.get("business_date") or "business_date" not in self.changed_data:
+                cleaned["business_date"] = cleaned[natural]
         return cleaned
 
 
@@ -48,7 +51,7 @@ def form_for_item(no: int) -> type[forms.ModelForm]:
     business_date.required = model.BUSINESS_DATE_FIELD is None
     business_date.label = model.BUSINESS_DATE_LABEL
     business_date.help_text = (
-        f"默认取“{model._meta.get_field(model.BUSINESS_DATE_FIELD).verbose_name}”"
+        f"与“{model._meta.get_field(model.BUSINESS_DATE_FIELD).verbose_name}”相同，留空即自动填入"
         if model.BUSINESS_DATE_FIELD
         else "报送期限自该日期起算"
     )

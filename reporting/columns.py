@@ -95,7 +95,7 @@ def business_date_column(no: int) -> Column | None:
         required=False,
         values=(),
         rule="optional: the date the business happened; the deadline counts from it (empty: the import's date)",
-        rule_zh=f"选填（附件1以外的列，可删除）：{spec.business_date_label}，报送期限自该日期起算；不填则取导入时选择的日期（默认为导入当天）",
+        rule_zh=f"选填（附件1以外的列，可删除）：{spec.business_date_label}，报送期限自该日期起算；不填则取导入当天的日期",
     )
 
 

@@ -231,6 +231,14 @@ class Record(Decided):
             errors["business_date"] = _("%(name)s不能晚于今天。") % {"name": label}
         elif self.business_date and self.business_date < earliest:
             errors["business_date"] = too_early % {"name": label, "earliest": earliest.isoformat()}
+        natural = getattr(self, self.BUSINESS_DATE_FIELD, None) if self.BUSINESS_DATE_FIELD else None
+        if "business_date" not in errors and self.business_date and natural and self.business_date != natural:
+            # The catalogue says the deadline runs from this data item (处罚日期, 认定日期…): a later business date
+            # made a decision reported months late read 按时, an earlier one shortened its validity.
+            natural_name = self._meta.get_field(self.BUSINESS_DATE_FIELD).verbose_name
+            errors["business_date"] = _(
+                "%(name)s应与“%(natural)s”（%(date)s）相同：报送期限与有效期自%(natural)s起算。留空即自动取该日期。"
+            ) % {"name": label, "natural": natural_name, "date": natural.isoformat()}
         for key in self.field_keys():
             value = getattr(self, key, None)
             if not isinstance(value, datetime.date):
