@@ -13,6 +13,7 @@ from pathlib import PurePath
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -23,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from credit.models import CalendarDay, CalendarYear, Item, ItemField, Office
+from credit.models.calendar import CALENDAR_DATE_MAX, CALENDAR_DATE_MIN, validate_calendar_year
 from credit.services.calendar import (
     RecomputeResult,
     calendar_days_changed,
@@ -155,7 +157,7 @@ class CalendarCsvUploadForm(forms.Form):
 class CalendarYearForm(forms.Form):
     """Mark a year official (its notice entered in full) or provisional again."""
 
-    year = forms.IntegerField(label=gettext_lazy("年度"), min_value=1900, max_value=9999)
+    year = forms.IntegerField(label=gettext_lazy("年度"), validators=[validate_calendar_year])
     complete = forms.TypedChoiceField(
         label=gettext_lazy("状态"),
         choices=((True, gettext_lazy("已按通知录入完整（正式）")), (False, gettext_lazy("暂定"))),
@@ -167,6 +169,23 @@ class CalendarYearForm(forms.Form):
         required=False,
         help_text=gettext_lazy("确认为正式时必填：通知文号或标题，例如 国办发明电〔2025〕7号。"),
     )
+
+
+class CalendarDayChangeList(ChangeList):
+    """The calendar's change list, whose date hierarchy filters by the date's parts (``date__year=9999``).
+
+    Django's own hierarchy turns year, month and day into a range ending on the next one, which does not exist after
+    9999-12-31 (``ValueError: year 10000 is out of range``, a 500). The calendar refuses such dates, but a row stored
+    before it did, or by a bulk write, must still be listed so that the admin can correct or delete it. The table is
+    small: the bounded range's index use is not missed.
+    """
+
+    def get_filters(self, request):
+        hierarchy, self.date_hierarchy = self.date_hierarchy, None
+        try:
+            return super().get_filters(request)
+        finally:
+            self.date_hierarchy = hierarchy
 
 
 @admin.register(CalendarDay)
@@ -187,6 +206,9 @@ class CalendarDayAdmin(admin.ModelAdmin):
     @admin.display(description=gettext_lazy("星期"))
     def weekday(self, obj: CalendarDay) -> str:
         return _WEEKDAYS[obj.date.weekday()]
+
+    def get_changelist(self, request: HttpRequest, **kwargs):
+        return CalendarDayChangeList
 
     # --- keep stored due dates in step with the calendar -------------------------------------------------------
 
@@ -241,8 +263,17 @@ class CalendarDayAdmin(admin.ModelAdmin):
                 self.message_user(request, _("已保存。"), messages.SUCCESS)
                 self._report(request, result)
                 return HttpResponseRedirect(request.path)
-        stored_years = set(CalendarDay.objects.values_list("date__year", flat=True).distinct())
-        rows = {row.year: row for row in CalendarYear.objects.all()}
+        # Only the calendar's years: a day or year stored outside them (before the range was enforced) is no year to
+        # confirm; the change list names such days for the admin to correct or delete.
+        stored_years = set(
+            CalendarDay.objects.filter(date__range=(CALENDAR_DATE_MIN, CALENDAR_DATE_MAX))
+            .values_list("date__year", flat=True)
+            .distinct()
+        )
+        rows = {
+            row.year: row
+            for row in CalendarYear.objects.filter(year__range=(CALENDAR_DATE_MIN.year, CALENDAR_DATE_MAX.year))
+        }
         today_year = timezone.localdate().year
         years = sorted(stored_years | set(rows) | {today_year, today_year + 1}, reverse=True)
         official = official_years(min(years), max(years))
@@ -278,12 +309,30 @@ class CalendarDayAdmin(admin.ModelAdmin):
         return self.has_add_permission(request) and self.has_change_permission(request)
 
     def changelist_view(self, request: HttpRequest, extra_context=None):
+        if request.method == "GET":
+            self._warn_out_of_range(request)
         extra_context = {
             **(extra_context or {}),
             "has_import_permission": self.has_import_permission(request),
             "has_years_permission": self.has_change_permission(request),
         }
         return super().changelist_view(request, extra_context=extra_context)
+
+    def _warn_out_of_range(self, request: HttpRequest) -> None:
+        """Name the stored days outside the calendar's range (stored before it was enforced), to be corrected."""
+        outside = list(
+            CalendarDay.objects.exclude(date__range=(CALENDAR_DATE_MIN, CALENDAR_DATE_MAX))
+            .order_by("date")
+            .values_list("date", flat=True)[:6]
+        )
+        if outside:
+            dates = "、".join(d.isoformat() for d in outside[:5]) + ("…" if len(outside) > 5 else "")
+            self.message_user(
+                request,
+                _("以下日期超出 %(min)s 至 %(max)s 的范围，不计入工作日计算，请改正或删除：%(dates)s")
+                % {"min": CALENDAR_DATE_MIN.isoformat(), "max": CALENDAR_DATE_MAX.isoformat(), "dates": dates},
+                messages.WARNING,
+            )
 
     def import_csv_view(self, request: HttpRequest) -> HttpResponse:
         if not self.has_import_permission(request):

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from credit.models import Item, ItemField, Record, RecordChange
+from credit.models.calendar import CALENDAR_DATE_MAX, CALENDAR_DATE_MIN
 from credit.registry import model_for_item
 
 
@@ -106,10 +107,10 @@ def record_serializer_for_item(no: int) -> type[serializers.ModelSerializer]:
     return type(f"Item{no}RecordSerializer", (RecordMetaSerializer,), {"Meta": meta, "confirm_subject_name": confirm})
 
 
-# The dates the due-date endpoint answers for: from the founding-era records the validators accept (年份 from 1949)
-# to well past the calendar's known years (chinesecalendar ends in 2026; later years are provisional Monday–Friday).
-DUE_DATE_START_MIN = datetime.date(1949, 1, 1)
-DUE_DATE_START_MAX = datetime.date(2100, 12, 31)
+# The dates the due-date endpoint answers for: the calendar's own range (from the founding-era records the validators
+# accept to well past the calendar's known years), one source for both.
+DUE_DATE_START_MIN = CALENDAR_DATE_MIN
+DUE_DATE_START_MAX = CALENDAR_DATE_MAX
 DUE_DATE_DAYS_MAX = 366
 
 

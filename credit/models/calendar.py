@@ -1,8 +1,38 @@
 """The official working-day calendar: holidays and adjusted working days (调休), maintained by the system admin."""
 
-from django.core.validators import MaxValueValidator, MinValueValidator
+import datetime
+
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from credit.validators import EARLIEST_DATE
+
+# The dates the calendar holds, and the business dates the due-date API answers for: from the earliest credit record
+# to well past the years any notice is known for (later years are provisional Monday–Friday). Beyond them a date is a
+# typo; 9999 would also break the admin's date hierarchy, which cannot bound the year after it.
+CALENDAR_DATE_MIN = EARLIEST_DATE
+CALENDAR_DATE_MAX = datetime.date(2100, 12, 31)
+
+
+def validate_calendar_date(value: datetime.date) -> None:
+    """A calendar date between ``CALENDAR_DATE_MIN`` and ``CALENDAR_DATE_MAX``."""
+    if not CALENDAR_DATE_MIN <= value <= CALENDAR_DATE_MAX:
+        raise ValidationError(
+            _("日期应在 %(min)s 至 %(max)s 之间。"),
+            code="calendar_date_range",
+            params={"min": CALENDAR_DATE_MIN.isoformat(), "max": CALENDAR_DATE_MAX.isoformat()},
+        )
+
+
+def validate_calendar_year(value: int) -> None:
+    """A year of the calendar's dates (``CALENDAR_DATE_MIN`` to ``CALENDAR_DATE_MAX``)."""
+    if not CALENDAR_DATE_MIN.year <= value <= CALENDAR_DATE_MAX.year:
+        raise ValidationError(
+            _("年度应在 %(min)s 至 %(max)s 之间。"),
+            code="calendar_year_range",
+            params={"min": CALENDAR_DATE_MIN.year, "max": CALENDAR_DATE_MAX.year},
+        )
 
 
 class DayKind(models.TextChoices):
@@ -18,7 +48,7 @@ class CalendarDay(models.Model):
     are computed (``credit.services.calendar.statutory_holidays``) where no day is stored.
     """
 
-    date = models.DateField(_("日期"), unique=True)
+    date = models.DateField(_("日期"), unique=True, validators=[validate_calendar_date])
     kind = models.CharField(_("类型"), max_length=10, choices=DayKind.choices)
     name = models.CharField(_("名称"), max_length=50, blank=True)
 
@@ -38,9 +68,7 @@ class CalendarYear(models.Model):
     without a complete row is provisional, whatever days of it are stored.
     """
 
-    year = models.PositiveSmallIntegerField(
-        _("年度"), unique=True, validators=[MinValueValidator(1900), MaxValueValidator(9999)]
-    )
+    year = models.PositiveSmallIntegerField(_("年度"), unique=True, validators=[validate_calendar_year])
     complete = models.BooleanField(_("已按通知录入完整"), default=False)
     notice = models.CharField(_("放假安排通知"), max_length=200, blank=True, help_text=_("例如 国办发明电〔2025〕7号"))
     updated_at = models.DateTimeField(_("最后修改时间"), auto_now=True)

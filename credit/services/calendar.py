@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from credit.models import CalendarDay, CalendarYear, DayKind
+from credit.models.calendar import validate_calendar_date, validate_calendar_year
 from credit.signals import due_dates_changed
 
 # A generous bound: seven working days never span more than this many calendar days, even over Spring Festival.
@@ -354,8 +355,10 @@ def calendar_year_set_complete(*, year: int, complete: bool, notice: str = "", u
     notice = notice.strip()
     if complete and not notice:
         raise ValidationError({"notice": _("请填写放假安排通知的文号或标题，再确认该年度已录入完整。")})
-    if not 1900 <= year <= 9999:
-        raise ValidationError({"year": _("年度应在 1900 至 9999 之间。")})
+    try:
+        validate_calendar_year(year)
+    except ValidationError as exc:
+        raise ValidationError({"year": exc.messages}) from None
     with transaction.atomic():
         row, _created = CalendarYear.objects.select_for_update().get_or_create(year=year)
         if complete:
@@ -441,6 +444,7 @@ def calendar_import_csv(*, data: bytes | str, user=None) -> CalendarImportResult
             continue
         try:
             day = parse_date(row[0].strip())
+            validate_calendar_date(day)
         except ValidationError as exc:
             errors.append(_("第%(row)d行“日期”列：%(msg)s") % {"row": line_no, "msg": exc.messages[0]})
             continue
