@@ -56,6 +56,17 @@ class RecordStateError(RecordError, StateError):
     """The record is not in a state that allows the action (stale page, double click, another reviewer first)."""
 
 
+class RecordVersionConflict(RecordStateError):
+    """The edit was made on an older version of the record (saved meanwhile in another tab, by a colleague, by an
+    import): refused; ``version`` is the record's current version."""
+
+    def __init__(self, version: int) -> None:
+        self.version = version
+        super().__init__(
+            _("该记录已在别处被修改（当前为第 %(v)s 版），本次修改未保存，以免覆盖那次修改。") % {"v": version}
+        )
+
+
 class DuplicateRecordError(RecordError):
     """The record repeats a stored one the user may see (``natural_key_duplicate``): ``record_id`` is that one, which
     the form links to."""
@@ -301,7 +312,7 @@ def record_update(*, record: Record, user, data: Mapping[str, Any], submit: bool
     serialise_item_writes(record.item_id)
     record = _locked(record)
     if "version" in data and str(data["version"]) != str(record.version):
-        raise RecordStateError(_("该记录已被他人修改（当前版本 %(v)s），请刷新后重新编辑。") % {"v": record.version})
+        raise RecordVersionConflict(record.version)
     if not record.is_editable:
         if record.status == RecordStatus.APPROVED:
             raise RecordStateError(_("记录已审核通过，不能直接修改；请提出变更申请，变更审核通过前原记录继续有效。"))

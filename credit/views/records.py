@@ -155,6 +155,26 @@ class RecordEditView(ClerkMixin, View):
             record = services.record_update(
                 record=record, user=request.user, data=request.POST, submit="submit" in request.POST
             )
+        except services.RecordVersionConflict as exc:
+            # What the user typed comes back in the form (it was lost on a redirect to the record page), with the
+            # current version in it (``self.record`` was read for this request): saving again is their decision,
+            # taken knowing the record changed. Not when the record has left the editable states meanwhile.
+            if not record.is_editable:
+                messages.error(request, str(exc))
+                return redirect("credit:record-detail", pk=pk)
+            form = form_for_item(record.item.no)(data=request.POST, instance=record)
+            form.is_valid()
+            form.add_error(
+                None,
+                _(
+                    "%(conflict)s您输入的内容仍在下面；请先在“记录详情”中查看最新内容并核对，"
+                    "再次保存即以下面的内容为准。"
+                )
+                % {"conflict": str(exc)},
+            )
+            change_form = ChangeNoteForm(request.POST) if record.status == RecordStatus.APPROVED else None
+            ctx = _form_context(request, record.item, form, record=record, change_form=change_form)
+            return render(request, self.template_name, ctx, status=409)
         except services.RecordStateError as exc:
             messages.error(request, str(exc))
             return redirect("credit:record-detail", pk=pk)

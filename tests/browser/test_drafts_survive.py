@@ -201,7 +201,7 @@ def test_restored_edit_of_a_record_changed_meanwhile_meets_the_version_check(liv
     expect(tab.locator("#draft-notice")).to_contain_text("已恢复您上次未提交的内容")
     expect(tab.locator("[name=offence]")).to_have_value("违规组织有偿补课（已核实）")
     tab.click("button[name=save]")
-    expect(tab.locator("main")).to_contain_text("该记录已被他人修改")
+    expect(tab.locator("main")).to_contain_text("该记录已在别处被修改")
     assert TeacherPenaltyRecord.objects.get(pk=record.pk).offence != "违规组织有偿补课（已核实）"
 
 
