@@ -18,7 +18,7 @@ from django.views.generic import ListView
 
 from audit.forms import AuditFilterForm
 from audit.models import AuditAction, AuditEvent
-from audit.selectors import audit_event_list, detail_pairs, role_label
+from audit.selectors import audit_event_list, events_described
 from audit.services import audit_log
 from core.access import RoleRequiredMixin
 from core.roles import Role
@@ -65,10 +65,9 @@ class AuditEventListView(AuditorRequiredMixin, _FilteredMixin, ListView):
         params = self.request.GET.copy()
         params.pop("page", None)
         context.update(form=self.filter_form(), querystring=params.urlencode())
-        # Shown in words: the role's Chinese name and the detail as label/value pairs, not codes and a Python dict.
-        for event in context["events"]:
-            event.role_label = role_label(event.role)
-            event.detail_pairs = detail_pairs(event.detail)
+        # Shown in words: the role's and the object type's Chinese names and the detail as label/value pairs, not
+        # codes and a Python dict.
+        context["events"] = events_described(context["events"])
         return context
 
 

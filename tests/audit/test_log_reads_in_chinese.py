@@ -15,4 +15,5 @@ def test_log_shows_role_names_and_readable_details(client, auditor, clerk):
     assert "填报员" in row
     assert ">clerk<" not in row
     assert "{&#x27;" not in row and "{'" not in row  # no Python dict
-    assert "原因" in row and "空闲超时" in row and "已提交" in row
+    # The record status's own label, as every other screen shows it (not 已提交).
+    assert "原因" in row and "空闲超时" in row and "待审核" in row and "已提交" not in row
