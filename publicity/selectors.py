@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import connection
-from django.db.models import Exists, Expression, Func, OuterRef, Q, QuerySet, TextField
+from django.db.models import Exists, Expression, Func, OuterRef, Q, QuerySet, TextField, Value
+from django.db.models.functions import StrIndex, Substr
 from django.utils import timezone
 
 from credit.catalog import PENALTY, ItemSpec
@@ -41,6 +42,7 @@ from publicity.models import (
     RepairApplication,
     RequestStatus,
 )
+from publicity.models.base import SEARCH_SEPARATOR, search_fold
 from publicity.services.publications import PENALTY_ITEMS, PUBLIC_ITEMS, RED_LIST_ITEMS
 
 LICENCES, PENALTIES, RED_LIST, BLACK_LIST = "licences", "penalties", "red-list", "black-list"
@@ -191,24 +193,32 @@ def withdrawal(section: str, pk: int) -> tuple[str, datetime.date] | None:
     return kind, timezone.localdate(at)
 
 
+def _folded_words(q: str | None) -> str:
+    """``q`` in the form of ``search_text`` (``search_fold``), its words separated by one space."""
+    return " ".join(search_fold(q).split())
+
+
 def normalize_term(q: str | None) -> str:
-    """The search term as stored in ``search_text`` (upper case, trimmed, at most ``MAX_TERM`` characters); '' when
-    shorter than two characters. NUL characters are dropped: stored text never holds one, and PostgreSQL refuses them
+    """The search term in the form of ``search_text`` (``publicity.models.base.search_fold``: full-width digits,
+    letters and brackets half-width, every bracket ``()``, upper case), its words separated by one space, at most
+    ``MAX_TERM`` characters; '' unless one of its words has ``MIN_TERM`` characters (words of one character alone
+    would read the whole table). NUL characters are dropped: stored text never holds one, and PostgreSQL refuses them
     in a query parameter (a 500 instead of "nothing found")."""
-    term = " ".join((q or "").replace("\x00", "").split()).upper()[:MAX_TERM].strip()
-    return term if len(term) >= MIN_TERM else ""
+    term = _folded_words(q)[:MAX_TERM].strip()
+    return term if any(len(word) >= MIN_TERM for word in term.split()) else ""
 
 
 def term_was_cut(q: str | None) -> bool:
     """Whether ``normalize_term`` searched only the first ``MAX_TERM`` characters of ``q``."""
-    return len(" ".join((q or "").replace("\x00", "").split())) > MAX_TERM
+    return len(_folded_words(q)) > MAX_TERM
 
 
 def search_entries(section: str, q: str, *, today: datetime.date | None = None) -> QuerySet:
-    """Public entries of ``section`` whose name, credit code or document number contains ``q``.
+    """Public entries of ``section`` whose name, credit code or document number holds every word of ``q``, compared in
+    one form (``normalize_term``): 南昌市 育新学校 finds 南昌市育新学校（2分校）, 洪教罚[2026]１３号 finds 洪教罚〔2026〕13号.
 
-    ``__contains`` (LIKE '%…%', case-sensitive, on upper-cased text) so that on PostgreSQL the pg_trgm GIN index on
-    ``search_text`` serves it, Chinese substrings included (the database runs with LC_CTYPE C.UTF-8).
+    ``__contains`` (LIKE '%…%', case-sensitive, on text stored in that form) so that on PostgreSQL the pg_trgm GIN
+    index on ``search_text`` serves it, Chinese substrings included (the database runs with LC_CTYPE C.UTF-8).
     """
     term = normalize_term(q)
     qs = public_entries(section, today=today)
@@ -218,32 +228,53 @@ def search_entries(section: str, q: str, *, today: datetime.date | None = None) 
         return _contains(qs, term)
     # Natural persons are not found by name alone (PUBLICITY_NAME_SEARCH_NATURAL_PERSONS off): by their decision
     # number, or by the full name together with the last four characters of the masked ID or the decision number.
-    natural = Q(subject_kind=SubjectKind.NATURAL)
-    if len(term) == 2 and connection.vendor == "postgresql":
-        return _pair_in_either_branch(qs, term)
-    found = ~natural & Q(search_text__contains=term)
-    # Case-sensitive like the rest of the search (no UPPER in SQL): decision numbers are Chinese and digits.
-    found |= natural & Q(document_number__contains=term) & ~Q(document_number="")
-    tokens = term.split()
-    if len(tokens) >= 2:
-        by_name = natural & Q(subject_name__iexact=tokens[0])
-        for token in tokens[1:]:
-            by_name &= Q(public_code__endswith=token) | Q(document_number__icontains=token)
+    words = term.split()
+    found = _either_branch(words)
+    if len(words) >= 2:
+        by_name = Q(subject_kind=SubjectKind.NATURAL, search_text__startswith=words[0] + SEARCH_SEPARATOR)
+        for word in words[1:]:
+            by_name &= Q(public_code__endswith=word) | Q(person_number__contains=word)
         found |= by_name
-    return qs.filter(found)
+    return _with_branch_columns(qs).filter(found)
 
 
-def _pair_in_either_branch(qs: QuerySet, term: str) -> QuerySet:
-    """An organisation whose search text, or a natural person whose decision number, holds the two characters ``term``.
+def _either_branch(words: list[str]) -> Q:
+    """An organisation whose search text, or a natural person whose decision number, holds every one of ``words``.
 
-    Each branch asks its own bigram column (migration 0014: organisations' search text, natural persons' decision
-    numbers, each NULL in the other's rows), so a common given name never reads the natural persons' rows. A text holds
-    a two-character term exactly when its bigrams do: no LIKE besides, which would only make PostgreSQL think fewer
-    rows match than do (and fetch and sort them all rather than walk the newest entries)."""
-    qs = qs.alias(
-        org_bigrams=_BigramColumn("org_bigrams"), person_number_bigrams=_BigramColumn("person_number_bigrams")
-    )
-    return qs.filter(Q(org_bigrams__contains=[term]) | Q(person_number_bigrams__contains=[term]))
+    On PostgreSQL a two-character word asks each branch's own bigram column (migrations 0014, 0015: organisations'
+    search text, natural persons' decision numbers, each NULL in the other's rows), so a common given name never reads
+    the natural persons' rows. A text holds a two-character word exactly when its bigrams do: no LIKE besides, which
+    would only make PostgreSQL think fewer rows match than do (and fetch and sort them all rather than walk the newest
+    entries). Any other word is a LIKE on ``search_text``, which the trigram index serves, in both branches (so written
+    once, outside them), and for a natural person a LIKE on its decision number's part besides."""
+    natural = Q(subject_kind=SubjectKind.NATURAL)
+    pairs = [word for word in words if len(word) == 2] if connection.vendor == "postgresql" else []
+    org = Q(org_bigrams__contains=pairs) if pairs else ~natural
+    person = Q(person_number_bigrams__contains=pairs) if pairs else natural
+    both = Q()
+    for word in words:
+        if word not in pairs:
+            both &= Q(search_text__contains=word)
+            person &= Q(person_number__contains=word)
+    return both & (org | person)
+
+
+def _in_either_branch(qs: QuerySet, words: list[str]) -> QuerySet:
+    """``qs`` narrowed to ``_either_branch(words)``."""
+    return _with_branch_columns(qs).filter(_either_branch(words))
+
+
+def _with_branch_columns(qs: QuerySet) -> QuerySet:
+    """``qs`` able to ask a natural person's decision number in search form (``person_number``: what follows the
+    separator of its ``search_text``, ``PublicEntryColumns.build_search_text``) and, on PostgreSQL, the bigram columns
+    of migrations 0014 and 0015. Aliases: the SQL holds only those a filter names."""
+    after_separator = StrIndex("search_text", Value(SEARCH_SEPARATOR)) + 1
+    qs = qs.alias(person_number=Substr("search_text", after_separator))
+    if connection.vendor == "postgresql":
+        qs = qs.alias(
+            org_bigrams=_BigramColumn("org_bigrams"), person_number_bigrams=_BigramColumn("person_number_bigrams")
+        )
+    return qs
 
 
 class _Bigrams(Func):
@@ -254,7 +285,8 @@ class _Bigrams(Func):
 
 
 class _BigramColumn(Expression):
-    """A bigram column of migration 0014, which the database generates and the models do not declare."""
+    """A bigram column of migration 0014 (``person_number_bigrams`` as migration 0015 redefined it), which the database
+    generates and the models do not declare."""
 
     output_field = ArrayField(TextField())
 
@@ -273,11 +305,14 @@ class _BigramColumn(Expression):
 
 
 def _contains(qs: QuerySet, term: str) -> QuerySet:
-    """``search_text`` contains ``term``. A two-character term on PostgreSQL also asks the bigram index (pg_trgm has
-    no trigram of it to look up); the LIKE keeps the result exact."""
-    qs = qs.filter(search_text__contains=term)
-    if len(term) == 2 and connection.vendor == "postgresql":
-        qs = qs.alias(search_bigrams=_Bigrams("search_text")).filter(search_bigrams__contains=[term])
+    """``search_text`` holds every word of ``term`` (a ``normalize_term``). A two-character word on PostgreSQL also
+    asks the bigram index (pg_trgm has no trigram of it to look up); the LIKE keeps the result exact."""
+    words = term.split()
+    for word in words:
+        qs = qs.filter(search_text__contains=word)
+    pairs = [word for word in words if len(word) == 2]
+    if pairs and connection.vendor == "postgresql":
+        qs = qs.alias(search_bigrams=_Bigrams("search_text")).filter(search_bigrams__contains=pairs)
     return qs
 
 

@@ -11,6 +11,7 @@ from accounts.roles import Role
 from core.scoping import require_role
 from publicity.forms import NewsItemForm, PolicyDocumentForm
 from publicity.models import NewsItem, PolicyDocument
+from publicity.models.base import search_text_of
 from publicity.services.errors import PublicityError
 
 _FORMS = {PolicyDocument: PolicyDocumentForm, NewsItem: NewsItemForm}
@@ -26,7 +27,8 @@ def article_save(*, model: type[PolicyDocument] | type[NewsItem], user, data: Ma
     article = form.save(commit=False)
     if article.pk is None:
         article.created_by = user
-    article.search_text = " | ".join(filter(None, [article.title, getattr(article, "document_number", "")])).upper()
+    # The form the entries' search text has (``PublicEntryColumns.build_search_text``): one search serves both.
+    article.search_text = search_text_of(article.title, getattr(article, "document_number", ""))
     article.full_clean()
     article._history_user = user  # the editor, in the history and so in the audit log
     article.save()
