@@ -7,11 +7,13 @@ import copy
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from credit.models import SubjectKind
-from credit.validators import validate_cn_id
+from credit.validators import validate_cn_id, validate_phone
 from publicity.challenge import Check, challenge_check, challenge_issue
 from publicity.models import LicenceDecision, NewsItem, Outcome, PolicyDocument, Publication, Severity
 from publicity.models.publications import PENALTY_CATEGORIES
@@ -257,6 +259,35 @@ class PublicRequestForm(forms.Form):
                 error_messages={"required": _("请回答人机验证问题。")},
                 widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
             )
+
+    def clean_applicant_name(self):
+        # At least one letter or character of a name: "?" or "-" names nobody the bureau can answer.
+        name = " ".join(self.cleaned_data["applicant_name"].split())
+        if not any(c.isalpha() for c in name):
+            raise forms.ValidationError(_("申请人：请填写单位名称或个人姓名。"), code="no_name")
+        return name
+
+    def clean_applicant_contact(self):
+        """A phone number (mobile, or landline with its area code) or an e-mail address: the bureau answers there, and
+        the cap on open cases per contact counts by it (free text such as "abc" reached nobody and escaped the cap)."""
+        contact = self.cleaned_data["applicant_contact"].strip()
+        try:
+            if "@" in contact:
+                validate_email(contact)
+            else:  # as typed (0791-86000000-123), or with its separators dropped (+86 138-0791-0000, (0791)86000000)
+                try:
+                    validate_phone(contact)
+                except ValidationError:
+                    validate_phone(contact.translate(str.maketrans("", "", "()（）-－—.．")))
+        except ValidationError:
+            raise forms.ValidationError(
+                _(
+                    "联系电话或电子邮箱：请填写手机号码（如 13800138000）、带区号的固定电话（如 0791-88888888）"
+                    "或电子邮箱，以便告知办理结果。"
+                ),
+                code="contact_invalid",
+            ) from None
+        return contact
 
     def clean_challenge_answer(self):
         answer = self.cleaned_data["challenge_answer"]

@@ -100,3 +100,41 @@ def test_public_pages_name_a_favicon_that_is_served(client):
     page = client.get("/").content.decode()
     assert 'rel="icon" href="/static/favicon.svg"' in page
     assert finders.find("favicon.svg")
+
+
+CONTACT_ERROR = "联系电话或电子邮箱：请填写手机号码（如 13800138000）、带区号的固定电话（如 0791-88888888）或电子邮箱，以便告知办理结果。"
+
+
+@pytest.mark.parametrize("contact", ["abc", "-", "不告诉你", "123", "138079100001", "a@b"])
+def test_an_objection_with_a_contact_nobody_can_answer_at_is_refused_naming_the_field(build, client, contact):
+    # Before: any text was a contact; the reviewer read "联系方式 abc" and could not reply, and each new string
+    # was a new contact to the cap on open cases.
+    from publicity.models import Objection
+
+    pub = build.penalty(8)
+    data = {"applicant_name": "王晓明", "applicant_contact": contact, "content": "处罚日期有误，应为三月。"}
+    response = client.post(f"/penalties/{pub.pk}/objection/", data)
+    assert response.status_code == 200
+    assert response.context["form"].errors["applicant_contact"] == [CONTACT_ERROR]
+    assert f'value="{contact}"' in response.content.decode()  # what was typed stays in the form
+    assert not Objection.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "contact",
+    ["13807910000", "+86 138-0791-0000", "0791-86000000", "(0791)86000000", "0791-86000000-123", "x@example.com"],
+)
+def test_phone_numbers_and_e_mail_addresses_are_accepted_as_contacts(build, client, contact):
+    from publicity.models import Objection
+
+    pub = build.penalty(8)
+    data = {"applicant_name": "王晓明", "applicant_contact": contact, "content": "处罚日期有误，应为三月。"}
+    assert client.post(f"/penalties/{pub.pk}/objection/", data).status_code == 302
+    assert Objection.objects.get().applicant_contact == contact
+
+
+def test_an_applicant_name_without_a_letter_is_refused(build, client):
+    pub = build.penalty(8)
+    data = {"applicant_name": "？", "applicant_contact": "13807910000", "content": "处罚日期有误，应为三月。"}
+    response = client.post(f"/penalties/{pub.pk}/objection/", data)
+    assert response.context["form"].errors["applicant_name"] == ["申请人：请填写单位名称或个人姓名。"]
