@@ -1,9 +1,25 @@
 """The public column's masking: free text through ``core.masking`` (the rules are there, shared with the workspace's
-pages), and read-only masked views of an entry's columns."""
+pages), and read-only masked views of an entry's columns.
 
-from core.masking import mask_free_text
+ID and phone numbers are masked in every public text (``mask_free_text``). A natural person's entry also has the
+door-level detail of any street address in its free text masked (``mask_personal_text``): a teacher's penalty may say
+where the tutoring took place, at home. A school's or company's address is public (its licence, its registered
+premises) and is kept; so are names and document numbers, which are never addresses."""
 
-__all__ = ["MaskedColumns", "mask_free_text"]
+from core.masking import mask_addresses, mask_free_text
+from credit.models import SubjectKind
+
+__all__ = ["MaskedColumns", "mask_free_text", "mask_personal_text", "mask_text_of"]
+
+
+def mask_personal_text(text: str | None) -> str:
+    """Free text about a natural person as the public may read it: ID and phone numbers and home addresses masked."""
+    return mask_addresses(mask_free_text(text))
+
+
+def mask_text_of(subject_kind: str, text: str | None) -> str:
+    """Free text of an entry about a subject of ``subject_kind``, masked for the public."""
+    return mask_personal_text(text) if subject_kind == SubjectKind.NATURAL else mask_free_text(text)
 
 
 class MaskedColumns:
@@ -15,4 +31,8 @@ class MaskedColumns:
 
     def __getattr__(self, name: str):
         value = getattr(self._entry, name)
-        return mask_free_text(value) if isinstance(value, str) else value
+        if not isinstance(value, str):
+            return value
+        if name in ("subject_name", "document_number", "public_code"):
+            return mask_free_text(value)
+        return mask_text_of(self._entry.subject_kind, value)

@@ -64,12 +64,17 @@ class PublicEntryColumns(models.Model):
         super().save(*args, **kwargs)
 
     def mask_public_columns(self) -> None:
-        """Mask ID, mobile and landline numbers in every public text column, and rebuild the search text from the
-        masked columns (a search for a full ID number finds nothing)."""
-        from publicity.masking import mask_free_text
+        """Mask ID, mobile and landline numbers in every public text column, and a natural person's home address in
+        the free text (not in the name or the document number, ``publicity.masking``); rebuild the search text from
+        the masked columns (a search for a full ID number finds nothing)."""
+        from publicity.masking import mask_free_text, mask_text_of
 
         for field in self.PUBLIC_TEXT_FIELDS:
-            setattr(self, field, mask_free_text(getattr(self, field)))
+            value = getattr(self, field)
+            if field in PublicEntryColumns.PUBLIC_TEXT_FIELDS:
+                setattr(self, field, mask_free_text(value))
+            else:
+                setattr(self, field, mask_text_of(self.subject_kind, value))
         self.search_text = self.build_search_text()
 
     def build_search_text(self) -> str:

@@ -144,9 +144,9 @@ class LicenceDecision(PublicEntryColumns, Decided):
     def public_nr(self) -> str:
         """许可内容 as the column shows it: ID and mobile numbers quoted in it masked (the decision keeps the text as
         entered, for the national export)."""
-        from publicity.masking import mask_free_text
+        from publicity.masking import mask_text_of
 
-        return mask_free_text(self.nr)
+        return mask_text_of(self.subject_kind, self.nr)
 
     @property
     def is_editable(self) -> bool:

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods
 from credit.validators import classify_school_or_org_code
 from publicity import pagecache, selectors
 from publicity.forms import PublicRequestForm, RepairRequestForm, TrackForm
-from publicity.masking import mask_free_text
+from publicity.masking import mask_personal_text
 from publicity.models import NewsItem, PolicyDocument, PublicationKind
 from publicity.org_panels import org_sections
 from publicity.ratelimit import Refusal, request_slot_release, request_slot_take, request_standing
@@ -325,7 +325,7 @@ def request_status(request, code: str):
     if req is None:
         raise Http404
     # The reply is the reviewer's free text on a public page: masked like the column (it may quote an ID or a mobile).
-    context = {"req": req, "is_repair": req.CODE_PREFIX == "XF", "reply": mask_free_text(req.reply)}
+    context = {"req": req, "is_repair": req.CODE_PREFIX == "XF", "reply": mask_personal_text(req.reply)}
     return render(request, "publicity/request_status.html", context)
 
 

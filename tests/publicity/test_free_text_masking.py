@@ -5,7 +5,7 @@ import pytest
 
 from credit.demo import person_id
 from publicity import pagecache
-from publicity.masking import mask_free_text
+from publicity.masking import mask_free_text, mask_personal_text
 from publicity.services.requests import objection_file, request_decide
 from tests.publicity.public_pages import every_public_rendering
 
@@ -125,3 +125,81 @@ def test_migration_0006_remasks_forms_the_first_pass_missed(build, client):
     step.code(apps, None)  # running it again changes nothing
     entry.refresh_from_db()
     assert entry.reason == f"冒用旧证号{old_id[:6]}*****{old_id[-4:]}，手机{PHONE_MASKED}"
+
+
+# --- home addresses (natural persons' entries) ----------------------------------------------------------------------
+
+HOME = "南昌市青山湖区北京东路88号5栋1单元302室"
+HOME_MASKED = "南昌市青山湖区北京东路**号*栋*单元***室"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (f"在其家庭住址{HOME}内违规补课", f"在其家庭住址{HOME_MASKED}内违规补课"),
+        ("住１２号楼３单元５０１室", "住**号楼*单元***室"),
+        ("家住XX村3组15号", "家住XX村*组**号"),
+        ("租住阳光苑12号", "租住阳光苑**号"),
+        ("住5栋1-302", "住*栋*-***"),
+        # not addresses: a document or serial number, a floor, a count, dates and amounts
+        ("洪教罚〔2026〕4号2026年3月1日作出", "洪教罚〔2026〕4号2026年3月1日作出"),
+        ("赣教许字第36010号", "赣教许字第36010号"),
+        ("在教学楼3层，共3户，罚款5000元", "在教学楼3层，共3户，罚款5000元"),
+    ],
+)
+def test_mask_personal_text_hides_the_door_not_the_street(text, expected):
+    assert mask_personal_text(text) == expected
+    assert mask_personal_text(expected) == expected
+
+
+def test_a_teachers_home_address_in_the_facts_is_masked_on_every_public_rendering(build, client):
+    # Before: the ID number was masked and the address beside it was published in full (page, JSON, CSV, feed).
+    pub = build.penalty(8, offence=f"在其家庭住址{HOME}内违规组织有偿补课，身份证{PID}")
+    text = every_public_rendering(client, "penalties", pub.pk)
+    assert "88号5栋" not in text and "302室" not in text
+    assert HOME_MASKED in text
+    _assert_masked(text)
+
+
+def test_a_correction_after_an_objection_is_masked_too(build, client):
+    pub = build.penalty(8)
+    req = objection_file(target=pub, applicant_name="甲", applicant_contact="x", content="有误")
+    request_decide(
+        request=req,
+        user=build.reviewer,
+        outcome="corrected",
+        reply="已更正",
+        corrected_content=f"警告（住{HOME}）",
+    )
+    text = every_public_rendering(client, "penalties", pub.pk)
+    assert HOME not in text and HOME_MASKED in text
+
+
+def test_a_schools_address_stays_readable(build, client):
+    # A legal person's premises are public (its licence, its registered address); only natural persons' are masked.
+    pub = build.penalty(2, penalty_content=f"在{HOME}擅自设立教学点")
+    assert HOME in every_public_rendering(client, "penalties", pub.pk)
+
+
+def test_the_reply_on_the_tracking_page_masks_a_home_address(build, client):
+    pub = build.penalty(8)
+    req = objection_file(target=pub, applicant_name="甲", applicant_contact="x", content="有误")
+    request_decide(request=req, user=build.reviewer, outcome="upheld", reply=f"经核实当事人住{HOME}")
+    page = client.get(f"/track/{req.tracking_code}/").content.decode()
+    assert HOME not in page and HOME_MASKED in page
+
+
+def test_migration_masks_home_addresses_already_on_the_column(build, client):
+    import importlib
+
+    from django.apps import apps
+
+    from publicity.models import Publication
+
+    migration = importlib.import_module("publicity.migrations.0016_mask_home_addresses")
+    teacher, school = build.penalty(8), build.penalty(2)
+    Publication.objects.filter(pk__in=[teacher.pk, school.pk]).update(offence_facts=f"在{HOME}补课")
+    migration.mask_home_addresses(apps, None)
+    pagecache.everything_changed()
+    assert HOME_MASKED in client.get(f"/penalties/{teacher.pk}/").content.decode()
+    assert HOME in client.get(f"/penalties/{school.pk}/").content.decode()
