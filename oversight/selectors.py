@@ -9,8 +9,10 @@ Definitions (one place):
   is on or before the due date, **late (迟报)** otherwise.
 - **Overdue (逾期未报)**: not submitted and the due date is before today (as ``Record.is_overdue``).
 - **Pending (未到期)**: not submitted, due today or later.
-- **On-time rate (及时率)** = on time / due; **submission rate (报送率)** = (on time + late) / due. Undefined (None)
-  when nothing is due.
+- **Come due (已到期)** = due − pending: the records whose outcome is known (submitted, or past their due date).
+- **On-time rate (及时率)** = on time / come due; **submission rate (报送率)** = (on time + late) / come due. Undefined
+  (None, shown "—", not ranked) when nothing has come due: a record not yet due has not failed, and counting it made an
+  office with nothing late read 0.0 % at the start of a month (as DHIS2 counts only the periods that have ended).
 - **Provisional (暂定)**: how many of the due records have a due date computed on a year whose holidays are not yet
   entered; such figures may move when the calendar is entered.
 - **Semiannual reports (一年两次)**: for each item reported twice a year (item 1), one report is expected per
@@ -74,17 +76,22 @@ class Figures:
         return self.on_time + self.late
 
     @property
+    def come_due(self) -> int:
+        return self.due - self.pending
+
+    @property
     def on_time_rate(self) -> float | None:
-        return round(self.on_time / self.due, 4) if self.due else None
+        return round(self.on_time / self.come_due, 4) if self.come_due else None
 
     @property
     def submission_rate(self) -> float | None:
-        return round(self.submitted / self.due, 4) if self.due else None
+        return round(self.submitted / self.come_due, 4) if self.come_due else None
 
     def as_dict(self) -> dict:
         return {
             **asdict(self),
             "submitted": self.submitted,
+            "come_due": self.come_due,
             "on_time_rate": self.on_time_rate,
             "submission_rate": self.submission_rate,
         }
@@ -265,7 +272,8 @@ def semiannual_reports(*, period: Period, offices: QuerySet[Office], today: date
 
 
 def _rank(rows: list[OfficeTimeliness]) -> list[OfficeTimeliness]:
-    """Order by on-time rate (best first; offices with nothing due last), then more records due; competition ranks."""
+    """Order by on-time rate (best first; offices with nothing come due last, unranked), then more records due;
+    competition ranks."""
 
     def key(r: OfficeTimeliness):
         rate = r.figures.on_time_rate

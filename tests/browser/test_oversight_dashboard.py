@@ -74,7 +74,7 @@ def test_dashboard_draws_every_chart(live_server, page):
         assert chart["chart"], chart
         assert chart["width"] > 0 and chart["painted"] > 100, chart
     trend = page.evaluate("() => window.oversightCharts['chart-trend'].data.datasets.map((d) => d.data[2])")
-    assert trend == [1, 0, 1]  # March: 1 overdue, 0 late, 1 on time
+    assert trend == [1, 0, 1, 0]  # March: 1 overdue, 0 late, 1 on time, none not yet due
     # Each chart is also a table.
     assert page.locator("#tbl-ontime tbody tr").count() == Office.objects.count()
     assert external == []

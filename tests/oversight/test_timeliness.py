@@ -188,3 +188,42 @@ def test_bad_period_shows_an_error_and_the_current_year(client, clerk_yijiao):
     assert page.status_code == 200
     assert "统计期间“2026-13”无效" in page.content.decode()
     assert page.context["period"].kind == "year"
+
+
+@pytest.mark.django_db
+def test_records_not_yet_due_do_not_count_against_an_office(clerk_yijiao):
+    # Early in a month every record due later is 未到期: the office had failed nothing, yet read 0.0 % and was ranked
+    # below offices with nothing due at all. Rates are over the records that have come due.
+    for day in (20, 21, 22):
+        institution(office="yijiao", due=datetime.date(2026, 3, day), status=RecordStatus.DRAFT)
+    institution(office="sheguan", due=datetime.date(2026, 3, 2), status=RecordStatus.DRAFT)  # overdue
+    institution(office="sheguan", due=datetime.date(2026, 3, 25), status=RecordStatus.DRAFT)  # not yet due
+    rows, total = selectors.timeliness_by_office(
+        period=MARCH, offices=Office.objects.filter(code__in=["yijiao", "sheguan"]), today=datetime.date(2026, 3, 10)
+    )
+    yijiao, sheguan = _figures_of(rows, "yijiao"), _figures_of(rows, "sheguan")
+    assert (yijiao.figures.due, yijiao.figures.pending, yijiao.figures.come_due) == (3, 3, 0)
+    assert yijiao.figures.on_time_rate is None and yijiao.figures.submission_rate is None
+    assert yijiao.rank is None
+    assert (sheguan.figures.come_due, sheguan.figures.on_time_rate, sheguan.rank) == (1, 0.0, 1)
+    assert total.come_due == 1 and total.on_time_rate == 0.0
+
+
+@pytest.mark.django_db
+def test_the_months_chart_and_table_add_up_to_what_is_due(client, clerk_yijiao, general_office_reviewer):
+    import json
+    import re
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    institution(office="yijiao", due=today + datetime.timedelta(days=3), status=RecordStatus.DRAFT)
+    client.force_login(general_office_reviewer)
+    html = client.get(reverse("oversight:dashboard") + f"?period={today:%Y-%m}").content.decode()
+    data = json.loads(
+        re.search(r'<script id="oversight-chart-data" type="application/json">(.*?)</script>', html, re.S)[1]
+    )
+    month = today.month - 1
+    series = {s["label"]: s["data"][month] for s in data["trend"]["series"]}
+    assert series["未到期"] == 1
+    assert sum(series.values()) == 1  # the bar is the 应报 of the table, not 0 of 1
