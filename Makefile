@@ -20,11 +20,14 @@ PYTEST_ARGS ?=
 # waits (Chromium rendering, a live server's thread, SQLite's file), another runs. Measured back to back on one machine
 # (README, "make test"): two workers 224-230 s, three 196-200 s, four 210 s.
 PYTEST_WORKERS ?= 3
-# The demo's web server: gunicorn with the image's settings (config/gunicorn.conf.py), on the loopback address only,
-# two workers; no access log and gunicorn's own messages from warnings up, so the terminal keeps the addresses and the
-# accounts (runserver printed its start-up banner, an English warning and a line per request after them).
+# The demo's web server: gunicorn with the image's settings (config/gunicorn.conf.py), on the loopback address only;
+# no access log and gunicorn's own messages from warnings up, so the terminal keeps the addresses and the accounts
+# (runserver printed its start-up banner, an English warning and a line per request after them). Without REDIS_URL
+# that file starts one worker process of 8 threads: processes would each keep a local-memory cache of their own (two
+# workers served a withdrawn entry's cached page from one of them for minutes, and counted the request limits apart);
+# with it, GUNICORN_WORKERS processes (default 3) sharing Redis.
 DEMO_ADDRESS ?= 127.0.0.1:8000
-DEMO_SERVER = $(VENV)/bin/gunicorn -c config/gunicorn.conf.py --bind $(DEMO_ADDRESS) --workers 2 --access-logfile /dev/null --log-level warning config.wsgi:application
+DEMO_SERVER = $(VENV)/bin/gunicorn -c config/gunicorn.conf.py --bind $(DEMO_ADDRESS) --access-logfile /dev/null --log-level warning config.wsgi:application
 
 .PHONY: help install demo test lint lock
 
