@@ -6,11 +6,12 @@ from publicity import (
     converters,  # noqa: F401  (registers <section:…>)
     pagecache,
 )
-from publicity.views.api import PublicListApi, public_csv
+from publicity.views.api import PublicListApi, public_csv, public_xlsx
 
 app_name = "publicity-api"
 urlpatterns = [
     path("<section:section>.csv", public_csv, name="csv"),
+    path("<section:section>.xlsx", public_xlsx, name="xlsx"),
     path(
         "<section:section>/",
         pagecache.public_page(

@@ -112,6 +112,11 @@ def row_dict(section: str, entry) -> dict:
     return {key: _public(get(entry)) for key, _label, get in COLUMNS[section]}
 
 
+def cell_text(value) -> str:
+    """``value`` as one text cell of the open-data workbook (masked, dates in ISO form, empty for none)."""
+    return "" if value is None else str(_public(value))
+
+
 def csv_safe(value) -> str:
     """Text that a spreadsheet will not run as a formula (= + - @ lead to a quoted cell)."""
     text = "" if value is None else str(_public(value))

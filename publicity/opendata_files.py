@@ -21,6 +21,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import xlsxwriter
 from celery import shared_task
 from django.conf import settings
 from django.core.cache import cache
@@ -28,7 +29,7 @@ from django.utils import timezone
 
 from core.transactions import on_commit_batched
 from publicity import pagecache, selectors
-from publicity.opendata import COLUMNS, csv_safe
+from publicity.opendata import COLUMNS, cell_text, csv_safe
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +45,12 @@ class OpenDataFile:
     day: str  # the Beijing date it was written on, ISO
     generated_at: str  # Beijing time, ISO with offset
     rows: int
+
+    @property
+    def xlsx_path(self) -> Path:
+        """The same rows as an Excel workbook, every cell text (an 18-digit credit code opened from the CSV in Excel
+        became 1.13601E+17 and was saved with its last digits lost)."""
+        return self.path.with_suffix(".xlsx")
 
 
 def directory() -> Path:
@@ -79,7 +86,7 @@ def is_fresh(found: OpenDataFile | None) -> bool:
 
 def write(section: str) -> OpenDataFile:
     """Write the CSV of ``section`` as the public sees it now (the same rows and columns as the JSON, a BOM so Excel
-    reads UTF-8), then rename it into place."""
+    reads UTF-8) and the same rows as an .xlsx of text cells, then rename both into place."""
     # The version is read before the rows: a change committed while writing makes this file stale, not lost.
     version = pagecache.versions([section])[0]
     now, today = timezone.localtime(), timezone.localdate()
@@ -88,18 +95,27 @@ def write(section: str) -> OpenDataFile:
     columns = COLUMNS[section]
     rows = 0
     fd, tmp = tempfile.mkstemp(prefix=f".{section}-", suffix=".csv.part", dir=target)
+    xfd, xtmp = tempfile.mkstemp(prefix=f".{section}-", suffix=".xlsx.part", dir=target)
+    os.close(xfd)
     try:
+        sheet = XlsxSheet(xtmp, [label for _k, label, _g in columns])
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
             out.write("\ufeff")
             writer = csv.writer(out)
             writer.writerow([label for _k, label, _g in columns])
             for entry in selectors.public_entries(section, today=today).iterator(chunk_size=CHUNK):
-                writer.writerow([csv_safe(get(entry)) for _k, _l, get in columns])
+                values = [get(entry) for _k, _l, get in columns]
+                writer.writerow([csv_safe(value) for value in values])
+                sheet.add([cell_text(value) for value in values])
                 rows += 1
-        os.chmod(tmp, 0o644)
+        sheet.close()
+        for path in (tmp, xtmp):
+            os.chmod(path, 0o644)
+        os.replace(xtmp, _csv_path(section).with_suffix(".xlsx"))
         os.replace(tmp, _csv_path(section))
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
+        Path(xtmp).unlink(missing_ok=True)
         raise
     meta = {"version": version, "day": today.isoformat(), "generated_at": now.isoformat(timespec="seconds")}
     meta["rows"] = rows
@@ -107,6 +123,31 @@ def write(section: str) -> OpenDataFile:
     meta_tmp.write_text(json.dumps(meta), encoding="utf-8")
     os.replace(meta_tmp, _meta_path(section))
     return OpenDataFile(section, _csv_path(section), version, meta["day"], meta["generated_at"], rows)
+
+
+class XlsxSheet:
+    """One worksheet of text cells written row by row (xlsxwriter ``constant_memory``: a million rows in little
+    memory): codes, dates and amounts stay exactly as the CSV has them, and nothing is read as a formula."""
+
+    def __init__(self, target, header: list[str]) -> None:
+        options = {"constant_memory": True, "strings_to_numbers": False, "strings_to_formulas": False}
+        self.book = xlsxwriter.Workbook(target, {**options, "strings_to_urls": False, "in_memory": False})
+        self.sheet = self.book.add_worksheet("data")
+        bold = self.book.add_format({"bold": True})
+        for col, label in enumerate(header):
+            self.sheet.set_column(col, col, max(12, min(40, 2 * len(label) + 2)))
+            self.sheet.write_string(0, col, label, bold)
+        self.sheet.freeze_panes(1, 0)
+        self.row = 1
+
+    def add(self, values: list[str]) -> None:
+        for col, value in enumerate(values):
+            if value:
+                self.sheet.write_string(self.row, col, value)
+        self.row += 1
+
+    def close(self) -> None:
+        self.book.close()
 
 
 def schedule(section: str, *, countdown: int | None = None) -> bool:

@@ -545,6 +545,7 @@ ROWS = [
     # The open-data API is public, the admin roles included.
     Row("api/v1/public/<section:section>/", "/api/v1/public/penalties/", everyone(200)),
     Row("api/v1/public/<section:section>.csv", "/api/v1/public/licences.csv", everyone(200)),
+    Row("api/v1/public/<section:section>.xlsx", "/api/v1/public/licences.xlsx", everyone(200)),
     # --- the public column: open to everyone -----------------------------------------------------------------------
     Row("", "/", everyone(200)),
     Row("search/", "/search/?q=学校", everyone(200)),

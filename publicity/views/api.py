@@ -1,10 +1,12 @@
-"""Open data: the public lists as JSON (cursor-paginated, ``?q=`` search) and CSV, anonymous and read-only."""
+"""Open data: the public lists as JSON (cursor-paginated, ``?q=`` search), CSV and .xlsx, anonymous and read-only."""
 
 from __future__ import annotations
 
 import csv
 import datetime
 import os
+import tempfile
+from pathlib import Path
 
 from django.conf import settings
 from django.http import Http404, HttpResponse, StreamingHttpResponse
@@ -18,7 +20,7 @@ from rest_framework.views import APIView
 
 from core.downloads import paced_file_response
 from publicity import opendata_files, selectors
-from publicity.opendata import COLUMNS, csv_safe, row_dict
+from publicity.opendata import COLUMNS, cell_text, csv_safe, row_dict
 from publicity.ratelimit import download_slot_take
 from publicity.sections import TITLES
 
@@ -58,7 +60,16 @@ class _Echo:
         return value
 
 
-def public_csv(request, section: str):
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def public_xlsx(request, section: str):
+    """GET /api/v1/public/<section>.xlsx: the CSV's rows as an Excel workbook of text cells (Excel turns a CSV's
+    18-digit credit codes into numbers and loses their last digits); served like the CSV, limits included."""
+    return public_csv(request, section, fmt="xlsx")
+
+
+def public_csv(request, section: str, fmt: str = "csv"):
     """GET /api/v1/public/<section>.csv: the same rows as the JSON, with a BOM so Excel reads UTF-8.
 
     The full list is a file written by a Celery task (``publicity.opendata_files``), served as it is (or by the reverse
@@ -82,25 +93,33 @@ def public_csv(request, section: str):
         return response
     q = request.GET.get("q", "")
     if q.strip():
-        return _search_csv(section, q)
+        return _search_xlsx(section, q) if fmt == "xlsx" else _search_csv(section, q)
     found = opendata_files.freshest(section)
     if found is None:
         response = render(request, "publicity/download_pending.html", {"title": TITLES[section]}, status=503)
         response["Retry-After"] = "60"
         return response
-    name = f"{section}-{found.day.replace('-', '')}.csv"
+    path = found.xlsx_path if fmt == "xlsx" else found.path
+    content_type = XLSX if fmt == "xlsx" else "text/csv; charset=utf-8"
+    name = f"{section}-{found.day.replace('-', '')}.{fmt}"
     accel = settings.PUBLICITY_OPEN_DATA_ACCEL_PREFIX
     rate = max(0, settings.PUBLICITY_OPEN_DATA_RATE)
     if accel:
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["X-Accel-Redirect"] = f"{accel.rstrip('/')}/{found.path.name}"
+        response = HttpResponse(content_type=content_type)
+        response["X-Accel-Redirect"] = f"{accel.rstrip('/')}/{path.name}"
         if rate:
             response["X-Accel-Limit-Rate"] = str(rate)
-        stat = found.path.stat()
+        stat = path.stat()
     else:
-        fh = found.path.open("rb")
+        try:
+            fh = path.open("rb")
+        except FileNotFoundError:  # a CSV written before the workbooks were: the next write brings it
+            opendata_files.schedule(section, countdown=0)
+            response = render(request, "publicity/download_pending.html", {"title": TITLES[section]}, status=503)
+            response["Retry-After"] = "60"
+            return response
         stat = os.fstat(fh.fileno())  # of the file being sent, should the task replace it meanwhile
-        response = paced_file_response(fh, stat.st_size, rate, content_type="text/csv; charset=utf-8")
+        response = paced_file_response(fh, stat.st_size, rate, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["Last-Modified"] = http_date(stat.st_mtime)
     # Beijing time, with its offset, of the data in the file (HTTP dates are GMT by definition).
@@ -122,4 +141,17 @@ def _search_csv(section: str, q: str):
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     name = f"{section}-{timezone.localdate():%Y%m%d}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _search_xlsx(section: str, q: str):
+    """The search's rows (as many as the CSV's, ``PUBLICITY_CSV_SEARCH_MAX_ROWS``) as a workbook, built at once."""
+    columns = COLUMNS[section]
+    with tempfile.NamedTemporaryFile(suffix=".xlsx") as tmp:
+        sheet = opendata_files.XlsxSheet(tmp.name, [label for _k, label, _g in columns])
+        for entry in _queryset(section, q)[: settings.PUBLICITY_CSV_SEARCH_MAX_ROWS].iterator(chunk_size=2000):
+            sheet.add([cell_text(get(entry)) for _k, _l, get in columns])
+        sheet.close()
+        response = HttpResponse(Path(tmp.name).read_bytes(), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{section}-{timezone.localdate():%Y%m%d}.xlsx"'
     return response

@@ -175,3 +175,43 @@ def test_anonymous_downloads_are_limited_per_address(build, client, settings, cl
     staff = Client()
     staff.force_login(clerk)
     assert staff.get("/api/v1/public/penalties.csv").status_code == 200
+
+
+def _workbook_rows(content: bytes) -> list[list]:
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(content), read_only=True)
+    return [list(row) for row in book.active.iter_rows(values_only=True)]
+
+
+def test_the_xlsx_has_the_csvs_rows_as_text_so_excel_keeps_every_digit_of_a_code(build, client):
+    # Opened in Excel, the CSV's 18-digit all-digit credit codes (the bureau's own 113601000145008695 on every licence)
+    # became 1.13601E+17 and were saved as 113601000145008000. The workbook holds them as text cells.
+    build.penalty(2)
+    build.licence()
+    for section in ("penalties", "licences"):
+        _, text = _download(client, section)
+        response = client.get(f"/api/v1/public/{section}.xlsx")
+        assert response.status_code == 200
+        assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        name = f"{section}-{timezone.localdate():%Y%m%d}.xlsx"
+        assert response["Content-Disposition"] == f'attachment; filename="{name}"'
+        rows = _workbook_rows(b"".join(response.streaming_content))
+        expected = [[cell or None for cell in row] for row in csv.reader(io.StringIO(text))]
+        assert rows == expected
+        assert all(isinstance(cell, str) for row in rows for cell in row if cell is not None)
+    digits = [c for row in rows for c in row if isinstance(c, str) and re.fullmatch(r"\d{18}", c)]
+    assert digits  # the all-digit codes are there, whole, as text
+
+
+def test_a_searched_xlsx_is_built_at_once(build, client):
+    pub = build.penalty(2)
+    response = client.get("/api/v1/public/penalties.xlsx", {"q": pub.document_number})
+    assert response.status_code == 200
+    rows = _workbook_rows(response.content)
+    assert len(rows) == 2 and pub.document_number in rows[1]
+
+
+def test_the_open_data_page_offers_the_workbooks(client):
+    page = client.get("/open-data/").content.decode()
+    assert 'href="/api/v1/public/licences.xlsx"' in page and "不会被改成数字或科学计数法" in page
