@@ -2,6 +2,7 @@
 penalties, red-list workers, natural-person licences and black-list entries; no full ID number may appear anywhere,
 the masked form must, and natural persons' phones and addresses never do."""
 
+import io
 import re
 from urllib.parse import urljoin, urlsplit
 
@@ -23,7 +24,7 @@ HREF = re.compile(r"""(?:href|action)="([^"#]+)""")
 OPEN_DATA = [
     f"/api/v1/public/{s}{suffix}"
     for s in ("licences", "penalties", "red-list", "black-list")
-    for suffix in ("/", ".csv")
+    for suffix in ("/", ".csv", ".xlsx")
 ]
 
 
@@ -45,6 +46,15 @@ def _crawl(client, seeds: list[str], limit: int = 400) -> dict[str, str]:
         body = b"".join(response.streaming_content) if response.streaming else response.content
         if response.get("Content-Type", "").startswith("application/pdf"):
             # Organisations' credit reports (compressed PDF text; no natural person has one: tests/vetting).
+            continue
+        if response.get("Content-Type", "").startswith("application/vnd.openxmlformats"):
+            # The open-data workbooks: every cell's text is checked like a page's.
+            import openpyxl
+
+            book = openpyxl.load_workbook(io.BytesIO(body), read_only=True)
+            seen[url] = "\n".join(
+                "\t".join(str(c) for c in row if c is not None) for row in book.active.iter_rows(values_only=True)
+            )
             continue
         text = body.decode("utf-8")
         seen[url] = text
