@@ -395,7 +395,10 @@ class _Labels:
             return [("", str(detail))]
         model = _model(object_type)
         pairs = []
-        for key, value in detail.items():
+        # One order on every database (PostgreSQL's jsonb keeps an object's keys by length, not as written):
+        # 原状态 before 新状态, then by key.
+        items = sorted(detail.items(), key=lambda kv: (_LEADING.get(kv[0], len(_LEADING)), str(kv[0])))
+        for key, value in items:
             if key == "reason" and value == f"{detail.get('to')}:":
                 continue  # a transition's reason with no words ("approved:") says only what 新状态 says
             try:
@@ -403,6 +406,10 @@ class _Labels:
             except Exception:  # a shape nobody foresaw: shown as recorded rather than failing the page
                 pairs.append((str(key), str(value)))
         return pairs
+
+
+# Keys shown first, in this order; the rest follow by key.
+_LEADING = {"from": 0, "to": 1}
 
 
 def _admin_message(text: str, model) -> str:

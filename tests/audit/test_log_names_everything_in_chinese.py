@@ -167,7 +167,7 @@ def test_every_entry_of_real_work_reads_in_chinese(client, world, auditor):
     # The account changed in the admin: Django's own fields by their Chinese names too.
     assert "途径 管理后台" in shown
     # The credit check: when, what it found and where.
-    assert "审查时点 审核通过 审查结果 说明理由后例外通过" in shown
+    assert "审查时点 审核通过" in shown and "审查结果 说明理由后例外通过" in shown
     assert "失信信息来源 失信记录" in shown
     assert "例外通过理由 经核查，处罚已履行完毕" in shown
 
