@@ -25,12 +25,7 @@ from publicity.sections import SECTIONS, TITLES, detail_url
 
 PER_SECTION = 20
 # The link of a correction notice to the entry it corrected, by section.
-_CORRECTED = {
-    selectors.PENALTIES: "publication",
-    selectors.RED_LIST: "publication",
-    selectors.LICENCES: "licence",
-    selectors.BLACK_LIST: "blacklist_entry",
-}
+_CORRECTED = selectors.NOTICE_LINK
 
 
 @dataclass

@@ -170,6 +170,8 @@ REPAIR_SOURCES = ("repair", "external_repair")
 
 # The largest primary key any database here stores (a signed 64-bit integer).
 _MAX_ID = 2**63 - 1
+# The field of a correction notice (``CorrectionNotice``) that names the entry of each list.
+NOTICE_LINK = {PENALTIES: "publication", RED_LIST: "publication", LICENCES: "licence", BLACK_LIST: "blacklist_entry"}
 
 
 def withdrawal(section: str, pk: int) -> tuple[str, datetime.date] | None:
@@ -177,11 +179,10 @@ def withdrawal(section: str, pk: int) -> tuple[str, datetime.date] | None:
     repair (ours or one decided on 信用中国), ("objection", day) after an objection upheld, ("withdrawn", day) for any
     other source (a reviewer's withdrawal, a revoked record…); None when it was never withdrawn (never public, or
     only past its period). Says nothing of the entry itself: only the 404 page's wording depends on it."""
-    link = {PENALTIES: "publication", RED_LIST: "publication", LICENCES: "licence", BLACK_LIST: "blacklist_entry"}
-    if section not in link or not 0 < pk <= _MAX_ID:
+    if section not in NOTICE_LINK or not 0 < pk <= _MAX_ID:
         return None  # no such entry; SQLite cannot even bind a number past 64 bits to a foreign-key lookup
     notice = (
-        CorrectionNotice.objects.filter(kind=CorrectionKind.WITHDRAWN, **{f"{link[section]}_id": pk})
+        CorrectionNotice.objects.filter(kind=CorrectionKind.WITHDRAWN, **{f"{NOTICE_LINK[section]}_id": pk})
         .order_by("-id")
         .values_list("source", "created_at")
         .first()
