@@ -199,18 +199,19 @@ def _mask_streams(text: str) -> str:
 # Door-level address detail (the public column, natural persons' entries)
 # ---------------------------------------------------------------------------
 
-# A number and the unit it counts in an address: 88号, 5栋, 1单元, 302室, 3组, 12号楼, 1-302. Digits may be full-width
-# (matched on the normalised copy), a building-room pair joined by a hyphen.
-_ADDR_NUM = r"[0-9]{1,5}(?:-[0-9]{1,5})?"
+# A number and the unit it counts in an address: 88号, 5栋, 1单元, 302室, 3组, 12号楼, 1-302, 三栋, 五〇二室. Digits may be
+# full-width (matched on the normalised copy) or Chinese numerals, a building-room pair joined by a hyphen.
+_CN_NUMERALS = "零〇一二两三四五六七八九十百"
+_ADDR_NUM = rf"(?:[0-9]{{1,5}}(?:-[0-9]{{1,5}})?|[{_CN_NUMERALS}]{{1,4}})"
 _ADDR_UNIT = r"号楼|号院|单元|号|栋|幢|座|楼|层|室|户|组|弄|排"
 _ADDR_TOKEN = rf"{_ADDR_NUM}(?:{_ADDR_UNIT})"
 # A chain of such tokens, and a bare room number after a building or unit (3栋2单元501). Masked when it can only be an
 # address: two or more tokens (5栋302室, 3组15号), a building and a bare room number (5栋1-302), a room (302室), or a
 # house number right after a street, lane, village or estate (北京东路88号). One 号 alone is a document or serial number
 # (洪教罚〔2026〕4号, 第3号), one 层 or 户 a floor or a count (教学楼3层, 共3户): they stay.
-_ADDR_ROOM = rf"{_ADDR_NUM}(?![0-9A-Za-z年月日时分秒元万人个次件名所])"
+_ADDR_ROOM = rf"{_ADDR_NUM}(?![0-9A-Za-z{_CN_NUMERALS}年月日时分秒元万人个次件名所])"
 _ADDRESS = re.compile(
-    rf"(?<![0-9A-Za-z\-])(?:(?:{_ADDR_TOKEN}){{2,}}(?:{_ADDR_ROOM})?"
+    rf"(?<![0-9A-Za-z\-{_CN_NUMERALS}])(?:(?:{_ADDR_TOKEN}){{2,}}(?:{_ADDR_ROOM})?"
     rf"|(?:{_ADDR_NUM}(?:栋|幢|座|号楼|单元))+{_ADDR_ROOM}"
     rf"|{_ADDR_NUM}室"
     rf"|(?<=[路街道巷弄村里屯院苑庄湾园])(?:{_ADDR_NUM})(?:号楼|号院|号|弄))"
@@ -218,13 +219,13 @@ _ADDRESS = re.compile(
 
 
 def mask_addresses(text: str | None) -> str:
-    """``text`` with the door-level detail of street addresses masked, every digit of it a star (``北京东路88号5栋
+    """``text`` with the door-level detail of street addresses masked, every digit or Chinese numeral of it a star (``北京东路88号5栋
     1单元302室`` → ``北京东路**号*栋*单元***室``): the street stays readable, the home cannot be found. For the public
     column's natural-person entries (``publicity.masking.mask_personal_text``), where a home address is personal data;
-    a school's or company's address is public and is not passed through it. Idempotent (stars are not digits)."""
+    a school's or company's address is public and is not passed through it. Idempotent (stars are not numerals)."""
     if not text:
         return text or ""
-    return _substitute(text, _ADDRESS, lambda m: re.sub(r"[0-9]", "*", m.group(0)))
+    return _substitute(text, _ADDRESS, lambda m: re.sub(f"[0-9{_CN_NUMERALS}]", "*", m.group(0)))
 
 
 def mask_free_text(text: str | None) -> str:
