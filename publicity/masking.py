@@ -8,6 +8,7 @@ premises) and is kept; so are names and document numbers, which are never addres
 
 from core.masking import mask_addresses, mask_free_text
 from credit.models import SubjectKind
+from publicity.models.base import PublicEntryColumns
 
 __all__ = ["MaskedColumns", "mask_free_text", "mask_personal_text", "mask_text_of"]
 
@@ -33,6 +34,6 @@ class MaskedColumns:
         value = getattr(self._entry, name)
         if not isinstance(value, str):
             return value
-        if name in ("subject_name", "document_number", "public_code"):
+        if name in PublicEntryColumns.PUBLIC_TEXT_FIELDS or name == "public_code":  # never an address
             return mask_free_text(value)
         return mask_text_of(self._entry.subject_kind, value)

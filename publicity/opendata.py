@@ -119,5 +119,5 @@ def cell_text(value) -> str:
 
 def csv_safe(value) -> str:
     """Text that a spreadsheet will not run as a formula (= + - @ lead to a quoted cell)."""
-    text = "" if value is None else str(_public(value))
+    text = cell_text(value)
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

@@ -131,6 +131,7 @@ class XlsxSheet:
 
     def __init__(self, target, header: list[str]) -> None:
         options = {"constant_memory": True, "strings_to_numbers": False, "strings_to_formulas": False}
+        # ``target``: a path, or a file object (a search's workbook, built in memory).
         self.book = xlsxwriter.Workbook(target, {**options, "strings_to_urls": False, "in_memory": False})
         self.sheet = self.book.add_worksheet("data")
         bold = self.book.add_format({"bold": True})

@@ -172,25 +172,27 @@ class RecordEditView(ClerkMixin, View):
                 )
                 % {"conflict": str(exc)},
             )
-            change_form = ChangeNoteForm(request.POST) if record.status == RecordStatus.APPROVED else None
-            ctx = _form_context(request, record.item, form, record=record, change_form=change_form)
-            return render(request, self.template_name, ctx, status=409)
+            return self._form_again(request, record, form, status=409)
         except services.RecordStateError as exc:
             messages.error(request, str(exc))
             return redirect("credit:record-detail", pk=pk)
         except services.RecordError as exc:
             warning = exc.errors.pop("confirm_subject_name", None)
             form = exc.add_to(exc.form or form_for_item(record.item.no)(data=request.POST, instance=record))
-            change_form = ChangeNoteForm(request.POST) if record.status == RecordStatus.APPROVED else None
-            ctx = _form_context(request, record.item, form, record=record, change_form=change_form)
-            ctx["subject_name_warning"] = warning
-            ctx["duplicate_of"] = getattr(exc, "record_id", None)
-            return render(request, self.template_name, ctx)
+            return self._form_again(
+                request, record, form, subject_name_warning=warning, duplicate_of=getattr(exc, "record_id", None)
+            )
         if record.status == RecordStatus.SUBMITTED:
             messages.success(request, _("记录 #%(id)s 已修改并提交审核。") % {"id": record.pk})
         else:
             messages.success(request, _("记录 #%(id)s 已保存。") % {"id": record.pk})
         return redirect("credit:record-detail", pk=pk)
+
+    def _form_again(self, request, record, form, *, status: int = 200, **extra):
+        """The edit page shown again with ``form`` (what was typed, and why it was not saved)."""
+        change_form = ChangeNoteForm(request.POST) if record.status == RecordStatus.APPROVED else None
+        ctx = _form_context(request, record.item, form, record=record, change_form=change_form)
+        return render(request, self.template_name, {**ctx, **extra}, status=status)
 
 
 def record_detail_context(request, record, *, panels_given: dict | None = None) -> dict:

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import csv
 import datetime
+import io
 import os
-import tempfile
-from pathlib import Path
 
 from django.conf import settings
 from django.http import Http404, HttpResponse, StreamingHttpResponse
@@ -70,7 +69,8 @@ def public_xlsx(request, section: str):
 
 
 def public_csv(request, section: str, fmt: str = "csv"):
-    """GET /api/v1/public/<section>.csv: the same rows as the JSON, with a BOM so Excel reads UTF-8.
+    """GET /api/v1/public/<section>.csv: the same rows as the JSON, with a BOM so Excel reads UTF-8 (``fmt`` "xlsx":
+    the workbook written beside it, ``public_xlsx``).
 
     The full list is a file written by a Celery task (``publicity.opendata_files``), served as it is (or by the reverse
     proxy through X-Accel-Redirect) at ``PUBLICITY_OPEN_DATA_RATE`` bytes a second (``core.downloads``): no page worker
@@ -96,9 +96,7 @@ def public_csv(request, section: str, fmt: str = "csv"):
         return _search_xlsx(section, q) if fmt == "xlsx" else _search_csv(section, q)
     found = opendata_files.freshest(section)
     if found is None:
-        response = render(request, "publicity/download_pending.html", {"title": TITLES[section]}, status=503)
-        response["Retry-After"] = "60"
-        return response
+        return _pending(request, section)
     path = found.xlsx_path if fmt == "xlsx" else found.path
     content_type = XLSX if fmt == "xlsx" else "text/csv; charset=utf-8"
     name = f"{section}-{found.day.replace('-', '')}.{fmt}"
@@ -115,15 +113,20 @@ def public_csv(request, section: str, fmt: str = "csv"):
             fh = path.open("rb")
         except FileNotFoundError:  # a CSV written before the workbooks were: the next write brings it
             opendata_files.schedule(section, countdown=0)
-            response = render(request, "publicity/download_pending.html", {"title": TITLES[section]}, status=503)
-            response["Retry-After"] = "60"
-            return response
+            return _pending(request, section)
         stat = os.fstat(fh.fileno())  # of the file being sent, should the task replace it meanwhile
         response = paced_file_response(fh, stat.st_size, rate, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["Last-Modified"] = http_date(stat.st_mtime)
     # Beijing time, with its offset, of the data in the file (HTTP dates are GMT by definition).
     response["X-Open-Data-Generated-At"] = found.generated_at
+    return response
+
+
+def _pending(request, section: str):
+    """503 "come back in a minute": the list's file is being written."""
+    response = render(request, "publicity/download_pending.html", {"title": TITLES[section]}, status=503)
+    response["Retry-After"] = "60"
     return response
 
 
@@ -147,11 +150,11 @@ def _search_csv(section: str, q: str):
 def _search_xlsx(section: str, q: str):
     """The search's rows (as many as the CSV's, ``PUBLICITY_CSV_SEARCH_MAX_ROWS``) as a workbook, built at once."""
     columns = COLUMNS[section]
-    with tempfile.NamedTemporaryFile(suffix=".xlsx") as tmp:
-        sheet = opendata_files.XlsxSheet(tmp.name, [label for _k, label, _g in columns])
-        for entry in _queryset(section, q)[: settings.PUBLICITY_CSV_SEARCH_MAX_ROWS].iterator(chunk_size=2000):
-            sheet.add([cell_text(get(entry)) for _k, _l, get in columns])
-        sheet.close()
-        response = HttpResponse(Path(tmp.name).read_bytes(), content_type=XLSX)
+    out = io.BytesIO()
+    sheet = opendata_files.XlsxSheet(out, [label for _k, label, _g in columns])
+    for entry in _queryset(section, q)[: settings.PUBLICITY_CSV_SEARCH_MAX_ROWS].iterator(chunk_size=2000):
+        sheet.add([cell_text(get(entry)) for _k, _l, get in columns])
+    sheet.close()
+    response = HttpResponse(out.getvalue(), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{section}-{timezone.localdate():%Y%m%d}.xlsx"'
     return response
