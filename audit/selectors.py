@@ -280,6 +280,10 @@ def role_label(code: str | None) -> str:
         return str(code)
 
 
+# Keys shown first, in this order; the rest follow by key.
+_LEADING = {"from": 0, "to": 1}
+
+
 class _Labels:
     """Names the keys and values of the entries of one page, with what they need loaded once for the page."""
 
@@ -408,27 +412,31 @@ class _Labels:
         return pairs
 
 
-# Keys shown first, in this order; the rest follow by key.
-_LEADING = {"from": 0, "to": 1}
-
-
 def _admin_message(text: str, model) -> str:
     """The admin's change message, written when the change was made with the English names of Django's own fields
     (Django logs them untranslated, e.g. "已修改 Last name"): with the Chinese names."""
     if model is None:
         return text
+    names = _english_names(model, translation.get_language())
+    for english in sorted(names, key=len, reverse=True):
+        text = re.sub(rf"(?<![A-Za-z]){re.escape(english)}(?![A-Za-z])", names[english], text)
+    return text
+
+
+@cache
+def _english_names(model: type[models.Model], language: str | None) -> dict[str, str]:
+    """English verbose name → the name in ``language`` of ``model``'s fields that have one: worked out once per model
+    and language, not for every admin entry of a page."""
     names = {}
     for field in model._meta.get_fields():
         if getattr(field, "verbose_name", None) is None:
             continue
         with translation.override(None):
             english = str(capfirst(field.verbose_name))
-        chinese = str(capfirst(field.verbose_name))
-        if english != chinese and english.isascii():
-            names[english] = chinese
-    for english in sorted(names, key=len, reverse=True):
-        text = re.sub(rf"(?<![A-Za-z]){re.escape(english)}(?![A-Za-z])", names[english], text)
-    return text
+        shown = str(capfirst(field.verbose_name))
+        if english != shown and english.isascii():
+            names[english] = shown
+    return names
 
 
 def detail_pairs(detail, *, object_type: str | None = None) -> list[tuple[str, str]]:
