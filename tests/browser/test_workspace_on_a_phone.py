@@ -4,7 +4,8 @@ A record's values were laid out beside a label column as wide as its longest lab
 （组织机构代码、工商注册号、税务登记证号） left the values a column of about 30 px (the credit code on six lines, the
 dates on five) and the page 614 px wide; item 8's page was 404 px wide, its masked ID number on five lines. The review
 queue was 563 px wide: the screen-reader-only header of its actions column escaped the table's scroll box. Screenshots
-of each page go to /tmp/shots-390/ (``NC_SHOTS`` names another folder) for a look by eye.
+of each page go to the folder ``NC_SHOTS`` names, when it is set, for a look by eye (none otherwise: a run of the suite
+writes nothing outside its own folders and spends no time on them).
 """
 
 import os
@@ -20,7 +21,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1366, "height": 900}
-SHOTS = Path(os.environ.get("NC_SHOTS", "/tmp/shots-390"))
+SHOTS = Path(os.environ["NC_SHOTS"]) if os.environ.get("NC_SHOTS") else None
 
 # The value of the labelled entry (dt → dd) whose label contains ``label``: its width, and the lines its text takes.
 _VALUE_BOX = """label => {
@@ -39,6 +40,8 @@ def _overflow(page) -> int:
 
 
 def _shoot(page, name: str) -> None:
+    if SHOTS is None:
+        return
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
