@@ -217,6 +217,15 @@ class PublicEntries:
     def blacklist(self, record: Record | None = None, **kwargs) -> BlackListEntry:
         return BlackListEntryFactory(record=record, reviewer=self.reviewer, **kwargs)
 
+    def policy(self, title: str = "南昌市教育系统信用修复管理办法", number: str = "洪教字〔2026〕8号", **data):
+        """A published 诚信制度 document, saved by the reviewer through the service."""
+        from publicity.models import PolicyDocument
+        from publicity.services.content import article_save
+
+        values = {"title": title, "document_number": number, "source": "南昌市教育局", "body": "第一条……"}
+        values |= {"is_published": "on", "published_at": "2026-01-05 09:00", **data}
+        return article_save(model=PolicyDocument, user=self.reviewer, data=values)
+
     def clerk_for(self, no: int) -> User:
         return clerk_for_item(no)
 

@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from publicity.models import NewsItem, PolicyDocument
+from publicity.models import NewsItem
 from publicity.services.content import article_save
 
 pytestmark = pytest.mark.django_db
@@ -41,18 +41,7 @@ def test_search_term_of_one_character_is_refused(build, client):
 def test_search_covers_licences_black_list_policies_and_news(build, reviewer, client):
     lic = build.licence(name="南昌市启航培训学校")
     black = build.blacklist()
-    article_save(
-        model=PolicyDocument,
-        user=reviewer,
-        data={
-            "title": "南昌市教育系统信用修复管理办法",
-            "document_number": "洪教字〔2026〕8号",
-            "source": "南昌市教育局",
-            "body": "第一条……",
-            "is_published": "on",
-            "published_at": "2026-01-05 09:00",
-        },
-    )
+    build.policy()
     article_save(
         model=NewsItem,
         user=reviewer,

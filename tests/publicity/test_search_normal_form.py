@@ -12,7 +12,6 @@ from django.db import connection
 
 from publicity import pagecache, selectors
 from publicity.models import BlackListEntry, LicenceDecision, PolicyDocument, Publication
-from publicity.services.content import article_save
 
 pytestmark = pytest.mark.django_db
 
@@ -114,19 +113,8 @@ def test_words_are_matched_however_the_stored_name_was_spaced(build):
     assert found(lic, "南昌市育新学校") and found(lic, "市育新")
 
 
-def test_policies_are_found_by_their_number_in_any_brackets(reviewer, client):
-    article_save(
-        model=PolicyDocument,
-        user=reviewer,
-        data={
-            "title": "南昌市教育系统信用修复管理办法",
-            "document_number": "洪教字〔2026〕8号",
-            "source": "南昌市教育局",
-            "body": "第一条……",
-            "is_published": "on",
-            "published_at": "2026-01-05 09:00",
-        },
-    )
+def test_policies_are_found_by_their_number_in_any_brackets(build, client):
+    build.policy()
     for q in ("洪教字[2026]8号", "洪教字（２０２６）８号", "信用修复 管理办法"):
         assert "信用修复管理办法" in client.get("/search/", {"q": q}).content.decode(), q
 
@@ -160,22 +148,11 @@ def _schema_editor():
     )
 
 
-def test_migration_0015_rewrites_search_text_stored_before(build, reviewer, client):
+def test_migration_0015_rewrites_search_text_stored_before(build, client):
     step = importlib.import_module("publicity.migrations.0015_search_text_in_one_form")
     pub, black = build.penalty(2), build.blacklist()
     lic = build.licence(name="南昌市育新学校（2分校）")
-    article_save(
-        model=PolicyDocument,
-        user=reviewer,
-        data={
-            "title": "信用修复管理办法",
-            "document_number": "洪教字〔2026〕8号",
-            "source": "南昌市教育局",
-            "body": "……",
-            "is_published": "on",
-            "published_at": "2026-01-05 09:00",
-        },
-    )
+    build.policy(title="信用修复管理办法", body="……")
     new_form = {
         model: dict(model.objects.values_list("pk", "search_text"))
         for model in (Publication, LicenceDecision, BlackListEntry, PolicyDocument)
