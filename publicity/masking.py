@@ -8,9 +8,11 @@ premises) and is kept; so are names and document numbers, which are never addres
 
 from core.masking import mask_addresses, mask_free_text
 from credit.models import SubjectKind
-from publicity.models.base import PublicEntryColumns
 
-__all__ = ["MaskedColumns", "mask_free_text", "mask_personal_text", "mask_text_of"]
+__all__ = ["NAME_COLUMNS", "MaskedColumns", "mask_free_text", "mask_personal_text", "mask_text_of"]
+
+# The columns that name a subject or a decision (never an address): ID and phone numbers masked, nothing else.
+NAME_COLUMNS = frozenset({"subject_name", "document_number", "public_code"})
 
 
 def mask_personal_text(text: str | None) -> str:
@@ -34,6 +36,6 @@ class MaskedColumns:
         value = getattr(self._entry, name)
         if not isinstance(value, str):
             return value
-        if name in PublicEntryColumns.PUBLIC_TEXT_FIELDS or name == "public_code":  # never an address
+        if name in NAME_COLUMNS:
             return mask_free_text(value)
         return mask_text_of(self._entry.subject_kind, value)

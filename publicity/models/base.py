@@ -67,11 +67,11 @@ class PublicEntryColumns(models.Model):
         """Mask ID, mobile and landline numbers in every public text column, and a natural person's home address in
         the free text (not in the name or the document number, ``publicity.masking``); rebuild the search text from
         the masked columns (a search for a full ID number finds nothing)."""
-        from publicity.masking import mask_free_text, mask_text_of
+        from publicity.masking import NAME_COLUMNS, mask_free_text, mask_text_of
 
         for field in self.PUBLIC_TEXT_FIELDS:
             value = getattr(self, field)
-            if field in PublicEntryColumns.PUBLIC_TEXT_FIELDS:
+            if field in NAME_COLUMNS:
                 setattr(self, field, mask_free_text(value))
             else:
                 setattr(self, field, mask_text_of(self.subject_kind, value))
