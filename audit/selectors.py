@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from functools import cache
 
 from django.apps import apps
@@ -459,10 +459,14 @@ def object_text(event: AuditEvent) -> str:
 
 def events_described(events) -> list[AuditEvent]:
     """``events`` with what the page shows in words: ``role_label``, ``object_text`` and ``detail_pairs``."""
+    return list(iter_events_described(events))
+
+
+def iter_events_described(events) -> Iterator[AuditEvent]:
+    """``events_described`` one event at a time (the CSV export streams up to 200,000), the labels looked up once."""
     labels = _Labels()
-    events = list(events)
     for event in events:
         event.role_label = role_label(event.role)
         event.object_text = object_text(event)
         event.detail_pairs = labels.pairs(event.detail, event.object_type)
-    return events
+        yield event

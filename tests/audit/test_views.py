@@ -3,6 +3,7 @@
 import csv
 import datetime
 import io
+import json
 
 import pytest
 from django.utils import timezone
@@ -68,3 +69,24 @@ def test_audit_admin_cannot_write_anywhere(client, auditor):
     client.force_login(auditor)
     assert client.post(LIST).status_code in {403, 405}
     assert client.post("/api/v1/items/8/records/", {}, content_type="application/json").status_code == 403
+
+
+def test_export_reads_in_words_like_the_page_and_keeps_the_detail_as_recorded(client, auditor, reviewer):
+    """The CSV carried the role code, the model label and a JSON dict where the page shows Chinese words."""
+    audit_log(
+        user=reviewer,
+        action="export",
+        object_type="audit.auditevent",
+        object_id=5,
+        detail={"rows": 3, "filters": {"action": "login"}},
+    )
+    client.force_login(auditor)
+    body = b"".join(client.get(EXPORT, {"user": reviewer.username}).streaming_content).decode("utf-8-sig")
+    header, row = list(csv.reader(io.StringIO(body)))[:2]
+    shown = dict(zip(header, row, strict=True))
+    assert shown["角色"] == "审核员"
+    assert shown["对象类型"] == str(AuditEvent._meta.verbose_name) and shown["对象编号"] == "5"
+    page = client.get(LIST, {"user": reviewer.username}).context["events"][0]
+    assert shown["详情"] == "；".join(f"{label}：{value}" for label, value in page.detail_pairs)
+    assert "reviewer" not in shown["详情"] and "{" not in shown["详情"] and "登录" in shown["详情"]
+    assert json.loads(shown["详情（原始记录）"]) == {"rows": 3, "filters": {"action": "login"}}
