@@ -48,6 +48,11 @@ secure_scheme_headers = {"X-FORWARDED-PROTO": "https"}
 # an underscore, which would map onto the same WSGI key as their dashed twin (X_Forwarded_For), are dropped.
 forwarder_headers = ""
 header_map = "drop"
+# The longest request line gunicorn takes (its default, 4094 bytes, answered a search for a pasted paragraph, some 450
+# Chinese characters percent-encoded, with its own English "Request Line is too large" page; the portal searches by
+# the first 100 characters and says so, publicity.selectors.MAX_TERM). 8190 is gunicorn's largest bounded value; the
+# search boxes take at most 100 characters (maxlength) besides.
+limit_request_line = 8190
 # No "Server: gunicorn" version banner is configurable here; the proxy replaces the header.
 
 
