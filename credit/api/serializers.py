@@ -148,8 +148,19 @@ class ChangeNoteSerializer(serializers.Serializer):
     note = serializers.CharField(label="变更说明", required=False, allow_blank=True, max_length=2000)
 
 
+class RecordVersionField(serializers.IntegerField):
+    """The record version the decision was taken on (the record's ``version`` as read): optional; when given and the
+    record has changed since, the action is refused with 409 and nothing is done."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", "所依据的记录版本")
+        kwargs.setdefault("help_text", "读取记录时的 version；记录此后被修改则不执行并返回 409")
+        super().__init__(required=False, allow_null=True, default=None, min_value=1, **kwargs)
+
+
 class TransitionReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(label="理由", required=False, allow_blank=True, max_length=2000)
+    version = RecordVersionField()
 
 
 class RecordChangeSerializer(serializers.ModelSerializer):

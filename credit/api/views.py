@@ -168,7 +168,7 @@ class _TransitionView(APIView):
     permission_classes = WORKSPACE_API
     serializer_class = TransitionReasonSerializer
 
-    def run(self, record, user, reason):  # pragma: no cover - abstract
+    def run(self, record, user, reason, version):  # pragma: no cover - abstract
         raise NotImplementedError
 
     @extend_schema(request=TransitionReasonSerializer, responses={200: RecordMetaSerializer})
@@ -176,7 +176,12 @@ class _TransitionView(APIView):
         record = typed_record_for(request.user, pk)
         body = TransitionReasonSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        record = self.run(record=record, user=request.user, reason=body.validated_data.get("reason", ""))
+        record = self.run(
+            record=record,
+            user=request.user,
+            reason=body.validated_data.get("reason", ""),
+            version=body.validated_data.get("version"),
+        )
         records_shown(request, [record])
         return Response(record_serializer_for_item(record.item.no)(record).data)
 
@@ -184,29 +189,29 @@ class _TransitionView(APIView):
 class RecordSubmitView(_TransitionView):
     """草稿/已退回 → 待审核 (clerk of the record's office)."""
 
-    def run(self, record, user, reason):
-        return services.record_submit(record=record, user=user)
+    def run(self, record, user, reason, version):
+        return services.record_submit(record=record, user=user, version=version)
 
 
 class RecordWithdrawView(_TransitionView):
     """待审核 → 草稿 (clerk of the record's office), before the General Office decides."""
 
-    def run(self, record, user, reason):
-        return services.record_withdraw(record=record, user=user)
+    def run(self, record, user, reason, version):
+        return services.record_withdraw(record=record, user=user, version=version)
 
 
 class RecordReturnView(_TransitionView):
     """待审核 → 已退回 with a reason (reviewer)."""
 
-    def run(self, record, user, reason):
-        return services.record_return(record=record, user=user, reason=reason)
+    def run(self, record, user, reason, version):
+        return services.record_return(record=record, user=user, reason=reason, version=version)
 
 
 class RecordRevokeView(_TransitionView):
     """已通过 → 已撤销 with a reason (reviewer)."""
 
-    def run(self, record, user, reason):
-        return services.record_revoke(record=record, user=user, reason=reason)
+    def run(self, record, user, reason, version):
+        return services.record_revoke(record=record, user=user, reason=reason, version=version)
 
 
 class _ChangeDecisionView(APIView):

@@ -60,10 +60,11 @@ class RecordVersionConflict(RecordStateError):
     """The edit was made on an older version of the record (saved meanwhile in another tab, by a colleague, by an
     import): refused; ``version`` is the record's current version."""
 
-    def __init__(self, version: int) -> None:
+    def __init__(self, version: int, message: str | None = None) -> None:
         self.version = version
         super().__init__(
-            _("该记录已在别处被修改（当前为第 %(v)s 版），本次修改未保存，以免覆盖那次修改。") % {"v": version}
+            message
+            or _("该记录已在别处被修改（当前为第 %(v)s 版），本次修改未保存，以免覆盖那次修改。") % {"v": version}
         )
 
 
@@ -376,8 +377,26 @@ def _stale(record: Record, to: str) -> RecordStateError:
     )
 
 
-def _transition(record: Record, *, user, allowed_from: set[str], to: str, reason: str = "") -> Record:
-    """Move ``record`` to ``to`` if its current state (read under a row lock) allows it, and log the event."""
+def _transition(
+    record: Record, *, user, allowed_from: set[str], to: str, reason: str = "", version: int | str | None = None
+) -> Record:
+    """Move ``record`` to ``to`` if its current state (read under a row lock) allows it, and log the event.
+
+    ``version``: the version the user saw when deciding (the page's or the API body's ``version``). A record changed
+    since, though back in a state that allows the action (withdrawn, edited and submitted again while the reviewer's
+    page was open), is refused with ``RecordVersionConflict``: an approval must be of the content the reviewer read,
+    which for a red-list item is published at once. ``None``: no check (a scheduled job, an API client that sends none).
+    """
+
+    def lock(record: Record) -> Record:
+        locked = _locked(record)
+        if version is not None and locked.status in allowed_from and str(version).strip() != str(locked.version):
+            raise RecordVersionConflict(
+                locked.version,
+                _("操作未执行：该记录在您打开页面后已被修改（当前为第 %(v)s 版），请查看最新内容后再决定。")
+                % {"v": locked.version},
+            )
+        return locked
 
     def bookkeeping(locked: Record, now: datetime.datetime) -> dict[str, Any]:
         values = {"updated_by": user, "updated_at": now, "version": locked.version + 1}
@@ -396,7 +415,7 @@ def _transition(record: Record, *, user, allowed_from: set[str], to: str, reason
         reason=reason,
         decides=to in {RecordStatus.APPROVED, RecordStatus.RETURNED, RecordStatus.REVOKED},
         values=bookkeeping,
-        lock=_locked,
+        lock=lock,
         stale=lambda locked: _stale(locked, to),
         event=lambda locked, before, now: _changed(
             locked, action=_EVENT_OF[to], user=user, from_status=before, to_status=to, reason=reason, at=now
@@ -411,60 +430,83 @@ def _changed(record: Record, **event) -> None:
 
 
 @transaction.atomic
-def record_submit(*, record: Record, user) -> Record:
-    """草稿 / 已退回 → 待审核."""
+def record_submit(*, record: Record, user, version: int | str | None = None) -> Record:
+    """草稿 / 已退回 → 待审核 (``version``: see ``_transition``)."""
     require_role(user, Role.CLERK, office=record.office_id, message=OFFICE_CLERK_ONLY)
     return _transition(
-        record, user=user, allowed_from={RecordStatus.DRAFT, RecordStatus.RETURNED}, to=RecordStatus.SUBMITTED
+        record,
+        user=user,
+        allowed_from={RecordStatus.DRAFT, RecordStatus.RETURNED},
+        to=RecordStatus.SUBMITTED,
+        version=version,
     )
 
 
 @transaction.atomic
-def record_withdraw(*, record: Record, user, reason: str = "") -> Record:
+def record_withdraw(*, record: Record, user, reason: str = "", version: int | str | None = None) -> Record:
     """待审核 → 草稿: the office's clerk takes back a submission the General Office has not decided yet (e.g. to correct
     it); it is edited and submitted again. The row lock makes this and a reviewer's decision exclusive: whichever comes
     second is told what happened. Timeliness counts the later submission, as for a returned record. ``reason`` (optional)
     is kept on the withdrawal's event, e.g. the reason of a bulk correction."""
     require_role(user, Role.CLERK, office=record.office_id, message=OFFICE_CLERK_ONLY)
     return _transition(
-        record, user=user, allowed_from={RecordStatus.SUBMITTED}, to=RecordStatus.DRAFT, reason=(reason or "").strip()
+        record,
+        user=user,
+        allowed_from={RecordStatus.SUBMITTED},
+        to=RecordStatus.DRAFT,
+        reason=(reason or "").strip(),
+        version=version,
     )
 
 
 @transaction.atomic
-def record_approve(*, record: Record, user, override_reason: str = "") -> Record:
+def record_approve(*, record: Record, user, override_reason: str = "", version: int | str | None = None) -> Record:
     """待审核 → 已通过 (reviewer). ``credit.signals.record_approved`` follows once the approval has committed.
+
+    ``version``: the version the reviewer read; a record changed since is not approved (``_transition``).
 
     The approval guards (``credit.guards``, e.g. the credit check before an award) run on the approved record inside
     this transaction; a guard's refusal (a RecordError) rolls the approval back. ``override_reason`` is the reviewer's
     reasoned override of a guard that allows one.
     """
     require_role(user, Role.REVIEWER)
-    record = _transition(record, user=user, allowed_from={RecordStatus.SUBMITTED}, to=RecordStatus.APPROVED)
+    record = _transition(
+        record, user=user, allowed_from={RecordStatus.SUBMITTED}, to=RecordStatus.APPROVED, version=version
+    )
     run_approval_guards(record=record, user=user, override_reason=(override_reason or "").strip())
     transaction.on_commit(lambda: record_approved.send(sender=type(record), record=record, user=user))
     return record
 
 
 @transaction.atomic
-def record_return(*, record: Record, user, reason: str) -> Record:
-    """待审核 → 已退回 with the reviewer's reason (required)."""
+def record_return(*, record: Record, user, reason: str, version: int | str | None = None) -> Record:
+    """待审核 → 已退回 with the reviewer's reason (required); ``version`` as for ``record_approve``."""
     require_role(user, Role.REVIEWER)
     if not (reason or "").strip():
         raise RecordError({"reason": [_("退回理由：请填写退回理由。")]})
     return _transition(
-        record, user=user, allowed_from={RecordStatus.SUBMITTED}, to=RecordStatus.RETURNED, reason=reason.strip()
+        record,
+        user=user,
+        allowed_from={RecordStatus.SUBMITTED},
+        to=RecordStatus.RETURNED,
+        reason=reason.strip(),
+        version=version,
     )
 
 
 @transaction.atomic
-def record_revoke(*, record: Record, user, reason: str) -> Record:
+def record_revoke(*, record: Record, user, reason: str, version: int | str | None = None) -> Record:
     """已通过 → 已撤销: the decision was annulled (reviewer; reason required). A pending change is withdrawn."""
     require_role(user, Role.REVIEWER)
     if not (reason or "").strip():
         raise RecordError({"reason": [_("撤销理由：请填写撤销理由。")]})
     record = _transition(
-        record, user=user, allowed_from={RecordStatus.APPROVED}, to=RecordStatus.REVOKED, reason=reason.strip()
+        record,
+        user=user,
+        allowed_from={RecordStatus.APPROVED},
+        to=RecordStatus.REVOKED,
+        reason=reason.strip(),
+        version=version,
     )
     for change in RecordChange.objects.select_for_update().filter(record_id=record.pk, status=ChangeStatus.PENDING):
         change.status, change.decided_by, change.decided_at = ChangeStatus.WITHDRAWN, user, timezone.now()
@@ -613,8 +655,11 @@ def record_change_withdraw(*, change: RecordChange, user, reason: str = "") -> R
     return change
 
 
-def records_decide(*, records, user, approve: bool, reason: str = "") -> tuple[list[Record], dict[int, str]]:
-    """Approve or return several submitted records, each in its own transaction (bulk review).
+def records_decide(
+    *, records, user, approve: bool, reason: str = "", versions: Mapping[int, Any] | None = None
+) -> tuple[list[Record], dict[int, str]]:
+    """Approve or return several submitted records, each in its own transaction (bulk review); ``versions``: the
+    version of each record id that the reviewer's list showed (``_transition``).
 
     Returns the records decided and, per record id, the message of those that could not be (already decided, …).
     """
@@ -624,10 +669,11 @@ def records_decide(*, records, user, approve: bool, reason: str = "") -> tuple[l
     failed: dict[int, str] = {}
     for record in records:
         try:
+            version = (versions or {}).get(record.pk)
             if approve:
-                done.append(record_approve(record=record, user=user))
+                done.append(record_approve(record=record, user=user, version=version))
             else:
-                done.append(record_return(record=record, user=user, reason=reason))
+                done.append(record_return(record=record, user=user, reason=reason, version=version))
         except RecordError as exc:
             after_refusal(exc, user=user)
             failed[record.pk] = str(exc)

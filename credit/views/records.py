@@ -272,7 +272,7 @@ class _TransitionView(WorkspaceMixin, View):
     def check_scope(self, request, pk, **kwargs):
         self.record = selectors.typed_record_for(request.user, pk)
 
-    def run(self, record, user, reason: str):  # pragma: no cover - abstract
+    def run(self, record, user, reason: str, version: str | None):  # pragma: no cover - abstract
         raise NotImplementedError
 
     def post(self, request, pk):
@@ -281,7 +281,10 @@ class _TransitionView(WorkspaceMixin, View):
             reason_errors(request, form)
             return redirect_back(request, reverse("credit:record-detail", args=[pk]))
         try:
-            self.run(self.record, request.user, form.cleaned_data.get("reason", ""))
+            # ``version``: the version the page showed (its forms carry it); the service refuses a record changed since.
+            self.run(
+                self.record, request.user, form.cleaned_data.get("reason", ""), request.POST.get("version") or None
+            )
         except services.RecordError as exc:
             messages.error(request, str(exc))
         else:
@@ -292,29 +295,29 @@ class _TransitionView(WorkspaceMixin, View):
 class RecordSubmitView(ClerkMixin, _TransitionView):
     success_message = _("记录 #%(id)s 已提交，等待审核。")
 
-    def run(self, record, user, reason):
-        services.record_submit(record=record, user=user)
+    def run(self, record, user, reason, version):
+        services.record_submit(record=record, user=user, version=version)
 
 
 class RecordWithdrawView(ClerkMixin, _TransitionView):
     success_message = _("记录 #%(id)s 已撤回为草稿，修改后可重新提交。")
 
-    def run(self, record, user, reason):
-        services.record_withdraw(record=record, user=user)
+    def run(self, record, user, reason, version):
+        services.record_withdraw(record=record, user=user, version=version)
 
 
 class RecordReturnView(ReviewerMixin, _TransitionView):
     success_message = _("记录 #%(id)s 已退回填报处室。")
 
-    def run(self, record, user, reason):
-        services.record_return(record=record, user=user, reason=reason)
+    def run(self, record, user, reason, version):
+        services.record_return(record=record, user=user, reason=reason, version=version)
 
 
 class RecordRevokeView(ReviewerMixin, _TransitionView):
     success_message = _("记录 #%(id)s 已撤销。")
 
-    def run(self, record, user, reason):
-        services.record_revoke(record=record, user=user, reason=reason)
+    def run(self, record, user, reason, version):
+        services.record_revoke(record=record, user=user, reason=reason, version=version)
 
 
 class _ChangeDecisionView(ReviewerMixin, View):

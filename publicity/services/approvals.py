@@ -47,6 +47,7 @@ def record_approve_and_publish(
     publish: bool = True,
     publication: Mapping[str, Any] | None = None,
     override_reason: str = "",
+    version: int | str | None = None,
 ) -> Approval:
     """待审核 → 已通过, and for a penalty (items 2, 8) publish it in the same transaction unless ``publish`` is false.
 
@@ -54,9 +55,10 @@ def record_approve_and_publish(
     the record's defaults. Incomplete publication data does not undo the approval: the approval is returned with
     ``publication_errors`` and the reviewer completes the publication later (公示管理). Any other failure rolls both
     back. Red-list items (6, 7) join the red list through ``publicity.receivers`` on the approving save.
-    ``override_reason`` passes the reviewer's reasoned override to credit's approval guards (``credit.guards``).
+    ``override_reason`` passes the reviewer's reasoned override to credit's approval guards (``credit.guards``);
+    ``version`` the version the reviewer read (a record changed since is not approved: ``record_approve``).
     """
-    record = record_approve(record=record, user=user, override_reason=override_reason)
+    record = record_approve(record=record, user=user, override_reason=override_reason, version=version)
     outcome = Approval(record=record, red_list=record.item.no in RED_LIST_ITEMS)
     if record.item.no in PENALTY_ITEMS and publish and not publications.record_withheld(record):
         outcome.publication_requested = True
@@ -70,9 +72,12 @@ def record_approve_and_publish(
     return outcome
 
 
-def records_approve_and_publish(*, records: Iterable[Record], user) -> tuple[list[Approval], dict[int, str]]:
+def records_approve_and_publish(
+    *, records: Iterable[Record], user, versions: Mapping[int, Any] | None = None
+) -> tuple[list[Approval], dict[int, str]]:
     """Bulk approval: approve each submitted record in its own transaction and publish the penalties that the
     record's own data allows (``penalty_defaults``); the others are approved and reported as needing completion.
+    ``versions``: the version of each record id that the reviewer's list showed.
 
     Returns the approvals and, per record id, the message of those that could not be approved (already decided, …).
     """
@@ -80,7 +85,8 @@ def records_approve_and_publish(*, records: Iterable[Record], user) -> tuple[lis
     failed: dict[int, str] = {}
     for record in records:
         try:
-            done.append(record_approve_and_publish(record=record, user=user, publish=True))
+            version = (versions or {}).get(record.pk)
+            done.append(record_approve_and_publish(record=record, user=user, publish=True, version=version))
         except RecordError as exc:
             after_refusal(exc, user=user)  # a guard's refusal is audited once its transaction has rolled back
             failed[record.pk] = str(exc)

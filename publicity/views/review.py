@@ -95,6 +95,9 @@ class RecordApproveView(ReviewerMixin, View):
                 publication=form.publication_values(),
                 # The reasoned override of an approval guard (the credit check panel's field, credit.guards).
                 override_reason=request.POST.get("credit_check_override", ""),
+                # The version the page showed: a record withdrawn, changed and submitted again meanwhile is not
+                # approved unseen.
+                version=request.POST.get("version") or None,
             )
         except services.RecordError as exc:
             after_refusal(exc, user=request.user, request=request)
@@ -145,12 +148,18 @@ class ReviewQueueView(ReviewerMixin, RecordFilterListMixin, FilterView):
             reason_errors(request, form)
             return redirect(back)
         records = list(Record.objects.restrict(request.user, "review").filter(pk__in=ids).select_related("item"))
+        # Each row's version as the list showed it (``version-<id>``): a row changed since is not decided unseen.
+        versions = {pk: request.POST.get(f"version-{pk}") or None for pk in ids}
         try:
             if action == "approve":
-                approvals, failed = records_approve_and_publish(records=records, user=request.user)
+                approvals, failed = records_approve_and_publish(records=records, user=request.user, versions=versions)
             else:
                 done, failed = services.records_decide(
-                    records=records, user=request.user, approve=False, reason=form.cleaned_data["reason"]
+                    records=records,
+                    user=request.user,
+                    approve=False,
+                    reason=form.cleaned_data["reason"],
+                    versions=versions,
                 )
         except services.RecordError as exc:
             messages.error(request, str(exc))

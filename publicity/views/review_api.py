@@ -6,7 +6,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from credit.api.serializers import RecordMetaSerializer, record_serializer_for_item
+from credit.api.serializers import RecordMetaSerializer, RecordVersionField, record_serializer_for_item
 from credit.guards import after_refusal
 from credit.personal_data import records_shown
 from credit.selectors import typed_record_for
@@ -30,6 +30,7 @@ class ApproveSerializer(serializers.Serializer):
     credit_check_override = serializers.CharField(
         label="信用审查例外通过理由", required=False, allow_blank=True, max_length=2000, default=""
     )
+    version = RecordVersionField()
 
 
 class RecordApproveApi(APIView):
@@ -57,6 +58,7 @@ class RecordApproveApi(APIView):
                 publish=options.get("publish") is not False,
                 publication=publication,
                 override_reason=options.get("credit_check_override", ""),
+                version=options.get("version"),
             )
         except RecordError as exc:
             after_refusal(exc, user=request.user, request=request)
