@@ -88,3 +88,17 @@ def test_navigation_offers_only_pages_the_role_may_open(client, role):
     for href in links:
         status = client.get(href).status_code
         assert status == 200, f"{role}: {href} answers {status}"
+
+
+@pytest.mark.parametrize("role", [Role.CLERK, Role.REVIEWER])
+def test_the_licence_pages_header_offers_only_pages_the_role_may_open(client, role):
+    """The licence pages have a header of their own, whose title linked every role to the reviewer's 公示管理 page:
+    a clerk who pressed it got 403 无权访问."""
+    client.force_login(_user(role))
+    page = client.get("/workspace/publicity/licences/").content.decode()
+    header = re.search(r'<header class="site-header".*?</header>', page, re.S).group(0)
+    links = [href for href in re.findall(r'href="([^"]+)"', header) if href.startswith("/")]
+    assert len(links) >= 3, header
+    for href in links:
+        status = client.get(href).status_code
+        assert status == 200, f"{role}: {href} answers {status}"
