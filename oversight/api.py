@@ -82,6 +82,7 @@ class SemiannualReportSerializer(serializers.Serializer):
     due_date = serializers.DateField()
     received = serializers.BooleanField()
     on_time = serializers.BooleanField()
+    pending = serializers.BooleanField(help_text="未报送且截止日期未到（未到期），不计入应报")
     records = serializers.IntegerField()
 
 

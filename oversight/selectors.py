@@ -235,8 +235,12 @@ def semiannual_due_dates(period: Period) -> list[datetime.date]:
 def semiannual_reports(*, period: Period, offices: QuerySet[Office], today: datetime.date | None = None) -> list[dict]:
     """Expected vs received semiannual reports per item, responsible office and half-year due in ``period``.
 
+    A half-year not received whose due date is still to come (``today`` or later) is ``pending`` (未到期), as a record
+    is: it is not yet expected, so an office is not shown missing a report it may still make on time.
+
     Read from the maintained cells: every record of a semiannual item is due on its half-year's due date, the only
     one in that month, so the cell of the due month holds the half-year's records (submitted = on time + late)."""
+    today = today or timezone.localdate()
     dues = semiannual_due_dates(period)
     if not dues:
         return []
@@ -266,6 +270,7 @@ def semiannual_reports(*, period: Period, offices: QuerySet[Office], today: date
                         "received": bool(got),
                         "records": got["n"] if got else 0,
                         "on_time": bool(got and got["on_time"]),
+                        "pending": not got and due >= today,
                     }
                 )
     return rows
@@ -360,6 +365,8 @@ def timeliness_by_office(
         for name in ("due", "on_time", "late", "overdue", "pending", "provisional"):
             setattr(total, name, getattr(total, name) + getattr(figures, name))
     for report in semiannual_reports(period=period, offices=offices, today=today):
+        if report["pending"]:
+            continue  # 未到期: expected once its due date has passed (or as soon as it is received)
         semi = by_id[report["office"].id].semiannual
         semi.expected += 1
         semi.received += report["received"]

@@ -154,8 +154,19 @@ def test_semiannual_reports_expected_vs_received(clerk_yijiao):
     records_recount([r.pk for r in made])  # made past the services (fixed dates), so past credit's signals
     rows, _ = selectors.timeliness_by_office(period=parse_period("2026"), offices=Office.objects.all(), today=TODAY)
     semi = _figures_of(rows, "zuren").semiannual
-    assert (semi.expected, semi.received, semi.received_on_time) == (2, 1, 1)
+    # H2 is due 2026-12-31: on 11-25 it is 未到期, not a missing report (it was counted as one: "0/2" in November).
+    assert (semi.expected, semi.received, semi.received_on_time) == (1, 1, 1)
     assert _figures_of(rows, "yijiao").semiannual.expected == 0
+    reports = selectors.semiannual_reports(period=parse_period("2026"), offices=Office.objects.all(), today=TODAY)
+    assert [(r["due_date"].month, r["received"], r["pending"]) for r in reports] == [
+        (6, True, False),
+        (12, False, True),
+    ]
+    # Once past its due date the unreported half-year is expected and missing.
+    after = datetime.date(2027, 1, 5)
+    rows, _ = selectors.timeliness_by_office(period=parse_period("2026"), offices=Office.objects.all(), today=after)
+    semi = _figures_of(rows, "zuren").semiannual
+    assert (semi.expected, semi.received, semi.missing) == (2, 1, 1)
     # A month without a semiannual due date expects nothing; June expects H1.
     assert selectors.semiannual_reports(period=MARCH, offices=Office.objects.all()) == []
     june = selectors.semiannual_reports(period=parse_period("2026-06"), offices=Office.objects.all(), today=TODAY)
