@@ -7,6 +7,11 @@
   var canvas = document.getElementById("stats-chart");
   if (!source || !canvas || typeof window.Chart === "undefined") { return; }
   var data = JSON.parse(source.textContent);
+  // The axis labels, legend and tooltips in the page's own type: its family and its size, 16 px or 20 px in 大字模式
+  // (html.large-text), never Chart.js's fixed 12 px. Read once: the text-size switch reloads the page.
+  var page = window.getComputedStyle(document.body);
+  window.Chart.defaults.font.family = page.fontFamily;
+  window.Chart.defaults.font.size = parseFloat(page.fontSize) || 16;
   var colors = ["#2f6fb0", "#c0392b"];
   window.statisticsChart = new window.Chart(canvas, {
     type: "bar",

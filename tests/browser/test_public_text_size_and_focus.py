@@ -27,3 +27,22 @@ def test_search_boxes_are_set_in_the_pages_text_size(live_server, page, large):
     # Below 16 px iOS zooms the page on focus, and in 大字模式 a visitor would type in smaller letters than they read.
     assert _px(page, "#site-q") == body
     assert _px(page, "#list-q") == body
+
+
+@pytest.mark.parametrize("large", [False, True], ids=["normal", "large-text"])
+def test_statistics_chart_labels_are_set_in_the_pages_text_size(live_server, page, large):
+    _ensure_catalog()
+    if large:
+        _large_text(page, live_server)
+    page.goto(f"{live_server.url}/statistics/")
+    page.wait_for_function("() => window.statisticsChart !== undefined")
+    body = _px(page, "body")
+    # The axis labels and the legend as Chart.js drew them (its default is 12 px); a legend item is as tall as its text.
+    sizes = page.evaluate(
+        """() => {
+          const chart = window.statisticsChart;
+          return [chart.scales.x._resolveTickFontOptions(0).size, chart.scales.y._resolveTickFontOptions(0).size,
+                  chart.legend.legendHitBoxes[0].height];
+        }"""
+    )
+    assert sizes == [body, body, body]
