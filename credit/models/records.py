@@ -208,7 +208,10 @@ class Record(Decided):
         return self.is_editable and self.due_date < timezone.localdate()
 
     def subject_identity(self) -> tuple[str, str, str] | None:
-        """(kind, identifier, identifier kind) of the record's subject, or None when the fields are not valid yet."""
+        """(kind, identifier, identifier kind) of the record's subject, or None when the fields are not valid yet or
+        identify nobody: the placeholder code of unlicensed 个体工商户 (``validators.USCC_PLACEHOLDER``) is shared by
+        every such business, so two of them are not one credit subject (one subject page, one credit report, one
+        vetting result, one registered name)."""
         ident = getattr(self, self.SUBJECT_ID_FIELD, "") if self.SUBJECT_ID_FIELD else ""
         if not ident:
             return None
@@ -216,9 +219,10 @@ class Record(Decided):
             kind = getattr(self, "doc_type", "居民身份证")
             return SubjectKind.NATURAL, ident, "cn_id" if kind == "居民身份证" else kind
         try:
-            return SubjectKind.LEGAL, ident, validators.classify_school_or_org_code(ident)
+            kind = validators.classify_school_or_org_code(ident)
         except ValidationError:
             return None
+        return None if kind == "uscc_placeholder" else (SubjectKind.LEGAL, ident, kind)
 
     def clean(self) -> None:
         super().clean()

@@ -25,6 +25,7 @@ from core.errors import DomainError, ForbiddenError, StateError, form_errors
 from core.scoping import require_role
 from core.transactions import hold_transaction_lock
 from core.workflow import transition
+from credit import validators
 from credit.catalog import ItemSpec
 from credit.forms import form_for_item
 from credit.guards import after_refusal, run_approval_guards
@@ -110,6 +111,8 @@ def _derive(record: Record, user) -> None:
             defaults={"identifier_kind": identifier_kind, "name": record.subject_name or identifier},
         )
         record.subject = subject
+    else:  # the 个体工商户 placeholder code (or an edit that removed the identifier): no credit subject
+        record.subject = None
     record.updated_by = user
     record.updated_at = timezone.now()
     record._history_user = user
@@ -160,6 +163,13 @@ def _check_subject_name(record: Record, data: Mapping[str, Any], user) -> None:
         raise RecordError({"confirm_subject_name": [subject_name_warning(subject, record.subject_name)]})
 
 
+def shares_placeholder_code(record: Record) -> bool:
+    """Whether ``record`` identifies its subject by the code that every unlicensed 个体工商户 shares
+    (``validators.USCC_PLACEHOLDER``), so that only the name tells two of them apart."""
+    field = record.SUBJECT_ID_FIELD
+    return bool(field) and str(getattr(record, field, "") or "").strip().upper() == validators.USCC_PLACEHOLDER
+
+
 def natural_key_duplicate(record: Record, user) -> int | None:
     """The id of a stored record of the same item that ``user`` may see with ``record``'s natural key, if any.
 
@@ -173,6 +183,9 @@ def natural_key_duplicate(record: Record, user) -> int | None:
     values = {key: getattr(record, key) for key in keys}
     if any(value in (None, "") for value in values.values()):
         return None
+    if shares_placeholder_code(record):
+        # Every unlicensed 个体工商户 has this code: the same decision is also the same business's (its name).
+        values[record.SUBJECT_NAME_FIELD] = record.subject_name
     stored = records_in_force(type(record), user).filter(**values)
     if record.pk:
         stored = stored.exclude(pk=record.pk)

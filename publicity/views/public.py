@@ -161,9 +161,11 @@ def organisation(request, code: str):
     number is not a credit code, so natural persons have no page here."""
     code = code.strip().upper()
     try:
-        classify_school_or_org_code(code)
+        kind = classify_school_or_org_code(code)
     except ValidationError:
         raise Http404 from None
+    if kind == "uscc_placeholder":
+        raise Http404  # the code every unlicensed 个体工商户 shares: no one organisation's page
     sections = selectors.org_entries(code)
     blocks = []
     for section, qs in sections.items():

@@ -1,0 +1,47 @@
+"""The code of unlicensed 个体工商户 (17 zeros and X) is shared by every such business, so it identifies none.
+
+Before, two different 托管班 penalised under it became one credit subject: the second was asked to confirm that the
+name differs from the first's, both showed together on one public page /org/00000000000000000X/ (and in one credit
+report and vetting result), and a third business penalised the same day with the same penalty was refused as a
+duplicate of the first. Now a record with that code links to no subject, the same decision is the same business's
+(its name too), and the code has no public page.
+"""
+
+import pytest
+
+from credit.models import Item, Record
+from credit.services import records as services
+from tests.factories import record_values
+
+pytestmark = pytest.mark.django_db
+
+PLACEHOLDER = "00000000000000000X"
+
+
+def _penalty(clerk, name, seq):
+    data = {
+        **record_values(2, seq),
+        "org_name": name,
+        "org_code": PLACEHOLDER,
+        "party_category": "个体工商户",
+        "penalty_date": "2026-11-02",
+        "penalty_type": "警告",
+    }
+    return services.record_create(item=Item.objects.get(no=2), user=clerk, data=data)
+
+
+def test_businesses_under_the_placeholder_code_stay_apart(clerk_yijiao, reviewer, client):
+    first = _penalty(clerk_yijiao, "南昌市青山湖区小明托管班", 1)
+    second = _penalty(clerk_yijiao, "南昌市西湖区阳光托管部", 2)  # no 确认主体名称不同 asked: nothing to confirm
+
+    assert first.subject_id is None and second.subject_id is None
+    assert Record.objects.count() == 2
+    with pytest.raises(services.DuplicateRecordError) as refused:
+        _penalty(clerk_yijiao, "南昌市青山湖区小明托管班", 3)  # the first business's decision entered again
+    assert f"系统中已有相同记录 #{first.pk}" in str(refused.value)
+
+    for record in (first, second):
+        services.record_submit(record=record, user=clerk_yijiao)
+        record.refresh_from_db()
+        services.record_approve(record=record, user=reviewer)
+    assert client.get(f"/org/{PLACEHOLDER}/").status_code == 404
