@@ -4,15 +4,21 @@ timed, with a QR code of a public verification page that confirms an untouched c
 from __future__ import annotations
 
 import hashlib
+import re
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
 
 from credit.catalog import ItemSpec
 from credit.demo import person_id
 from credit.registry import model_for_item
 from tests.factories.publicity import PublicationFactory
 from vetting.models import CreditReport
+from vetting.services import reports
 
 pytestmark = pytest.mark.django_db
 
@@ -66,3 +72,57 @@ def test_no_report_for_a_natural_person_or_an_organisation_the_column_does_not_s
     assert client.get("/org/12360100MB0000000X/credit-report.pdf").status_code == 404
     assert client.get("/credit-report/XYBG00000000NOPE/").status_code == 404
     assert not CreditReport.objects.exists()
+
+
+def _ascii_runs_kept_whole(text: str, lines: list[str], fits) -> list[str]:
+    """The ASCII runs of ``text`` (dates, numbers, URLs) that would fit on a line but are split across lines."""
+    return [run for run in re.findall(r"[!-~]+", text) if fits(run) and not any(run in line for line in lines)]
+
+
+def test_the_report_pdf_never_breaks_a_line_inside_a_date_a_number_or_the_url(penalised_org, client, monkeypatch):
+    """Lines broke at any character: "公示至：2 / 027-01-19", "http://…/credit / -report/…" in the PDF handed out."""
+    record, _publication = penalised_org
+    wrapped = []
+    original = reports._wrap
+
+    def spy(text, font, size, width):
+        lines = original(text, font, size, width)
+        wrapped.append((text, lines, lambda s: pdfmetrics.stringWidth(s, font, size) <= width))
+        return lines
+
+    monkeypatch.setattr(reports, "_wrap", spy)
+    _download(client, record.org_code)
+    report = CreditReport.objects.get()
+    footer = next((text, lines) for text, lines, _fits in wrapped if f"/credit-report/{report.number}/" in text)
+    assert len(footer[1]) > 1  # the footer does wrap, and the URL is on one line of it
+    assert any(f"/credit-report/{report.number}/" in line for line in footer[1])
+    for text, lines, fits in wrapped:
+        assert _ascii_runs_kept_whole(text, lines, fits) == [], lines
+        assert "".join(lines).replace(" ", "") == text.replace(" ", "")  # nothing lost but the space at a break
+        assert all(fits(line) for line in lines)
+
+
+@pytest.mark.parametrize("filler", range(0, 60, 3))
+def test_a_penalty_line_keeps_its_dates_and_document_number_whole_wherever_the_line_breaks(filler):
+    font = reports._font(settings.CREDIT_REPORT_FONT)
+    width = A4[0] - 40 * mm - 4 * mm  # a section line: the page's width less the indent
+    text = "1. " + "文书号：%s；内容：%s；决定日期：%s；公示至：%s" % (
+        "NCJY-CF-2026-000123",
+        "未按规定办学，" * (filler // 7) + "整" * (filler % 7),
+        "2026-01-19",
+        "2027-01-19",
+    )
+    lines = reports._wrap(text, font, 10, width)
+    for run in ("NCJY-CF-2026-000123", "2026-01-19", "2027-01-19"):
+        assert any(run in line for line in lines), lines
+    assert "".join(lines) == text
+
+
+def test_a_run_longer_than_a_line_is_broken_to_fill_the_lines():
+    font = reports._font(settings.CREDIT_REPORT_FONT)
+    text = "访问 " + "https://credit.example.gov.cn/" + "a" * 300
+    lines = reports._wrap(text, font, 9, 200)
+    assert len(lines) > 2 and "".join(lines).replace(" ", "") == text.replace(" ", "")
+    assert all(pdfmetrics.stringWidth(line, font, 9) <= 200 for line in lines)
+    assert lines[0].startswith("访问 https://")  # too long for any line: it fills each line from where it starts
+    assert all(pdfmetrics.stringWidth(line + "a", font, 9) > 200 for line in lines[:-1])

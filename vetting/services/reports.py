@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 import secrets
 from functools import cache
 
@@ -57,13 +58,35 @@ def _rows(code: str) -> tuple[str, dict[str, list[tuple[str, ...]]]]:
     }
 
 
+# What wrapping keeps together: a run of printable ASCII (a date, a document number, a code, a URL), a space, or one
+# other character (a CJK character may end a line anywhere).
+_WRAP_UNITS = re.compile(r"[!-~]+| +|.", re.DOTALL)
+
+
 def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
+    """``text`` in lines no wider than ``width``, breaking between CJK characters or at spaces but never inside a
+    run of ASCII letters, digits and punctuation ("2027-01-19", "http://…/credit-report/…") unless the run alone is
+    longer than a line; a space where a line breaks is dropped."""
+    measure = lambda s: pdfmetrics.stringWidth(s, font, size)  # noqa: E731
     lines, line = [], ""
-    for ch in text.replace("\n", " "):
-        if pdfmetrics.stringWidth(line + ch, font, size) > width:
-            lines.append(line)
-            line = ch
-        else:
+    for unit in _WRAP_UNITS.findall(text.replace("\n", " ")):
+        if measure(line + unit) <= width:
+            line += unit
+            continue
+        if unit.isspace():  # the break falls on the space: end the line here
+            if line:
+                lines.append(line)
+                line = ""
+            continue
+        if measure(unit) <= width or len(unit) == 1:
+            if line:
+                lines.append(line.rstrip(" ") or line)
+            line = unit
+            continue
+        for ch in unit:  # a run longer than a line: fill the line, then go on on the next
+            if line and measure(line + ch) > width:
+                lines.append(line)
+                line = ""
             line += ch
     return [*lines, line] if line else lines or [""]
 
