@@ -11,7 +11,7 @@ import pytest
 
 from credit.models import Item, Record
 from credit.services import records as services
-from tests.factories import record_values
+from tests.factories import create_record, record_values
 
 pytestmark = pytest.mark.django_db
 
@@ -45,3 +45,28 @@ def test_businesses_under_the_placeholder_code_stay_apart(clerk_yijiao, reviewer
         record.refresh_from_db()
         services.record_approve(record=record, user=reviewer)
     assert client.get(f"/org/{PLACEHOLDER}/").status_code == 404
+
+
+def test_records_already_joined_under_the_placeholder_are_unlinked_by_the_migration(clerk_yijiao):
+    import importlib
+
+    from django.apps import apps
+
+    from credit.models import Subject, SubjectKind
+
+    shared = Subject.objects.create(
+        kind=SubjectKind.LEGAL,
+        identifier=PLACEHOLDER,
+        identifier_kind="uscc_placeholder",
+        name="南昌市青山湖区小明托管班",
+    )
+    joined = [_penalty(clerk_yijiao, name, seq) for seq, name in enumerate(["甲托管班", "乙托管部"], start=1)]
+    Record.objects.filter(pk__in=[r.pk for r in joined]).update(subject=shared)  # as saved before the fix
+    other = create_record(2, clerk_yijiao, seq=9)
+    assert other.subject_id is not None
+
+    migration = importlib.import_module("credit.migrations.0023_unlink_sole_trader_placeholder_subject")
+    migration.unlink(apps, None)
+
+    assert set(Record.objects.filter(pk__in=[r.pk for r in joined]).values_list("subject_id", flat=True)) == {None}
+    assert Record.objects.get(pk=other.pk).subject_id == other.subject_id
