@@ -339,7 +339,7 @@ class RepairRequestForm(PublicRequestForm):
     def clean_commitment(self):
         upload = self.cleaned_data.get("commitment")
         if upload:
-            validate_evidence(upload)
+            validate_evidence(upload, field=_("信用承诺书"))
         return upload
 
 
