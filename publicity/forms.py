@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from credit.models import SubjectKind
@@ -229,16 +230,47 @@ class NewsItemForm(_ArticleForm):
         widgets = {"body": forms.Textarea({"rows": 12})}
 
 
+def named_messages(name, *, required=None) -> dict:
+    """Error messages of a visitor's form field that name it ("申请人：请填写…", "申请内容与理由：不能超过 4000 个字（现有
+    4002 个）。"), like the field's own checks do: Django's defaults ("该字段是必填项。", "确保该变量包含不超过 100 字符")
+    name nothing, and a visitor reading them in the error summary cannot tell which box they are about."""
+    return {
+        "required": required or format_lazy(_("{name}：请填写。"), name=name),
+        # Django fills in %(limit_value)d and %(show_value)d (the length typed) when it raises the message.
+        "max_length": format_lazy(_("{name}：不能超过 %(limit_value)d 个字（现有 %(show_value)d 个）。"), name=name),
+        "empty": format_lazy(_("{name}：上传的文件是空的，请重新选择。"), name=name),
+        "invalid": format_lazy(_("{name}：未收到文件，请重新选择后提交。"), name=name),
+        "missing": format_lazy(_("{name}：未收到文件，请重新选择后提交。"), name=name),
+        "contradiction": format_lazy(_("{name}：请选择上传新文件，或勾选清除，不要同时进行。"), name=name),
+    }
+
+
 class PublicRequestForm(forms.Form):
     """What a visitor fills in for an objection or a repair application."""
 
-    applicant_name = forms.CharField(label=_("申请人（单位或个人）"), max_length=100)
-    applicant_contact = forms.CharField(label=_("联系电话或电子邮箱（不公开）"), max_length=100)
-    content = forms.CharField(label=_("申请内容与理由"), max_length=4000, widget=forms.Textarea({"rows": 5}))
+    applicant_name = forms.CharField(
+        label=_("申请人（单位或个人）"),
+        max_length=100,
+        error_messages=named_messages(_("申请人"), required=_("申请人：请填写单位名称或个人姓名。")),
+    )
+    applicant_contact = forms.CharField(
+        label=_("联系电话或电子邮箱（不公开）"),
+        max_length=100,
+        error_messages=named_messages(
+            _("联系电话或电子邮箱"), required=_("联系电话或电子邮箱：请填写，以便告知办理结果。")
+        ),
+    )
+    content = forms.CharField(
+        label=_("申请内容与理由"),
+        max_length=4000,
+        widget=forms.Textarea({"rows": 5}),
+        error_messages=named_messages(_("申请内容与理由"), required=_("申请内容与理由：请填写申请的内容与理由。")),
+    )
     evidence = forms.FileField(
         label=_("证明材料（PDF、JPG、PNG）"),
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
+        error_messages=named_messages(_("证明材料")),
     )
 
     def __init__(self, *args, challenge: bool = False, **kwargs):
@@ -256,7 +288,7 @@ class PublicRequestForm(forms.Form):
                 label=_("人机验证：%(question)s") % {"question": self.challenge.question},
                 help_text=_("请填写计算结果（数字），例如 12。看不清或想换一题，请刷新本页；每道题只能回答一次。"),
                 max_length=10,
-                error_messages={"required": _("请回答人机验证问题。")},
+                error_messages=named_messages(_("人机验证"), required=_("请回答人机验证问题。")),
                 widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
             )
 
@@ -327,6 +359,9 @@ class RepairRequestForm(PublicRequestForm):
     commitment = forms.FileField(
         label=_("信用承诺书（PDF、JPG、PNG，必须上传）"),
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
+        error_messages=named_messages(
+            _("信用承诺书"), required=_("信用承诺书：请上传签署的信用承诺书（PDF、JPG、PNG）。")
+        ),
     )
 
     def __init__(self, *args, **kwargs):

@@ -46,3 +46,37 @@ def test_a_refused_commitment_is_named_as_the_commitment(settings, upload, says)
 def test_refused_evidence_is_named_as_the_evidence(settings, upload, says):
     settings.PUBLICITY_EVIDENCE_MAX_BYTES = 64 * 1024
     assert _errors(PublicRequestForm, evidence=upload) == {"evidence": [says]}
+
+
+def test_every_required_field_left_blank_is_named():
+    errors = _errors(RepairRequestForm, {"applicant_name": " ", "applicant_contact": "", "content": ""})
+    assert errors == {
+        "applicant_name": ["申请人：请填写单位名称或个人姓名。"],
+        "applicant_contact": ["联系电话或电子邮箱：请填写，以便告知办理结果。"],
+        "content": ["申请内容与理由：请填写申请的内容与理由。"],
+        "commitment": ["信用承诺书：请上传签署的信用承诺书（PDF、JPG、PNG）。"],
+    }
+    assert all("必填" not in message for messages in errors.values() for message in messages)
+
+
+def test_an_overlong_answer_is_named_with_the_limit_and_its_length():
+    data = {**FILLED, "applicant_name": "甲" * 101, "content": "理" * 4002}
+    errors = _errors(PublicRequestForm, data, evidence=SimpleUploadedFile("证明.pdf", b""))
+    assert errors == {
+        "applicant_name": ["申请人：不能超过 100 个字（现有 101 个）。"],
+        "content": ["申请内容与理由：不能超过 4000 个字（现有 4002 个）。"],
+        "evidence": ["证明材料：上传的文件是空的，请重新选择。"],
+    }
+
+
+def test_an_overlong_contact_is_named_with_the_limit_and_its_length():
+    data = {**FILLED, "applicant_contact": "a" * 97 + "@x.cn"}
+    assert _errors(PublicRequestForm, data) == {
+        "applicant_contact": ["联系电话或电子邮箱：不能超过 100 个字（现有 102 个）。"]
+    }
+
+
+def test_the_challenge_answer_is_named():
+    form = PublicRequestForm({**FILLED, "challenge_answer": "1" * 11}, challenge=True)
+    assert not form.is_valid()
+    assert form.errors["challenge_answer"] == ["人机验证：不能超过 10 个字（现有 11 个）。"]
