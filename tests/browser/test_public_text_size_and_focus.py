@@ -46,3 +46,50 @@ def test_statistics_chart_labels_are_set_in_the_pages_text_size(live_server, pag
         }"""
     )
     assert sizes == [body, body, body]
+
+
+_FOCUS_COLOURS = """(selector) => {
+  const el = document.querySelector(selector);
+  el.focus();
+  const style = getComputedStyle(el);
+  let node = el.parentElement, behind = "rgb(255, 255, 255)";
+  for (; node; node = node.parentElement) {
+    const bg = getComputedStyle(node).backgroundColor;
+    if (bg !== "rgba(0, 0, 0, 0)" && bg !== "transparent") { behind = bg; break; }
+  }
+  const colours = [];
+  if (style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2) colours.push(style.outlineColor);
+  for (const m of style.boxShadow.matchAll(/rgba?\\([^)]*\\)/g)) colours.push(m[0]);
+  return {behind, colours};
+}"""
+
+
+def _luminance(rgb: str) -> float:
+    channels = [int(float(c)) / 255 for c in rgb[rgb.index("(") + 1 : rgb.index(")")].split(",")[:3]]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def _contrast(a: str, b: str) -> float:
+    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+@pytest.mark.parametrize(
+    "selector",
+    [
+        "#site-q",  # on the red header
+        ".text-size button",  # on the red header
+        ".site-nav a",  # on the darker red of the section bar
+        "#list-q",  # in the content, on the page's light grey
+        ".filter a.download",  # a link in the content
+        ".filter button",
+    ],
+)
+def test_keyboard_focus_stands_out_on_the_red_header_and_the_light_content(live_server, page, selector):
+    _ensure_catalog()
+    page.goto(f"{live_server.url}/licences/")
+    found = page.evaluate(_FOCUS_COLOURS, selector)
+    # WCAG 1.4.11: the focus indicator needs 3:1 against what it sits on (the old #ffbf47 on white was 1.6:1).
+    best = max((_contrast(colour, found["behind"]) for colour in found["colours"]), default=0)
+    assert best >= 3, f"{selector}: focus {found['colours']} on {found['behind']}: {best:.2f}:1"
