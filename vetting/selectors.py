@@ -191,3 +191,13 @@ def record_checks(record: Record) -> QuerySet:
 def batch_checks_for(user) -> QuerySet:
     """The batch checks ``user`` may see (reviewers all, clerks their offices'), newest first."""
     return BatchCheck.objects.restrict(user).select_related("office", "created_by")
+
+
+def records_openable_by(user, record_ids: Iterable[int]) -> set[int]:
+    """Which of ``record_ids`` ``user`` may open (credit's office scope: a clerk's offices, every office for a
+    reviewer); a batch check reports other offices' hits too, but links only to these."""
+    wanted = sorted({pk for pk in record_ids if pk})
+    openable: set[int] = set()
+    for chunk in in_chunks(wanted, _CHUNK):
+        openable.update(Record.objects.restrict(user).filter(pk__in=chunk).values_list("pk", flat=True))
+    return openable

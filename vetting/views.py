@@ -19,9 +19,9 @@ from credit.personal_data import personal_data_shown
 from credit.selectors import subject_for
 from credit.views.mixins import ReviewerMixin, WorkspaceMixin
 from vetting.forms import BatchCheckForm, CommitmentImportForm, CommitmentStatusForm, ExternalListImportForm
-from vetting.models import BatchCheck, Commitment, CreditEvaluation, EvaluationRule, ExternalList
+from vetting.models import BatchCheck, Commitment, CreditEvaluation, EvaluationRule, ExternalList, RuleSource
 from vetting.panels import hit_link
-from vetting.selectors import batch_checks_for, rules
+from vetting.selectors import batch_checks_for, records_openable_by, rules
 from vetting.services.batch import batch_check_run, batch_check_xlsx
 from vetting.services.commitments import commitment_set_status, commitments_import
 from vetting.services.lists import external_lists_import
@@ -102,7 +102,8 @@ class BatchScopeMixin:
 
 
 class BatchCheckDetailView(BatchScopeMixin, WorkspaceMixin, DetailView):
-    """The printable report: number, time, and per candidate clear or the hits (links for reviewers)."""
+    """The printable report: number, time, and per candidate clear or the hits (linked where the user may open them:
+    everything for reviewers, a clerk's own offices' records)."""
 
     template_name = "vetting/batch_detail.html"
     context_object_name = "check"
@@ -112,10 +113,20 @@ class BatchCheckDetailView(BatchScopeMixin, WorkspaceMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        linked = self.request.user.is_reviewer
-        ctx["rows"] = [
-            {**r, "hits": [{**h, "url": hit_link(h) if linked else ""} for h in r["hits"]]} for r in self.object.results
-        ]
+        user, results = self.request.user, self.object.results
+        if user.is_reviewer:
+            link = hit_link
+        else:
+            # By design a clerk's check reports every office's non-public hits too (评优评先 across the bureau), but
+            # links only to the records the clerk may open: another office's record answers the clerk 404 and the
+            # black and external lists are the reviewers' pages, so those show their reference alone.
+            openable = records_openable_by(user, (h.get("record_id") for r in results for h in r["hits"]))
+
+            def link(hit: dict) -> str:
+                records_hit = hit.get("source") == RuleSource.RECORDS
+                return hit_link(hit) if records_hit and hit.get("record_id") in openable else ""
+
+        ctx["rows"] = [{**r, "hits": [{**h, "url": link(h)} for h in r["hits"]]} for r in results]
         return ctx
 
 

@@ -13,7 +13,9 @@ from python_calamine import CalamineWorkbook
 from audit.models import AuditEvent
 from credit.catalog import ItemSpec
 from credit.demo import credit_code, person_id
+from credit.models import Office
 from credit.registry import model_for_item
+from tests.factories.credit import clerk_of
 from tests.factories.publicity import PublicationFactory
 from vetting.models import BatchCheck
 from vetting.services.lists import external_lists_import
@@ -104,3 +106,28 @@ def test_an_oversized_file_is_refused_naming_the_field_on_the_page_and_the_api(c
     )
     assert response.status_code == 400 and "文件过大" in response.json()["file"][0]
     assert not BatchCheck.objects.exists()
+
+
+def test_a_clerk_sees_every_offices_hits_but_links_only_to_records_they_may_open(world, reviewer, client):
+    """By design a clerk's batch check reports another office's non-public record (评优评先 across the bureau: the
+    record number, its item, dates), but the record page would answer that clerk 404: the reference is shown unlinked.
+    The clerk's own office's record is linked, and a reviewer, who may open every record, gets links to all."""
+    record_page = reverse("credit:record-detail", args=[world.pk])
+    own = clerk_of(world.office.code)
+    other = clerk_of(Office.objects.exclude(pk=world.office_id).order_by("pk").first().code)
+    upload = lambda: SimpleUploadedFile("c.csv", _candidates(f"某校,{world.org_code}", f"李四,{person_id(62)}"))  # noqa: E731
+
+    client.force_login(other)
+    page = client.get(client.post(reverse("vetting:batches"), {"file": upload()})["Location"]).content.decode()
+    hit = BatchCheck.objects.get(created_by=other).results[0]["hits"][0]
+    assert hit["record_id"] == world.pk and hit["reference"] in page and hit["label"] in page
+    assert f'href="{record_page}"' not in page and client.get(record_page).status_code == 404
+    assert f'href="{reverse("vetting:lists")}"' not in page  # the external lists are the reviewers' page
+
+    client.force_login(own)
+    page = client.get(client.post(reverse("vetting:batches"), {"file": upload()})["Location"]).content.decode()
+    assert f'href="{record_page}"' in page and client.get(record_page).status_code == 200
+
+    client.force_login(reviewer)
+    page = client.get(reverse("vetting:batch-detail", args=[BatchCheck.objects.get(created_by=other).pk])).content
+    assert f'href="{record_page}"'.encode() in page and client.get(record_page).status_code == 200
