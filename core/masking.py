@@ -7,7 +7,8 @@ they appear, the same way it masks the subject's own identifier:
 
 * 18-character resident ID numbers: first 6 + ``********`` + last 4 (``360102********1234``);
 * 15-digit (first-generation) ID numbers: first 6 + ``*****`` + last 4, keeping the length (``360102*****1123``);
-* mobiles: first 3 + ``****`` + last 4, an ``+86``/``86`` prefix kept as typed (``139****5678``);
+* mobiles: first 3 + ``****`` + last 4, a ``+86``/``0086``/``86`` country code kept as typed, also when typed onto
+  the number (``139****5678``, ``+86139****5678``, ``0086-139****5678``);
 * landlines with an area code: area code + ``-`` + one star per hidden digit + last 4 (``0791-****3456``).
 
 People type these numbers in many ways: full-width digits (``１３９…``) and check characters (``Ｘ``), split by
@@ -21,7 +22,9 @@ Separators are not limited to the usual group boundaries: any digits joined by a
 (spaces, hyphens and dashes, dots, slashes, underscores, ASCII commas, middle dots, their full-width forms; not the
 Chinese comma, which separates clauses) form one digit
 stream (``360102 1970 0101 0019``, ``139.0791.5678``, ``3 6 0 1 0 2 …``), and ID and mobile numbers are matched on
-that stream, wherever they lie in it; the span from the first to the last digit of a match is replaced.
+that stream, wherever they lie in it; the span from the first to the last digit of a match is replaced. A list of
+numbers joined by commas or slashes (``13907915678,13807915678``, ``139 0791 5678 / 0791-86123456``) is read item by
+item: each is masked, and a landline's local number never reaches across a comma or slash.
 
 What is not masked: an 18-character unified social credit code (public by law) -- no match may lie strictly inside
 an alphanumeric run shaped like one -- dates (``2026-03-02``), document numbers (``洪教罚〔2026〕4号``), amounts, and
@@ -81,15 +84,22 @@ _MOBILE = re.compile(r"1[3-9][0-9]{9}")
 # first digits may read as a date (1900 01 1 0 000 is 19000110000): a date so written stays unmasked only if no
 # mobile can be read in it.
 _DATE = re.compile(r"(?:19|20)[0-9]{2}([-./])(?:0?[1-9]|1[0-2])\1(?:0?[1-9]|[12][0-9]|3[01])(?![0-9])")
-# A country code right before a mobile.
-_PREFIX = re.compile(r"(?<![0-9])\+?86 ?-? ?$")
+# A country code right before a mobile: 86, +86 or 0086, set apart by separators or joined on (+8613907915678).
+_PREFIX = re.compile(rf"(?<![0-9])(?:\+|00)?[{_SEP_CHARS}]{{0,3}}86[{_SEP_CHARS}]{{0,3}}$")
+_COUNTRY_CODES = ("86", "0086")
+# What may stand between a number and the digits of the next item in a list (13907915678,13807915678, 139 0791 5678
+# / 0791-86123456): spaces and one comma or slash.
+_LIST_JOINER = re.compile(r" *[,/] *")
 # Digits joined by separators (and an ID number's trailing check character): one stream to match on.
 _STREAM = re.compile(rf"[0-9]+(?:[{_SEP_CHARS}]{{1,3}}[0-9]+)*(?:[{_SEP_CHARS}]{{0,3}}[Xx](?![0-9A-Za-z]))?")
 # A landline with its area code (010 and 02x have three digits, every other area code four), the area code in
 # parentheses or followed by a separator; the 7- or 8-digit local number may be split before its last 4 digits.
 _AREA = r"010|02[0-9]|0[3-9][0-9]{2}"
+# The local number is not split by a comma or slash: those join list items (139 0791 5678 / 0791-86123456), and a
+# local number reaching across one would take the mobile's last digits for its own.
+_LOCAL_SEP = rf"[{_SEP_CHARS.replace(',', '').replace('/', '')}]{{0,3}}"
 _LANDLINE = re.compile(
-    rf"(?<![0-9])(?:\( ?({_AREA}) ?\) ?|({_AREA}){_SEP})([2-9][0-9]{{2,3}}){_SEP}([0-9]{{4}})(?![0-9])"
+    rf"(?<![0-9])(?:\( ?({_AREA}) ?\) ?|({_AREA}){_SEP})([2-9][0-9]{{2,3}}){_LOCAL_SEP}([0-9]{{4}})(?![0-9])"
 )
 # An alphanumeric run shaped like a unified social credit code (GB 32100: registration authority and type, six-digit
 # area code, nine-character organisation code, check character; I O S V Z never occur). No match may lie strictly
@@ -145,46 +155,84 @@ def _substitute(text: str, pattern: re.Pattern, replace) -> str:
     return "".join(pieces)
 
 
+def _prefix(normal: str, start: int) -> re.Match | None:
+    """The country code right before ``start`` (searched in the few characters it can take: linear time)."""
+    return _PREFIX.search(normal, max(0, start - 12), start)
+
+
+def _inside_date(dates: list[tuple[int, int]], date_starts: list[int], at: int) -> bool:
+    """Whether the boundary ``at`` falls strictly inside a date (``dates`` sorted, not overlapping)."""
+    i = bisect.bisect_left(date_starts, at) - 1
+    return i >= 0 and at < dates[i][1]
+
+
+# The numbers read on a digit stream, in the order they are tried: pattern, lengths, digits kept in front.
+_NUMBERS = ((_CN_ID, (18, 15), 6), (_MOBILE, (11,), 3))
+
+
 def _mask_streams(text: str) -> str:
     """``text`` with the ID and mobile numbers found on its digit streams replaced by their masked forms.
 
-    A number starts where a typed digit group starts and ends where one ends (``2026 1234567890123456`` is no ID
-    number), and digits before or after it in the same stream are set apart by spaces only (in
-    ``2000-01-13 2000-01-01 1`` the digits from ``13`` on are dates, not a mobile); in between, any grouping goes.
+    A number starts where a typed digit group starts (or right after a country code typed onto it, ``+8613907915678``)
+    and ends where one ends (``2026 1234567890123456`` is no ID number). Digits before or after it in the same stream
+    are set apart by spaces (in ``2000-01-13 2000-01-01 1`` the digits from ``13`` on are dates, not a mobile), by a
+    list's comma or slash (``13907915678,13807915678``, ``139 0791 5678 / 0791-86123456``), or are another whole
+    number (``13907915678-13807915678``); in between, any grouping goes. A number never starts or ends inside a date
+    (``2000/01/13 2000 0101 1`` holds none).
     """
     normal = _normalise(text)
     codes, starts = _uscc_spans(normal)
+    dates = [m.span() for m in _DATE.finditer(normal)]
+    date_starts = [start for start, _ in dates]
     allowed = _allowed()
     spans: list[tuple[int, int, str]] = []
     for run in _STREAM.finditer(normal):
         where = [run.start() + i for i, c in enumerate(run.group(0)) if c in "0123456789Xx"]
         stream = "".join(normal[i] for i in where)
-        heads = [i for i in range(len(where)) if i == 0 or where[i] - where[i - 1] > 1]
+        heads = {i for i in range(len(where)) if i == 0 or where[i] - where[i - 1] > 1}
         tails = {i for i in range(len(where)) if i == len(where) - 1 or where[i + 1] - where[i] > 1}
-        taken = [False] * len(where)
-        for pattern, lengths, keep in ((_CN_ID, (18, 15), 6), (_MOBILE, (11,), 3)):
-            for head in heads:
+        joined = [h + len(cc) for h in heads for cc in _COUNTRY_CODES if stream.startswith(cc, h)]
+        firsts = sorted(heads | {i for i in joined if i < len(where)})
+        # Every whole number the stream holds, whatever stands beside it: (first, last, pattern, kept digits).
+        numbers = []
+        for pattern, lengths, keep in _NUMBERS:
+            for first in firsts:
                 for length in lengths:
-                    last = head + length - 1
-                    digits = stream[head : last + 1]
-                    if last not in tails or any(taken[head : last + 1]) or not pattern.fullmatch(digits):
+                    last = first + length - 1
+                    if last not in tails or not pattern.fullmatch(stream[first : last + 1]):
                         continue
-                    start, end = where[head], where[last] + 1
-                    before = normal[where[head - 1] + 1 : start] if head else " "
-                    after = normal[end : where[last + 1]] if last + 1 < len(where) else " "
-                    if before.strip(" ") and not (pattern is _MOBILE and _PREFIX.search(normal, 0, start)):
-                        continue  # digits joined on by a hyphen, dot …: part of something else (2000-01-13 2000…)
-                    if after.strip(" ") or (pattern is _MOBILE and _DATE.match(normal, start)):
+                    start, end = where[first], where[last] + 1
+                    if first not in heads and not (pattern is _MOBILE and _prefix(normal, start)):
+                        continue  # only a mobile starts inside a digit group: after a country code typed onto it
+                    if pattern is _MOBILE and _DATE.match(normal, start):
                         continue
-                    if digits in allowed or _inside_code(codes, starts, start, end):
+                    if stream[first : last + 1] in allowed or _inside_code(codes, starts, start, end):
                         continue
-                    prefix = _PREFIX.search(normal, 0, start) if pattern is _MOBILE else None
-                    if prefix:  # +86/86 before a mobile is written the usual way
-                        start = prefix.start()
-                    masked = digits[:keep] + "*" * (length - keep - 4) + digits[-4:].upper()
-                    spans.append((start, end, (prefix.group(0) if prefix else "") + masked))
-                    taken[head : last + 1] = [True] * length
-                    break
+                    if _inside_date(dates, date_starts, start) or _inside_date(dates, date_starts, end):
+                        continue
+                    numbers.append((first, last, pattern, keep))
+        ends, begins = {n[1] for n in numbers}, {n[0] for n in numbers}
+        # A number read across a list's comma or slash (1 0 0 0,3 60102… as 100036010220000) comes after those read
+        # within one item: it would take the first digits of the next.
+        numbers.sort(key=lambda n: any(c in ",/" for c in normal[where[n[0]] : where[n[1]]]))
+        taken = [False] * len(where)
+        for first, last, pattern, keep in numbers:
+            if any(taken[first : last + 1]):
+                continue
+            start, end = where[first], where[last] + 1
+            prefix = _prefix(normal, start) if pattern is _MOBILE else None
+            before = normal[where[first - 1] + 1 : start] if first else " "
+            after = normal[end : where[last + 1]] if last + 1 < len(where) else " "
+            if not (not before.strip(" ") or _LIST_JOINER.fullmatch(before) or first - 1 in ends or prefix):
+                continue  # digits joined on by a hyphen, dot …: part of something else (2000-01-13 2000…)
+            if not (not after.strip(" ") or _LIST_JOINER.fullmatch(after) or last + 1 in begins):
+                continue
+            if prefix:  # +86/86 before a mobile is written the usual way
+                start = prefix.start()
+            digits = stream[first : last + 1]
+            masked = digits[:keep] + "*" * (len(digits) - keep - 4) + digits[-4:].upper()
+            spans.append((start, end, (prefix.group(0) if prefix else "") + masked))
+            taken[first : last + 1] = [True] * len(digits)
     if not spans:
         return text
     pieces, done = [], 0
@@ -205,16 +253,21 @@ _CN_NUMERALS = "零〇一二两三四五六七八九十百"
 _ADDR_NUM = rf"(?:[0-9]{{1,5}}(?:-[0-9]{{1,5}})?|[{_CN_NUMERALS}]{{1,4}})"
 _ADDR_UNIT = r"号楼|号院|单元|号|栋|幢|座|楼|层|室|户|组|弄|排"
 _ADDR_TOKEN = rf"{_ADDR_NUM}(?:{_ADDR_UNIT})"
-# A chain of such tokens, and a bare room number after a building or unit (3栋2单元501). Masked when it can only be an
-# address: two or more tokens (5栋302室, 3组15号), a building and a bare room number (5栋1-302), a room (302室), or a
-# house number right after a street, lane, village or estate (北京东路88号). One 号 alone is a document or serial number
-# (洪教罚〔2026〕4号, 第3号), one 层 or 户 a floor or a count (教学楼3层, 共3户): they stay.
+# A chain of such tokens, and a bare room number after a building or unit (3栋2单元501, B座1502: a building may be a
+# letter). Masked when it can only be an address: two or more tokens (5栋302室, 3组15号), a building and a bare room
+# number (5栋1-302), a room (302室), a house number right after a street, lane, village or estate (北京东路88号), a
+# village group right after its village (幸福村12组), or building-unit-room written with hyphens right after an estate
+# (XX小区3-2-501; a date's year has four digits). One 号 alone is a document or serial number (洪教罚〔2026〕4号, 第3号),
+# one 组 away from a village a group (第3组), one 层 or 户 a floor or a count (教学楼3层, 共3户): they stay.
 _ADDR_ROOM = rf"{_ADDR_NUM}(?![0-9A-Za-z{_CN_NUMERALS}年月日时分秒元万人个次件名所])"
 _ADDRESS = re.compile(
     rf"(?<![0-9A-Za-z\-{_CN_NUMERALS}])(?:(?:{_ADDR_TOKEN}){{2,}}(?:{_ADDR_ROOM})?"
-    rf"|(?:{_ADDR_NUM}(?:栋|幢|座|号楼|单元))+{_ADDR_ROOM}"
+    rf"|(?:(?:{_ADDR_NUM}|[A-Za-z])(?:栋|幢|座|号楼|单元))+{_ADDR_ROOM}"
     rf"|{_ADDR_NUM}室"
-    rf"|(?<=[路街道巷弄村里屯院苑庄湾园])(?:{_ADDR_NUM})(?:号楼|号院|号|弄))"
+    rf"|(?<=[路街道巷弄村里屯院苑庄湾园])(?:{_ADDR_NUM})(?:号楼|号院|号|弄)"
+    rf"|(?<=[村屯庄湾])(?:{_ADDR_NUM})组"
+    rf"|(?<=[区苑园村庄院里湾城寓厦舍])[0-9]{{1,3}}(?:-[0-9]{{1,5}}){{2}}"
+    rf"(?![0-9A-Za-z\-{_CN_NUMERALS}年月日时分秒元万人个次件名所]))"
 )
 
 

@@ -157,3 +157,72 @@ def test_the_bureau_credit_code_is_not_taken_for_a_mobile(settings):
     text = f"南昌市教育局（{settings.BUREAU_CREDIT_CODE}）"
     assert re.search(r"1[3-9][0-9]{9}", settings.BUREAU_CREDIT_CODE)
     assert mask_free_text(text) == text
+
+
+# --- lists of numbers and country codes ------------------------------------------------------------------------------
+
+# What joins the items of a list of numbers, with or without spaces around it.
+JOINERS = (",", "，", "/", "／", "、", ";", "；", ", ", " / ", " ,")
+# A country code as typed before a mobile, set apart or joined on.
+COUNTRY_CODES = (
+    "+86",
+    "+86 ",
+    "+86-",
+    "＋86",
+    "＋８６",
+    "86",
+    "86 ",
+    "86-",
+    "0086",
+    "0086-",
+    "0086 ",
+    "00 86 ",
+    "(+86)",
+)
+# Grouping inside one item of a list: the separators that never join list items (a slash or dot inside an item and
+# another between items can read as a date, 1920/1/3).
+GROUPING = (" ", "-", "\u3000", "\uff0d")
+
+
+@st.composite
+def grouped(draw, number: str) -> str:
+    """``number`` as typed in a list: whole, or grouped by spaces or hyphens, some digits full-width."""
+    out = []
+    for i, char in enumerate(number):
+        if i and draw(st.integers(0, 4)) == 0:
+            out.append(draw(st.sampled_from(GROUPING)))
+        if draw(st.booleans()) and (char.isdigit() or char == "X"):
+            char = chr(ord(char) + 0xFEE0)
+        out.append(char)
+    return "".join(out)
+
+
+def reads_as_a_date(typed: str) -> bool:
+    return bool(LIKE_A_DATE.match(unicodedata.normalize("NFKC", typed).replace("\u2014", "-").replace("\u00b7", ".")))
+
+
+@given(
+    numbers=st.lists(id_numbers() | MOBILES, min_size=2, max_size=4),
+    joiner=st.sampled_from(JOINERS),
+    data=st.data(),
+    before=CJK,
+    after=CJK,
+)
+def test_every_number_in_a_list_is_masked(numbers, joiner, data, before, after):
+    typed = [data.draw(grouped(n)) for n in numbers]
+    assume(not any(reads_as_a_date(t) for t in typed))
+    masked = mask_free_text(before + joiner.join(typed) + after)
+    for number in numbers:
+        assert number not in digits_of(masked), masked
+    assert masked.startswith(before) and masked.endswith(after)
+    assert mask_free_text(masked) == masked
+
+
+@given(number=MOBILES, code=st.sampled_from(COUNTRY_CODES), data=st.data(), before=CJK, after=CJK)
+def test_a_mobile_after_a_country_code_is_masked(number, code, data, before, after):
+    typed = data.draw(written(number))
+    assume(not reads_as_a_date(typed))
+    masked = mask_free_text(before + code + typed + after)
+    assert_unrecoverable(masked, number)
+    assert masked.startswith(before) and masked.endswith(after)
+    assert mask_free_text(masked) == masked
