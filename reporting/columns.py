@@ -12,6 +12,12 @@ from credit.catalog import ItemSpec
 
 # Catalog field types whose values are identifiers: written as text cells, refused when Excel turned them into numbers.
 IDENTIFIER_TYPES = frozenset({"cn_id", "org_code", "doc_number", "phone"})
+# Catalog field types a clerk types text into: a number Excel stored in one of them may already have lost digits
+# (Excel keeps 15 significant digits), which the import refuses (``reporting.imports.reader.cell_input``).
+TEXT_TYPES = frozenset({"text", "long_text", "person_name"}) | IDENTIFIER_TYPES
+# Free-text fields whose catalogue key says they hold a number or code (证书编号 ``cert_number``, 文书号
+# ``decision_number``, 表彰文号 ``award_doc_number``…): often all digits, so written as text cells like identifiers.
+CODE_KEY_SUFFIXES = ("_number", "_code")
 
 TYPE_FORMATS = {
     "text": "文本",
@@ -42,6 +48,18 @@ class Column:
     @property
     def is_identifier(self) -> bool:
         return self.type in IDENTIFIER_TYPES
+
+    @property
+    def is_text(self) -> bool:
+        """A column of typed text (names, contents, numbers and codes), not a date, year, amount or choice."""
+        return self.type in TEXT_TYPES
+
+    @property
+    def is_code(self) -> bool:
+        """A column whose values are codes or document numbers, often all digits: an identifier, or a text field whose
+        catalogue key names a number or code. The template formats these columns as text, so that Excel keeps what
+        the clerk types (a 17-digit 证书编号 would otherwise become a float and lose its last digits)."""
+        return self.is_identifier or (self.type == "text" and self.key.endswith(CODE_KEY_SUFFIXES))
 
     @property
     def format_text(self) -> str:
@@ -142,3 +160,7 @@ NATURAL_KEYS: dict[int, tuple[str, ...]] = {item.no: item.natural_key for item i
 RECORD_NUMBER_COLUMN = "记录编号"
 CHANGE_REASON_COLUMN = "变更理由"
 UPDATE_LEADING_COLUMNS: tuple[str, ...] = (RECORD_NUMBER_COLUMN, CHANGE_REASON_COLUMN)
+
+# The last column of an error copy (``reporting.imports.error_copy``): each bad row's reasons. The reader skips it when
+# it ends the header, so that the corrected error copy uploads again as it is.
+ERROR_NOTES_COLUMN = "错误说明"

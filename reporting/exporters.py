@@ -98,9 +98,10 @@ class UploadTemplateExporter:
         header_format = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "num_format": "@"})
         for col, column in enumerate(self.columns):
             width = 24 if column.type in {"long_text", "org_code", "cn_id", "doc_number"} else 14
-            # Text format only where Excel would otherwise turn a typed number into a float and lose digits: a column
-            # format also styles every written cell, which costs a fifth of the writing time on a large export.
-            sheet.set_column(col, col, width, text_format if column.is_identifier else None)
+            # Text format only where Excel would otherwise turn a typed number into a float and lose digits (ID
+            # numbers, codes, certificate and document numbers: ``Column.is_code``): a column format also styles every
+            # written cell, which costs a fifth of the writing time on a large export.
+            sheet.set_column(col, col, width, text_format if column.is_code else None)
             if column.values:
                 sheet.data_validation(
                     1,
@@ -161,11 +162,15 @@ class UploadTemplateExporter:
             sheet.write_string(row, 2, "是" if column.required else "否", wrap)
             sheet.write_string(row, 3, "、".join(column.values), wrap)
             sheet.write_string(row, 4, column.rule_text, wrap)
+        codes = "、".join(c.name for c in self.columns if c.is_code)
         notes = [
             "第一个工作表的表头须与模板完全一致（列名与顺序均不可更改），每行一条记录。",
-            "身份证号码、统一社会信用代码等号码列已设为文本格式；请勿改为数字格式，否则 Excel 会丢失末几位。",
+            (f"号码列（{codes}）已设为文本格式，请勿改为数字格式。" if codes else "")
+            + "Excel 只保留数字的前 15 位：其他列中如要填写一长串数字，请先把该列设为“文本”格式再输入，"
+            "否则导入时该单元格被拒绝。",
             "日期请填写为 YYYY-MM-DD，例如 2026-02-28。",
-            "导入时逐行逐格校验，任何一行有误则整个文件不导入，并给出标注错误的文件供下载修改。",
+            "导入时逐行逐格校验，任何一行有误则整个文件不导入，并给出标注错误的文件供下载修改；"
+            "在该文件中改正后可直接上传（其“错误说明”列与“错误汇总”工作表不会被读取）。",
         ]
         optional = [c.name for c in optional_columns(self.no)]
         if self.queryset is None and optional:

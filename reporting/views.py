@@ -105,6 +105,8 @@ class ImportCreateView(ClerkMixin, FormView):
         item_no = item_no_param(self.request.GET.get("item"))
         if item_no is not None:
             initial["item"] = Item.objects.filter(no=item_no).first()
+        if self.request.GET.get("mode") in ImportMode.values:  # 修改后重新上传: the refused job's mode
+            initial["mode"] = self.request.GET["mode"]
         offices = list(self.request.user.offices.all()[:2])
         if len(offices) == 1:  # a clerk of one office has nothing to choose
             initial["office"] = offices[0]

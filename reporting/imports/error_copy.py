@@ -9,7 +9,7 @@ from typing import Any
 import xlsxwriter
 
 from credit.models import Item
-from reporting.columns import import_columns, item_sheet_name
+from reporting.columns import ERROR_NOTES_COLUMN, import_columns, item_sheet_name
 from reporting.imports.reader import shown
 from reporting.imports.rows import CellError
 
@@ -20,15 +20,22 @@ def write_error_copy(
     item: Item,
     rows: Iterable[tuple[int, list[Any]]],
     errors: list[CellError],
+    read: int,
     leading: tuple[str, ...] = (),
 ) -> None:
-    """A copy of the uploaded data with every bad cell filled red and commented, and a sheet listing all errors.
-    ``leading``: the update mode's leading columns the upload had (记录编号, 变更理由), before the template's.
+    """A copy of the uploaded data with every bad cell filled red and commented, each bad row's reasons in a last
+    column (``ERROR_NOTES_COLUMN``, which the reader skips), and a sheet listing all errors.
+    ``read``: how many of the template's columns the upload had (``ImportResult.read``); ``leading``: the update
+    mode's leading columns it had (记录编号, 变更理由), before the template's.
+
+    The copy has the upload's columns and no others, in its order: a corrected copy uploaded again reads as the
+    upload did, and an optional column the clerk left out is not added empty (which an update would read as "clear
+    this field" on every row).
 
     Rows are written at their original Excel row numbers so the clerk finds them where they were; every value as
     text (``write_string``) so nothing in the copy can become a formula.
     """
-    names = [*leading, *(column.name for column in import_columns(item.no))]
+    names = [*leading, *(column.name for column in import_columns(item.no)[:read])]
     workbook = xlsxwriter.Workbook(
         target, {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False}
     )
@@ -41,7 +48,7 @@ def write_error_copy(
     sheet.set_column(0, len(names), 20, text)
     for col, name in enumerate(names):
         sheet.write_string(0, col, name, header)
-    sheet.write_string(0, len(names), "错误说明", header)
+    sheet.write_string(0, len(names), ERROR_NOTES_COLUMN, header)
     by_cell: dict[tuple[int, int], list[str]] = {}
     by_row: dict[int, list[str]] = {}
     for error in errors:
@@ -50,7 +57,7 @@ def write_error_copy(
         by_row.setdefault(error.row, []).append(f"{error.column}：{error.reason}" if error.column else error.reason)
     for row_no, cells in rows:
         r = row_no - 1
-        for col, value in enumerate(cells):
+        for col, value in enumerate(cells[: len(names)]):
             text_value = shown(value)
             reasons = by_cell.get((row_no, col))
             if reasons:

@@ -19,7 +19,7 @@ from audit.services import audit_log
 from credit.models import Item, Office, Record
 from credit.services.records import clerk_offices_for, serialise_item_writes
 from credit.services.records_bulk import PreparedValues, records_create_bulk
-from reporting.imports.reader import ImportRejected, read_rows
+from reporting.imports.reader import ImportRejected, read_sheet
 from reporting.imports.rows import CellError, ProgressCallback, RecordRowValidator
 
 # The history rows of imported records say where they came from.
@@ -33,6 +33,9 @@ class ImportResult:
     records: list[Record] = field(default_factory=list)
     message: str = ""  # a file-level problem (not .xlsx, macro, wrong header)
     rows: list[tuple[int, list[Any]]] = field(default_factory=list, repr=False)  # as read, for the error copy
+    # The template's columns the file had (the Annex 1 ones and the first few optional ones, ``Sheet.read``): the
+    # error copy has these and no others, so that a column the clerk left out stays left out when it is uploaded again.
+    read: int = 0
     # Update mode: the leading columns the file had, and per row {"row", "record", "outcome", "change"}.
     leading: tuple[str, ...] = ()
     updated: list[dict[str, Any]] = field(default_factory=list)
@@ -79,9 +82,11 @@ class RecordImporter:
         self._check_office()
         result = ImportResult()
         try:
-            rows = read_rows(data, item=self.item, max_rows=self.max_rows)
+            sheet = read_sheet(data, item=self.item, max_rows=self.max_rows)
         except ImportRejected as exc:
             return self._refused(result, str(exc))
+        rows = sheet.rows
+        result.read = sheet.read
         result.total_rows = len(rows)
         result.rows = rows
         if not rows:

@@ -1,12 +1,14 @@
 """Reading a filled upload template: the file-level safety check, the header, the data rows and their cells.
 
 Excel's cell types are turned into what a clerk would have typed in the form (Excel numbers → digits, Excel dates →
-dates); numeric ID cells whose digits Excel already lost are refused.
+dates); a number in a text column whose digits Excel may have lost (16 or more significant digits) is refused.
+The error copy's trailing notes column (错误说明) is skipped, so that a corrected error copy uploads as it is.
 """
 
 from __future__ import annotations
 
 import datetime
+import decimal
 import io
 import math
 from dataclasses import dataclass
@@ -19,7 +21,7 @@ from python_calamine import CalamineError, CalamineWorkbook
 
 from core.errors import DomainError
 from credit.models import Item
-from reporting.columns import Column, import_columns, optional_columns, template_headers
+from reporting.columns import ERROR_NOTES_COLUMN, Column, import_columns, optional_columns, template_headers
 from reporting.xlsx_safety import UnsafeWorkbook, check_sheet_bounds, check_xlsx
 
 
@@ -83,7 +85,7 @@ def read_sheet(data: bytes, *, item: Item, max_rows: int | None = None, leading:
             break
         found.append(name)
     lead = len(found)
-    read = check_header(list(table[0][lead:]), item=item, offset=lead)
+    read = check_header(_without_error_notes(list(table[0][lead:])), item=item, offset=lead)
     rows = []
     for index, cells in enumerate(table[1:], start=2):
         head = list(cells[:lead]) + [""] * (lead - len(cells[:lead]))
@@ -97,6 +99,17 @@ def read_sheet(data: bytes, *, item: Item, max_rows: int | None = None, leading:
             _("数据行过多（%(n)s 行，上限 %(max)s 行），请分批导入。") % {"n": len(rows), "max": limit}
         )
     return Sheet(leading=tuple(found), read=read, rows=rows)
+
+
+def _without_error_notes(header: list[Any]) -> list[Any]:
+    """``header`` without the error copy's notes column (``ERROR_NOTES_COLUMN``) when that is its last named column:
+    a corrected error copy uploads again as it is, its notes not read."""
+    names = [str(c).strip() if c is not None else "" for c in header]
+    while names and not names[-1]:
+        names.pop()
+    if names and names[-1] == ERROR_NOTES_COLUMN:
+        return header[: len(names) - 1]
+    return header
 
 
 def check_header(header: list[Any], *, item: Item, offset: int = 0) -> int:
@@ -157,6 +170,11 @@ def cell_input(column: Column, value: Any) -> tuple[Any, str | None]:
             return "", _(
                 "该号码被 Excel 存成了数字（显示为 %(shown)s），末几位已丢失；请把该列设为“文本”格式后重新输入完整号码"
             ) % {"shown": f"{number:.14E}"}
+        if column.is_text and not _exact_as_typed(number):
+            return "", _(
+                "该单元格被 Excel 存成了数字（显示为 %(shown)s）：Excel 只保留数字的前 15 位，超出的位数已丢失；"
+                "请把该列设为“文本”格式后重新输入完整内容"
+            ) % {"shown": shown(number)}
         return _digits_text(number), None
     return str(value), None
 
@@ -170,6 +188,17 @@ def shown(value: Any) -> str:
     if isinstance(value, datetime.date):
         return value.isoformat()
     return str(value)
+
+
+def _exact_as_typed(number: float) -> bool:
+    """Whether an Excel number can be exactly what the clerk typed: Excel keeps 15 significant digits, so an integer
+    of 16 digits or more (a 17-digit 证书编号) has lost its last ones, and a fraction whose shortest form needs more
+    than 15 digits was never typed so."""
+    if abs(number) >= 1e15:
+        return False
+    if number.is_integer():
+        return True
+    return len(decimal.Decimal(repr(number)).normalize().as_tuple().digits) <= 15
 
 
 def _digits_text(number: float) -> str:

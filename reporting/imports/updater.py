@@ -92,6 +92,7 @@ class RecordUpdater(RecordImporter):
         except ImportRejected as exc:
             return self._refused(result, str(exc))
         self.leading = result.leading = sheet.leading
+        result.read = sheet.read
         result.total_rows = len(sheet.rows)
         result.rows = sheet.rows
         if not sheet.rows:

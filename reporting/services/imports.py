@@ -134,7 +134,9 @@ def import_job_run(*, job_id: int, request=None) -> ImportJob:
         job.message = text % {"rows": result.total_rows, "n": len(result.errors)}
         job.errors = [error.as_dict() for error in result.errors]
         with tempfile.TemporaryFile() as fh:
-            write_error_copy(fh, item=job.item, rows=result.rows, errors=result.errors, leading=result.leading)
+            write_error_copy(
+                fh, item=job.item, rows=result.rows, errors=result.errors, read=result.read, leading=result.leading
+            )
             fh.seek(0)
             job.error_file.save("errors.xlsx", File(fh), save=False)
     elif job.mode == ImportMode.UPDATE:

@@ -49,7 +49,7 @@ class Command(BaseCommand):
                 self.stderr.write(f"第 {error.row} 行 {column} {value}：{error.reason}")
             if error_file:
                 with open(error_file, "wb") as fh:
-                    write_error_copy(fh, item=item_obj, rows=result.rows, errors=result.errors)
+                    write_error_copy(fh, item=item_obj, rows=result.rows, errors=result.errors, read=result.read)
                 self.stderr.write(f"已写出标注错误的副本：{error_file}")
             raise CommandError(f"共 {result.total_rows} 行，发现 {len(result.errors)} 处错误，未导入任何记录。")
         self.stdout.write(self.style.SUCCESS(f"已导入 {len(result.records)} 条“{item_obj.name}”记录。"))
