@@ -20,6 +20,7 @@ module for it (see :func:`orgcode_check_char`).
 
 from __future__ import annotations
 
+import calendar
 import datetime
 import math
 import re
@@ -43,6 +44,7 @@ __all__ = [
     "normalize_org_code",
     "normalize_phone",
     "orgcode_check_char",
+    "impossible_date_reason",
     "parse_date",
     "uscc_check_char",
     "validate_cn_id",
@@ -572,6 +574,42 @@ def _make_date(year: str, month: str, day: str) -> datetime.date:
         raise _date_error() from None
 
 
+def _date_parts(text: str) -> tuple[str, str, str] | None:
+    """(year, month, day) of a date written in one of ``parse_date``'s text formats, possible or not."""
+    match = _DATE_SEP_RE.match(text)
+    if match:
+        return match.group(1), match.group(3), match.group(4)
+    match = _DATE_CN_RE.match(text) or _DATE_COMPACT_RE.match(text)
+    return match.groups() if match else None
+
+
+def impossible_date_reason(value) -> str | None:
+    """Why ``value``, written in one of the formats ``parse_date`` accepts, is no day of the calendar: “2026年2月没有
+    30日（该月只有 28 天）”, or that a month is 1 to 12. None for anything else (a real date, another format, not
+    text), which ``parse_date`` decides as before.
+
+    ``parse_date`` answers every refusal with the format message; a clerk who wrote 2026/2/30 wrote the format
+    right and needs to hear what is wrong with the day instead (the import says this reason on the cell).
+    """
+    if not isinstance(value, str):
+        return None
+    parts = _date_parts(_halfwidth(value).strip())
+    if parts is None:
+        return None
+    year, month, day = (int(part) for part in parts)
+    if not datetime.MINYEAR <= year <= datetime.MAXYEAR:
+        return None
+    if not 1 <= month <= 12:
+        return str(_("没有%(month)s月：月份应为 1 至 12") % {"month": month})
+    last = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= last:
+        return str(
+            _("%(year)s年%(month)s月没有%(day)s日（该月只有 %(last)s 天）")
+            % {"year": year, "month": month, "day": day, "last": last}
+        )
+    return None
+
+
 def parse_date(value) -> datetime.date:
     """Parse a date from forms or spreadsheets.
 
@@ -593,12 +631,9 @@ def parse_date(value) -> datetime.date:
         raise _date_error()
 
     text = _halfwidth(value).strip()
-    match = _DATE_SEP_RE.match(text)
-    if match:
-        return _make_date(match.group(1), match.group(3), match.group(4))
-    match = _DATE_CN_RE.match(text) or _DATE_COMPACT_RE.match(text)
-    if match:
-        return _make_date(*match.groups())
+    parts = _date_parts(text)
+    if parts is not None:
+        return _make_date(*parts)
     if _EXCEL_SERIAL_STR_RE.match(text):
         try:
             return _from_excel_serial(Decimal(text))

@@ -21,6 +21,7 @@ from python_calamine import CalamineError, CalamineWorkbook
 
 from core.errors import DomainError
 from credit.models import Item
+from credit.validators import impossible_date_reason
 from reporting.columns import ERROR_NOTES_COLUMN, Column, import_columns, optional_columns, template_headers
 from reporting.xlsx_safety import UnsafeWorkbook, check_sheet_bounds, check_xlsx
 
@@ -151,7 +152,10 @@ def cell_input(column: Column, value: Any) -> tuple[Any, str | None]:
     if value is None:
         return "", None
     if isinstance(value, str):
-        return value.strip(), None
+        text = value.strip()
+        if column.type == "date" and (reason := impossible_date_reason(text)):
+            return "", reason  # 2026/2/30: the format is right, the day does not exist; say that, not the format
+        return text, None
     if isinstance(value, bool):
         return ("是" if value else "否"), None
     if isinstance(value, datetime.datetime):
