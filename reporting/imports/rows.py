@@ -105,9 +105,11 @@ class RecordRowValidator:
                 form = self.form_class(data=data, instance=self.new_instance(now))
                 if form.is_valid():
                     record = form.instance
-                for key, messages in form.errors.items():
-                    if any(e.col_index == column_index.get(key) for e in row_errors):
-                        continue  # the conversion error already explains this cell
+                # The columns' errors first, so that an error of a field derived from a column (below) can see them.
+                for key, messages in sorted(form.errors.items(), key=lambda error: error[0] not in column_index):
+                    key = self._column_key(key, column_index)
+                    if key in column_index and any(e.col_index == column_index[key] for e in row_errors):
+                        continue  # the conversion error (or the column's own error) already explains this cell
                     if key in column_index:
                         i = column_index[key]
                         row_errors.append(
@@ -142,6 +144,14 @@ class RecordRowValidator:
         errors.extend(self._subject_name_conflicts(keyed))
         errors.sort(key=lambda e: (e.row, e.col_index if e.col_index is not None else -1))
         return instances, errors
+
+    def _column_key(self, key: str, column_index: dict[str, int]) -> str:
+        """The column a form error of ``key`` belongs to: the business date's errors belong to the catalogue's
+        ``business_date_field`` (处罚日期…) when the business date derives from it and the file has no column of its
+        own; a future 处罚日期 is then one error on 处罚日期, not a second one on a 业务发生日期 the template lacks."""
+        if key == BUSINESS_DATE_KEY and key not in column_index and self.model.BUSINESS_DATE_FIELD in column_index:
+            return self.model.BUSINESS_DATE_FIELD
+        return key
 
     def new_instance(self, now: datetime.datetime) -> Record:
         """A new unsaved record of the office, by the clerk, at ``now`` (what ``record_create`` starts from)."""
