@@ -335,7 +335,16 @@ class BatchDetailView(BatchScopeMixin, ReviewerMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["manual_form"] = ManualUploadForm()
-        context["lines"] = self.object.lines.select_related("record", "record__subject").order_by("record_id")[:200]
+        batch = self.object
+        if batch.is_licence or batch.is_blacklist:
+            # Decisions, not records: a municipal batch lists the ones it carries; the reviewer's national licence
+            # file carries every approved decision without lines, which the page says in words.
+            context["lines"] = []
+            context["decision_lines"] = batch.decision_lines.select_related("licence", "blacklist_entry").order_by(
+                "pk"
+            )[:200]
+        else:
+            context["lines"] = batch.lines.select_related("record", "record__subject").order_by("record_id")[:200]
         context["BatchStatus"] = BatchStatus
         context["BatchKind"] = BatchKind
         return context
