@@ -115,6 +115,49 @@ def _first_sheet_part(archive: zipfile.ZipFile) -> str:
     raise UnsafeWorkbook(_("工作簿中没有工作表，请使用下载的上传模板填写后上传。"))
 
 
+def _sheet_part(archive: zipfile.ZipFile, index: int) -> str | None:
+    """The zip path of the workbook's sheet at ``index`` (0-based, workbook order), None if it has none."""
+    workbook = defused_etree.fromstring(archive.read("xl/workbook.xml"), forbid_dtd=True)
+    sheets = workbook.findall(f"{_MAIN_NS}sheets/{_MAIN_NS}sheet")
+    rels_name = "xl/_rels/workbook.xml.rels"
+    if index >= len(sheets) or rels_name not in archive.namelist():
+        return None
+    rid = sheets[index].get(f"{_REL_NS}id")
+    rels = defused_etree.fromstring(archive.read(rels_name), forbid_dtd=True)
+    for rel in rels.iter(f"{_PKG_REL_NS}Relationship"):
+        if rel.get("Id") == rid:
+            target = rel.get("Target", "")
+            part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+            return part if part in archive.namelist() else None
+    return None
+
+
+def sheet_within_bounds(data: bytes, index: int, *, max_rows: int, max_columns: int) -> bool:
+    """Whether the sheet at ``index`` exists and holds no value beyond row ``max_rows`` or column ``max_columns``: such
+    a sheet can be read whole (``check_sheet_bounds`` for the others); streamed, in constant memory. Call
+    ``check_xlsx`` first."""
+    bounds = _SheetBounds(max_rows, max_columns)
+    parser = expat.ParserCreate()
+    parser.StartElementHandler = bounds.start
+    parser.StartDoctypeDeclHandler = _refuse_declarations
+    parser.EntityDeclHandler = _refuse_declarations
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            part = _sheet_part(archive, index)
+            if part is None:
+                return False
+            with archive.open(part) as fh:
+                while chunk := fh.read(1 << 20):
+                    parser.Parse(chunk, False)
+                parser.Parse(b"", True)
+    except (_OutOfBounds, UnsafeWorkbook, zipfile.BadZipFile, EOFError, OSError, ValueError, expat.ExpatError):
+        return False
+    except (ParseError, DefusedXmlException, KeyError):
+        return False
+    return True
+
+
 def _cell_position(ref: str) -> tuple[int, int] | None:
     """(row, column), both 1-based, of an A1 reference such as ``XFD1048576``; None if malformed."""
     letters = ref.rstrip("0123456789").upper()

@@ -23,7 +23,7 @@ from core.errors import DomainError
 from credit.models import Item
 from credit.validators import impossible_date_reason
 from reporting.columns import ERROR_NOTES_COLUMN, Column, import_columns, optional_columns, template_headers
-from reporting.xlsx_safety import UnsafeWorkbook, check_sheet_bounds, check_xlsx
+from reporting.xlsx_safety import UnsafeWorkbook, check_sheet_bounds, check_xlsx, sheet_within_bounds
 
 
 class ImportRejected(DomainError):
@@ -99,7 +99,44 @@ def read_sheet(data: bytes, *, item: Item, max_rows: int | None = None, leading:
         raise ImportRejected(
             _("数据行过多（%(n)s 行，上限 %(max)s 行），请分批导入。") % {"n": len(rows), "max": limit}
         )
+    _refuse_data_on_other_sheets(
+        data,
+        workbook,
+        item=item,
+        max_rows=limit + 1,
+        max_columns=len(leading) + width + settings.REPORTING_IMPORT_EXTRA_COLUMNS,
+    )
     return Sheet(leading=tuple(found), read=read, rows=rows)
+
+
+def _refuse_data_on_other_sheets(data: bytes, workbook, *, item: Item, max_rows: int, max_columns: int) -> None:
+    """Refuse a workbook whose other sheets also hold rows under the item's template header: only the first sheet is
+    imported, and rows on a second one (a clerk who split the records over two sheets) would otherwise be dropped
+    without a word. Sheets of another shape (填写说明, the error copy's 错误汇总, notes) are not read. A sheet larger
+    than an upload may be is not read either (the reader builds a dense table of what it reads), so is not checked."""
+    headers = template_headers(item.no)
+    names = workbook.sheet_names
+    for index in range(1, len(names)):
+        if not sheet_within_bounds(data, index, max_rows=max_rows, max_columns=max_columns):
+            continue
+        try:
+            table = workbook.get_sheet_by_index(index).to_python(skip_empty_area=False)
+        except (CalamineError, ValueError, IndexError, OSError):
+            continue
+        if not table:
+            continue
+        header = [str(c).strip() if c is not None else "" for c in table[0]]
+        starts = [i for i in range(len(header) - len(headers) + 1) if header[i : i + len(headers)] == headers]
+        has_rows = any(any(c is not None and str(c).strip() for c in row) for row in table[1:])
+        if starts and has_rows:
+            raise ImportRejected(
+                _(
+                    "工作表“%(sheet)s”（第 %(n)s 个工作表）也有“%(item)s”上传模板的表头和数据行，但导入只读取第一个工作表"
+                    "“%(first)s”，其他工作表中的记录不会导入。请把这些行移到第一个工作表（或另存为单独的文件分别上传），"
+                    "再删除该工作表后重新上传。"
+                )
+                % {"sheet": names[index], "n": index + 1, "item": item.name, "first": names[0]}
+            )
 
 
 def _without_error_notes(header: list[Any]) -> list[Any]:
