@@ -69,7 +69,11 @@ def _day(value) -> str:
 
 
 @register.simple_tag(takes_context=True)
-def entry_card(context, entry, section: str):
+def entry_card(context, entry, section: str, level: int = 3):
+    """``level``: the heading of the entry's name, one below the heading it sits under: 2 on a list page (under the
+    page's h1), 3 (the default) on the search and organisation pages (under a section's h2)."""
+    if level not in (2, 3):
+        raise template.TemplateSyntaxError(f"entry_card: level must be 2 or 3, not {level!r}")
     labels = _labels(context)
     name_id = f"entry-{section}-{entry.pk}"
     objection = (
@@ -105,9 +109,10 @@ def entry_card(context, entry, section: str):
         ]
     return format_html(
         '<article class="entry" aria-labelledby="{id}">\n'
-        '  <h3 id="{id}"><a href="{url}">{name}</a>{objection}</h3>\n'
+        '  <h{level} id="{id}"><a href="{url}">{name}</a>{objection}</h{level}>\n'
         '  <dl class="facts">{facts}</dl>\n'
         "</article>",
+        level=level,
         id=name_id,
         url=reverse_by_pk(context, "publicity:detail", entry.pk, section),
         name=entry.subject_name,
