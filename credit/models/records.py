@@ -253,8 +253,41 @@ class Record(Decided):
             elif value < earliest:
                 # A typo (0026 for 2026) or Excel's day zero (1900-01-00), never a real credit record.
                 errors[key] = too_early % {"name": name, "earliest": earliest.isoformat()}
+        self._check_subject_category(errors)
         if errors:
             raise ValidationError(errors)
+
+    def _check_subject_category(self, errors: dict) -> None:
+        """行政相对人类别 (the field answering the national ``cf_xdr_lb``) must agree with the credit code: 个体工商户 have
+        codes beginning 92 (registration authority 9 = market regulation, kind 2) or, unlicensed, the placeholder code;
+        a 事业单位's 12… or an enterprise's 91… is no 个体工商户 (it was exported as one in the national file)."""
+        columns = ItemSpec.get(self.ITEM_NO).penalty_columns
+        key = columns.columns.get("cf_xdr_lb") if columns else None
+        code = str(getattr(self, self.SUBJECT_ID_FIELD, "") or "").strip().upper() if self.SUBJECT_ID_FIELD else ""
+        if not key or not code or key in errors or self.SUBJECT_ID_FIELD in errors:
+            return
+        try:
+            kind = validators.classify_school_or_org_code(code)
+        except ValidationError:
+            return
+        business = getattr(self, key, "") == INDIVIDUAL_BUSINESS
+        name = self._meta.get_field(key).verbose_name
+        if kind == "uscc_placeholder" and not business:
+            errors[key] = _("%(name)s：代码 %(code)s 仅用于未取得统一社会信用代码的个体工商户，请选“个体工商户”。") % {
+                "name": name,
+                "code": code,
+            }
+        elif kind == "uscc" and business and not code.startswith(INDIVIDUAL_BUSINESS_USCC_PREFIX):
+            errors[key] = _(
+                "%(name)s：统一社会信用代码 %(code)s 以“%(prefix)s”开头，不是个体工商户的代码（个体工商户的代码以“92”开头），"
+                "请核对类别或代码。"
+            ) % {"name": name, "code": code, "prefix": code[:2]}
+
+
+#: 行政相对人类别 of an individual business, and the first two characters of its credit code (GB 32100: registration
+#: authority 9, kind 2).
+INDIVIDUAL_BUSINESS = "个体工商户"
+INDIVIDUAL_BUSINESS_USCC_PREFIX = "92"
 
 
 def _natural_key_index(spec: ItemSpec) -> list[str]:

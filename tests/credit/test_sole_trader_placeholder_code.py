@@ -23,7 +23,7 @@ def _penalty(clerk, name, seq):
         **record_values(2, seq),
         "org_name": name,
         "org_code": PLACEHOLDER,
-        "party_category": "个体工商户",
+        "subject_category": "个体工商户",
         "penalty_date": "2026-11-02",
         "penalty_type": "警告",
     }

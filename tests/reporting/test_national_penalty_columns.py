@@ -71,7 +71,8 @@ def test_fine_confiscation_licence_and_legal_representative_are_exported(reviewe
 
 def test_an_individual_business_is_exported_as_one(reviewer):
     build = PublicEntries(reviewer)
-    build.record(ORG_ITEM.no, day=days_ago(5), subject_category="个体工商户")
+    # A licensed individual business: its credit code begins 92 (a 12… code is a 事业单位's and is refused with it).
+    build.record(ORG_ITEM.no, day=days_ago(5), subject_category="个体工商户", org_code="92360100123456788R")
     (row,) = _export(ORG_ITEM.no)
     assert row["cf_xdr_lb"] == "个体工商户"
 
