@@ -132,16 +132,21 @@ def _sheet_part(archive: zipfile.ZipFile, index: int) -> str | None:
     return None
 
 
-def sheet_within_bounds(data: bytes, index: int, *, max_rows: int, max_columns: int) -> bool:
-    """Whether the sheet at ``index`` exists and holds no value beyond row ``max_rows`` or column ``max_columns``: such
-    a sheet can be read whole (``check_sheet_bounds`` for the others); streamed, in constant memory. Call
-    ``check_xlsx`` first."""
-    bounds = _SheetBounds(max_rows, max_columns)
+def _bounds_parser(bounds: _SheetBounds):
+    """An expat parser that reports each element to ``bounds`` and refuses document type and entity declarations."""
     parser = expat.ParserCreate()
     parser.StartElementHandler = bounds.start
     parser.StartDoctypeDeclHandler = _refuse_declarations
     parser.EntityDeclHandler = _refuse_declarations
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    return parser
+
+
+def sheet_within_bounds(data: bytes, index: int, *, max_rows: int, max_columns: int) -> bool:
+    """Whether the sheet at ``index`` exists and holds no value beyond row ``max_rows`` or column ``max_columns``: such
+    a sheet can be read whole (``check_sheet_bounds`` for the others); streamed, in constant memory. Call
+    ``check_xlsx`` first."""
+    parser = _bounds_parser(_SheetBounds(max_rows, max_columns))
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             part = _sheet_part(archive, index)
@@ -212,12 +217,7 @@ def check_sheet_bounds(data: bytes, *, max_rows: int, max_columns: int) -> None:
     This streams the sheet XML through expat (no tree kept, constant memory; document type declarations refused) and
     stops at the first value out of bounds. Call ``check_xlsx`` first.
     """
-    bounds = _SheetBounds(max_rows, max_columns)
-    parser = expat.ParserCreate()
-    parser.StartElementHandler = bounds.start
-    parser.StartDoctypeDeclHandler = _refuse_declarations
-    parser.EntityDeclHandler = _refuse_declarations
-    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    parser = _bounds_parser(_SheetBounds(max_rows, max_columns))
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open(_first_sheet_part(archive)) as fh:
             while chunk := fh.read(1 << 20):
