@@ -25,6 +25,7 @@ from python_calamine import CalamineError, CalamineWorkbook
 from core.errors import DomainError
 from credit import validators
 from credit.models import SubjectKind
+from reporting.imports.reader import shown as shown_in_excel
 from reporting.xlsx_safety import UnsafeWorkbook, check_sheet_bounds, check_xlsx
 
 MAX_COLUMNS = 30
@@ -51,10 +52,8 @@ class NumberCell(str):
 
     @property
     def shown(self) -> str:
-        """The number as Excel's General format shows a long one (what the user sees in the cell)."""
-        if math.isfinite(self.number) and abs(self.number) < 1e15:
-            return str(self)
-        return f"{self.number:.14E}"
+        """The number as the user sees it in the cell (as reporting's import shows it: Excel's 1.23456789012345E+17)."""
+        return shown_in_excel(self.number)
 
     @property
     def digits_lost(self) -> bool:
