@@ -25,6 +25,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from credit.catalog import PENALTY, ItemSpec
+from credit.models.records import INDIVIDUAL_BUSINESS, INDIVIDUAL_BUSINESS_USCC_PREFIX
 from credit.validators import classify_school_or_org_code
 from publicity.services.publications import penalty_period
 
@@ -64,8 +65,6 @@ PENALTY_CODES = tuple(code for code, _name in PENALTY_COLUMNS)
 
 LEGAL_PERSON = "法人及非法人组织"
 NATURAL_PERSON = "自然人"
-INDIVIDUAL_BUSINESS = "个体工商户"
-INDIVIDUAL_BUSINESS_CODE_PREFIX = "92"
 ID_CARD = "身份证"
 
 # The national penalty columns a record's Publication fills (its field → the column), preferred when not empty: they are
@@ -162,7 +161,7 @@ def _record_columns(item: ItemSpec, values: tuple, rules: list | None = None) ->
     # An organisation, or an individual business (个体工商户) when the record says so or its credit code's
     # registration-authority and kind characters say so (92…).
     row["cf_xdr_lb"] = row.get("cf_xdr_lb") or LEGAL_PERSON
-    if (ident or "").startswith(INDIVIDUAL_BUSINESS_CODE_PREFIX):
+    if (ident or "").startswith(INDIVIDUAL_BUSINESS_USCC_PREFIX):
         row["cf_xdr_lb"] = INDIVIDUAL_BUSINESS
     try:
         kind = classify_school_or_org_code(ident)
