@@ -24,6 +24,7 @@ from credit.models import Item, Office, Record
 from credit.registry import model_for_item
 from credit.selectors import records_in_force
 from credit.services.records_bulk import PreparedValues, known_subjects
+from credit.validators import USCC_PLACEHOLDER
 from reporting.columns import BUSINESS_DATE_KEY, NATURAL_KEYS, Column, import_columns
 from reporting.imports.reader import cell_input, shown
 
@@ -122,7 +123,7 @@ class RecordRowValidator:
             if row_errors:
                 errors.extend(row_errors)
             else:
-                nkey = tuple(_key_part(getattr(record, k)) for k in keys)
+                nkey = self._natural_key([getattr(record, k) for k in keys], record.subject_name)
                 if nkey in seen:
                     errors.append(
                         CellError(
@@ -197,11 +198,23 @@ class RecordRowValidator:
         stored = records_in_force(self.model, self.user).order_by()
         errors = []
         reason = _("系统中已有相同记录（%(fields)s 相同），请勿重复报送") % {"fields": self._key_names()}
-        for values in self.stored_by_key(stored.values_list(*keys), wanted):
-            nkey = tuple(_key_part(v) for v in values)
+        name = self.model.SUBJECT_NAME_FIELD
+        for *values, stored_name in self.stored_by_key(stored.values_list(*keys, name or keys[0]), wanted):
+            nkey = self._natural_key(values, stored_name if name else "")
             if nkey in wanted:
                 errors.append(CellError(wanted.pop(nkey), ROW_LEVEL, "", reason))
         return errors
+
+    def _natural_key(self, values: list, name: str) -> tuple:
+        """The natural key of a record's ``values`` (``NATURAL_KEYS``' fields) and subject ``name``: with the name too
+        when the identifier is the code every unlicensed 个体工商户 shares (as the form's check,
+        ``credit.services.records.natural_key_duplicate``): two such businesses' decisions of one day are not one."""
+        nkey = tuple(_key_part(v) for v in values)
+        keys = NATURAL_KEYS[self.item.no]
+        lead = self.model.SUBJECT_ID_FIELD
+        if lead in keys and str(values[keys.index(lead)] or "").strip().upper() == USCC_PLACEHOLDER:
+            nkey += (name or "",)
+        return nkey
 
     def key_lead(self) -> tuple[int, str]:
         """(position, field) of the natural key's field the stored records are looked up by: the subject's identifier

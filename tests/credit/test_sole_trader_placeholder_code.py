@@ -70,3 +70,27 @@ def test_records_already_joined_under_the_placeholder_are_unlinked_by_the_migrat
 
     assert set(Record.objects.filter(pk__in=[r.pk for r in joined]).values_list("subject_id", flat=True)) == {None}
     assert Record.objects.get(pk=other.pk).subject_id == other.subject_id
+
+
+def test_the_import_tells_businesses_under_the_placeholder_code_apart_as_the_form_does(clerk_yijiao):
+    from reporting.columns import optional_columns, template_headers
+    from reporting.imports import RecordImporter
+    from tests.reporting.workbooks import template_rows, workbook_bytes
+
+    extra = [c.name for c in optional_columns(2)][:3]  # 文书号, 违法行为类型, 行政相对人类别
+
+    def row(seq, name):
+        values = dict(zip(template_headers(2), template_rows(2, [seq])[0], strict=True))
+        values.update({"学校／机构名称": name, template_headers(2)[1]: PLACEHOLDER, "处罚日期": "2026-11-02"})
+        values["处罚类型"] = "警告"
+        return [*values.values(), f"洪教罚〔2026〕{seq}号", "", "个体工商户"]
+
+    def run(rows):
+        return RecordImporter(item=Item.objects.get(no=2), office=clerk_yijiao.offices.first(), user=clerk_yijiao).run(
+            workbook_bytes(2, rows, header=[*template_headers(2), *extra])
+        )
+
+    done = run([row(1, "南昌市青山湖区小明托管班"), row(2, "南昌市西湖区阳光托管部")])
+    assert not done.errors and Record.objects.count() == 2
+    again = run([row(3, "南昌市青山湖区小明托管班")])
+    assert [e.reason for e in again.errors] == [again.errors[0].reason] and "请勿重复报送" in again.errors[0].reason
