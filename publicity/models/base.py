@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from credit.models import SubjectKind
+from credit.validators import USCC_PLACEHOLDER
 
 # The brackets a decision number (〔2026〕) or a name (（2分校）) is written with, as NFKC leaves them (it has already made
 # the full-width （）［］｛｝ and the small and vertical forms ASCII or 〔〕【】): one pair to a searcher, who types
@@ -62,6 +63,12 @@ class PublicEntryColumns(models.Model):
     def save(self, *args, **kwargs) -> None:
         self.mask_public_columns()
         super().save(*args, **kwargs)
+
+    @property
+    def has_org_page(self) -> bool:
+        """Whether the entry's code leads to an organisation page (/org/<code>/): an organisation's, never the code
+        every unlicensed 个体工商户 shares (``USCC_PLACEHOLDER``), which names no one organisation."""
+        return self.subject_kind == SubjectKind.LEGAL and self.public_code.upper() != USCC_PLACEHOLDER
 
     def mask_public_columns(self) -> None:
         """Mask ID, mobile and landline numbers in every public text column, and a natural person's home address in

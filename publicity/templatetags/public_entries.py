@@ -82,7 +82,7 @@ def entry_card(context, entry, section: str, level: int = 3):
     facts = []
     if entry.public_code:
         code = entry.public_code
-        if entry.subject_kind == SubjectKind.LEGAL:
+        if entry.has_org_page:
             shown = format_html('<a href="{}">{}</a>', _org_url(context, code), code)
         else:
             shown = code

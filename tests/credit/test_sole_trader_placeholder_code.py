@@ -94,3 +94,25 @@ def test_the_import_tells_businesses_under_the_placeholder_code_apart_as_the_for
     assert not done.errors and Record.objects.count() == 2
     again = run([row(3, "南昌市青山湖区小明托管班")])
     assert [e.reason for e in again.errors] == [again.errors[0].reason] and "请勿重复报送" in again.errors[0].reason
+
+
+def test_a_published_entry_under_the_placeholder_code_links_to_no_organisation_page(clerk_yijiao, reviewer, client):
+    from publicity.services.approvals import record_approve_and_publish
+
+    record = _penalty(clerk_yijiao, "南昌市青山湖区小明托管班", 1)
+    services.record_submit(record=record, user=clerk_yijiao)
+    record.refresh_from_db()
+    approval = record_approve_and_publish(
+        record=record,
+        user=reviewer,
+        publication={
+            "penalty_basis": "《民办教育促进法》",
+            "penalty_category": "警告",
+            "decision_number": "洪教罚〔2026〕9号",
+            "offence_type": "无证办学",
+        },
+    )
+    assert approval.published, approval.publication_errors
+    for url in ("/penalties/", f"/penalties/{approval.publication.pk}/"):
+        page = client.get(url).content.decode()
+        assert PLACEHOLDER in page and f"/org/{PLACEHOLDER}/" not in page, url
