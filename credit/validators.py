@@ -571,6 +571,10 @@ def _make_date(year: str, month: str, day: str) -> datetime.date:
     try:
         return datetime.date(int(year), int(month), int(day))
     except ValueError:
+        # The format was right: say what is wrong with the day (“2026年2月没有30日…”), as the import does.
+        reason = impossible_date_reason(f"{year}-{month}-{day}")
+        if reason:
+            raise ValidationError(reason, code="invalid_date") from None
         raise _date_error() from None
 
 
@@ -586,10 +590,10 @@ def _date_parts(text: str) -> tuple[str, str, str] | None:
 def impossible_date_reason(value) -> str | None:
     """Why ``value``, written in one of the formats ``parse_date`` accepts, is no day of the calendar: “2026年2月没有
     30日（该月只有 28 天）”, or that a month is 1 to 12. None for anything else (a real date, another format, not
-    text), which ``parse_date`` decides as before.
+    text), which ``parse_date`` refuses with the format message.
 
-    ``parse_date`` answers every refusal with the format message; a clerk who wrote 2026/2/30 wrote the format
-    right and needs to hear what is wrong with the day instead (the import says this reason on the cell).
+    A clerk who wrote 2026/2/30 wrote the format right and needs to hear what is wrong with the day: ``parse_date``
+    (forms, the API, the imports) gives this reason instead of the format message.
     """
     if not isinstance(value, str):
         return None
@@ -617,7 +621,8 @@ def parse_date(value) -> datetime.date:
     ``2026.2.28`` (optionally followed by a time, e.g. ``2026-02-28 00:00:00``),
     ``2026年2月28日`` and ``20260228``; Excel serial numbers (1900 date system,
     1..2958465) given as int/float/Decimal or as a 5-digit string such as
-    ``'46081'``.  Anything else, including impossible dates, raises ValidationError.
+    ``'46081'``.  Anything else raises ValidationError: an impossible date in a right format names the day's
+    problem (``impossible_date_reason``), the rest get the format message.
     """
     if isinstance(value, datetime.datetime):
         return value.date()

@@ -98,6 +98,19 @@ def test_create_invalid_record_answers_a_chinese_message_per_field(clerk):
     assert not Record.objects.exists()
 
 
+def test_an_impossible_day_is_refused_for_what_is_wrong_with_it_on_its_field(clerk):
+    """2026/2/30 follows the format; the message says February 2026 has no 30th, naming the field, as the import
+    does (it said “日期格式应为 YYYY-MM-DD”, which the clerk had followed)."""
+    response = api(clerk).post(
+        "/api/v1/items/8/records/", {**record_values(8), "penalty_date": "2026/2/30"}, format="json"
+    )
+    assert response.status_code == 400
+    message = response.json()["penalty_date"][0]
+    assert message.startswith("处罚日期") and "2026年2月没有30日（该月只有 28 天）" in message
+    assert "格式" not in message
+    assert not Record.objects.exists()
+
+
 def test_id_number_with_x_check_char_is_accepted(clerk):
     data = {**record_values(1), "id_number": "11010519491231002X", "sex": "女"}
     response = api(clerk).post("/api/v1/items/1/records/", data, format="json")

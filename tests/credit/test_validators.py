@@ -643,11 +643,6 @@ def test_parse_date_ok(value, expected):
     [
         None,
         "",
-        "2026-02-30",
-        "2025-02-29",
-        "20260230",
-        "2026年2月30日",
-        "2026/13/01",
         "2026-02/28",
         "28/02/2026",
         "2026-2",
@@ -674,6 +669,25 @@ def test_parse_date_bad(value):
     err = error_of(v.parse_date, value)
     assert err.code == "invalid_date"
     assert str(err.messages[0]) == "日期格式应为 YYYY-MM-DD，例如 2026-02-28"
+
+
+@pytest.mark.parametrize(
+    "value, reason",
+    [
+        ("2026-02-30", "2026年2月没有30日（该月只有 28 天）"),
+        ("2025-02-29", "2025年2月没有29日（该月只有 28 天）"),
+        ("20260230", "2026年2月没有30日（该月只有 28 天）"),
+        ("2026年2月30日", "2026年2月没有30日（该月只有 28 天）"),
+        ("2026/4/31", "2026年4月没有31日（该月只有 30 天）"),
+        ("2026/13/01", "没有13月：月份应为 1 至 12"),
+    ],
+)
+def test_parse_date_says_what_is_wrong_with_an_impossible_day(value, reason):
+    """A date written in a right format but no day of the calendar: the form, the API and the imports name the day's
+    problem, not the format the clerk already followed."""
+    err = error_of(v.parse_date, value)
+    assert err.code == "invalid_date"
+    assert str(err.messages[0]) == reason
 
 
 # ---------------------------------------------------------------------------
