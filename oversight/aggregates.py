@@ -18,7 +18,9 @@ calendar's transaction has committed), and a nil report
 双公示 timeliness (迟报率): a record of a 双公示 item (``Item.publicity`` = penalty) is due public, and due at the
 municipal platform, by the ``PUBLICITY_PUBLISH_WORKING_DAYS``-th (7th) working day after its decision date (the
 record's business date), on the official working-day calendar. It counts in its decision month, on time or late by
-the local date (Asia/Shanghai) of ``Record.first_published_at`` / ``first_delivered_at`` against that day.
+the local date (Asia/Shanghai) of ``Record.first_published_at`` / ``first_delivered_at`` against that day. The
+licensing decisions (行政许可), which are 双公示 too but no item, are counted the same way from what their app
+registers (``credit.publication_sources``), live rather than in the cells (``decision_publication_counts``).
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from core.chunks import in_chunks
 from core.transactions import discard_batched, on_commit_batched, run_batched_now
 from credit.catalog import PENALTY
 from credit.models import Item, Record
+from credit.publication_sources import publication_facts
 from credit.selectors import UNSUBMITTED
 from credit.services.calendar import WorkingCalendar
 from oversight.models import CountedRecord, NilReport, OfficeItemMonth
@@ -97,10 +100,42 @@ def _count_business(
         counts["reported"] += 1
     if deadline is None:  # not a 双公示 item
         return
+    count_publication(counts, published_at=published_at, delivered_at=delivered_at, deadline=deadline)
+
+
+def count_publication(
+    counts: dict,
+    *,
+    published_at: datetime.datetime | None,
+    delivered_at: datetime.datetime | None,
+    deadline: datetime.date,
+) -> None:
+    """Count one 双公示 decision due public and delivered by ``deadline``: on time or late by the local date of each."""
     if published_at is not None:
         counts["published_on_time" if _local(published_at) <= deadline else "published_late"] += 1
     if delivered_at is not None:
         counts["delivered_on_time" if _local(delivered_at) <= deadline else "delivered_late"] += 1
+
+
+def decision_publication_counts(
+    *, start: datetime.date, end: datetime.date, office_ids: Iterable[int]
+) -> dict[int, dict[str, int]]:
+    """The 双公示 decisions kept outside the ten items (the licensing decisions: ``credit.publication_sources``) dated
+    ``start`` to ``end``, per office: published and delivered on time or late, as the penalties' cells count them.
+    Live, not maintained: a bureau takes a few hundred licensing decisions a year."""
+    facts = list(publication_facts(start=start, end=end, office_ids=list(office_ids)))
+    if not facts:
+        return {}
+    calendar = WorkingCalendar(start, end + _DEADLINE_REACH)
+    counts: dict[int, dict[str, int]] = defaultdict(_zero)
+    for fact in facts:
+        count_publication(
+            counts[fact.office_id],
+            published_at=fact.published_at,
+            delivered_at=fact.delivered_at,
+            deadline=publication_deadline(calendar, fact.decision_date),
+        )
+    return dict(counts)
 
 
 _DUE_VALUES = ("office_id", "item_id", "due_date", "due_date_provisional", "status", "submitted_at")

@@ -39,7 +39,7 @@ from accounts.roles import Role
 from credit.models import DeadlineKind, Item, Office, Record
 from credit.selectors import submitted_q, unsubmitted_q
 from credit.services.calendar import semiannual_due_date, semiannual_period
-from oversight.aggregates import month_of, pending_flush
+from oversight.aggregates import decision_publication_counts, month_of, pending_flush
 from oversight.models import (
     Indicator,
     IndicatorOffice,
@@ -110,8 +110,9 @@ class SemiannualFigures:
 
 @dataclass
 class PublicationFigures:
-    """双公示 timeliness of the decisions taken in the period (by decision date): made public, and delivered to the
-    municipal platform, by the 7th working day after the decision (on time) or later (迟报)."""
+    """双公示 timeliness of the decisions taken in the period (by decision date), penalties and licensing decisions:
+    made public, and delivered to the municipal platform, by the 7th working day after the decision (on time) or later
+    (迟报)."""
 
     published_on_time: int = 0
     published_late: int = 0
@@ -364,6 +365,10 @@ def timeliness_by_office(
         by_id[row["office_id"]].publication = PublicationFigures(**{n: row[n] or 0 for n in PUBLICATION_COUNTS})
         for name in ("due", "on_time", "late", "overdue", "pending", "provisional"):
             setattr(total, name, getattr(total, name) + getattr(figures, name))
+    # The licensing decisions are 双公示 too (indicator 3: 行政许可和行政处罚): their publication and delivery count
+    # beside the penalties'.
+    for office_id, counts in decision_publication_counts(start=period.start, end=period.end, office_ids=by_id).items():
+        by_id[office_id].publication.add(PublicationFigures(**{n: counts[n] for n in PUBLICATION_COUNTS}))
     for report in semiannual_reports(period=period, offices=offices, today=today):
         if report["pending"]:
             continue  # 未到期: expected once its due date has passed (or as soon as it is received)

@@ -7,6 +7,7 @@ class ReportingConfig(AppConfig):
     verbose_name = _("信用信息报送")
 
     def ready(self) -> None:
-        from reporting import panels
+        from reporting import panels, publication
 
         panels.register()
+        publication.register()
