@@ -26,6 +26,7 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import asdict, dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -62,6 +63,22 @@ def offices_for(user) -> QuerySet[Office]:
     return Office.objects.none()
 
 
+def percent(rate: float | None) -> Decimal | None:
+    """A rate as a percentage to one decimal, rounded once and half up (四舍五入) from the rate itself: 14/17 →
+    82.4, 1/16 → 6.3. The rates are kept exact until shown: rounded to 4 places first, 14/17 became 0.8235 and then
+    “82.3%”, and 1/16's 6.25 went to the even 6.2."""
+    if rate is None:
+        return None
+    # round(…, 9) drops the float's noise (0.145 × 100 = 14.499999999999998) before the decimal rounding.
+    return Decimal(repr(round(float(rate) * 100, 9))).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def percent_text(rate: float | None) -> str:
+    """``percent`` as page text: "82.4%"; None (nothing due) → "—"."""
+    value = percent(rate)
+    return "—" if value is None else f"{value}%"
+
+
 @dataclass
 class Figures:
     due: int = 0
@@ -81,11 +98,11 @@ class Figures:
 
     @property
     def on_time_rate(self) -> float | None:
-        return round(self.on_time / self.come_due, 4) if self.come_due else None
+        return self.on_time / self.come_due if self.come_due else None
 
     @property
     def submission_rate(self) -> float | None:
-        return round(self.submitted / self.come_due, 4) if self.come_due else None
+        return self.submitted / self.come_due if self.come_due else None
 
     def as_dict(self) -> dict:
         return {
@@ -130,12 +147,12 @@ class PublicationFigures:
     @property
     def late_rate(self) -> float | None:
         """迟报率: published late ÷ published."""
-        return round(self.published_late / self.published, 4) if self.published else None
+        return self.published_late / self.published if self.published else None
 
     @property
     def delivery_late_rate(self) -> float | None:
         """报送迟报率: delivered to the platform late ÷ delivered."""
-        return round(self.delivered_late / self.delivered, 4) if self.delivered else None
+        return self.delivered_late / self.delivered if self.delivered else None
 
     def add(self, other: PublicationFigures) -> None:
         for name in PUBLICATION_COUNTS:
@@ -470,7 +487,7 @@ def indicator_progress_by_office(*, year: int, period: Period, offices: QuerySet
 
 
 def _pct(rate: float | None) -> str:
-    return "—" if rate is None else f"{rate * 100:.1f}%"
+    return percent_text(rate)
 
 
 def bulletin_data(*, period: Period, today: datetime.date | None = None) -> dict:

@@ -42,7 +42,9 @@ def _publication_context() -> dict:
 
 
 def _pct(rate):
-    return None if rate is None else round(rate * 100, 1)
+    """The chart's number: the percentage the table shows (``selectors.percent``)."""
+    value = selectors.percent(rate)
+    return None if value is None else float(value)
 
 
 class DashboardView(WorkspaceMixin, View):

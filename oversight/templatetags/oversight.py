@@ -1,14 +1,14 @@
 from django import template
 
+from oversight.selectors import percent_text
+
 register = template.Library()
 
 
 @register.filter
 def pct(rate) -> str:
-    """0.6667 → "66.7%"; None (nothing due) → "—"."""
-    if rate is None or rate == "":
-        return "—"
-    return f"{float(rate) * 100:.1f}%"
+    """0.6667 → "66.7%"; None (nothing due) → "—" (``oversight.selectors.percent_text``)."""
+    return percent_text(None if rate == "" else rate)
 
 
 @register.filter
