@@ -234,20 +234,17 @@ class ChineseDeviceAdminMixin:
         return super().get_form(request, obj, **kwargs)
 
 
-class PortalTOTPDeviceAdmin(ChineseDeviceAdminMixin, TOTPDeviceAdmin):
-    """django-otp's TOTP device admin, whose configuration and QR code pages answer 404 (not a 500) for a device
-    that does not exist (they look it up with ``objects.get``).
-
-    Nobody adds a device for someone else here, and a device's owner, key and confirmation cannot be changed: a
-    security admin could otherwise plant a confirmed device with a key they chose on another admin's account. Each
-    admin binds their own at /admin/two-factor/; the security admin may still rename or delete a lost device.
-    """
+class OwnDeviceOnlyAdminMixin:
+    """Nobody adds a second-factor device for someone else in the admin, and a device's owner and confirmation cannot
+    be changed: a security admin could otherwise plant a confirmed device on another admin's account (a TOTP key they
+    chose, or backup codes they know, or none at all, which leaves that admin at /admin/otp/ with no code that works).
+    Each admin binds their own at /admin/two-factor/; the security admin may still rename or delete a lost device."""
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False
 
     def get_readonly_fields(self, request, obj=None):
-        return [*super().get_readonly_fields(request, obj), "user", "key", "confirmed", "confirmed_shown"]
+        return [*super().get_readonly_fields(request, obj), "user", "confirmed", "confirmed_shown"]
 
     def get_fieldsets(self, request, obj=None):
         # "confirmed" is read-only here: shown as 是/否, not as Django's icon with its English alt text.
@@ -255,6 +252,15 @@ class PortalTOTPDeviceAdmin(ChineseDeviceAdminMixin, TOTPDeviceAdmin):
             (name, {**opts, "fields": [f if f != "confirmed" else "confirmed_shown" for f in opts["fields"]]})
             for name, opts in super().get_fieldsets(request, obj)
         ]
+
+
+class PortalTOTPDeviceAdmin(OwnDeviceOnlyAdminMixin, ChineseDeviceAdminMixin, TOTPDeviceAdmin):
+    """django-otp's TOTP device admin, whose configuration and QR code pages answer 404 (not a 500) for a device
+    that does not exist (they look it up with ``objects.get``). No device is added here, and its owner, key and
+    confirmation cannot be changed (``OwnDeviceOnlyAdminMixin``)."""
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "key"]
 
     def config_view(self, request, pk):
         get_object_or_404(TOTPDevice, pk=pk)
@@ -265,8 +271,10 @@ class PortalTOTPDeviceAdmin(ChineseDeviceAdminMixin, TOTPDeviceAdmin):
         return super().qrcode_view(request, pk)
 
 
-class PortalStaticDeviceAdmin(ChineseDeviceAdminMixin, StaticDeviceAdmin):
-    """django-otp's backup-code device admin, in Chinese; its permissions and fields are the package's."""
+class PortalStaticDeviceAdmin(OwnDeviceOnlyAdminMixin, ChineseDeviceAdminMixin, StaticDeviceAdmin):
+    """django-otp's backup-code (备用口令) device admin, in Chinese. No device is added here and its owner and
+    confirmation cannot be changed (``OwnDeviceOnlyAdminMixin``); its codes are never shown or added (the package
+    hides the inline of an existing device, and the security admin has no permission on the codes)."""
 
 
 # Importing django-otp's admin modules has registered their own classes (whichever app's admin was discovered first).

@@ -39,9 +39,10 @@ ADMIN_MODEL_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "axes.accessattempt": frozenset({"view", "delete"}),
         "axes.accessfailurelog": frozenset({"view"}),
         "axes.accesslog": frozenset({"view"}),
-        # The admins' TOTP devices (django-otp).
-        "otp_totp.totpdevice": _ALL,
-        "otp_static.staticdevice": _ALL,
+        # The admins' second-factor devices (django-otp): see, rename, delete a lost one; never add one for somebody
+        # else (a device the owner does not hold locks them out of the admin). Each admin binds their own.
+        "otp_totp.totpdevice": frozenset({"view", "change", "delete"}),
+        "otp_static.staticdevice": frozenset({"view", "change", "delete"}),
     },
 }
 
