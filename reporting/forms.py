@@ -6,9 +6,9 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from credit.models import Item, Office
-from reporting import double_publicity
 from reporting.columns import CHANGE_REASON_COLUMN, RECORD_NUMBER_COLUMN
 from reporting.models import BatchFormat, BatchKind, ImportMode
+from reporting.services.batches import item_batch_format_error
 
 
 class ImportUploadForm(forms.Form):
@@ -59,6 +59,15 @@ class ManualUploadForm(forms.Form):
     note = forms.CharField(label=_("备注"), max_length=500, required=False)
 
 
+# The formats a reviewer may make a batch in by hand. The municipal licence and black-list files carry decisions, not
+# an item's records: the daily task makes them (``decision_batches_create``), so each decision is delivered once.
+MANUAL_BATCH_FORMATS = (
+    BatchFormat.UPLOAD_TEMPLATE,
+    BatchFormat.DOUBLE_PUBLICITY,
+    BatchFormat.DOUBLE_PUBLICITY_LICENCE,
+)
+
+
 class BatchCreateForm(forms.Form):
     item = forms.ModelChoiceField(
         label=_("信用信息事项"),
@@ -78,9 +87,28 @@ class BatchCreateForm(forms.Form):
         help_text=_("仅上传模板格式报送市平台；双公示国家标准格式用于省级平台，不自动报送。"),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Offer only the manual formats; a posted decision format is named and refused in ``clean_format``.
+        self.fields["format"].widget.choices = [(f.value, f.label) for f in MANUAL_BATCH_FORMATS]
+
+    def clean_format(self):
+        format = self.cleaned_data["format"]
+        if format not in MANUAL_BATCH_FORMATS:
+            raise forms.ValidationError(
+                _(
+                    "文件格式：“%(format)s”的批次由每日报送任务生成（每项决定只报送一次），不能手工生成；"
+                    "请选择上传模板或双公示国家标准格式。"
+                )
+                % {"format": BatchFormat(format).label}
+            )
+        return format
+
     def clean(self):
         cleaned = super().clean()
         item, format = cleaned.get("item"), cleaned.get("format")
+        if format is None:  # refused by clean_format: nothing to check it against
+            return cleaned
         if format == BatchFormat.DOUBLE_PUBLICITY_LICENCE:
             if item is not None:
                 self.add_error("item", _("行政许可批次导出全部已通过的许可决定，不属于任何事项，请不要选择事项。"))
@@ -91,9 +119,7 @@ class BatchCreateForm(forms.Form):
             if "item" not in self.errors:
                 self.add_error("item", _("请选择信用信息事项。"))
             return cleaned
-        if format == BatchFormat.DOUBLE_PUBLICITY and item.no not in double_publicity.PENALTY_SOURCE_FIELDS:
-            raise forms.ValidationError(
-                _("双公示国家标准格式只适用于行政处罚事项（事项 %(items)s）。")
-                % {"items": "、".join(str(no) for no in double_publicity.PENALTY_SOURCE_FIELDS)}
-            )
+        error = item_batch_format_error(item=item, format=format)
+        if error:
+            self.add_error("format", error)
         return cleaned

@@ -301,7 +301,7 @@ class BatchCreateView(ReviewerMixin, FormView):
                     request=self.request,
                 )
         except batch_services.BatchError as exc:
-            form.add_error(None, str(exc))
+            exc.add_to(form)  # under the field it names (文件格式), else above the form
             return self.form_invalid(form)
         if batch is None:
             messages.info(self.request, _("没有需要报送的新记录。"))

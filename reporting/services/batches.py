@@ -89,6 +89,28 @@ def batch_export_audit(batch: ExportBatch, *, user, request=None, **detail) -> N
     audit_log(request=request, user=user, action=AuditAction.EXPORT, obj=batch, detail=detail)
 
 
+# The formats of a batch of an item's records. The licence and black-list files carry decisions, not records
+# (``licence_batch_create``, ``decision_batches_create``).
+ITEM_BATCH_FORMATS = (BatchFormat.UPLOAD_TEMPLATE, BatchFormat.DOUBLE_PUBLICITY)
+
+
+def item_batch_format_error(*, item: Item, format: str) -> str | None:
+    """Why ``item``'s records cannot make a batch of ``format`` (a message naming the field), or None when they can.
+
+    A licence or black-list format for an item once gave a batch labelled as decisions whose file was the item's
+    upload template; its record lines did not count as delivered, so the next incremental batch sent them again."""
+    if format not in ITEM_BATCH_FORMATS:
+        return _(
+            "文件格式：“%(format)s”的批次不含信用信息事项的记录，不能为事项 %(no)s 生成；事项的记录只能生成"
+            "上传模板或双公示国家标准（行政处罚事项）格式的批次。"
+        ) % {"format": BatchFormat(format).label if format in BatchFormat.values else format, "no": item.no}
+    if format == BatchFormat.DOUBLE_PUBLICITY and item.no not in double_publicity.PENALTY_SOURCE_FIELDS:
+        return _("文件格式：双公示国家标准格式只适用于行政处罚事项（事项 %(items)s）。") % {
+            "items": "、".join(str(no) for no in double_publicity.PENALTY_SOURCE_FIELDS)
+        }
+    return None
+
+
 @transaction.atomic
 def batch_create(
     *,
@@ -105,8 +127,11 @@ def batch_create(
     Incremental batches take the approved records whose current version no live batch carries, and are not created
     when there is nothing new (returns None); full and semiannual batches take every approved record; ``records``
     overrides the selection (corrections). A national 双公示 batch is refused (BatchError naming the records and the
-    missing columns) when any of its rows lacks a column the standard requires.
+    missing columns) when any of its rows lacks a column the standard requires; a format that is not an item's
+    (``item_batch_format_error``) is refused before anything is written.
     """
+    if error := item_batch_format_error(item=item, format=format):
+        raise BatchError({"format": [error]})
     Item.objects.select_for_update().filter(pk=item.pk).first()  # one batch selection per item at a time
     if records is None:
         if kind == BatchKind.INCREMENTAL:
@@ -372,5 +397,6 @@ __all__ = [
     "batch_retry",
     "decision_batches_create",
     "dispatch",
+    "item_batch_format_error",
     "licence_batch_create",
 ]
