@@ -6,6 +6,7 @@ import csv
 import datetime
 import io
 import os
+import re
 
 from django.conf import settings
 from django.http import Http404, HttpResponse, StreamingHttpResponse
@@ -13,7 +14,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.http import http_date
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework.pagination import CursorPagination
+from rest_framework.exceptions import NotFound
+from rest_framework.pagination import Cursor, CursorPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.views import APIView
 
@@ -23,12 +25,27 @@ from publicity.opendata import COLUMNS, cell_text, csv_safe, row_dict
 from publicity.ratelimit import download_slot_take
 from publicity.sections import TITLES
 
+# A cursor's position is the id of the last entry shown: ASCII digits that fit the database's bigint.
+_POSITION = re.compile(r"[0-9]{1,18}")
+
 
 class PublicCursorPagination(CursorPagination):
+    """Pages of a public list, newest first. The cursor is the visitor's to edit: a position that is not an entry id
+    (``p=abc``, ``p=1e5``, a NUL, digits past the database's range) is an invalid cursor, 404 as for one that does
+    not decode, rather than reaching the ``id < position`` filter and failing there (500)."""
+
     ordering = "-id"
     page_size = 50
     max_page_size = 200
     page_size_query_param = "page_size"
+
+    def decode_cursor(self, request) -> Cursor | None:
+        cursor = super().decode_cursor(request)
+        if cursor is None or cursor.position is None:
+            return cursor
+        if not _POSITION.fullmatch(cursor.position):
+            raise NotFound(self.invalid_cursor_message)
+        return cursor._replace(position=str(int(cursor.position)))
 
 
 def _queryset(section: str, q: str):
