@@ -8,7 +8,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
+from accounts.roles import Role
+from core.scoping import require_role
 from credit.guards import after_refusal
 from credit.models import Record
 from credit.services.records import RecordError, record_approve
@@ -51,6 +54,10 @@ def record_approve_and_publish(
 ) -> Approval:
     """待审核 → 已通过, and for a penalty (items 2, 8) publish it in the same transaction unless ``publish`` is false.
 
+    ``publish`` false on a red-list item (6, 7) is refused (RecordError on ``publish``) and nothing is approved: the
+    catalogue publishes a 守信 record on the red list for its validity once approved (no reviewer's choice, as the
+    record page's note says), so an approval that answered 200 "not published" would put it there all the same.
+
     ``publication`` holds the national 双公示 columns and ``publicity_end`` for ``publication_publish``; blank ones keep
     the record's defaults. Incomplete publication data does not undo the approval: the approval is returned with
     ``publication_errors`` and the reviewer completes the publication later (公示管理). Any other failure rolls both
@@ -58,6 +65,18 @@ def record_approve_and_publish(
     ``override_reason`` passes the reviewer's reasoned override to credit's approval guards (``credit.guards``);
     ``version`` the version the reviewer read (a record changed since is not approved: ``record_approve``).
     """
+    require_role(user, Role.REVIEWER)  # a clerk is refused for their role (403) before anything about the body
+    if not publish and record.item.no in RED_LIST_ITEMS and not publications.record_withheld(record):
+        raise RecordError(
+            {
+                "publish": [
+                    _(
+                        "同时公示：红名单事项审核通过即列入红名单，在有效期内公示，不能选择不公示；"
+                        "不应公示的记录请退回。"
+                    )
+                ]
+            }
+        )
     record = record_approve(record=record, user=user, override_reason=override_reason, version=version)
     outcome = Approval(record=record, red_list=record.item.no in RED_LIST_ITEMS)
     if record.item.no in PENALTY_ITEMS and publish and not publications.record_withheld(record):
