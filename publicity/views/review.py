@@ -147,6 +147,18 @@ class ReviewQueueView(ReviewerMixin, RecordFilterListMixin, FilterView):
         if not form.is_valid():
             reason_errors(request, form)
             return redirect(back)
+        if action == "approve" and form.cleaned_data["reason"]:
+            # A return reason means the reviewer meant to return: an approval arriving with one (Enter in the reason
+            # box on a page without the template's guard, or a row's 通过 pressed after typing it) approves nothing,
+            # rather than publishing red-list records and dropping the reason.
+            messages.error(
+                request,
+                _(
+                    "退回理由：填写了退回理由，不能通过，未作任何处理。要退回勾选的记录，请按“批量退回”；"
+                    "要通过，请先清空退回理由。"
+                ),
+            )
+            return redirect(back)
         records = list(Record.objects.restrict(request.user, "review").filter(pk__in=ids).select_related("item"))
         # Each row's version as the list showed it (``version-<id>``): a row changed since is not decided unseen.
         versions = {pk: request.POST.get(f"version-{pk}") or None for pk in ids}
